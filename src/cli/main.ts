@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// The etcdops command line. Each command lives in its own file and registers itself here: one line each.
+import { Command, CommanderError } from 'commander';
+import { ExitCode } from '../errors/exit-code.js';
+import { UserError } from '../errors/user-error.js';
+import { register as registerLab } from './lab.js';
+import { register as registerInventory } from './inventory.js';
+
+const commands: readonly ((program: Command) => void)[] = [registerLab, registerInventory];
+
+async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command('etcdops')
+    .description('Build and run highly reliable etcd clusters over SSH, Ansible-style.')
+    .exitOverride()
+    .showHelpAfterError();
+  for (const register of commands) register(program);
+  try {
+    await program.parseAsync(argv as string[]);
+    return Number(process.exitCode ?? ExitCode.OK);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? ExitCode.OK : ExitCode.BAD_OPTIONS;
+    }
+    if (error instanceof UserError) {
+      process.stderr.write(`ERROR: ${error.message}\n`);
+      return error.exitCode;
+    }
+    throw error;
+  }
+}
+
+main(process.argv).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`etcdops: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(ExitCode.ERROR);
+  },
+);

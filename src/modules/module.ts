@@ -1,0 +1,66 @@
+// The module contract (the heart of idempotence): a schema for the arguments, `gather` that only reads,
+// `plan` that is pure, and `apply` that performs exactly the planned changes.
+// Check mode is simply "plan, never apply": there is no second code path.
+import type { JSONSchemaType } from 'ajv';
+import type { Connection } from '../connection/connection.js';
+import type { FactReader } from '../facts/fact.js';
+import type { TaskPlan } from '../plan/change.js';
+
+/** What a module may read from the control node while gathering and planning. */
+export interface ModuleContext {
+  /** Inventory name of the host. */
+  readonly host: string;
+  /** Every variable visible to the task on this host (already templated arguments are passed separately). */
+  readonly vars: Readonly<Record<string, unknown>>;
+  /** Folder of the playbook (or role) the task comes from: relative `src` paths resolve against it. */
+  readonly baseDir: string;
+  /** Extra folders searched for `src` files (role `files/`, `templates/`), in order. */
+  readonly searchPaths: readonly string[];
+  /** Whether the task runs with `become`. */
+  readonly become: boolean;
+  /** Renders a Handlebars template text with the task's variables (for the `template` module). */
+  render(text: string, source: string): string;
+}
+
+export interface GatherContext extends ModuleContext {
+  readonly facts: FactReader;
+  /** Direct access for modules whose gathering is not a simple fact (e.g. an etcd client over TLS). */
+  readonly connection: Connection;
+}
+
+export interface ApplyContext extends ModuleContext {
+  readonly connection: Connection;
+}
+
+export interface ApplyResult {
+  readonly changed: boolean;
+  /** Values registered with `register` (rc, stdout, ... for commands). */
+  readonly result?: Readonly<Record<string, unknown>>;
+  /** Set when the module failed; `msg` is shown to the user. */
+  readonly failed?: boolean;
+  readonly msg?: string;
+}
+
+export interface ModuleDefinition<A = Record<string, unknown>, F = unknown> {
+  readonly name: string;
+  /** One line for `etcdops doc`. */
+  readonly description: string;
+  /** JSON Schema of the arguments; every property has a description. */
+  readonly schema: JSONSchemaType<A> | Record<string, unknown>;
+  /** A YAML task using this module, for `etcdops doc MODULE`. */
+  readonly example: string;
+  /** The argument used when the task gives a bare string (`command: ls` → `{cmd: "ls"}`). */
+  readonly freeForm?: keyof A & string;
+  /** False for modules whose effect cannot be predicted (command, shell): they honour creates/removes/changed_when. */
+  readonly idempotent: boolean;
+  /** True for modules that run only on the control node (debug, set_fact, assert): no connection is used. */
+  readonly controlOnly?: boolean;
+  gather(args: A, ctx: GatherContext): Promise<F>;
+  /** Pure: no connection here. */
+  plan(args: A, facts: F, ctx: ModuleContext): TaskPlan;
+  apply(args: A, plan: TaskPlan, ctx: ApplyContext): Promise<ApplyResult>;
+}
+
+export function defineModule<A, F>(definition: ModuleDefinition<A, F>): ModuleDefinition<A, F> {
+  return definition;
+}

@@ -1,0 +1,68 @@
+// The playbook model after loading and validation: plays, tasks and handlers with their source locations.
+// Task arguments stay untemplated here; the executor templates them per host at run time.
+import type { SourceLocation } from '../errors/user-error.js';
+
+export interface Task {
+  /** Display name; defaults to `module` plus its free-form argument. */
+  readonly name: string;
+  /** Module name, e.g. `file`, or `meta` for `meta: flush_handlers`. */
+  readonly module: string;
+  /** Raw arguments (strings may hold `{{ }}` templates). */
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly when: readonly string[];
+  /** A list, or a template string that renders to a list. */
+  readonly loop?: unknown;
+  /** Name of the loop variable (`loop_control.loop_var`, default `item`). */
+  readonly loopVar: string;
+  readonly register?: string;
+  readonly notify: readonly string[];
+  readonly tags: readonly string[];
+  readonly become?: boolean;
+  readonly becomeUser?: string;
+  readonly retries?: number;
+  readonly delay?: number;
+  readonly until?: string;
+  readonly ignoreErrors: boolean;
+  readonly changedWhen?: readonly string[] | boolean;
+  readonly failedWhen?: readonly string[] | boolean;
+  readonly delegateTo?: string;
+  readonly runOnce: boolean;
+  readonly noLog: boolean;
+  readonly vars: Readonly<Record<string, unknown>>;
+  /** For handlers: topics this handler also answers to. */
+  readonly listen: readonly string[];
+  /** Where the task is written. */
+  readonly source: SourceLocation;
+  /** Folder relative `src:` paths resolve against (the playbook's or the role's). */
+  readonly baseDir: string;
+  /** Extra folders searched for `src:` files (a role's `files/` and `templates/`). */
+  readonly searchPaths: readonly string[];
+}
+
+export interface Play {
+  readonly name: string;
+  /** Host pattern. */
+  readonly hosts: string;
+  /** Batch sizes: numbers or percent strings; the last one repeats. Empty = all hosts at once. */
+  readonly serial: readonly (number | string)[];
+  readonly maxFailPercentage?: number;
+  readonly anyErrorsFatal: boolean;
+  readonly become: boolean;
+  readonly becomeUser?: string;
+  /** Play vars, with `vars_files` and role defaults already merged at their precedence. */
+  readonly vars: Readonly<Record<string, unknown>>;
+  /** Role defaults: lowest precedence, below inventory vars. */
+  readonly roleDefaults: Readonly<Record<string, unknown>>;
+  readonly tags: readonly string[];
+  readonly preTasks: readonly Task[];
+  /** Role tasks followed by the play's own tasks. */
+  readonly tasks: readonly Task[];
+  readonly postTasks: readonly Task[];
+  readonly handlers: readonly Task[];
+  readonly source: SourceLocation;
+}
+
+export interface Playbook {
+  readonly file: string;
+  readonly plays: readonly Play[];
+}
