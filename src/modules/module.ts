@@ -20,6 +20,8 @@ export interface ModuleContext {
   readonly become: boolean;
   /** Renders a Handlebars template text with the task's variables (for the `template` module). */
   render(text: string, source: string): string;
+  /** Evaluates a condition expression (Ansible's `when` syntax) with the task's variables. */
+  evaluate(expression: string): unknown;
 }
 
 export interface GatherContext extends ModuleContext {
