@@ -1,0 +1,110 @@
+// `etcdops play PLAYBOOK -i INVENTORY`: runs a playbook, with ansible-playbook's flags and exit codes.
+import { Command, Option } from 'commander';
+import type { HostKeyChecking } from '../connection/known-hosts.js';
+import { ExitCode } from '../errors/exit-code.js';
+import { selectHosts } from '../inventory/host-pattern.js';
+import { modules } from '../modules/registry.js';
+import { runPlaybook } from '../executor/run-playbook.js';
+import { isSelectedByTags } from '../executor/tag-filter.js';
+import { defaultOutputFormat, reporters, type OutputFormat } from '../reporters/reporter-registry.js';
+import { checkKeyFiles, interruptSignal, loadRun, type LoadedRun } from './run-context.js';
+
+export interface PlayOptions {
+  inventory: string;
+  check?: boolean;
+  diff?: boolean;
+  limit?: string;
+  tags: string[];
+  skipTags: string[];
+  extraVars: string[];
+  forks: number;
+  verbose: number;
+  output?: OutputFormat;
+  listHosts?: boolean;
+  listTasks?: boolean;
+  syntaxCheck?: boolean;
+  hostKeyChecking?: HostKeyChecking;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+const collectList = (value: string, previous: string[]) => [...previous, ...value.split(',').map((t) => t.trim()).filter(Boolean)];
+
+/** The options `play` and `plan` share. */
+export function addRunOptions(command: Command): Command {
+  return command
+    .requiredOption('-i, --inventory <file>', 'inventory file (Ansible YAML format)')
+    .option('-l, --limit <pattern>', 'further limit the hosts with a pattern')
+    .option('-t, --tags <tags>', 'only run tasks with these tags (comma-separated, repeatable)', collectList, [])
+    .option('--skip-tags <tags>', 'skip tasks with these tags', collectList, [])
+    .option('-e, --extra-vars <vars>', 'NAME=VALUE pairs, a JSON/YAML mapping, or @FILE (repeatable)', collect, [])
+    .option('-f, --forks <n>', 'hosts worked on at once', (v) => Number.parseInt(v, 10), 10)
+    .option('-v, --verbose', 'more output (-vv, -vvv)', (_: string, previous: number) => previous + 1, 0)
+    .addOption(new Option('--output <format>', 'output format').choices(Object.keys(reporters)))
+    .addOption(new Option('--host-key-checking <mode>', 'override SSH host-key checking').choices(['strict', 'accept-new', 'off']));
+}
+
+function listHosts(run: LoadedRun, limit: string | undefined, write: (t: string) => void): void {
+  const limited = limit === undefined ? undefined : new Set(selectHosts(run.inventory, limit));
+  for (const play of run.playbook.plays) {
+    const hosts = selectHosts(run.inventory, play.hosts).filter((h) => !limited || limited.has(h));
+    write(`\nplay: ${play.name}\n  pattern: ${play.hosts}\n  hosts (${hosts.length}):\n${hosts.map((h) => `    ${h}\n`).join('')}`);
+  }
+}
+
+function listTasks(run: LoadedRun, options: PlayOptions, write: (t: string) => void): void {
+  for (const play of run.playbook.plays) {
+    write(`\nplay: ${play.name}\n  tasks:\n`);
+    for (const task of [...play.preTasks, ...play.tasks, ...play.postTasks]) {
+      const tags = [...play.tags, ...task.tags];
+      if (task.module !== 'meta' && isSelectedByTags(tags, options.tags, options.skipTags)) {
+        write(`    ${task.name}\tTAGS: [${tags.join(', ')}]\n`);
+      }
+    }
+  }
+}
+
+export async function play(playbookFile: string, options: PlayOptions): Promise<ExitCode> {
+  const write = (text: string) => process.stdout.write(text);
+  const run = await loadRun(playbookFile, options.inventory, options.extraVars);
+  if (options.syntaxCheck) {
+    write(`playbook: ${playbookFile}: syntax OK\n`);
+    return ExitCode.OK;
+  }
+  if (options.listHosts || options.listTasks) {
+    if (options.listHosts) listHosts(run, options.limit, write);
+    if (options.listTasks) listTasks(run, options, write);
+    return ExitCode.OK;
+  }
+  const hosts = run.playbook.plays.flatMap((p) => selectHosts(run.inventory, p.hosts));
+  checkKeyFiles(run.inventory, hosts);
+  const reporter = reporters[options.output ?? defaultOutputFormat()]({ diff: options.diff === true, verbosity: options.verbose, write });
+  const result = await runPlaybook(run.playbook, run.inventory, {
+    check: options.check === true,
+    diff: options.diff === true,
+    limit: options.limit,
+    tags: options.tags,
+    skipTags: options.skipTags,
+    extraVars: run.extraVars,
+    forks: options.forks,
+    reporter,
+    modules,
+    hostKeyChecking: options.hostKeyChecking,
+    signal: interruptSignal(),
+  });
+  await reporter.close();
+  if (options.verbose >= 3) write(`connections and commands per host: ${JSON.stringify(result.stats)}\n`);
+  return result.exitCode;
+}
+
+export function register(program: Command): void {
+  addRunOptions(program.command('play').argument('<playbook>', 'playbook file'))
+    .description('run a playbook against the hosts of an inventory')
+    .option('-C, --check', 'plan only: show what would change, change nothing')
+    .option('-D, --diff', 'show unified diffs of changed files')
+    .option('--list-hosts', 'list the hosts each play would run on, and stop')
+    .option('--list-tasks', 'list the tasks each play would run, and stop')
+    .option('--syntax-check', 'load and validate the playbook, and stop')
+    .action(async (playbook: string, options: PlayOptions) => {
+      process.exitCode = await play(playbook, options);
+    });
+}

@@ -1,0 +1,54 @@
+// What every command that runs a playbook shares: loading the inventory and playbook, checking the
+// inventory's key files before any host is contacted, and Ctrl-C handling.
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ExitCode } from '../errors/exit-code.js';
+import { UserError } from '../errors/user-error.js';
+import { sshSettingsFor } from '../connection/ssh-settings.js';
+import type { Inventory } from '../inventory/inventory.js';
+import { loadInventory } from '../inventory/load-inventory.js';
+import { modules } from '../modules/registry.js';
+import { loadPlaybook } from '../playbook/load-playbook.js';
+import type { Playbook } from '../playbook/playbook.js';
+import { parseExtraVars } from './extra-vars.js';
+
+export interface LoadedRun {
+  readonly inventory: Inventory;
+  readonly playbook: Playbook;
+  readonly extraVars: Record<string, unknown>;
+}
+
+export async function loadRun(playbookFile: string, inventoryFile: string, extraVarArgs: readonly string[]): Promise<LoadedRun> {
+  if (!inventoryFile) throw new UserError('no inventory given: pass -i INVENTORY', ExitCode.BAD_OPTIONS);
+  const extraVars = parseExtraVars(extraVarArgs);
+  const inventory = await loadInventory(inventoryFile);
+  const playbook = await loadPlaybook(playbookFile, { modules, extraVars });
+  return { inventory, playbook, extraVars };
+}
+
+/** Fails before any connection when a host's key file is missing: nothing is half-done. */
+export function checkKeyFiles(inventory: Inventory, hosts: readonly string[]): void {
+  for (const host of hosts) {
+    const vars = inventory.hosts.get(host)?.vars ?? {};
+    if (vars.ansible_connection === 'local') continue;
+    const settings = sshSettingsFor(host, vars, dirname(inventory.source));
+    if (settings.privateKeyFile && !existsSync(settings.privateKeyFile)) {
+      throw new UserError(
+        `host ${host}: the private key file ${settings.privateKeyFile} does not exist (ansible_ssh_private_key_file)`,
+        ExitCode.PARSE_ERROR,
+        { file: inventory.source, field: `${host}.ansible_ssh_private_key_file` },
+      );
+    }
+  }
+}
+
+/** First Ctrl-C: let running tasks finish and stop; second: leave at once. */
+export function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  process.on('SIGINT', () => {
+    if (controller.signal.aborted) process.exit(ExitCode.INTERRUPTED);
+    process.stderr.write('\nInterrupted: finishing running tasks, then stopping (Ctrl-C again to quit now)\n');
+    controller.abort();
+  });
+  return controller.signal;
+}

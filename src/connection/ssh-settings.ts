@@ -1,0 +1,82 @@
+// How to reach a host, from Ansible's connection variables in its inventory vars.
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import type { HostKeyChecking } from './known-hosts.js';
+
+export interface SshSettings {
+  readonly host: string;
+  readonly address: string;
+  readonly port: number;
+  readonly user: string;
+  readonly privateKeyFile?: string;
+  readonly knownHostsFile: string;
+  readonly hostKeyChecking: HostKeyChecking;
+  /** `user@host:port` of a jump host (ProxyJump). */
+  readonly jump?: string;
+  readonly connectTimeoutMs: number;
+  readonly become: boolean;
+  readonly becomeUser: string;
+}
+
+/** Reads `-o Key=Value` and `-J host` options out of `ansible_ssh_common_args`/`ansible_ssh_extra_args`. */
+function sshOptions(args: string): Map<string, string> {
+  const options = new Map<string, string>();
+  const words = args.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g) ?? [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!.replace(/^["']|["']$/g, '');
+    const value = words[i + 1]?.replace(/^["']|["']$/g, '');
+    if ((word === '-o' || word === '-J') && value !== undefined) {
+      i++;
+      if (word === '-J') options.set('proxyjump', value);
+      else {
+        const [key, ...rest] = value.split('=');
+        options.set(key!.toLowerCase(), rest.join('='));
+      }
+    } else if (word.startsWith('-o') && word.length > 2) {
+      const [key, ...rest] = word.slice(2).split('=');
+      options.set(key!.toLowerCase(), rest.join('='));
+    }
+  }
+  return options;
+}
+
+function checkingFrom(value: unknown): HostKeyChecking | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const text = String(value).toLowerCase();
+  if (text === 'no' || text === 'false' || text === 'off') return 'off';
+  if (text === 'accept-new') return 'accept-new';
+  return 'strict';
+}
+
+/**
+ * Connection settings for one host. Relative key paths resolve against the inventory's folder, as Ansible
+ * does for paths in inventory files. `override` is the command line's `--host-key-checking`.
+ */
+export function sshSettingsFor(
+  host: string,
+  vars: Readonly<Record<string, unknown>>,
+  inventoryDir: string,
+  override?: HostKeyChecking,
+): SshSettings {
+  const options = sshOptions(`${vars.ansible_ssh_common_args ?? ''} ${vars.ansible_ssh_extra_args ?? ''}`);
+  const expand = (path: string): string => resolve(inventoryDir, path.replace(/^~(?=\/)/, homedir()));
+  const key = vars.ansible_ssh_private_key_file ?? vars.ansible_private_key_file;
+  const knownHosts = options.get('userknownhostsfile');
+  const checking =
+    override ??
+    checkingFrom(options.get('stricthostkeychecking')) ??
+    (vars.ansible_host_key_checking === false ? 'off' : 'strict');
+  return {
+    host,
+    address: String(vars.ansible_host ?? host),
+    port: Number(vars.ansible_port ?? vars.ansible_ssh_port ?? 22),
+    user: String(vars.ansible_user ?? vars.ansible_ssh_user ?? process.env.USER ?? 'root'),
+    privateKeyFile: key === undefined ? undefined : expand(String(key)),
+    knownHostsFile: knownHosts ? expand(knownHosts) : resolve(homedir(), '.ssh/known_hosts'),
+    hostKeyChecking: checking,
+    jump: options.get('proxyjump'),
+    connectTimeoutMs: Number(vars.ansible_timeout ?? options.get('connecttimeout') ?? 10) * 1000,
+    become: vars.ansible_become === true || vars.ansible_become === 'true',
+    becomeUser: String(vars.ansible_become_user ?? 'root'),
+  };
+}

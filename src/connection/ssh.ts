@@ -1,0 +1,141 @@
+// The SSH transport (node-ssh): one session per host for the whole run, host keys checked against
+// known_hosts, keepalives, an optional jump host, and atomic uploads in a single round trip.
+import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { NodeSSH, type Config } from 'node-ssh';
+import { withBecome } from './become.js';
+import { atomicWriteScript } from './atomic-write-script.js';
+import { UnreachableError, type Connection, type ConnectionStats, type ExecOptions, type ExecResult, type PutFileOptions } from './connection.js';
+import { verifyHostKey } from './known-hosts.js';
+import type { SshSettings } from './ssh-settings.js';
+import { UserError } from '../errors/user-error.js';
+import { quote } from './shell-quote.js';
+
+function parseJump(jump: string, fallbackUser: string): { user: string; address: string; port: number } {
+  const match = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(jump.split(',')[0]!.trim());
+  if (!match) throw new UserError(`cannot read the jump host "${jump}": expected [user@]host[:port]`);
+  return { user: match[1] ?? fallbackUser, address: match[2]!.replace(/^\[|\]$/g, ''), port: Number(match[3] ?? 22) };
+}
+
+export class SshConnection implements Connection {
+  readonly stats: ConnectionStats = { connections: 0, commands: 0 };
+  private ssh?: NodeSSH;
+  private jumpSsh?: NodeSSH;
+  private connecting?: Promise<void>;
+
+  constructor(private readonly settings: SshSettings) {}
+
+  get host(): string {
+    return this.settings.host;
+  }
+
+  connect(): Promise<void> {
+    this.connecting ??= this.open().catch((error: unknown) => {
+      this.connecting = undefined;
+      throw error;
+    });
+    return this.connecting;
+  }
+
+  /** The ssh2 config for one hop; `refused` records why a host key was rejected, for the error message. */
+  private baseConfig(address: string, port: number, user: string): { config: Config; refused: { reason?: string } } {
+    const s = this.settings;
+    let privateKey: string | undefined;
+    if (s.privateKeyFile) {
+      try {
+        privateKey = readFileSync(s.privateKeyFile, 'utf8');
+      } catch {
+        throw new UserError(`${s.host}: cannot read the private key file ${s.privateKeyFile} (ansible_ssh_private_key_file)`);
+      }
+    }
+    const refused: { reason?: string } = {};
+    const config: Config = {
+      host: address,
+      port,
+      username: user,
+      privateKey,
+      agent: process.env.SSH_AUTH_SOCK,
+      readyTimeout: s.connectTimeoutMs,
+      keepaliveInterval: 15_000,
+      keepaliveCountMax: 4,
+      hostVerifier: (key: Buffer) => {
+        const verdict = verifyHostKey(s.knownHostsFile, address, port, key, s.hostKeyChecking);
+        refused.reason = verdict.reason;
+        return verdict.ok;
+      },
+    };
+    return { config, refused };
+  }
+
+  private async open(): Promise<void> {
+    const s = this.settings;
+    const target = this.baseConfig(s.address, s.port, s.user);
+    if (s.jump) {
+      const jump = parseJump(s.jump, s.user);
+      this.jumpSsh = await this.handshake(this.baseConfig(jump.address, jump.port, jump.user), `jump host ${s.jump}`);
+      try {
+        target.config.sock = await this.jumpSsh.forwardOut('127.0.0.1', 0, s.address, s.port);
+      } catch (error) {
+        throw new UnreachableError(s.host, `through jump host ${s.jump}: ${(error as Error).message}`);
+      }
+    }
+    this.ssh = await this.handshake(target, `ssh ${s.user}@${s.address}:${s.port}`);
+  }
+
+  private async handshake(hop: ReturnType<SshConnection['baseConfig']>, label: string): Promise<NodeSSH> {
+    const ssh = new NodeSSH();
+    this.stats.connections++;
+    try {
+      await ssh.connect(hop.config);
+    } catch (error) {
+      throw new UnreachableError(this.settings.host, hop.refused.reason ?? `${label}: ${(error as Error).message}`);
+    }
+    return ssh;
+  }
+
+  async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    await this.connect();
+    this.stats.commands++;
+    const line = withBecome(command, this.settings.user, options.become, options.becomeUser);
+    const stdin = options.stdin === undefined ? undefined : Readable.from([Buffer.from(options.stdin)]);
+    let timer: NodeJS.Timeout | undefined;
+    const run = this.ssh!.execCommand(line, { cwd: options.cwd, stdin, noTrim: true });
+    const timeout = new Promise<never>((_, reject) => {
+      if (options.timeoutMs) {
+        timer = setTimeout(() => reject(new UserError(`${this.host}: command timed out after ${options.timeoutMs} ms`)), options.timeoutMs);
+      }
+    });
+    try {
+      const result = await Promise.race([run, timeout]);
+      return { stdout: result.stdout, stderr: result.stderr, code: result.code ?? -1 };
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      throw new UnreachableError(this.host, `connection lost: ${(error as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async putFile(content: string | Buffer, remotePath: string, options: PutFileOptions = {}): Promise<void> {
+    const result = await this.exec(String(atomicWriteScript(remotePath, options)), { stdin: content, become: options.become });
+    if (result.code !== 0) {
+      throw new UserError(`${this.host}: cannot write ${remotePath}: ${result.stderr.trim() || `exit ${result.code}`}`);
+    }
+  }
+
+  async fetchFile(remotePath: string, options: { become?: boolean } = {}): Promise<Buffer> {
+    const result = await this.exec(`base64 < ${quote(remotePath)}`, { become: options.become });
+    if (result.code !== 0) {
+      throw new UserError(`${this.host}: cannot read ${remotePath}: ${result.stderr.trim() || `exit ${result.code}`}`);
+    }
+    return Buffer.from(result.stdout, 'base64');
+  }
+
+  async close(): Promise<void> {
+    this.ssh?.dispose();
+    this.jumpSsh?.dispose();
+    this.ssh = undefined;
+    this.jumpSsh = undefined;
+    this.connecting = undefined;
+  }
+}

@@ -1,0 +1,28 @@
+// The per-host counters of the recap, counted as ansible-playbook does (ok includes changed).
+import { HostStatus, type HostCounts } from '../reporters/events.js';
+
+export function emptyCounts(): HostCounts {
+  return { ok: 0, changed: 0, failed: 0, unreachable: 0, skipped: 0, ignored: 0 };
+}
+
+export function countOutcome(counts: HostCounts, status: HostStatus, ignored: boolean): void {
+  switch (status) {
+    case HostStatus.OK:
+      counts.ok++;
+      break;
+    case HostStatus.CHANGED:
+      counts.ok++;
+      counts.changed++;
+      break;
+    case HostStatus.SKIPPED:
+      counts.skipped++;
+      break;
+    case HostStatus.FAILED:
+      if (ignored) counts.ignored++;
+      else counts.failed++;
+      break;
+    case HostStatus.UNREACHABLE:
+      counts.unreachable++;
+      break;
+  }
+}

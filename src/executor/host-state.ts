@@ -1,0 +1,36 @@
+// What the executor remembers about one host during a run: facts set by tasks, registered results,
+// notified handlers, whether it has failed or become unreachable, and its counters.
+import type { InventoryHost } from '../inventory/inventory.js';
+import type { HostCounts } from '../reporters/events.js';
+import { emptyCounts } from './host-counts.js';
+
+export class HostState {
+  /** `set_fact` values and `register`ed results: above play vars, below extra vars. */
+  readonly facts: Record<string, unknown> = {};
+  /** Handler names or `listen` topics notified and not yet flushed. */
+  readonly notified = new Set<string>();
+  /** Registered names whose value is not known in check mode (the task would have run a command). */
+  readonly deferred = new Set<string>();
+  readonly counts: HostCounts = emptyCounts();
+  failed = false;
+  unreachable = false;
+
+  constructor(readonly inventoryHost: InventoryHost) {}
+
+  get name(): string {
+    return this.inventoryHost.name;
+  }
+
+  get active(): boolean {
+    return !this.failed && !this.unreachable;
+  }
+
+  /** The host as other hosts see it through `hostvars`: inventory vars and facts. */
+  view(): Record<string, unknown> {
+    return { ...this.inventoryHost.vars, ...this.facts, inventory_hostname: this.name, group_names: this.groupNames() };
+  }
+
+  groupNames(): string[] {
+    return this.inventoryHost.groups.filter((g) => g !== 'all' && g !== 'ungrouped');
+  }
+}

@@ -1,0 +1,219 @@
+// Runs one task on one host: conditions, loop, templating, then the module's gather → plan → apply
+// (apply only outside check mode), retries/until, changed_when/failed_when and register.
+import { UnreachableError, type Connection } from '../connection/connection.js';
+import { UserError } from '../errors/user-error.js';
+import { FactReader } from '../facts/fact.js';
+import type { ModuleContext, ModuleDefinition } from '../modules/module.js';
+import { isNoop, type Change } from '../plan/change.js';
+import { evaluateCondition, evaluateExpression } from '../playbook/condition.js';
+import type { Task } from '../playbook/playbook.js';
+import { renderTemplateFile, renderValue } from '../playbook/templating.js';
+import { HostStatus } from '../reporters/events.js';
+import type { ConnectionPool } from './connection-pool.js';
+import type { HostState } from './host-state.js';
+import { checkModuleArguments } from './module-arguments.js';
+
+export interface TaskOutcome {
+  readonly status: HostStatus;
+  readonly item?: unknown;
+  readonly msg?: string;
+  readonly changes?: readonly Change[];
+  readonly reason?: string;
+  readonly ignored?: boolean;
+  /** The value `register` stores. */
+  readonly result: Record<string, unknown>;
+  readonly durationMs: number;
+}
+
+export interface TaskRunnerOptions {
+  readonly modules: ReadonlyMap<string, ModuleDefinition<any, any>>;
+  readonly pool: ConnectionPool;
+  readonly check: boolean;
+  readonly playBecome: boolean;
+  readonly playBecomeUser?: string;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function conditionsHold(conditions: readonly string[], vars: Record<string, unknown>, task: Task, field: string): boolean {
+  return conditions.every((c) => evaluateCondition(c, vars, { ...task.source, field }));
+}
+
+export class TaskRunner {
+  /** One fact cache per connection, shared by every task of the run and reset after a change. */
+  private readonly readers = new Map<Connection, FactReader>();
+
+  constructor(private readonly options: TaskRunnerOptions) {}
+
+  /** Runs `task` on `host` with `vars`; returns one outcome per loop item (one when the task does not loop). */
+  async run(task: Task, host: HostState, vars: Record<string, unknown>): Promise<TaskOutcome[]> {
+    const started = Date.now();
+    try {
+      if (task.loop === undefined) {
+        const outcome = await this.runOnce(task, host, vars, undefined);
+        this.register(task, host, outcome.result);
+        return [outcome];
+      }
+      const items = renderValue(task.loop, vars, { ...task.source, field: 'loop' });
+      if (!Array.isArray(items)) {
+        throw new UserError(`loop must be a list, got ${typeof items}`, undefined, { ...task.source, field: 'loop' });
+      }
+      const outcomes: TaskOutcome[] = [];
+      for (const item of items) {
+        const outcome = await this.runOnce(task, host, { ...vars, [task.loopVar]: item }, item);
+        outcomes.push(outcome);
+        if (outcome.status === HostStatus.UNREACHABLE) break;
+      }
+      const results = outcomes.map((o) => ({ ...o.result, [task.loopVar]: o.item }));
+      this.register(task, host, {
+        results,
+        changed: outcomes.some((o) => o.status === HostStatus.CHANGED),
+        failed: outcomes.some((o) => o.status === HostStatus.FAILED && !o.ignored),
+        skipped: outcomes.length > 0 && outcomes.every((o) => o.status === HostStatus.SKIPPED),
+      });
+      return outcomes;
+    } catch (error) {
+      return [this.failure(task, error, started, undefined)];
+    }
+  }
+
+  private register(task: Task, host: HostState, result: Record<string, unknown>): void {
+    const facts = result.ansible_facts;
+    if (facts && typeof facts === 'object') Object.assign(host.facts, facts);
+    if (task.register) host.facts[task.register] = result;
+  }
+
+  private failure(task: Task, error: unknown, started: number, item: unknown): TaskOutcome {
+    const unreachable = error instanceof UnreachableError;
+    const msg = error instanceof Error ? error.message : String(error);
+    return {
+      status: unreachable ? HostStatus.UNREACHABLE : HostStatus.FAILED,
+      item,
+      msg,
+      ignored: !unreachable && task.ignoreErrors,
+      result: { failed: true, unreachable, msg },
+      durationMs: Date.now() - started,
+    };
+  }
+
+  private reader(connection: Connection, become: boolean): FactReader {
+    let reader = this.readers.get(connection);
+    if (!reader) {
+      reader = new FactReader(connection);
+      this.readers.set(connection, reader);
+    }
+    return reader.as(become);
+  }
+
+  /** In check mode a task that reads a result only a real run would produce cannot be planned honestly. */
+  private deferredOn(task: Task, host: HostState): string | undefined {
+    if (!this.options.check || host.deferred.size === 0) return undefined;
+    const text = JSON.stringify([task.args, task.when, task.loop, task.changedWhen, task.failedWhen]);
+    return [...host.deferred].find((name) => new RegExp(`\\b${name}\\b`).test(text));
+  }
+
+  private async runOnce(task: Task, host: HostState, vars: Record<string, unknown>, item: unknown): Promise<TaskOutcome> {
+    const started = Date.now();
+    const skipped = (reason: string): TaskOutcome => ({
+      status: HostStatus.SKIPPED,
+      item,
+      reason,
+      result: { skipped: true, changed: false, skip_reason: reason },
+      durationMs: Date.now() - started,
+    });
+    try {
+      const dependsOn = this.deferredOn(task, host);
+      if (dependsOn) {
+        if (task.register) host.deferred.add(task.register);
+        return { ...skipped(`deferred: depends on "${dependsOn}", known only after a real run`), status: HostStatus.OK };
+      }
+      if (!conditionsHold(task.when, vars, task, 'when')) return skipped('conditional result was false');
+
+      const module = this.options.modules.get(task.module);
+      if (!module) throw new UserError(`unknown module "${task.module}"`, undefined, task.source);
+      const rendered = renderValue(task.args, vars, task.source) as Record<string, unknown>;
+      const args = checkModuleArguments(module, rendered, task.source);
+
+      const become = task.become ?? this.options.playBecome;
+      const delegate = task.delegateTo === undefined ? undefined : String(renderValue(task.delegateTo, vars, task.source));
+      const connection = this.options.pool.get(module.controlOnly ? 'localhost' : (delegate ?? host.name));
+      const context: ModuleContext = {
+        host: host.name,
+        vars,
+        baseDir: task.baseDir,
+        searchPaths: task.searchPaths,
+        become,
+        render: (text, source) => renderTemplateFile(text, vars, source) as string,
+        evaluate: (expression) => evaluateExpression(expression, vars, task.source),
+      };
+
+      const attempts = task.until ? (task.retries ?? 3) + 1 : 1;
+      let outcome: TaskOutcome | undefined;
+      for (let attempt = 1; attempt <= attempts; attempt++) {
+        outcome = await this.attempt(task, module, args, context, connection, host, item, started);
+        if (!task.until || outcome.status === HostStatus.UNREACHABLE) break;
+        const scope = { ...vars, ...(task.register ? { [task.register]: outcome.result } : {}) };
+        if (evaluateCondition(task.until, scope, { ...task.source, field: 'until' })) break;
+        if (attempt === attempts) {
+          outcome = { ...outcome, status: HostStatus.FAILED, msg: `"until" was still false after ${attempts} attempts`, ignored: task.ignoreErrors };
+          break;
+        }
+        await sleep((task.delay ?? 5) * 1000);
+      }
+      return outcome!;
+    } catch (error) {
+      return this.failure(task, error, started, item);
+    }
+  }
+
+  private async attempt(
+    task: Task,
+    module: ModuleDefinition<any, any>,
+    args: Record<string, unknown>,
+    context: ModuleContext,
+    connection: Connection,
+    host: HostState,
+    item: unknown,
+    started: number,
+  ): Promise<TaskOutcome> {
+    const facts = this.reader(connection, context.become);
+    const gathered = await module.gather(args, { ...context, facts, connection });
+    const plan = module.plan(args, gathered, context);
+    let result: Record<string, unknown>;
+    let changed = !isNoop(plan);
+    let failed = false;
+    let msg: string | undefined;
+    if (this.options.check || !changed) {
+      result = { ...(plan.result ?? {}), changed };
+      if (this.options.check && changed && !module.idempotent && task.register) host.deferred.add(task.register);
+    } else {
+      const applied = await module.apply(args, plan, { ...context, connection });
+      facts.invalidate();
+      changed = applied.changed;
+      failed = applied.failed === true;
+      msg = applied.msg;
+      result = { ...(applied.result ?? {}), changed, failed, ...(msg ? { msg } : {}) };
+    }
+
+    const scope = { ...context.vars, ...(task.register ? { [task.register]: result } : {}) };
+    if (typeof task.changedWhen === 'boolean') changed = task.changedWhen;
+    else if (task.changedWhen) changed = conditionsHold(task.changedWhen, scope, task, 'changed_when');
+    if (typeof task.failedWhen === 'boolean') failed = task.failedWhen;
+    else if (task.failedWhen) failed = conditionsHold(task.failedWhen, scope, task, 'failed_when');
+    result = { ...result, changed, failed };
+
+    const status = failed ? HostStatus.FAILED : changed ? HostStatus.CHANGED : HostStatus.OK;
+    return {
+      status,
+      item,
+      msg: msg ?? (typeof result.msg === 'string' ? result.msg : undefined),
+      changes: plan.changes,
+      reason: plan.reason ?? plan.deferred,
+      ignored: failed && task.ignoreErrors,
+      result,
+      durationMs: Date.now() - started,
+    };
+  }
+}

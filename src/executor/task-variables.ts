@@ -1,0 +1,76 @@
+// The variables a task sees on a host, merged in Ansible's order of precedence (low to high):
+// role defaults < inventory < play vars < task vars < facts and registered results < extra vars,
+// plus the magic variables (inventory_hostname, groups, hostvars, ...).
+import type { Inventory } from '../inventory/inventory.js';
+import type { Play, Task } from '../playbook/playbook.js';
+import type { HostState } from './host-state.js';
+
+export interface RunScope {
+  readonly inventory: Inventory;
+  readonly play: Play;
+  readonly playbookDir: string;
+  readonly extraVars: Readonly<Record<string, unknown>>;
+  readonly check: boolean;
+  readonly diff: boolean;
+  /** Every host of the run by name, for `hostvars`. */
+  readonly hosts: ReadonlyMap<string, HostState>;
+  readonly playHosts: readonly string[];
+  readonly batchHosts: readonly string[];
+  /** Group name → host names, computed once per run. */
+  readonly groups: Readonly<Record<string, readonly string[]>>;
+}
+
+/** `hostvars` resolves a host's view only when a template reads it, so big inventories stay cheap. */
+function hostvarsProxy(scope: RunScope): Record<string, unknown> {
+  const read = (name: string | symbol) =>
+    typeof name === 'string'
+      ? (scope.hosts.get(name)?.view() ?? scope.inventory.hosts.get(name)?.vars)
+      : undefined;
+  return new Proxy({} as Record<string, unknown>, {
+    get: (_, name) => read(name),
+    has: (_, name) => read(name) !== undefined,
+    ownKeys: () => [...scope.inventory.hosts.keys()],
+    getOwnPropertyDescriptor: (_, name) => {
+      const value = read(name);
+      return value === undefined ? undefined : { value, enumerable: true, configurable: true, writable: false };
+    },
+  });
+}
+
+export function groupMembership(inventory: Inventory): Record<string, string[]> {
+  const groups: Record<string, string[]> = {};
+  for (const host of inventory.hosts.values()) {
+    for (const group of host.groups) (groups[group] ??= []).push(host.name);
+  }
+  groups.all ??= [...inventory.hosts.keys()];
+  return groups;
+}
+
+export function taskVariables(
+  scope: RunScope,
+  host: HostState,
+  task: Task | undefined,
+  extra: Readonly<Record<string, unknown>> = {},
+): Record<string, unknown> {
+  return {
+    ...scope.play.roleDefaults,
+    ...host.inventoryHost.vars,
+    ...scope.play.vars,
+    ...(task?.vars ?? {}),
+    ...host.facts,
+    ...extra,
+    ...scope.extraVars,
+    inventory_hostname: host.name,
+    inventory_hostname_short: host.name.split('.')[0],
+    group_names: host.groupNames(),
+    groups: scope.groups,
+    hostvars: hostvarsProxy(scope),
+    play_hosts: scope.playHosts,
+    ansible_play_hosts: scope.playHosts,
+    ansible_play_batch: scope.batchHosts,
+    ansible_check_mode: scope.check,
+    ansible_diff_mode: scope.diff,
+    playbook_dir: scope.playbookDir,
+    inventory_file: scope.inventory.source,
+  };
+}

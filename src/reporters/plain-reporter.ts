@@ -1,0 +1,70 @@
+// Plain lines in the manner of ansible-playbook's default output: for logs, pipes and CI.
+import { ChangeAction } from '../plan/change.js';
+import { renderChangeDiff } from './change-diff.js';
+import { HostStatus, type Reporter, type ReporterOptions, type RunEvent } from './events.js';
+
+const label: Record<HostStatus, string> = {
+  [HostStatus.OK]: 'ok',
+  [HostStatus.CHANGED]: 'changed',
+  [HostStatus.SKIPPED]: 'skipping',
+  [HostStatus.FAILED]: 'fatal',
+  [HostStatus.UNREACHABLE]: 'fatal',
+};
+
+function banner(text: string): string {
+  return `\n${text} ${'*'.repeat(Math.max(3, 72 - text.length))}\n`;
+}
+
+export class PlainReporter implements Reporter {
+  constructor(private readonly options: ReporterOptions) {}
+
+  handle(event: RunEvent): void {
+    const write = this.options.write;
+    switch (event.event) {
+      case 'play_start':
+        write(banner(`PLAY [${event.play}]${event.check ? ' (check mode)' : ''}`));
+        break;
+      case 'batch_start':
+        if (event.count > 1) write(`\nBATCH ${event.index + 1}/${event.count}: ${event.hosts.join(', ')}\n`);
+        break;
+      case 'task_start':
+        write(banner(`${event.handler ? 'RUNNING HANDLER' : 'TASK'} [${event.task}]`));
+        break;
+      case 'host_result': {
+        const item = event.item === undefined ? '' : ` => (item=${typeof event.item === 'string' ? event.item : JSON.stringify(event.item)})`;
+        let line = `${label[event.status]}: [${event.host}]${item}`;
+        if (event.status === HostStatus.UNREACHABLE) line += `: UNREACHABLE! => ${event.msg ?? ''}`;
+        else if (event.status === HostStatus.FAILED) line += `: FAILED! => ${event.msg ?? ''}${event.ignored ? '\n...ignoring' : ''}`;
+        else if (event.msg) line += ` => ${event.msg}`;
+        if (event.reason && this.options.verbosity > 0) line += ` (${event.reason})`;
+        write(`${line}\n`);
+        if (this.options.verbosity > 0) {
+          for (const change of event.changes ?? []) {
+            if (change.action !== ChangeAction.NOOP) write(`    ${change.action} ${change.target}: ${change.reason}\n`);
+          }
+        }
+        if (this.options.verbosity > 1 && event.result) write(`    ${JSON.stringify(event.result)}\n`);
+        if (this.options.diff) for (const change of event.changes ?? []) write(renderChangeDiff(change));
+        break;
+      }
+      case 'warning':
+        write(`[WARNING]: ${event.message}\n`);
+        break;
+      case 'recap': {
+        write(banner('PLAY RECAP'));
+        const width = Math.max(0, ...Object.keys(event.hosts).map((h) => h.length));
+        for (const [host, c] of Object.entries(event.hosts)) {
+          write(
+            `${host.padEnd(width)} : ok=${c.ok}  changed=${c.changed}  unreachable=${c.unreachable}  failed=${c.failed}  skipped=${c.skipped}  ignored=${c.ignored}\n`,
+          );
+        }
+        write(`\nFinished in ${(event.durationMs / 1000).toFixed(2)} s\n`);
+        break;
+      }
+      case 'task_end':
+        break;
+    }
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,35 @@
+import { strictEqual, deepStrictEqual } from 'node:assert/strict';
+import { sshSettingsFor } from '../../src/connection/ssh-settings.js';
+
+describe('sshSettingsFor', () => {
+  it('reads Ansible connection variables, resolving key paths against the inventory folder', () => {
+    const s = sshSettingsFor('n1', {
+      ansible_host: '10.0.0.5',
+      ansible_port: 2222,
+      ansible_user: 'ops',
+      ansible_ssh_private_key_file: 'keys/id',
+      ansible_ssh_common_args: '-o UserKnownHostsFile=kh -o StrictHostKeyChecking=yes -J jump@bastion:2200',
+      ansible_become: true,
+    }, '/inv');
+    deepStrictEqual(
+      [s.address, s.port, s.user, s.privateKeyFile, s.knownHostsFile, s.hostKeyChecking, s.jump, s.become],
+      ['10.0.0.5', 2222, 'ops', '/inv/keys/id', '/inv/kh', 'strict', 'jump@bastion:2200', true],
+    );
+  });
+  it('defaults the address to the host name and checking to strict', () => {
+    const s = sshSettingsFor('db1', {}, '/inv');
+    strictEqual(s.address, 'db1');
+    strictEqual(s.port, 22);
+    strictEqual(s.hostKeyChecking, 'strict');
+  });
+  const checking: { args: string; vars?: Record<string, unknown>; override?: 'off' | 'accept-new'; mode: string }[] = [
+    { args: '-o StrictHostKeyChecking=no', mode: 'off' },
+    { args: '-o StrictHostKeyChecking=accept-new', mode: 'accept-new' },
+    { args: '', vars: { ansible_host_key_checking: false }, mode: 'off' },
+    { args: '-o StrictHostKeyChecking=yes', override: 'accept-new', mode: 'accept-new' },
+  ];
+  for (const { args, vars, override, mode } of checking) {
+    it(`host-key checking "${args}" ${JSON.stringify(vars ?? {})} ${override ?? ''} → ${mode}`, () =>
+      strictEqual(sshSettingsFor('h', { ansible_ssh_common_args: args, ...vars }, '/', override).hostKeyChecking, mode));
+  }
+});
