@@ -1,8 +1,13 @@
 // `etcdops play PLAYBOOK -i INVENTORY`: runs a playbook, with ansible-playbook's flags and exit codes.
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { HostKeyChecking } from '../connection/known-hosts.js';
 import { ExitCode } from '../errors/exit-code.js';
-import { selectHosts } from '../inventory/host-pattern.js';
+import { UserError } from '../errors/user-error.js';
+import { planDrift, planFromEvents, type RunPlan } from '../plan/run-plan.js';
+import { MemoryReporter } from '../reporters/memory-reporter.js';
+import type { Reporter } from '../reporters/events.js';
+import { selectHosts } from '../inventory/select-hosts.js';
 import { modules } from '../modules/registry.js';
 import { runPlaybook } from '../executor/run-playbook.js';
 import { isSelectedByTags } from '../executor/tag-filter.js';
@@ -24,6 +29,7 @@ export interface PlayOptions {
   listTasks?: boolean;
   syntaxCheck?: boolean;
   hostKeyChecking?: HostKeyChecking;
+  plan?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -63,23 +69,11 @@ function listTasks(run: LoadedRun, options: PlayOptions, write: (t: string) => v
   }
 }
 
-export async function play(playbookFile: string, options: PlayOptions): Promise<ExitCode> {
-  const write = (text: string) => process.stdout.write(text);
-  const run = await loadRun(playbookFile, options.inventory, options.extraVars);
-  if (options.syntaxCheck) {
-    write(`playbook: ${playbookFile}: syntax OK\n`);
-    return ExitCode.OK;
-  }
-  if (options.listHosts || options.listTasks) {
-    if (options.listHosts) listHosts(run, options.limit, write);
-    if (options.listTasks) listTasks(run, options, write);
-    return ExitCode.OK;
-  }
+async function execute(run: LoadedRun, options: PlayOptions, check: boolean, reporter: Reporter) {
   const hosts = run.playbook.plays.flatMap((p) => selectHosts(run.inventory, p.hosts));
   checkKeyFiles(run.inventory, hosts);
-  const reporter = reporters[options.output ?? defaultOutputFormat()]({ diff: options.diff === true, verbosity: options.verbose, write });
   const result = await runPlaybook(run.playbook, run.inventory, {
-    check: options.check === true,
+    check,
     diff: options.diff === true,
     limit: options.limit,
     tags: options.tags,
@@ -92,6 +86,56 @@ export async function play(playbookFile: string, options: PlayOptions): Promise<
     signal: interruptSignal(),
   });
   await reporter.close();
+  return result;
+}
+
+/** Runs the planning phase only and collects its plan. */
+export async function makePlan(playbookFile: string, options: PlayOptions): Promise<{ plan: RunPlan; exitCode: ExitCode }> {
+  const run = await loadRun(playbookFile, options.inventory, options.extraVars);
+  const reporter = new MemoryReporter();
+  const result = await execute(run, options, true, reporter);
+  const plan = planFromEvents(reporter.events, {
+    playbook: playbookFile,
+    inventory: options.inventory,
+    extraVars: run.extraVars,
+    limit: options.limit,
+  });
+  return { plan, exitCode: result.exitCode };
+}
+
+/** `play --plan FILE`: the saved plan must still be what a fresh plan says, host by host. */
+async function checkSavedPlan(file: string, playbookFile: string, options: PlayOptions): Promise<PlayOptions> {
+  let saved: RunPlan;
+  try {
+    saved = JSON.parse(readFileSync(file, 'utf8')) as RunPlan;
+  } catch (error) {
+    throw new UserError(`--plan ${file}: cannot read the saved plan: ${(error as Error).message}`, ExitCode.BAD_OPTIONS);
+  }
+  const planned = { ...options, extraVars: [JSON.stringify(saved.extraVars)], limit: saved.limit };
+  const { plan } = await makePlan(playbookFile, planned);
+  const drift = planDrift(saved, plan);
+  if (drift.length > 0) {
+    const lines = drift.map((d) => `  ${d.host}: task "${d.task}"${d.targets.length ? ` (${d.targets.join(', ')})` : ''}`);
+    throw new UserError(`the hosts drifted since the plan in ${file} was made; nothing was changed. Make a new plan.\n${lines.join('\n')}`);
+  }
+  return planned;
+}
+
+export async function play(playbookFile: string, given: PlayOptions): Promise<ExitCode> {
+  const write = (text: string) => process.stdout.write(text);
+  const options = given.plan ? await checkSavedPlan(given.plan, playbookFile, given) : given;
+  const run = await loadRun(playbookFile, options.inventory, options.extraVars);
+  if (options.syntaxCheck) {
+    write(`playbook: ${playbookFile}: syntax OK\n`);
+    return ExitCode.OK;
+  }
+  if (options.listHosts || options.listTasks) {
+    if (options.listHosts) listHosts(run, options.limit, write);
+    if (options.listTasks) listTasks(run, options, write);
+    return ExitCode.OK;
+  }
+  const reporter = reporters[options.output ?? defaultOutputFormat()]({ diff: options.diff === true, verbosity: options.verbose, write });
+  const result = await execute(run, options, options.check === true, reporter);
   if (options.verbose >= 3) write(`connections and commands per host: ${JSON.stringify(result.stats)}\n`);
   return result.exitCode;
 }
@@ -104,6 +148,7 @@ export function register(program: Command): void {
     .option('--list-hosts', 'list the hosts each play would run on, and stop')
     .option('--list-tasks', 'list the tasks each play would run, and stop')
     .option('--syntax-check', 'load and validate the playbook, and stop')
+    .option('--plan <file>', 'apply a plan saved by `etcdops plan --out`, refusing if the hosts drifted since')
     .action(async (playbook: string, options: PlayOptions) => {
       process.exitCode = await play(playbook, options);
     });

@@ -5,7 +5,7 @@ import pLimit from 'p-limit';
 import { ExitCode } from '../errors/exit-code.js';
 import type { HostKeyChecking } from '../connection/known-hosts.js';
 import type { Inventory } from '../inventory/inventory.js';
-import { selectHosts } from '../inventory/host-pattern.js';
+import { selectHosts } from '../inventory/select-hosts.js';
 import type { ModuleDefinition } from '../modules/module.js';
 import type { Play, Playbook, Task } from '../playbook/playbook.js';
 import { HostStatus, type HostCounts, type Reporter } from '../reporters/events.js';

@@ -1,0 +1,39 @@
+// Prints a run plan for people: grouped by host, each change with its reason and a unified diff,
+// ending with one summary line.
+import { HostStatus } from '../reporters/events.js';
+import { renderChangeDiff } from '../reporters/change-diff.js';
+import { summarisePlan, type RunPlan } from './run-plan.js';
+
+const verb: Record<string, string> = {
+  CREATE: '+ create',
+  UPDATE: '~ update',
+  REPLACE: '-/+ replace',
+  DELETE: '- delete',
+  RUN: '> run',
+};
+
+export function renderPlan(plan: RunPlan, options: { diff: boolean }): string {
+  const out: string[] = [];
+  const hosts = [...new Set(plan.tasks.map((t) => t.host))];
+  for (const host of hosts) {
+    const tasks = plan.tasks.filter((t) => t.host === host);
+    const changing = tasks.filter((t) => t.status !== HostStatus.OK && t.status !== HostStatus.SKIPPED);
+    out.push(`\n${host}: ${changing.length === 0 ? 'no changes' : `${changing.length} task(s) to change`}`);
+    for (const t of tasks) {
+      if (t.reason?.startsWith('deferred')) out.push(`  ? ${t.task}: ${t.reason}`);
+      if (t.status === HostStatus.FAILED || t.status === HostStatus.UNREACHABLE) out.push(`  ! ${t.task}: ${t.status.toLowerCase()}`);
+      if (t.status !== HostStatus.CHANGED) continue;
+      out.push(`  ${t.task}`);
+      for (const c of t.changes) {
+        out.push(`    ${verb[c.action] ?? c.action} ${c.target}: ${c.reason}`);
+        if (options.diff) {
+          const diff = renderChangeDiff(c);
+          if (diff) out.push(diff.replace(/^/gm, '      ').trimEnd());
+        }
+      }
+    }
+  }
+  const s = summarisePlan(plan);
+  out.push(`\nPlan: ${s.hosts} hosts, ${s.toChange} to change, ${s.unchanged} unchanged${s.failed ? `, ${s.failed} failed` : ''}\n`);
+  return out.join('\n');
+}

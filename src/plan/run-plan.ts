@@ -1,0 +1,84 @@
+// A whole run's plan: per host and task, what would change. Serialisable (`plan --out`), comparable
+// (`play --plan` refuses when the hosts drifted), and summarised in one line.
+import { createHash } from 'node:crypto';
+import { HostStatus, type RunEvent } from '../reporters/events.js';
+import { ChangeAction, type Change } from './change.js';
+
+export interface PlannedTask {
+  readonly host: string;
+  readonly task: string;
+  readonly status: HostStatus;
+  readonly changes: readonly Change[];
+  readonly reason?: string;
+}
+
+export interface RunPlan {
+  readonly version: 1;
+  readonly playbook: string;
+  readonly inventory: string;
+  readonly extraVars: Readonly<Record<string, unknown>>;
+  readonly limit?: string;
+  readonly tasks: readonly PlannedTask[];
+}
+
+/** Collects the plan from a check-mode run's events. */
+export function planFromEvents(events: readonly RunEvent[], header: Omit<RunPlan, 'version' | 'tasks'>): RunPlan {
+  const tasks: PlannedTask[] = [];
+  for (const e of events) {
+    if (e.event !== 'host_result') continue;
+    tasks.push({
+      host: e.host,
+      task: e.task,
+      status: e.status,
+      changes: (e.changes ?? []).filter((c) => c.action !== ChangeAction.NOOP),
+      reason: e.reason,
+    });
+  }
+  return { version: 1, ...header, tasks };
+}
+
+export interface PlanSummary {
+  readonly hosts: number;
+  readonly toChange: number;
+  readonly unchanged: number;
+  readonly failed: number;
+}
+
+export function summarisePlan(plan: RunPlan): PlanSummary {
+  const changing = plan.tasks.filter((t) => t.status === HostStatus.CHANGED);
+  return {
+    hosts: new Set(plan.tasks.map((t) => t.host)).size,
+    toChange: changing.reduce((n, t) => n + Math.max(1, t.changes.length), 0),
+    unchanged: plan.tasks.filter((t) => t.status === HostStatus.OK || t.status === HostStatus.SKIPPED).length,
+    failed: plan.tasks.filter((t) => t.status === HostStatus.FAILED || t.status === HostStatus.UNREACHABLE).length,
+  };
+}
+
+/** A change's identity for drift detection: what it does to which target, and the content it expects. */
+function fingerprint(task: PlannedTask): string {
+  const digest = createHash('sha256');
+  for (const c of task.changes) digest.update(`${c.action}\0${c.target}\0${c.before ?? ''}\0${c.after ?? ''}\0`);
+  return `${task.status}:${digest.digest('hex')}`;
+}
+
+export interface PlanDrift {
+  readonly host: string;
+  readonly task: string;
+  readonly targets: readonly string[];
+}
+
+/** Where a fresh plan differs from a saved one: each host and task whose planned changes are not the same. */
+export function planDrift(saved: RunPlan, fresh: RunPlan): PlanDrift[] {
+  const key = (t: PlannedTask) => `${t.host}\0${t.task}`;
+  const before = new Map(saved.tasks.map((t) => [key(t), t]));
+  const after = new Map(fresh.tasks.map((t) => [key(t), t]));
+  const drift: PlanDrift[] = [];
+  for (const k of new Set([...before.keys(), ...after.keys()])) {
+    const a = before.get(k);
+    const b = after.get(k);
+    if (a && b && fingerprint(a) === fingerprint(b)) continue;
+    const targets = new Set([...(a?.changes ?? []), ...(b?.changes ?? [])].map((c) => c.target));
+    drift.push({ host: (a ?? b)!.host, task: (a ?? b)!.task, targets: [...targets] });
+  }
+  return drift;
+}
