@@ -5,8 +5,11 @@ import { ExitCode } from '../errors/exit-code.js';
 import { UserError } from '../errors/user-error.js';
 import { register as registerLab } from './lab.js';
 import { register as registerInventory } from './inventory.js';
+import { register as registerPlay } from './play.js';
+import { register as registerPlan } from './plan.js';
+import { register as registerDoc } from './doc.js';
 
-const commands: readonly ((program: Command) => void)[] = [registerLab, registerInventory];
+const commands: readonly ((program: Command) => void)[] = [registerPlay, registerPlan, registerInventory, registerDoc, registerLab];
 
 async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('etcdops')

@@ -3,6 +3,7 @@
 import type { InventoryHost } from '../inventory/inventory.js';
 import type { HostCounts } from '../reporters/events.js';
 import { emptyCounts } from './host-counts.js';
+import { lazyVars } from './lazy-vars.js';
 
 export class HostState {
   /** `set_fact` values and `register`ed results: above play vars, below extra vars. */
@@ -26,8 +27,9 @@ export class HostState {
   }
 
   /** The host as other hosts see it through `hostvars`: inventory vars and facts. */
-  view(): Record<string, unknown> {
-    return { ...this.inventoryHost.vars, ...this.facts, inventory_hostname: this.name, group_names: this.groupNames() };
+  view(inventorySource: string): Record<string, unknown> {
+    const magic = { inventory_hostname: this.name, group_names: this.groupNames() };
+    return lazyVars([this.inventoryHost.vars, this.facts, magic], { file: inventorySource });
   }
 
   groupNames(): string[] {

@@ -185,10 +185,13 @@ export class PlaybookRun {
     await Promise.all(
       targets.map((host) =>
         this.limit(async () => {
+          const before = new Map(Object.entries(host.facts));
           const outcomes = await runner.run(task, host, taskVariables(scope, host, task));
           this.settle(task, host, outcomes);
-          if (task.runOnce && task.register) {
-            for (const other of hosts) other.facts[task.register] = host.facts[task.register];
+          if (task.runOnce) {
+            // As in Ansible, what a run_once task registers or sets holds for every host of the batch.
+            const set = Object.entries(host.facts).filter(([k, v]) => before.get(k) !== v);
+            for (const other of hosts) for (const [k, v] of set) other.facts[k] = v;
           }
         }),
       ),

@@ -3,6 +3,7 @@
 import { UnreachableError, type Connection } from '../connection/connection.js';
 import { UserError } from '../errors/user-error.js';
 import { FactReader } from '../facts/fact.js';
+import { TaskFailure } from '../modules/task-failure.js';
 import type { ModuleContext, ModuleDefinition } from '../modules/module.js';
 import { isNoop, type Change } from '../plan/change.js';
 import { evaluateCondition, evaluateExpression } from '../playbook/condition.js';
@@ -12,6 +13,7 @@ import { HostStatus } from '../reporters/events.js';
 import type { ConnectionPool } from './connection-pool.js';
 import type { HostState } from './host-state.js';
 import { checkModuleArguments } from './module-arguments.js';
+import { lazyVars } from './lazy-vars.js';
 
 export interface TaskOutcome {
   readonly status: HostStatus;
@@ -62,7 +64,7 @@ export class TaskRunner {
       }
       const outcomes: TaskOutcome[] = [];
       for (const item of items) {
-        const outcome = await this.runOnce(task, host, { ...vars, [task.loopVar]: item }, item);
+        const outcome = await this.runOnce(task, host, lazyVars([vars, { [task.loopVar]: item }], task.source), item);
         outcomes.push(outcome);
         if (outcome.status === HostStatus.UNREACHABLE) break;
       }
@@ -93,7 +95,7 @@ export class TaskRunner {
       item,
       msg,
       ignored: !unreachable && task.ignoreErrors,
-      result: { failed: true, unreachable, msg },
+      result: { ...(error instanceof TaskFailure ? error.result : {}), failed: true, unreachable, msg },
       durationMs: Date.now() - started,
     };
   }
@@ -134,6 +136,8 @@ export class TaskRunner {
       const module = this.options.modules.get(task.module);
       if (!module) throw new UserError(`unknown module "${task.module}"`, undefined, task.source);
       const rendered = renderValue(task.args, vars, task.source) as Record<string, unknown>;
+      const properties = (module.schema as { properties?: Record<string, unknown> }).properties ?? {};
+      if (task.noLog && 'sensitive' in properties) rendered.sensitive = true;
       const args = checkModuleArguments(module, rendered, task.source);
 
       const become = task.become ?? this.options.playBecome;
@@ -154,7 +158,7 @@ export class TaskRunner {
       for (let attempt = 1; attempt <= attempts; attempt++) {
         outcome = await this.attempt(task, module, args, context, connection, host, item, started);
         if (!task.until || outcome.status === HostStatus.UNREACHABLE) break;
-        const scope = { ...vars, ...(task.register ? { [task.register]: outcome.result } : {}) };
+        const scope = lazyVars([vars, task.register ? { [task.register]: outcome.result } : {}], task.source);
         if (evaluateCondition(task.until, scope, { ...task.source, field: 'until' })) break;
         if (attempt === attempts) {
           outcome = { ...outcome, status: HostStatus.FAILED, msg: `"until" was still false after ${attempts} attempts`, ignored: task.ignoreErrors };
@@ -197,7 +201,7 @@ export class TaskRunner {
       result = { ...(applied.result ?? {}), changed, failed, ...(msg ? { msg } : {}) };
     }
 
-    const scope = { ...context.vars, ...(task.register ? { [task.register]: result } : {}) };
+    const scope = lazyVars([context.vars, task.register ? { [task.register]: result } : {}], task.source);
     if (typeof task.changedWhen === 'boolean') changed = task.changedWhen;
     else if (task.changedWhen) changed = conditionsHold(task.changedWhen, scope, task, 'changed_when');
     if (typeof task.failedWhen === 'boolean') failed = task.failedWhen;

@@ -1,9 +1,11 @@
 // The variables a task sees on a host, merged in Ansible's order of precedence (low to high):
 // role defaults < inventory < play vars < task vars < facts and registered results < extra vars,
 // plus the magic variables (inventory_hostname, groups, hostvars, ...).
+import { dirname } from 'node:path';
 import type { Inventory } from '../inventory/inventory.js';
 import type { Play, Task } from '../playbook/playbook.js';
 import type { HostState } from './host-state.js';
+import { lazyVars } from './lazy-vars.js';
 
 export interface RunScope {
   readonly inventory: Inventory;
@@ -24,7 +26,7 @@ export interface RunScope {
 function hostvarsProxy(scope: RunScope): Record<string, unknown> {
   const read = (name: string | symbol) =>
     typeof name === 'string'
-      ? (scope.hosts.get(name)?.view() ?? scope.inventory.hosts.get(name)?.vars)
+      ? (scope.hosts.get(name)?.view(scope.inventory.source) ?? scope.inventory.hosts.get(name)?.vars)
       : undefined;
   return new Proxy({} as Record<string, unknown>, {
     get: (_, name) => read(name),
@@ -52,14 +54,7 @@ export function taskVariables(
   task: Task | undefined,
   extra: Readonly<Record<string, unknown>> = {},
 ): Record<string, unknown> {
-  return {
-    ...scope.play.roleDefaults,
-    ...host.inventoryHost.vars,
-    ...scope.play.vars,
-    ...(task?.vars ?? {}),
-    ...host.facts,
-    ...extra,
-    ...scope.extraVars,
+  const magic = {
     inventory_hostname: host.name,
     inventory_hostname_short: host.name.split('.')[0],
     group_names: host.groupNames(),
@@ -72,5 +67,8 @@ export function taskVariables(
     ansible_diff_mode: scope.diff,
     playbook_dir: scope.playbookDir,
     inventory_file: scope.inventory.source,
+    inventory_dir: dirname(scope.inventory.source),
   };
+  const layers = [scope.play.roleDefaults, host.inventoryHost.vars, scope.play.vars, task?.vars ?? {}, host.facts, extra, scope.extraVars, magic];
+  return lazyVars(layers, task?.source ?? scope.play.source);
 }

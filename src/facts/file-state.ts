@@ -1,0 +1,116 @@
+// What a path is on a host, in one round trip: type, owner, group, mode, link target, sha256 and, for
+// small text files, the content itself (for diffs). Read with GNU stat, sha256sum and base64 only.
+import type { ExecResult } from '../connection/connection.js';
+import { ShellCode, sh } from '../connection/shell-quote.js';
+import { defineFact } from './fact.js';
+
+/** Largest file whose content is read back for a diff. */
+export const DIFF_CONTENT_LIMIT = 256 * 1024;
+
+export type FileType = 'absent' | 'file' | 'directory' | 'link' | 'other';
+
+export interface FileState {
+  readonly type: FileType;
+  readonly owner?: string;
+  readonly group?: string;
+  readonly uid?: number;
+  readonly gid?: number;
+  /** Four octal digits, e.g. "0644". */
+  readonly mode?: string;
+  readonly size?: number;
+  /** For a symbolic link: where it points, as written. */
+  readonly linkTarget?: string;
+  /** For a regular file, when a checksum was asked for. */
+  readonly sha256?: string;
+  /** For a small text file, when content was asked for. */
+  readonly content?: string;
+  /** True when content was asked for but the file is binary or larger than DIFF_CONTENT_LIMIT. */
+  readonly contentOmitted?: boolean;
+}
+
+export interface FileStateArgs {
+  readonly path: string;
+  /** Compute the sha256 of a regular file. */
+  readonly checksum?: boolean;
+  /** Return the content of a small text file (for diffs). */
+  readonly content?: boolean;
+}
+
+/** The script, reusable inside bigger gather scripts (get_url adds its checksum download after it). */
+export function fileStateScript(args: FileStateArgs): ShellCode {
+  const checksum = args.checksum
+    ? new ShellCode(`printf 'sha256=%s\\n' "$(sha256sum < "$p" | cut -d' ' -f1)"`)
+    : new ShellCode(':');
+  const content = args.content
+    ? new ShellCode(
+        `if [ "$(stat -c %s -- "$p")" -le ${DIFF_CONTENT_LIMIT} ]; then echo content; base64 -w0 < "$p"; echo; else echo content-omitted; fi`,
+      )
+    : new ShellCode(':');
+  return sh`p=${args.path}
+if [ -L "$p" ]; then t=link; elif [ -d "$p" ]; then t=directory; elif [ -f "$p" ]; then t=file; elif [ -e "$p" ]; then t=other; else t=absent; fi
+echo "type=$t"
+if [ "$t" != absent ]; then
+stat --printf 'owner=%U\\ngroup=%G\\nuid=%u\\ngid=%g\\nmode=%a\\nsize=%s\\n' -- "$p"
+if [ "$t" = link ]; then printf 'target=%s\\n' "$(readlink -- "$p")"; fi
+if [ "$t" = file ]; then
+${checksum}
+${content}
+fi
+fi`;
+}
+
+/** Parses the script's output (only the lines it wrote; callers strip their own sections first). */
+export function parseFileState(stdout: string): FileState {
+  const lines = stdout.split('\n');
+  const fields = new Map<string, string>();
+  let content: string | undefined;
+  let contentOmitted = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line === 'content') {
+      const bytes = Buffer.from(lines[i + 1] ?? '', 'base64');
+      i++;
+      const text = bytes.toString('utf8');
+      // Binary content (NUL bytes or invalid UTF-8) is summarised, never shown.
+      if (bytes.includes(0) || !Buffer.from(text, 'utf8').equals(bytes)) contentOmitted = true;
+      else content = text;
+    } else if (line === 'content-omitted') {
+      contentOmitted = true;
+    } else {
+      const eq = line.indexOf('=');
+      if (eq > 0) fields.set(line.slice(0, eq), line.slice(eq + 1));
+    }
+  }
+  const type = fields.get('type') as FileType | undefined;
+  if (!type) throw new Error(`file state: unexpected output: ${stdout.slice(0, 200)}`);
+  if (type === 'absent') return { type };
+  const num = (key: string): number | undefined => (fields.has(key) ? Number(fields.get(key)) : undefined);
+  const mode = fields.get('mode');
+  return {
+    type,
+    owner: fields.get('owner'),
+    group: fields.get('group'),
+    uid: num('uid'),
+    gid: num('gid'),
+    mode: mode === undefined ? undefined : mode.padStart(4, '0'),
+    size: num('size'),
+    ...(fields.has('target') ? { linkTarget: fields.get('target') } : {}),
+    ...(fields.has('sha256') ? { sha256: fields.get('sha256') } : {}),
+    ...(content !== undefined ? { content } : {}),
+    ...(contentOmitted ? { contentOmitted } : {}),
+  };
+}
+
+/** Throws with the command's error text when the script failed (e.g. permission denied). */
+export function requireSuccess(result: ExecResult, what: string): void {
+  if (result.code !== 0) throw new Error(`${what}: ${result.stderr.trim() || `exit code ${result.code}`}`);
+}
+
+export const fileState = defineFact<FileStateArgs, FileState>({
+  name: 'file_state',
+  command: (args) => `set -e\n${fileStateScript(args).text}`,
+  parse(result, args) {
+    requireSuccess(result, `reading ${args.path}`);
+    return parseFileState(result.stdout);
+  },
+});

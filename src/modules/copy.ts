@@ -1,0 +1,90 @@
+// copy: puts a file from the control node (`src`) or inline `content` on the host, atomically, with exact
+// owner and mode. Gathers the destination's state (sha256, attributes, small text content) in one command.
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { type FileState, fileState } from '../facts/file-state.js';
+import { isSensitive } from './content-diff.js';
+import { type FileAttributeArgs, fileAttributeProperties, normaliseMode, wantedAttributes } from './file-attributes.js';
+import { applyFileContent, planFileContent } from './file-content.js';
+import { type ModuleContext, defineModule } from './module.js';
+import { resolveSource } from './source-path.js';
+
+export interface CopyArgs extends FileAttributeArgs {
+  readonly src?: string;
+  readonly content?: string;
+  readonly dest: string;
+  readonly sensitive?: boolean;
+}
+
+export interface CopyFacts {
+  /** The bytes the destination must hold. */
+  readonly content: Buffer;
+  readonly dest: FileState;
+}
+
+/** A `dest` ending in "/" names a folder: the file keeps the source's name. */
+export function copyDestination(args: CopyArgs): string {
+  return args.dest.endsWith('/') && args.src ? args.dest + basename(args.src) : args.dest;
+}
+
+function wantedContent(args: CopyArgs, ctx: ModuleContext): Buffer {
+  if (args.content !== undefined) return Buffer.from(args.content, 'utf8');
+  return readFileSync(resolveSource(args.src as string, ctx, 'files'));
+}
+
+const sensitiveFor = (args: CopyArgs, content: Buffer): boolean =>
+  isSensitive({ flag: args.sensitive, dest: copyDestination(args), mode: normaliseMode(args.mode), content });
+
+export const copyModule = defineModule<CopyArgs, CopyFacts>({
+  name: 'copy',
+  description: 'Copy a file from the control node, or inline content, to the host (atomic, exact owner and mode).',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['dest'],
+    oneOf: [{ required: ['src'] }, { required: ['content'] }],
+    properties: {
+      src: {
+        type: 'string',
+        description: "File on the control node; relative paths are searched in the role's files/, then the playbook's folder.",
+      },
+      content: { type: 'string', description: 'Text to write instead of a source file.' },
+      dest: { type: 'string', description: 'Absolute path on the host; a trailing "/" keeps the source file name.' },
+      ...fileAttributeProperties,
+      sensitive: { type: 'boolean', description: 'Never show the content in diffs or output (no_log sets it).' },
+    },
+  },
+  example: `- name: Install the etcd environment file
+  copy:
+    content: "ETCD_NAME={{ inventory_hostname }}\\n"
+    dest: /etc/default/etcd
+    owner: root
+    mode: "0644"
+`,
+  idempotent: true,
+  async gather(args, ctx) {
+    const content = wantedContent(args, ctx);
+    const dest = await ctx.facts.read(fileState, {
+      path: copyDestination(args),
+      checksum: true,
+      content: !sensitiveFor(args, content),
+    });
+    return { content, dest };
+  },
+  plan(args, facts) {
+    return planFileContent({
+      dest: copyDestination(args),
+      content: facts.content,
+      state: facts.dest,
+      attrs: wantedAttributes(args),
+      sensitive: sensitiveFor(args, facts.content),
+    });
+  },
+  apply(args, plan, ctx) {
+    return applyFileContent(
+      { dest: copyDestination(args), content: wantedContent(args, ctx), attrs: wantedAttributes(args) },
+      plan,
+      ctx,
+    );
+  },
+});

@@ -1,0 +1,90 @@
+// fetch: copies a file from the host to the control node (dest/HOST/src, or dest itself with flat),
+// written atomically; skipped when the local copy already has the same sha256.
+import { readFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { type FileState, fileState } from '../facts/file-state.js';
+import { ChangeAction, type TaskPlan, noop } from '../plan/change.js';
+import { sha256 } from './content-diff.js';
+import { type ModuleContext, defineModule } from './module.js';
+import { TaskFailure } from './task-failure.js';
+
+export interface FetchArgs {
+  readonly src: string;
+  readonly dest: string;
+  readonly flat?: boolean;
+  readonly fail_on_missing?: boolean;
+}
+
+export interface FetchFacts {
+  readonly remote: FileState;
+  /** sha256 of the local copy, or null when there is none. */
+  readonly localSha256: string | null;
+}
+
+export function fetchDestination(args: FetchArgs, host: string): string {
+  if (!args.flat) return join(args.dest, host, args.src);
+  return args.dest.endsWith('/') ? join(args.dest, basename(args.src)) : args.dest;
+}
+
+export function planFetch(args: FetchArgs, facts: FetchFacts, ctx: Pick<ModuleContext, 'host'>): TaskPlan {
+  const dest = fetchDestination(args, ctx.host);
+  if (facts.remote.type !== 'file') {
+    const msg = `${args.src} ${facts.remote.type === 'absent' ? 'does not exist' : `is a ${facts.remote.type}`} on ${ctx.host}`;
+    if (args.fail_on_missing === false) return noop(msg, { src: args.src, dest });
+    throw new TaskFailure(msg);
+  }
+  const result = { src: args.src, dest, checksum: facts.remote.sha256 };
+  if (facts.localSha256 === null) {
+    return { changes: [{ action: ChangeAction.CREATE, target: `control node: ${dest}`, reason: 'no local copy yet' }], result };
+  }
+  if (facts.localSha256 !== facts.remote.sha256) {
+    return { changes: [{ action: ChangeAction.REPLACE, target: `control node: ${dest}`, reason: 'local copy differs' }], result };
+  }
+  return noop('local copy matches', result);
+}
+
+function localSha256(path: string): string | null {
+  try {
+    return sha256(readFileSync(path));
+  } catch {
+    return null;
+  }
+}
+
+export const fetchModule = defineModule<FetchArgs, FetchFacts>({
+  name: 'fetch',
+  description: 'Copy a file from the host to the control node (one folder per host unless flat).',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['src', 'dest'],
+    properties: {
+      src: { type: 'string', description: 'File on the host.' },
+      dest: { type: 'string', description: 'Folder (or, with flat, file) on the control node.' },
+      flat: { type: 'boolean', description: 'Write to dest itself instead of dest/HOST/src (a trailing "/" keeps the file name).' },
+      fail_on_missing: { type: 'boolean', description: 'Fail when src does not exist (default true).' },
+    },
+  },
+  example: `- name: Bring back the CA certificate
+  fetch:
+    src: /etc/etcd/pki/ca.crt
+    dest: artifacts/ca.crt
+    flat: true
+`,
+  idempotent: true,
+  async gather(args, ctx) {
+    const remote = await ctx.facts.read(fileState, { path: args.src, checksum: true });
+    return { remote, localSha256: localSha256(fetchDestination(args, ctx.host)) };
+  },
+  plan: (args, facts, ctx) => planFetch(args, facts, ctx),
+  async apply(args, plan, ctx) {
+    if (!plan.changes.length) return { changed: false, result: plan.result };
+    const dest = fetchDestination(args, ctx.host);
+    const data = await ctx.connection.fetchFile(args.src, { become: ctx.become });
+    mkdirSync(dirname(dest), { recursive: true });
+    const temp = join(dirname(dest), `.${basename(dest)}.${process.pid}.tmp`);
+    writeFileSync(temp, data);
+    renameSync(temp, dest);
+    return { changed: true, result: { ...plan.result, checksum: sha256(data) } };
+  },
+});

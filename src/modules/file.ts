@@ -1,0 +1,149 @@
+// file: a path's kind (directory, file, link, touched file, absent) and its owner, group and mode.
+// One `stat` round trip to gather; apply runs one short script for the planned change.
+import { type FileState, fileState } from '../facts/file-state.js';
+import { ShellCode, sh } from '../connection/shell-quote.js';
+import { ChangeAction, type TaskPlan, noop } from '../plan/change.js';
+import {
+  type FileAttributeArgs,
+  type FileAttributes,
+  attributeDifferences,
+  attributeScript,
+  attributeText,
+  fileAttributeProperties,
+  wantedAttributes,
+} from './file-attributes.js';
+import { defineModule } from './module.js';
+import { TaskFailure } from './task-failure.js';
+
+export type FileStateName = 'file' | 'directory' | 'absent' | 'link' | 'touch';
+
+export interface FileArgs extends FileAttributeArgs {
+  readonly path: string;
+  readonly state?: FileStateName;
+  readonly src?: string;
+}
+
+function attributePlan(path: string, state: FileState, attrs: FileAttributes, isLink: boolean): TaskPlan {
+  const diffs = attributeDifferences(attrs, state, isLink);
+  if (!diffs.length) return noop(`${isLink ? 'link' : state.type} exists with the wanted attributes`, { path });
+  const pick = (a: FileAttributes): FileAttributes => ({
+    owner: attrs.owner !== undefined ? a.owner : undefined,
+    group: attrs.group !== undefined ? a.group : undefined,
+    mode: attrs.mode !== undefined && !isLink ? a.mode : undefined,
+  });
+  return {
+    changes: [
+      {
+        action: ChangeAction.UPDATE,
+        target: path,
+        reason: diffs.join(', '),
+        before: attributeText(pick({ owner: state.owner, group: state.group, mode: state.mode })),
+        after: attributeText(pick(attrs)),
+      },
+    ],
+  };
+}
+
+export function planFile(args: FileArgs, state: FileState): TaskPlan {
+  const path = args.path;
+  const wanted = args.state ?? 'file';
+  const attrs = wantedAttributes(args);
+  const created = (reason: string, after: string): TaskPlan => ({
+    changes: [{ action: ChangeAction.CREATE, target: path, reason, before: '', after }],
+  });
+  switch (wanted) {
+    case 'absent':
+      if (state.type === 'absent') return noop('path does not exist', { path });
+      return { changes: [{ action: ChangeAction.DELETE, target: path, reason: `${state.type} exists`, before: `${state.type}\n`, after: '' }] };
+    case 'directory':
+      if (state.type === 'absent') return created('directory does not exist', `directory\n${attributeText(attrs)}`);
+      if (state.type !== 'directory') throw new TaskFailure(`${path} exists as a ${state.type}, not a directory`);
+      return attributePlan(path, state, attrs, false);
+    case 'file':
+      if (state.type === 'absent') throw new TaskFailure(`${path} does not exist; use state: touch to create an empty file`);
+      if (state.type !== 'file') throw new TaskFailure(`${path} is a ${state.type}, not a file`);
+      return attributePlan(path, state, attrs, false);
+    case 'touch':
+      // An existing path is left as it is apart from its attributes, so a second run changes nothing.
+      if (state.type === 'absent') return created('file does not exist', `file\n${attributeText(attrs)}`);
+      return attributePlan(path, state, attrs, false);
+    case 'link': {
+      if (args.src === undefined) throw new TaskFailure('state: link needs src (where the link points)');
+      const after = `-> ${args.src}\n`;
+      if (state.type === 'absent') return created('link does not exist', after);
+      if (state.type === 'directory') throw new TaskFailure(`${path} is a directory; remove it before making a link there`);
+      if (state.type !== 'link') {
+        return { changes: [{ action: ChangeAction.REPLACE, target: path, reason: `is a ${state.type}, not a link`, before: `${state.type}\n`, after }] };
+      }
+      if (state.linkTarget !== args.src) {
+        return {
+          changes: [
+            {
+              action: ChangeAction.REPLACE,
+              target: path,
+              reason: `points to ${state.linkTarget}, not ${args.src}`,
+              before: `-> ${state.linkTarget}\n`,
+              after,
+            },
+          ],
+        };
+      }
+      return attributePlan(path, state, attrs, true);
+    }
+  }
+}
+
+function changeScript(args: FileArgs, action: ChangeAction): ShellCode {
+  const attrs = wantedAttributes(args);
+  const isLink = args.state === 'link';
+  const set = attributeScript(args.path, attrs, isLink);
+  switch (action) {
+    case ChangeAction.DELETE:
+      return sh`rm -rf -- ${args.path}`;
+    case ChangeAction.UPDATE:
+      return set;
+    default:
+      if (isLink) return sh`ln -sfn -- ${args.src as string} ${args.path}\n${set}`;
+      if (args.state === 'directory') return sh`mkdir -p -- ${args.path}\n${set}`;
+      return sh`touch -- ${args.path}\n${set}`;
+  }
+}
+
+export const fileModule = defineModule<FileArgs, FileState>({
+  name: 'file',
+  description: 'Make a path a directory, a file, a symbolic link or absent, with exact owner, group and mode.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['path'],
+    properties: {
+      path: { type: 'string', description: 'Absolute path on the host.' },
+      state: {
+        type: 'string',
+        enum: ['file', 'directory', 'absent', 'link', 'touch'],
+        description:
+          'directory (created with parents), file (must exist; sets attributes), touch (created empty if missing; an existing one is not re-touched), link (symbolic link to src), absent (removed recursively). Default: file.',
+      },
+      src: { type: 'string', description: 'For state: link, the path the link points to, written as is.' },
+      ...fileAttributeProperties,
+    },
+  },
+  example: `- name: Data directory
+  file:
+    path: /var/lib/etcd
+    state: directory
+    owner: etcd
+    group: etcd
+    mode: "0700"
+`,
+  idempotent: true,
+  gather: (args, ctx) => ctx.facts.read(fileState, { path: args.path }),
+  plan: (args, facts) => planFile(args, facts),
+  async apply(args, plan, ctx) {
+    const change = plan.changes[0];
+    if (!change) return { changed: false, result: plan.result };
+    const out = await ctx.connection.exec(`set -e\n${changeScript(args, change.action).text}`, { become: ctx.become });
+    if (out.code !== 0) return { changed: false, failed: true, msg: `${args.path}: ${out.stderr.trim()}` };
+    return { changed: true, result: { path: args.path, state: args.state ?? 'file' } };
+  },
+});

@@ -1,0 +1,113 @@
+// systemd: a unit's running state, enablement and masking, and a daemon-reload when unit files changed.
+// One `systemctl show` gathers everything; apply runs the planned systemctl verbs in order, in one command.
+import { type SystemdUnit, systemdUnit } from '../facts/systemd-unit.js';
+import { ShellCode, joinCode, sh } from '../connection/shell-quote.js';
+import { type Change, ChangeAction, type TaskPlan, noop } from '../plan/change.js';
+import { defineModule } from './module.js';
+
+export interface SystemdArgs {
+  readonly name?: string;
+  readonly state?: 'started' | 'stopped' | 'restarted' | 'reloaded';
+  readonly enabled?: boolean;
+  readonly masked?: boolean;
+  readonly daemon_reload?: boolean;
+}
+
+/** `etcd` means `etcd.service`, as systemctl itself assumes. */
+export const unitName = (name: string): string => (/\.[a-z]+$/.test(name) ? name : `${name}.service`);
+
+const RUNNING = ['active', 'activating', 'reloading'];
+const ENABLED = ['enabled', 'enabled-runtime', 'static', 'indirect', 'generated', 'alias'];
+
+/** Each change's `after` is the state reached; apply maps it to the systemctl verb that reaches it. */
+const VERBS: Readonly<Record<string, string>> = {
+  reloaded: 'reload',
+  restarted: 'restart',
+  started: 'start',
+  stopped: 'stop',
+  enabled: 'enable',
+  disabled: 'disable',
+  masked: 'mask',
+  unmasked: 'unmask',
+};
+
+export function planSystemd(args: SystemdArgs, unit: SystemdUnit | undefined): TaskPlan {
+  const changes: Change[] = [];
+  if (args.daemon_reload && (unit === undefined || unit.needDaemonReload)) {
+    const reason = unit ? 'unit files changed since systemd read them' : 'no unit named, so systemd is reloaded unconditionally';
+    changes.push({ action: ChangeAction.RUN, target: 'systemd', reason, after: 'daemon-reload' });
+  }
+  if (!args.name || !unit) {
+    return changes.length ? { changes } : noop('nothing asked of systemd');
+  }
+  const name = unitName(args.name);
+  const missing = unit.loadState === 'not-found' ? ' (unit not found yet; an earlier task may install it)' : '';
+  const change = (reason: string, before: string, after: string): void => {
+    changes.push({ action: ChangeAction.UPDATE, target: name, reason: reason + missing, before: `${before}\n`, after });
+  };
+  const masked = unit.unitFileState === 'masked' || unit.loadState === 'masked';
+  if (args.masked === true && !masked) change('unit is not masked', unit.unitFileState || 'no unit file', 'masked');
+  if (args.masked === false && masked) change('unit is masked', 'masked', 'unmasked');
+  if (args.enabled === true && !ENABLED.includes(unit.unitFileState)) {
+    change(`unit is ${unit.unitFileState || 'not installed'}`, unit.unitFileState || 'no unit file', 'enabled');
+  }
+  if (args.enabled === false && ['enabled', 'enabled-runtime'].includes(unit.unitFileState)) {
+    change('unit is enabled', unit.unitFileState, 'disabled');
+  }
+  if (args.state === 'started' && !RUNNING.includes(unit.activeState)) change(`unit is ${unit.activeState}`, unit.activeState, 'started');
+  if (args.state === 'stopped' && !['inactive', 'failed'].includes(unit.activeState)) change(`unit is ${unit.activeState}`, unit.activeState, 'stopped');
+  // restarted and reloaded are actions, not states: they always happen (use them from handlers).
+  if (args.state === 'restarted') change('restart requested', unit.activeState, 'restarted');
+  if (args.state === 'reloaded') change('reload requested', unit.activeState, 'reloaded');
+  if (changes.length) return { changes };
+  return noop(`${name} is ${unit.activeState} and ${unit.unitFileState || 'has no unit file'}`, { name, status: { ...unit } });
+}
+
+export function systemdScript(args: SystemdArgs, plan: TaskPlan): ShellCode {
+  const steps = plan.changes.map((c) => {
+    if (c.after === 'daemon-reload') return new ShellCode('systemctl daemon-reload');
+    return sh`systemctl ${VERBS[c.after as string]} -- ${unitName(args.name as string)}`;
+  });
+  return joinCode([new ShellCode('set -e'), ...steps]);
+}
+
+export const systemdModule = defineModule<SystemdArgs, SystemdUnit | undefined>({
+  name: 'systemd',
+  description: 'Start, stop, restart or reload a systemd unit, enable or mask it, and reload systemd when unit files changed.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      name: { type: 'string', description: 'Unit name; ".service" is added when no suffix is given.' },
+      state: {
+        type: 'string',
+        enum: ['started', 'stopped', 'restarted', 'reloaded'],
+        description: 'started/stopped are states (no-op when already so); restarted/reloaded always act.',
+      },
+      enabled: { type: 'boolean', description: 'Whether the unit starts at boot.' },
+      masked: { type: 'boolean', description: 'Whether the unit is masked (cannot be started at all).' },
+      daemon_reload: {
+        type: 'boolean',
+        description: 'Run systemctl daemon-reload first, when systemd reports that unit files changed on disk.',
+      },
+    },
+  },
+  example: `- name: Run etcd
+  systemd:
+    name: etcd
+    state: started
+    enabled: true
+    daemon_reload: true
+`,
+  idempotent: true,
+  // NeedDaemonReload is a property of one unit, so without a name there is nothing to read.
+  gather: async (args, ctx) => (args.name ? ctx.facts.read(systemdUnit, { unit: unitName(args.name) }) : undefined),
+  plan: (args, unit) => planSystemd(args, unit),
+  async apply(args, plan, ctx) {
+    if (!plan.changes.length) return { changed: false, result: plan.result };
+    const out = await ctx.connection.exec(systemdScript(args, plan).text, { become: ctx.become });
+    const result = { name: args.name ? unitName(args.name) : undefined, state: args.state, enabled: args.enabled };
+    if (out.code !== 0) return { changed: false, failed: true, msg: out.stderr.trim(), result };
+    return { changed: true, result };
+  },
+});

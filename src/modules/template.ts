@@ -1,0 +1,83 @@
+// template: renders a Handlebars file from the control node with the task's variables and puts the result
+// on the host exactly like copy does.
+import { readFileSync } from 'node:fs';
+import { type FileState, fileState } from '../facts/file-state.js';
+import { isSensitive } from './content-diff.js';
+import { type FileAttributeArgs, fileAttributeProperties, normaliseMode, wantedAttributes } from './file-attributes.js';
+import { applyFileContent, planFileContent } from './file-content.js';
+import { type ModuleContext, defineModule } from './module.js';
+import { resolveSource } from './source-path.js';
+
+export interface TemplateArgs extends FileAttributeArgs {
+  readonly src: string;
+  readonly dest: string;
+  readonly sensitive?: boolean;
+}
+
+export interface TemplateFacts {
+  /** The template's text and where it was found (for error messages). */
+  readonly source: string;
+  readonly sourcePath: string;
+  readonly dest: FileState;
+}
+
+function render(source: string, sourcePath: string, ctx: ModuleContext): Buffer {
+  return Buffer.from(ctx.render(source, sourcePath), 'utf8');
+}
+
+const sensitiveFor = (args: TemplateArgs, content: Buffer): boolean =>
+  isSensitive({ flag: args.sensitive, dest: args.dest, mode: normaliseMode(args.mode), content });
+
+export const templateModule = defineModule<TemplateArgs, TemplateFacts>({
+  name: 'template',
+  description: 'Render a Handlebars template from the control node and write it to the host (atomic, exact owner and mode).',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['src', 'dest'],
+    properties: {
+      src: {
+        type: 'string',
+        description: "Template on the control node (usually NAME.hbs), searched in the role's templates/, then the playbook's folder.",
+      },
+      dest: { type: 'string', description: 'Absolute path of the rendered file on the host.' },
+      ...fileAttributeProperties,
+      sensitive: { type: 'boolean', description: 'Never show the content in diffs or output (no_log sets it).' },
+    },
+  },
+  example: `- name: Write the etcd configuration
+  template:
+    src: etcd.conf.yml.hbs
+    dest: /etc/etcd/etcd.conf.yml
+    owner: etcd
+    group: etcd
+    mode: "0640"
+`,
+  idempotent: true,
+  async gather(args, ctx) {
+    const sourcePath = resolveSource(args.src, ctx, 'templates');
+    const source = readFileSync(sourcePath, 'utf8');
+    const rendered = render(source, sourcePath, ctx);
+    const dest = await ctx.facts.read(fileState, {
+      path: args.dest,
+      checksum: true,
+      content: !sensitiveFor(args, rendered),
+    });
+    return { source, sourcePath, dest };
+  },
+  plan(args, facts, ctx) {
+    const content = render(facts.source, facts.sourcePath, ctx);
+    return planFileContent({
+      dest: args.dest,
+      content,
+      state: facts.dest,
+      attrs: wantedAttributes(args),
+      sensitive: sensitiveFor(args, content),
+    });
+  },
+  apply(args, plan, ctx) {
+    const sourcePath = resolveSource(args.src, ctx, 'templates');
+    const content = render(readFileSync(sourcePath, 'utf8'), sourcePath, ctx);
+    return applyFileContent({ dest: args.dest, content, attrs: wantedAttributes(args) }, plan, ctx);
+  },
+});

@@ -1,0 +1,133 @@
+// The keywords plays and tasks accept, each with its value kind and a description: one table drives
+// load-time validation, error messages and the JSON Schema editors use.
+
+/** A value kind: how to check it, how to describe it in an error, and its JSON Schema. */
+export interface ValueKind {
+  readonly expected: string;
+  check(value: unknown): boolean;
+  readonly schema: Readonly<Record<string, unknown>>;
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isList = (v: unknown): v is unknown[] => Array.isArray(v);
+const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isPercent = (v: unknown): boolean => isString(v) && /^\s*\d+(\.\d+)?\s*%\s*$/.test(v);
+const isBatch = (v: unknown): boolean => (Number.isInteger(v) && (v as number) >= 0) || isPercent(v);
+
+const stringSchema = { type: 'string' };
+const conditionSchema = { type: ['string', 'boolean'] };
+
+export const KINDS = {
+  string: { expected: 'a string', check: isString, schema: stringSchema },
+  boolean: { expected: 'true or false', check: (v) => typeof v === 'boolean', schema: { type: 'boolean' } },
+  count: {
+    expected: 'a whole number of 0 or more',
+    check: (v) => Number.isInteger(v) && (v as number) >= 0,
+    schema: { type: 'integer', minimum: 0 },
+  },
+  seconds: { expected: 'a number of seconds', check: (v) => typeof v === 'number' && v >= 0, schema: { type: 'number', minimum: 0 } },
+  percent: {
+    expected: 'a number from 0 to 100',
+    check: (v) => typeof v === 'number' && v >= 0 && v <= 100,
+    schema: { type: 'number', minimum: 0, maximum: 100 },
+  },
+  conditions: {
+    expected: 'a condition string, a boolean, or a list of those',
+    check: (v) => typeof v === 'boolean' || isString(v) || (isList(v) && v.every((c) => typeof c === 'boolean' || isString(c))),
+    schema: { anyOf: [conditionSchema, { type: 'array', items: conditionSchema }] },
+  },
+  names: {
+    expected: 'a string or a list of strings',
+    check: (v) => isString(v) || (isList(v) && v.every(isString)),
+    schema: { anyOf: [stringSchema, { type: 'array', items: stringSchema }] },
+  },
+  mapping: { expected: 'a mapping', check: (v) => v === null || isMapping(v), schema: { type: ['object', 'null'] } },
+  tasks: {
+    expected: 'a list of tasks',
+    check: (v) => v === null || (isList(v) && v.every(isMapping)),
+    schema: { type: ['array', 'null'], items: { $ref: '#/definitions/task' } },
+  },
+  loop: {
+    expected: 'a list, or a template string that renders to a list',
+    check: (v) => isList(v) || isString(v),
+    schema: { anyOf: [{ type: 'array' }, stringSchema] },
+  },
+  serial: {
+    expected: 'a number, a percentage like "30%", or a list of those',
+    check: (v) => isBatch(v) || (isList(v) && v.length > 0 && v.every(isBatch)),
+    schema: {
+      anyOf: [
+        { type: 'integer', minimum: 0 },
+        { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*%\\s*$' },
+        { type: 'array', minItems: 1, items: { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^\\s*\\d+(\\.\\d+)?\\s*%\\s*$' }] } },
+      ],
+    },
+  },
+  roles: {
+    expected: 'a list of role names or {role: NAME, ...vars} mappings',
+    check: (v) => v === null || (isList(v) && v.every((r) => isString(r) || isMapping(r))),
+    schema: { type: ['array', 'null'], items: { anyOf: [stringSchema, { $ref: '#/definitions/role' }] } },
+  },
+  loopControl: {
+    expected: 'a mapping with loop_var',
+    check: isMapping,
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { loop_var: { type: 'string', description: 'Name of the loop variable instead of `item`.' } },
+    },
+  },
+} satisfies Record<string, ValueKind>;
+
+export type KindName = keyof typeof KINDS;
+
+export interface Keyword {
+  readonly kind: KindName;
+  readonly description: string;
+}
+
+export const PLAY_KEYWORDS: Readonly<Record<string, Keyword>> = {
+  name: { kind: 'string', description: 'Name of the play, shown in the output.' },
+  hosts: { kind: 'names', description: 'Host pattern (groups, hosts, `a:b`, `a:&b`, `a:!b`, wildcards) the play runs on.' },
+  serial: { kind: 'serial', description: 'Batch sizes for a rolling run: a number, a percentage, or a list whose last entry repeats.' },
+  max_fail_percentage: { kind: 'percent', description: 'Stop the play when more than this percentage of a batch fails.' },
+  any_errors_fatal: { kind: 'boolean', description: 'Stop the whole play as soon as any host fails a task.' },
+  become: { kind: 'boolean', description: 'Run tasks with sudo.' },
+  become_user: { kind: 'string', description: 'User to become (default root).' },
+  vars: { kind: 'mapping', description: 'Variables for every host of the play.' },
+  vars_files: { kind: 'names', description: 'YAML files of variables, relative to the playbook.' },
+  pre_tasks: { kind: 'tasks', description: 'Tasks run before the roles.' },
+  roles: { kind: 'roles', description: 'Roles from `roles/NAME/` beside the playbook; their tasks run after pre_tasks.' },
+  tasks: { kind: 'tasks', description: 'Tasks run after the roles.' },
+  post_tasks: { kind: 'tasks', description: 'Tasks run after tasks.' },
+  handlers: { kind: 'tasks', description: 'Tasks run once at the end of a batch when notified.' },
+  tags: { kind: 'names', description: 'Tags added to every task of the play.' },
+  gather_facts: { kind: 'boolean', description: 'Accepted for compatibility with Ansible; facts are gathered per module as needed.' },
+};
+
+export const TASK_KEYWORDS: Readonly<Record<string, Keyword>> = {
+  name: { kind: 'string', description: 'Name of the task, shown in the output and matched by `notify` for handlers.' },
+  when: { kind: 'conditions', description: 'Run the task only when every condition is true.' },
+  loop: { kind: 'loop', description: 'Run the task once per item; the item is `item` (or `loop_control.loop_var`).' },
+  with_items: { kind: 'loop', description: 'Like `loop`, flattening nested lists one level.' },
+  loop_control: { kind: 'loopControl', description: 'Loop options.' },
+  register: { kind: 'string', description: 'Variable that receives the task result.' },
+  notify: { kind: 'names', description: 'Handlers (names or `listen` topics) to run at the end of the batch when the task changed something.' },
+  tags: { kind: 'names', description: 'Tags for `--tags` / `--skip-tags`.' },
+  become: { kind: 'boolean', description: 'Run this task with sudo.' },
+  become_user: { kind: 'string', description: 'User to become (default root).' },
+  retries: { kind: 'count', description: 'How many times to retry until `until` holds.' },
+  delay: { kind: 'seconds', description: 'Seconds between retries.' },
+  until: { kind: 'conditions', description: 'Retry the task until this condition holds.' },
+  ignore_errors: { kind: 'boolean', description: 'Carry on with the host when the task fails.' },
+  changed_when: { kind: 'conditions', description: 'Condition (or boolean) deciding whether the task reports changed.' },
+  failed_when: { kind: 'conditions', description: 'Condition (or boolean) deciding whether the task failed.' },
+  delegate_to: { kind: 'string', description: 'Run the task on this host (e.g. localhost) instead.' },
+  run_once: { kind: 'boolean', description: 'Run the task on the first host of the batch only.' },
+  no_log: { kind: 'boolean', description: 'Hide arguments and results in the output.' },
+  vars: { kind: 'mapping', description: 'Variables for this task only.' },
+  listen: { kind: 'names', description: 'For handlers: topics this handler also answers to.' },
+  args: { kind: 'mapping', description: 'Module arguments, merged with those given under the module key.' },
+  import_tasks: { kind: 'string', description: 'Inline the tasks of this file (relative to the including file) at load time.' },
+  block: { kind: 'tasks', description: 'Tasks that share this entry\'s when, tags, vars and become.' },
+};

@@ -1,0 +1,190 @@
+// Loads a playbook file into the validated Play model: plays, vars_files, roles from `roles/NAME/`
+// beside the playbook, and their tasks and handlers. Everything is checked before anything runs.
+import { stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { ParseError, type SourceLocation } from '../errors/user-error.js';
+import { KINDS, PLAY_KEYWORDS } from './keywords.js';
+import type { ModuleSpec } from './module-args.js';
+import type { Play, Playbook, Task } from './playbook.js';
+import { didYouMean } from './suggest.js';
+import { loadTasks, type TaskLoadOptions, type TaskScope } from './task-loader.js';
+import { renderValue } from './templating.js';
+import { readYaml, type PathSegment, type YamlSource } from './yaml-source.js';
+
+export interface LoadOptions {
+  /** Known modules by name: their argument schema and free-form argument. */
+  readonly modules: ReadonlyMap<string, ModuleSpec>;
+  /** `-e` variables: usable in `hosts` and `vars_files` paths at load time. */
+  readonly extraVars?: Readonly<Record<string, unknown>>;
+}
+
+type Raw = Record<string, unknown>;
+const isMapping = (v: unknown): v is Raw => v !== null && typeof v === 'object' && !Array.isArray(v);
+const toList = (value: unknown): string[] =>
+  value === undefined || value === null ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
+
+async function isFolder(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isDirectory(), () => false);
+}
+
+async function firstExisting(paths: readonly string[]): Promise<string | undefined> {
+  for (const path of paths) {
+    if (await stat(path).then((s) => s.isFile(), () => false)) return path;
+  }
+  return undefined;
+}
+
+/** A `vars` mapping file: its content must be a mapping (an empty file is no variables). */
+async function readVarsFile(file: string, referencedFrom: SourceLocation, what: string): Promise<Raw> {
+  const source = await readYaml(file, '', referencedFrom, what);
+  if (source.value === null || source.value === undefined) return {};
+  if (!isMapping(source.value)) throw new ParseError(`${what} must hold a mapping of variables`, source.locate([]));
+  return source.value;
+}
+
+interface LoadedRole {
+  readonly tasks: Task[];
+  readonly handlers: Task[];
+  readonly defaults: Raw;
+  readonly vars: Raw;
+}
+
+const ROLE_ENTRY_KEYWORDS = ['role', 'name', 'when', 'tags', 'vars', 'become', 'become_user'];
+
+async function loadRole(entry: unknown, source: YamlSource, at: readonly PathSegment[], scope: TaskScope, options: TaskLoadOptions): Promise<LoadedRole> {
+  const raw: Raw = typeof entry === 'string' ? { role: entry } : (entry as Raw);
+  const name = raw.role ?? raw.name;
+  const where = source.locate(at);
+  if (typeof name !== 'string' || name === '') throw new ParseError(`a role entry needs 'role: NAME'`, where);
+  for (const key of ['when', 'tags', 'vars'] as const) {
+    const kind = KINDS[key === 'vars' ? 'mapping' : key === 'when' ? 'conditions' : 'names'];
+    if (key in raw && !kind.check(raw[key])) throw new ParseError(`${key} must be ${kind.expected}`, source.locate([...at, key]));
+  }
+  const roleDir = join(dirname(source.file), 'roles', name);
+  if (!(await isFolder(roleDir))) {
+    throw new ParseError(`role '${name}' not found: expected the folder ${roleDir}`, source.locate(typeof entry === 'string' ? at : [...at, raw.role ? 'role' : 'name']));
+  }
+  // Keys other than the role keywords are role parameters: variables scoped to the role's tasks.
+  const params = Object.fromEntries(Object.entries(raw).filter(([key]) => !ROLE_ENTRY_KEYWORDS.includes(key)));
+  const roleScope: TaskScope = {
+    when: [...scope.when, ...toList(raw.when)],
+    tags: [...new Set([...scope.tags, ...toList(raw.tags)])],
+    vars: { ...scope.vars, ...((raw.vars ?? {}) as Raw), ...params },
+    become: (raw.become as boolean | undefined) ?? scope.become,
+    becomeUser: (raw.become_user as string | undefined) ?? scope.becomeUser,
+    baseDir: roleDir,
+    searchPaths: [join(roleDir, 'templates'), join(roleDir, 'files')],
+  };
+  const part = (folder: string) => firstExisting([join(roleDir, folder, 'main.yml'), join(roleDir, folder, 'main.yaml')]);
+  const load = async (folder: string, handlers: boolean): Promise<Task[]> => {
+    const file = await part(folder);
+    if (!file) return [];
+    const tasks = await readYaml(file, folder, where);
+    return loadTasks(tasks.value, tasks, [], roleScope, { ...options, handlers, importing: [file] });
+  };
+  const vars = async (folder: string): Promise<Raw> => {
+    const file = await part(folder);
+    return file ? readVarsFile(file, where, `role ${folder} file`) : {};
+  };
+  return { tasks: await load('tasks', false), handlers: await load('handlers', true), defaults: await vars('defaults'), vars: await vars('vars') };
+}
+
+function checkPlayKeywords(raw: Raw, source: YamlSource, at: readonly PathSegment[], modules: ReadonlyMap<string, ModuleSpec>): void {
+  for (const [key, value] of Object.entries(raw)) {
+    const keyword = PLAY_KEYWORDS[key];
+    if (!keyword) {
+      const hint = modules.has(key) ? `; tasks go under 'tasks:'` : key === 'import_playbook' ? '; import_playbook is not supported' : didYouMean(key, Object.keys(PLAY_KEYWORDS));
+      throw new ParseError(`unknown play keyword '${key}'${hint}`, source.locate([...at, key], { key: true }));
+    }
+    const kind = KINDS[keyword.kind];
+    if (!kind.check(value)) throw new ParseError(`${key} must be ${kind.expected}`, source.locate([...at, key]));
+  }
+  if (!('hosts' in raw)) throw new ParseError(`a play needs 'hosts:' (a host pattern such as 'all' or a group name)`, source.locate(at));
+}
+
+/** Every `notify` must name a handler or a `listen` topic (templated names are only known at run time). */
+function checkNotify(tasks: readonly Task[], handlers: readonly Task[]): void {
+  const topics = new Set(handlers.flatMap((h) => [h.name, ...h.listen]));
+  for (const task of tasks) {
+    for (const name of task.notify) {
+      if (!name.includes('{{') && !topics.has(name)) {
+        throw new ParseError(`notify: no handler named or listening to '${name}'${didYouMean(name, topics)}`, { ...task.source, field: undefined });
+      }
+    }
+  }
+}
+
+async function loadPlay(raw: unknown, source: YamlSource, index: number, options: LoadOptions): Promise<Play> {
+  const at = [index];
+  if (!isMapping(raw)) throw new ParseError(`a play must be a mapping with 'hosts:' and 'tasks:'`, source.locate(at));
+  checkPlayKeywords(raw, source, at, options.modules);
+  const baseDir = dirname(source.file);
+  const extraVars = options.extraVars ?? {};
+  const playVars = (raw.vars ?? {}) as Raw;
+  const fileVars: Raw = {};
+  for (const [i, entry] of toList(raw.vars_files).entries()) {
+    const where = source.locate(Array.isArray(raw.vars_files) ? [...at, 'vars_files', i] : [...at, 'vars_files']);
+    const path = String(renderValue(entry, { ...playVars, ...extraVars }, where));
+    Object.assign(fileVars, await readVarsFile(join(baseDir, path), where, 'vars file'));
+  }
+  const tags = toList(raw.tags).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+  const scope: TaskScope = {
+    when: [],
+    tags,
+    vars: {},
+    become: undefined,
+    becomeUser: undefined,
+    baseDir,
+    searchPaths: [join(baseDir, 'templates'), join(baseDir, 'files')],
+  };
+  const taskOptions: TaskLoadOptions = { modules: options.modules, handlers: false, importing: [source.file] };
+  const section = (key: string, handlers = false) =>
+    loadTasks(raw[key], source, [...at, key], scope, { ...taskOptions, handlers });
+  const preTasks = await section('pre_tasks');
+  const roleTasks: Task[] = [];
+  const roleHandlers: Task[] = [];
+  const roleDefaults: Raw = {};
+  const roleVars: Raw = {};
+  for (const [i, entry] of ((raw.roles ?? []) as unknown[]).entries()) {
+    const role = await loadRole(entry, source, [...at, 'roles', i], scope, taskOptions);
+    roleTasks.push(...role.tasks);
+    roleHandlers.push(...role.handlers);
+    Object.assign(roleDefaults, role.defaults);
+    Object.assign(roleVars, role.vars);
+  }
+  const tasks = [...roleTasks, ...(await section('tasks'))];
+  const postTasks = await section('post_tasks');
+  const handlers = [...(await section('handlers', true)), ...roleHandlers];
+  checkNotify([...preTasks, ...tasks, ...postTasks, ...handlers], handlers);
+  const hostsWhere = source.locate([...at, 'hosts']);
+  const hosts = String(renderValue(toList(raw.hosts).join(':'), { ...playVars, ...fileVars, ...extraVars }, hostsWhere));
+  const serial = raw.serial === undefined || raw.serial === null ? [] : Array.isArray(raw.serial) ? raw.serial : [raw.serial];
+  return {
+    name: typeof raw.name === 'string' ? raw.name : hosts,
+    hosts,
+    serial: serial.map((s) => (typeof s === 'string' ? s.replace(/\s+/g, '') : (s as number))),
+    maxFailPercentage: raw.max_fail_percentage as number | undefined,
+    anyErrorsFatal: raw.any_errors_fatal === true,
+    become: raw.become === true,
+    becomeUser: raw.become_user as string | undefined,
+    // Ansible's precedence within a play: play vars < vars_files < role vars.
+    vars: { ...playVars, ...fileVars, ...roleVars },
+    roleDefaults,
+    tags,
+    preTasks,
+    tasks,
+    postTasks,
+    handlers,
+    source: { file: source.file, line: source.locate(at).line, column: source.locate(at).column },
+  };
+}
+
+/** Loads, resolves and validates a playbook; every problem is a ParseError with file:line and field. */
+export async function loadPlaybook(file: string, options: LoadOptions): Promise<Playbook> {
+  const source = await readYaml(file, 'plays', undefined, 'playbook');
+  if (source.value === null || source.value === undefined) throw new ParseError('the playbook is empty; it should be a list of plays', { file });
+  if (!Array.isArray(source.value)) throw new ParseError('a playbook is a list of plays (each starting with "- hosts: ...")', source.locate([]));
+  const plays: Play[] = [];
+  for (const [index, raw] of source.value.entries()) plays.push(await loadPlay(raw, source, index, options));
+  return { file, plays };
+}

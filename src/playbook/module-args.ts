@@ -1,0 +1,99 @@
+// Validates a task's module arguments against the module's JSON Schema with ajv, before anything runs.
+// Values that are templates (`{{ ... }}`) are only known at run time, so their type checks are skipped.
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { didYouMean } from './suggest.js';
+
+export interface ModuleSpec {
+  readonly schema: object;
+  readonly freeForm?: string;
+}
+
+export interface ArgProblem {
+  /** Path below the module's arguments, e.g. `['mode']`. */
+  readonly path: readonly (string | number)[];
+  /** Whether the problem is a key (an unknown argument) rather than a value. */
+  readonly isKey: boolean;
+  readonly message: string;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validators = new WeakMap<object, ValidateFunction>();
+
+function validatorFor(schema: object): ValidateFunction {
+  let validate = validators.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    validators.set(schema, validate);
+  }
+  return validate;
+}
+
+function pathOf(instancePath: string): (string | number)[] {
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let value = root;
+  for (const part of path) value = (value as Record<string | number, unknown> | undefined)?.[part];
+  return value;
+}
+
+const isTemplate = (value: unknown): boolean => typeof value === 'string' && value.includes('{{');
+
+function propertyNames(schema: object, path: readonly (string | number)[]): string[] {
+  let node = schema as { properties?: Record<string, object> };
+  for (const part of path) node = (node.properties?.[String(part)] ?? {}) as typeof node;
+  return Object.keys(node.properties ?? {});
+}
+
+function describe(error: ErrorObject, module: string, schema: object, args: unknown): ArgProblem {
+  const path = pathOf(error.instancePath);
+  const where = path.length > 0 ? `argument '${path.join('.')}' of module ${module}` : `module ${module}`;
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const name = String(params.additionalProperty);
+      const known = propertyNames(schema, path);
+      return {
+        path: [...path, name],
+        isKey: true,
+        message: `unknown argument '${name}' for ${where}${didYouMean(name, known)}; valid arguments: ${known.join(', ')}`,
+      };
+    }
+    case 'required':
+      return { path, isKey: true, message: `missing required argument '${String(params.missingProperty)}' for ${where}` };
+    case 'enum':
+      return { path, isKey: false, message: `${where} must be one of: ${(params.allowedValues as unknown[]).map(String).join(', ')}` };
+    case 'type': {
+      const value = valueAt(args, path);
+      return { path, isKey: false, message: `${where} must be ${String(params.type)}, not ${Array.isArray(value) ? 'a list' : typeof value}` };
+    }
+    default:
+      return { path, isKey: false, message: `${where} ${error.message ?? 'is invalid'}` };
+  }
+}
+
+/** The first problem with `args` for `module`, or undefined when they are valid. */
+export function checkModuleArgs(module: string, spec: ModuleSpec, args: Readonly<Record<string, unknown>>): ArgProblem | undefined {
+  const validate = validatorFor(spec.schema);
+  if (validate(args)) return undefined;
+  const errors = (validate.errors ?? []).filter((error) => {
+    // A template's type is only known at run time; combinator and if/then errors repeat the specific ones.
+    if (['if', 'then', 'else'].includes(error.keyword)) return false;
+    return !isTemplate(valueAt(args, pathOf(error.instancePath)));
+  });
+  // Prefer problems a user fixes by name (unknown or missing arguments), then the most specific value problem.
+  const ranked = [...errors].sort((a, b) => rank(a) - rank(b) || pathOf(b.instancePath).length - pathOf(a.instancePath).length);
+  const first = ranked[0];
+  return first ? describe(first, module, spec.schema, args) : undefined;
+}
+
+function rank(error: ErrorObject): number {
+  if (error.keyword === 'additionalProperties' || error.keyword === 'required') return 0;
+  if (error.keyword === 'anyOf' || error.keyword === 'oneOf') return 2;
+  return 1;
+}

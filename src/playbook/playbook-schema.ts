@@ -1,0 +1,59 @@
+// The JSON Schema of playbook files, built from the keyword tables and module schemas the loader uses,
+// so editors (yaml-language-server) complete and check exactly what the loader accepts.
+import { KINDS, PLAY_KEYWORDS, TASK_KEYWORDS, type Keyword } from './keywords.js';
+import type { ModuleSpec } from './module-args.js';
+
+function properties(keywords: Readonly<Record<string, Keyword>>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(keywords).map(([name, keyword]) => [name, { ...KINDS[keyword.kind].schema, description: keyword.description }]),
+  );
+}
+
+/** The schema; with `modules`, each module's arguments are described too (otherwise any module key is allowed). */
+export function playbookJsonSchema(modules: ReadonlyMap<string, ModuleSpec> = new Map()): Record<string, unknown> {
+  const moduleProperties = Object.fromEntries(
+    [...modules].flatMap(([name, spec]) => {
+      const args = spec.freeForm ? { anyOf: [{ type: 'string' }, spec.schema] } : spec.schema;
+      return [[name, args], [`ansible.builtin.${name}`, args]];
+    }),
+  );
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'etcdops playbook',
+    description: 'A list of plays, each running tasks on the hosts matching a pattern.',
+    type: 'array',
+    items: { $ref: '#/definitions/play' },
+    definitions: {
+      play: {
+        type: 'object',
+        description: 'A play: hosts, variables, roles, tasks and handlers.',
+        required: ['hosts'],
+        additionalProperties: false,
+        properties: properties(PLAY_KEYWORDS),
+      },
+      task: {
+        type: 'object',
+        description: 'A task: exactly one module key with its arguments, plus task keywords.',
+        properties: {
+          ...properties(TASK_KEYWORDS),
+          meta: { enum: ['flush_handlers', 'noop', 'end_play', 'end_host'], description: 'Control action: run notified handlers now, do nothing, or end the play or host.' },
+          ...moduleProperties,
+        },
+        additionalProperties: modules.size > 0 ? false : { description: 'A module and its arguments.' },
+      },
+      role: {
+        type: 'object',
+        description: 'A role with variables: keys other than the role keywords are role parameters.',
+        required: ['role'],
+        properties: {
+          role: { type: 'string', description: 'Role name: the folder roles/NAME beside the playbook.' },
+          when: { ...KINDS.conditions.schema, description: 'Conditions added to every task of the role.' },
+          tags: { ...KINDS.names.schema, description: 'Tags added to every task of the role.' },
+          vars: { type: 'object', description: 'Variables for the role\'s tasks.' },
+          become: { type: 'boolean', description: 'Run the role\'s tasks with sudo.' },
+          become_user: { type: 'string', description: 'User to become.' },
+        },
+      },
+    },
+  };
+}

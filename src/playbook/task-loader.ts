@@ -1,0 +1,238 @@
+// Turns a YAML list of tasks into validated Task values: keywords, the one module and its arguments,
+// `import_tasks` and `block` inlined at load time with their when/tags/vars/become passed down.
+import { dirname, join } from 'node:path';
+import { ParseError, type SourceLocation } from '../errors/user-error.js';
+import { expressionSyntaxProblem } from './condition.js';
+import { KINDS, TASK_KEYWORDS } from './keywords.js';
+import { checkModuleArgs, type ModuleSpec } from './module-args.js';
+import type { Task } from './playbook.js';
+import { closest, didYouMean } from './suggest.js';
+import { readYaml, type PathSegment, type YamlSource } from './yaml-source.js';
+
+/** What a task inherits from the play, role, import or block that contains it. */
+export interface TaskScope {
+  readonly when: readonly string[];
+  readonly tags: readonly string[];
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly become?: boolean;
+  readonly becomeUser?: string;
+  readonly baseDir: string;
+  readonly searchPaths: readonly string[];
+}
+
+export interface TaskLoadOptions {
+  readonly modules: ReadonlyMap<string, ModuleSpec>;
+  /** Whether these are handlers (only handlers may `listen`). */
+  readonly handlers: boolean;
+  /** Files being imported, to report an import cycle instead of recursing forever. */
+  readonly importing: readonly string[];
+}
+
+/** Values `meta:` accepts. */
+export const META_ACTIONS = ['flush_handlers', 'noop', 'end_play', 'end_host'] as const;
+const BUILTIN_PREFIX = 'ansible.builtin.';
+const SCOPE_KEYWORDS = ['name', 'when', 'tags', 'vars', 'become', 'become_user'];
+
+type Raw = Record<string, unknown>;
+
+const toList = (value: unknown): string[] =>
+  value === undefined || value === null ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
+const toTags = (value: unknown): string[] => toList(value).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+const union = (a: readonly string[], b: readonly string[]): string[] => [...new Set([...a, ...b])];
+
+/** Splits Ansible's `key=value key2="a b"` argument strings. */
+function keyValueArgs(text: string): Record<string, string> | undefined {
+  const args: Record<string, string> = {};
+  let consumed = 0;
+  for (const match of text.matchAll(/\s*([A-Za-z_]\w*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)\s*/gy)) {
+    const value = match[2]!;
+    args[match[1]!] = /^["']/.test(value) ? value.slice(1, -1) : value;
+    consumed += match[0].length;
+  }
+  return consumed === text.length && Object.keys(args).length > 0 ? args : undefined;
+}
+
+function scopeFrom(raw: Raw, scope: TaskScope): TaskScope {
+  return {
+    ...scope,
+    when: [...scope.when, ...toList(raw.when)],
+    tags: union(scope.tags, toTags(raw.tags)),
+    vars: { ...scope.vars, ...((raw.vars ?? {}) as Raw) },
+    become: (raw.become as boolean | undefined) ?? scope.become,
+    becomeUser: (raw.become_user as string | undefined) ?? scope.becomeUser,
+  };
+}
+
+function checkKeywords(raw: Raw, source: YamlSource, path: readonly PathSegment[]): void {
+  for (const [key, value] of Object.entries(raw)) {
+    const keyword = TASK_KEYWORDS[key];
+    if (!keyword) continue;
+    const kind = KINDS[keyword.kind];
+    if (!kind.check(value)) throw new ParseError(`${key} must be ${kind.expected}`, source.locate([...path, key]));
+    if (keyword.kind === 'conditions' || key === 'until') {
+      for (const [i, condition] of (Array.isArray(value) ? value : [value]).entries()) {
+        if (typeof condition !== 'string') continue;
+        const problem = expressionSyntaxProblem(condition);
+        if (problem) {
+          const at = source.locate(Array.isArray(value) ? [...path, key, i] : [...path, key]);
+          throw new ParseError(`invalid condition "${condition}": ${problem}`, at);
+        }
+      }
+    }
+  }
+}
+
+function onlyKeys(raw: Raw, allowed: readonly string[], what: string, source: YamlSource, path: readonly PathSegment[]): void {
+  for (const key of Object.keys(raw)) {
+    if (!allowed.includes(key)) {
+      throw new ParseError(`'${key}' cannot be used with ${what}; allowed: ${allowed.join(', ')}`, source.locate([...path, key], { key: true }));
+    }
+  }
+}
+
+/** Loads and validates a list of tasks (at `path` in `source`), inlining imports and blocks. */
+export async function loadTasks(
+  list: unknown,
+  source: YamlSource,
+  path: readonly PathSegment[],
+  scope: TaskScope,
+  options: TaskLoadOptions,
+): Promise<Task[]> {
+  if (list === null || list === undefined) return [];
+  if (!Array.isArray(list)) throw new ParseError(`expected a list of tasks`, source.locate(path));
+  const tasks: Task[] = [];
+  for (const [index, entry] of list.entries()) {
+    const at = [...path, index];
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+      throw new ParseError('a task must be a mapping such as {name: ..., MODULE: {...}}', source.locate(at));
+    }
+    const raw = entry as Raw;
+    checkKeywords(raw, source, at);
+    if ('import_tasks' in raw) {
+      onlyKeys(raw, ['import_tasks', ...SCOPE_KEYWORDS], 'import_tasks', source, at);
+      tasks.push(...(await importTasks(raw, source, at, scopeFrom(raw, scope), options)));
+    } else if ('block' in raw) {
+      for (const unsupported of ['rescue', 'always']) {
+        if (unsupported in raw) throw new ParseError(`'${unsupported}' is not supported; only plain 'block' grouping is`, source.locate([...at, unsupported], { key: true }));
+      }
+      onlyKeys(raw, ['block', ...SCOPE_KEYWORDS], 'block', source, at);
+      tasks.push(...(await loadTasks(raw.block, source, [...at, 'block'], scopeFrom(raw, scope), options)));
+    } else {
+      tasks.push(buildTask(raw, source, at, scope, options));
+    }
+  }
+  return tasks;
+}
+
+async function importTasks(raw: Raw, source: YamlSource, at: readonly PathSegment[], scope: TaskScope, options: TaskLoadOptions): Promise<Task[]> {
+  const file = join(dirname(source.file), String(raw.import_tasks));
+  const where = source.locate([...at, 'import_tasks']);
+  if (options.importing.includes(file)) throw new ParseError(`import cycle: ${[...options.importing, file].join(' -> ')}`, where);
+  const imported = await readYaml(file, 'tasks', where, 'imported task file');
+  return loadTasks(imported.value, imported, [], scope, { ...options, importing: [...options.importing, file] });
+}
+
+function moduleKeyProblem(raw: Raw, source: YamlSource, at: readonly PathSegment[], options: TaskLoadOptions): string {
+  const modules = [...options.modules.keys(), 'meta'];
+  const keywords = Object.keys(TASK_KEYWORDS);
+  const candidates = Object.keys(raw).filter((key) => !(key in TASK_KEYWORDS));
+  const known = candidates.filter((key) => modules.includes(key.startsWith(BUILTIN_PREFIX) ? key.slice(BUILTIN_PREFIX.length) : key));
+  const unknown = candidates.find((key) => !known.includes(key));
+  if (unknown !== undefined) {
+    const where = source.locate([...at, unknown], { key: true });
+    if (unknown === 'include_tasks') throw new ParseError(`include_tasks is not supported; use import_tasks (inlined at load time)`, where);
+    const looksLikeKeyword = closest(unknown, keywords) !== undefined && closest(unknown, modules) === undefined;
+    if (known.length > 0 || looksLikeKeyword) {
+      throw new ParseError(`unknown task keyword '${unknown}'${didYouMean(unknown, keywords)}`, where);
+    }
+    throw new ParseError(`unknown module '${unknown}'${didYouMean(unknown.replace(BUILTIN_PREFIX, ''), modules)}; 'etcdops doc' lists the modules`, where);
+  }
+  if (known.length === 0) throw new ParseError(`task has no module; give exactly one, e.g. 'command: ...'`, source.locate(at));
+  if (known.length > 1) throw new ParseError(`task has more than one module (${known.join(', ')}); split it into one task per module`, source.locate([...at, known[1]!], { key: true }));
+  return known[0]!;
+}
+
+function moduleArgs(module: string, key: string, raw: Raw, spec: ModuleSpec | undefined, source: YamlSource, at: readonly PathSegment[]): Raw {
+  const value = raw[key];
+  const where = source.locate([...at, key]);
+  let inline: Raw;
+  if (value === null || value === undefined) inline = {};
+  else if (typeof value === 'string' || typeof value === 'number') {
+    const text = String(value);
+    if (!spec) inline = { action: text };
+    else if (spec.freeForm) inline = { [spec.freeForm]: text };
+    else {
+      const parsed = keyValueArgs(text);
+      if (!parsed) throw new ParseError(`module ${module} takes a mapping of arguments, not a string`, where);
+      inline = parsed;
+    }
+  } else if (typeof value === 'object' && !Array.isArray(value)) inline = value as Raw;
+  else throw new ParseError(`arguments of module ${module} must be a mapping${spec?.freeForm ? ' or a string' : ''}`, where);
+  return { ...((raw.args ?? {}) as Raw), ...inline };
+}
+
+function conditionsOrBoolean(value: unknown): readonly string[] | boolean | undefined {
+  if (value === undefined || value === null) return undefined;
+  return typeof value === 'boolean' ? value : toList(value);
+}
+
+function buildTask(raw: Raw, source: YamlSource, at: readonly PathSegment[], scope: TaskScope, options: TaskLoadOptions): Task {
+  const key = moduleKeyProblem(raw, source, at, options);
+  const module = key.startsWith(BUILTIN_PREFIX) ? key.slice(BUILTIN_PREFIX.length) : key;
+  const spec = options.modules.get(module);
+  if (module !== 'meta' && !spec) throw new ParseError(`unknown module '${module}'`, source.locate([...at, key], { key: true }));
+  if ('listen' in raw && !options.handlers) throw new ParseError(`'listen' is only valid on handlers`, source.locate([...at, 'listen'], { key: true }));
+  if ('loop' in raw && 'with_items' in raw) throw new ParseError(`use either 'loop' or 'with_items', not both`, source.locate([...at, 'with_items'], { key: true }));
+  if (typeof raw.register === 'string' && !/^[A-Za-z_]\w*$/.test(raw.register)) {
+    throw new ParseError(`register must be a variable name (letters, digits, _)`, source.locate([...at, 'register']));
+  }
+  const args = moduleArgs(module, key, raw, spec, source, at);
+  if (spec) {
+    const problem = checkModuleArgs(module, spec, args);
+    if (problem) {
+      const first = problem.path[0];
+      const inline = raw[key] !== null && typeof raw[key] === 'object';
+      const base = first !== undefined && !(inline && Object.hasOwn(raw[key] as Raw, first)) && raw.args && Object.hasOwn(raw.args as Raw, first)
+        ? [...at, 'args']
+        : [...at, key];
+      throw new ParseError(problem.message, source.locate([...base, ...problem.path], { key: problem.isKey }));
+    }
+  } else if (!(META_ACTIONS as readonly string[]).includes(String(args.action))) {
+    throw new ParseError(`meta must be one of: ${META_ACTIONS.join(', ')}`, source.locate([...at, key]));
+  }
+  const freeText = typeof raw[key] === 'string' ? ` ${String(raw[key])}` : '';
+  const own = scopeFrom(raw, scope);
+  const loopControl = raw.loop_control as Raw | undefined;
+  const loop = raw.with_items !== undefined && Array.isArray(raw.with_items)
+    ? (raw.with_items as unknown[]).flatMap((item) => (Array.isArray(item) ? item : [item]))
+    : raw.loop ?? raw.with_items;
+  const until = raw.until === undefined ? undefined : toList(raw.until);
+  const location: SourceLocation = source.locate(at);
+  return {
+    name: typeof raw.name === 'string' ? raw.name : `${module}${freeText}`,
+    module,
+    args,
+    when: own.when,
+    loop,
+    loopVar: typeof loopControl?.loop_var === 'string' ? loopControl.loop_var : 'item',
+    register: raw.register as string | undefined,
+    notify: toList(raw.notify),
+    tags: own.tags,
+    become: own.become,
+    becomeUser: own.becomeUser,
+    retries: raw.retries as number | undefined,
+    delay: raw.delay as number | undefined,
+    until: until === undefined ? undefined : until.length === 1 ? until[0] : until.map((c) => `(${c})`).join(' and '),
+    ignoreErrors: raw.ignore_errors === true,
+    changedWhen: conditionsOrBoolean(raw.changed_when),
+    failedWhen: conditionsOrBoolean(raw.failed_when),
+    delegateTo: raw.delegate_to as string | undefined,
+    runOnce: raw.run_once === true,
+    noLog: raw.no_log === true,
+    vars: own.vars,
+    listen: toList(raw.listen),
+    source: { file: location.file, line: location.line, column: location.column },
+    baseDir: scope.baseDir,
+    searchPaths: scope.searchPaths,
+  };
+}

@@ -1,0 +1,114 @@
+// Table-driven fact parsers: {command output, parsed fact}; plus the file_state script run for real.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LocalConnection } from '../../src/connection/local.js';
+import type { FactDefinition } from '../../src/facts/fact.js';
+import { archiveExtracted } from '../../src/facts/archive-extracted.js';
+import { downloadState } from '../../src/facts/download-state.js';
+import { fileState } from '../../src/facts/file-state.js';
+import { groupEntry } from '../../src/facts/group-entry.js';
+import { pathsExist } from '../../src/facts/paths-exist.js';
+import { systemdUnit } from '../../src/facts/systemd-unit.js';
+import { userAccount } from '../../src/facts/user-account.js';
+
+interface Row {
+  readonly fact: FactDefinition<any, unknown>;
+  readonly args: unknown;
+  readonly stdout: string;
+  readonly code?: number;
+  readonly parsed?: unknown;
+  readonly fails?: RegExp;
+}
+
+const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
+
+const rows: Row[] = [
+  { fact: fileState, args: { path: '/x' }, stdout: 'type=absent\n', parsed: { type: 'absent' } },
+  {
+    fact: fileState,
+    args: { path: '/x', checksum: true, content: true },
+    stdout: `type=file\nowner=etcd\ngroup=etcd\nuid=999\ngid=998\nmode=640\nsize=3\nsha256=abc\ncontent\n${b64('hi\n')}\n`,
+    parsed: { type: 'file', owner: 'etcd', group: 'etcd', uid: 999, gid: 998, mode: '0640', size: 3, sha256: 'abc', content: 'hi\n' },
+  },
+  {
+    fact: fileState,
+    args: { path: '/x', content: true },
+    stdout: `type=file\nowner=root\ngroup=root\nuid=0\ngid=0\nmode=4755\nsize=3\ncontent\n${b64(Buffer.from([0, 1, 2]))}\n`,
+    parsed: { type: 'file', owner: 'root', group: 'root', uid: 0, gid: 0, mode: '4755', size: 3, contentOmitted: true },
+  },
+  {
+    fact: fileState,
+    args: { path: '/l' },
+    stdout: 'type=link\nowner=root\ngroup=root\nuid=0\ngid=0\nmode=777\nsize=4\ntarget=a=b c\n',
+    parsed: { type: 'link', owner: 'root', group: 'root', uid: 0, gid: 0, mode: '0777', size: 4, linkTarget: 'a=b c' },
+  },
+  { fact: fileState, args: { path: '/x' }, stdout: '', code: 1, fails: /reading \/x/ },
+  { fact: pathsExist, args: { paths: ['/a', '/b'] }, stdout: '1\n0\n', parsed: { '/a': true, '/b': false } },
+  {
+    fact: userAccount,
+    args: { name: 'etcd' },
+    stdout: 'passwd=etcd:x:999:998::/var/lib/etcd:/usr/sbin/nologin\nprimary=etcd\ngroups=etcd ssl-cert adm\n',
+    parsed: { exists: true, uid: 999, gid: 998, group: 'etcd', groups: ['adm', 'ssl-cert'], home: '/var/lib/etcd', shell: '/usr/sbin/nologin' },
+  },
+  { fact: userAccount, args: { name: 'etcd' }, stdout: 'absent\n', parsed: { exists: false } },
+  { fact: groupEntry, args: { name: 'etcd' }, stdout: 'etcd:x:998:\n', parsed: { exists: true, gid: 998 } },
+  { fact: groupEntry, args: { name: 'etcd' }, stdout: '', code: 2, parsed: { exists: false } },
+  {
+    fact: systemdUnit,
+    args: { unit: 'etcd.service' },
+    stdout: 'LoadState=loaded\nActiveState=active\nUnitFileState=enabled\nNeedDaemonReload=yes\n',
+    parsed: { activeState: 'active', unitFileState: 'enabled', loadState: 'loaded', needDaemonReload: true },
+  },
+  {
+    fact: archiveExtracted,
+    args: { src: '/a.tgz', dest: '/opt' },
+    stdout: 'present e/\nmissing e/etcd\n',
+    parsed: { archive: true, members: 2, missing: ['e/etcd'] },
+  },
+  { fact: archiveExtracted, args: { src: '/a.tgz', dest: '/opt' }, stdout: 'no-archive\n', parsed: { archive: false } },
+  {
+    fact: downloadState,
+    args: { dest: '/e.tgz', checksumUrl: 'http://h/SUMS' },
+    stdout: 'type=absent\n--- etcdops checksum list\nabc  e.tgz\n',
+    parsed: { dest: { type: 'absent' }, checksumList: 'abc  e.tgz\n' },
+  },
+];
+
+describe('fact parsers', () => {
+  for (const row of rows) {
+    it(`${row.fact.name} ${JSON.stringify(row.stdout.slice(0, 40))} → ${row.fails ?? JSON.stringify(row.parsed)}`, () => {
+      const run = () => row.fact.parse({ stdout: row.stdout, stderr: '', code: row.code ?? 0 }, row.args);
+      if (row.fails) assert.throws(run, row.fails);
+      else assert.deepEqual(run(), row.parsed);
+      assert.equal(typeof row.fact.command(row.args), 'string');
+    });
+  }
+});
+
+describe('fact commands on this machine', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "etcdops-facts-'q "));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('file_state reads a file, a link and a missing path through awkward names', async () => {
+    const connection = new LocalConnection();
+    const path = join(dir, "it's $HOME.txt");
+    writeFileSync(path, 'hello\n');
+    chmodSync(path, 0o640);
+    symlinkSync(path, join(dir, 'link'));
+    const read = async (args: { path: string; checksum?: boolean; content?: boolean }) =>
+      fileState.parse(await connection.exec(fileState.command(args)), args);
+    const state = await read({ path, checksum: true, content: true });
+    assert.equal(state.type, 'file');
+    assert.equal(state.mode, '0640');
+    assert.equal(state.content, 'hello\n');
+    assert.equal(state.sha256, '5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03');
+    assert.equal((await read({ path: join(dir, 'link') })).linkTarget, path);
+    assert.deepEqual(await read({ path: join(dir, 'missing') }), { type: 'absent' });
+    assert.equal(connection.stats.commands, 3, 'one command per read');
+  });
+});

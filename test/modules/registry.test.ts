@@ -1,0 +1,27 @@
+// Every registered module: a schema that compiles, a description on every property, and an example
+// whose arguments validate against the schema.
+import assert from 'node:assert/strict';
+import { Ajv } from 'ajv';
+import YAML from 'yaml';
+import { modules } from '../../src/modules/registry.js';
+
+describe('module registry', () => {
+  it('holds the modules the engine promises', () => {
+    assert.deepEqual([...modules.keys()].sort(), [
+      'assert', 'command', 'copy', 'debug', 'fetch', 'file', 'get_url', 'group', 'set_fact', 'shell', 'systemd', 'template', 'unarchive', 'user', 'wait_for',
+    ]);
+  });
+  for (const [name, module] of modules) {
+    it(`${name}: schema, descriptions and example`, () => {
+      assert.equal(module.name, name);
+      assert.ok(module.description.length > 10);
+      const schema = module.schema as { properties?: Record<string, { description?: string }>; additionalProperties?: unknown };
+      for (const [prop, spec] of Object.entries(schema.properties ?? {})) assert.ok(spec.description, `${name}.${prop} has a description`);
+      const validate = new Ajv({ allErrors: true, strict: false }).compile(module.schema);
+      const [task] = YAML.parse(module.example) as Record<string, unknown>[];
+      const args = task[name] as Record<string, unknown> | string;
+      const asObject = typeof args === 'string' ? { [module.freeForm as string]: args, ...(task.args as object) } : args;
+      assert.ok(validate(asObject), JSON.stringify(validate.errors));
+    });
+  }
+});

@@ -1,0 +1,27 @@
+// The shipped JSON Schema is the generated one, and it accepts the good fixture and rejects a bad play keyword.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { Ajv } from 'ajv';
+import { parse } from 'yaml';
+import { playbookJsonSchema } from '../../src/playbook/playbook-schema.js';
+import { FAKE_MODULES } from './fake-modules.js';
+
+describe('playbook JSON Schema', () => {
+  it('schemas/playbook.schema.json is up to date (regenerate with src/playbook/write-playbook-schema.ts)', async () => {
+    const shipped = JSON.parse(await readFile('schemas/playbook.schema.json', 'utf8')) as unknown;
+    assert.deepEqual(shipped, playbookJsonSchema());
+  });
+
+  const validate = new Ajv({ strict: false }).compile(playbookJsonSchema(FAKE_MODULES));
+  const read = async (file: string) => parse(await readFile(`test/fixtures/playbooks/${file}`, 'utf8'), { version: '1.1' }) as unknown;
+
+  it('accepts the good playbook', async () => {
+    assert.ok(validate(await read('good/site.yml')), JSON.stringify(validate.errors));
+  });
+
+  for (const file of ['bad/unknown-play-keyword.yml', 'bad/bad-serial.yml', 'bad/unknown-module.yml', 'bad/no-hosts.yml']) {
+    it(`rejects ${file}`, async () => {
+      assert.equal(validate(await read(file)), false);
+    });
+  }
+});
