@@ -49,6 +49,7 @@ export class PlaybookRun {
   private readonly pool: ConnectionPool;
   private readonly groups: Record<string, string[]>;
   private readonly limit: ReturnType<typeof pLimit>;
+  private connectionStats: RunResult['stats'] = {};
 
   constructor(private readonly playbook: Playbook, private readonly inventory: Inventory, private readonly options: RunOptions) {
     this.pool = new ConnectionPool(inventory, options.hostKeyChecking);
@@ -92,6 +93,7 @@ export class PlaybookRun {
         }
       }
     } finally {
+      this.connectionStats = this.pool.stats();
       await this.pool.closeAll();
     }
     const recap = Object.fromEntries([...this.states].map(([name, s]) => [name, s.counts]));
@@ -104,7 +106,7 @@ export class PlaybookRun {
         : states.some((s) => s.unreachable)
           ? ExitCode.HOST_UNREACHABLE
           : ExitCode.OK;
-    return { exitCode, recap, stats: this.pool.stats(), interrupted: this.interrupted };
+    return { exitCode, recap, stats: this.connectionStats, interrupted: this.interrupted };
   }
 
   private async runPlay(play: Play, hosts: HostState[]): Promise<void> {

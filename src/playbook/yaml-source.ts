@@ -1,6 +1,5 @@
 // Reads a YAML file and keeps its syntax tree, so any value found by path can be reported at its
 // file:line:column with a field path like `plays[0].tasks[3].file.mode`.
-// YAML 1.1, as Ansible reads it: `yes`/`no` are booleans and `0644` is octal.
 import { readFile } from 'node:fs/promises';
 import { yamlOptions } from '../yaml/pyyaml-compat.js';
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';

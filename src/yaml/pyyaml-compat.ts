@@ -1,20 +1,24 @@
 // How etcdops reads YAML: as Ansible's PyYAML does (YAML 1.1: `yes`/`on` are true, `0644` is octal),
-// except that a lone `y` or `n` stays a string, as it does for PyYAML.
+// except that a lone `y` or `n` stays a string, as it does for PyYAML. `!unsafe` only tells Ansible not
+// to template a string; the value itself is the plain string.
 import type { ParseOptions, DocumentOptions, SchemaOptions, Tags } from 'yaml';
 
 const TRUE = /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/;
 const FALSE = /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
 
-function pyyamlBooleans(tags: Tags): Tags {
-  return tags.map((tag) => {
+const unsafeTag = { tag: '!unsafe', resolve: (value: string): string => value };
+
+function ansibleTags(tags: Tags): Tags {
+  const adjusted = tags.map((tag) => {
     if (typeof tag !== 'object' || tag.tag !== 'tag:yaml.org,2002:bool' || !('test' in tag) || !tag.test) return tag;
     return { ...tag, test: tag.test.test('yes') ? TRUE : FALSE };
-  }) as Tags;
+  });
+  return [...adjusted, unsafeTag] as Tags;
 }
 
 export const yamlOptions: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.1',
   merge: true,
   prettyErrors: false,
-  customTags: pyyamlBooleans,
+  customTags: ansibleTags,
 };

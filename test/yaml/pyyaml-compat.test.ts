@@ -7,7 +7,7 @@ describe('YAML as Ansible reads it', () => {
     ['yes', true], ['on', true], ['True', true], ['ON', true],
     ['no', false], ['Off', false], ['false', false], ['NO', false],
     ['y', 'y'], ['n', 'n'], ['Y', 'Y'],
-    ['0644', 0o644], ['1.5', 1.5], ['x', 'x'],
+    ['0644', 0o644], ['1.5', 1.5], ['x', 'x'], ["!unsafe '{{ x }}'", '{{ x }}'],
   ];
   for (const [text, value] of table) {
     it(`${text} → ${JSON.stringify(value)}`, () => deepStrictEqual(parseDocument(`v: ${text}`, yamlOptions).toJS().v, value));
