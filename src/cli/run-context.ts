@@ -8,9 +8,10 @@ import { sshSettingsFor } from '../connection/ssh-settings.js';
 import type { Inventory } from '../inventory/inventory.js';
 import { loadInventory } from '../inventory/load-inventory.js';
 import { modules } from '../modules/registry.js';
-import { loadPlaybook } from '../playbook/load-playbook.js';
+import { loadPlaybook } from '../playbook/loader.js';
 import type { Playbook } from '../playbook/playbook.js';
 import { parseExtraVars } from './extra-vars.js';
+import { preflight } from '../executor/preflight.js';
 
 export interface LoadedRun {
   readonly inventory: Inventory;
@@ -23,6 +24,7 @@ export async function loadRun(playbookFile: string, inventoryFile: string, extra
   const extraVars = parseExtraVars(extraVarArgs);
   const inventory = await loadInventory(inventoryFile);
   const playbook = await loadPlaybook(playbookFile, { modules, extraVars });
+  preflight(playbook, inventory, extraVars, modules);
   return { inventory, playbook, extraVars };
 }
 

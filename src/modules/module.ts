@@ -55,6 +55,8 @@ export interface ModuleDefinition<A = Record<string, unknown>, F = unknown> {
   readonly freeForm?: keyof A & string;
   /** False for modules whose effect cannot be predicted (command, shell): they honour creates/removes/changed_when. */
   readonly idempotent: boolean;
+  /** Names of the facts the module sets on a host (through `ansible_facts`), so they count as defined. */
+  readonly facts?: readonly string[];
   /** True for modules that run only on the control node (debug, set_fact, assert): no connection is used. */
   readonly controlOnly?: boolean;
   gather(args: A, ctx: GatherContext): Promise<F>;

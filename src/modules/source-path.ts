@@ -5,10 +5,10 @@ import { isAbsolute, join } from 'node:path';
 import { UserError } from '../errors/user-error.js';
 import type { ModuleContext } from './module.js';
 
-export function resolveSource(src: string, ctx: ModuleContext, kind: 'files' | 'templates'): string {
+export function resolveSource(src: string, ctx: Pick<ModuleContext, 'baseDir' | 'searchPaths'>, kind: 'files' | 'templates'): string {
   if (isAbsolute(src)) {
     if (existsSync(src)) return src;
-    throw new UserError(`${ctx.host}: source file ${src} does not exist`);
+    throw new UserError(`source file ${src} does not exist`);
   }
   const candidates = [
     ...ctx.searchPaths.map((dir) => join(dir, src)),

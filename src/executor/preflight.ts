@@ -1,0 +1,118 @@
+// Checks made before any host is contacted, so a typo fails the run at once instead of half-way through
+// a rolling change: every variable a task's arguments use is defined somewhere (inventory, play, extra
+// vars, an earlier register or set_fact, a loop), and every `src` file a task names exists.
+import Handlebars from 'handlebars';
+import { ParseError } from '../errors/user-error.js';
+import type { Inventory } from '../inventory/inventory.js';
+import type { ModuleDefinition } from '../modules/module.js';
+import { resolveSource } from '../modules/source-path.js';
+import type { Playbook, Task } from '../playbook/playbook.js';
+
+type Node = hbs.AST.Node;
+
+/** Variables every task has without anyone defining them (see task-variables.ts). */
+const MAGIC = [
+  'inventory_hostname', 'inventory_hostname_short', 'group_names', 'groups', 'hostvars', 'play_hosts',
+  'ansible_play_hosts', 'ansible_play_batch', 'ansible_check_mode', 'ansible_diff_mode', 'playbook_dir',
+  'inventory_file', 'inventory_dir', 'omit',
+];
+
+/** Helpers whose first argument may be undefined by design. */
+const TOLERANT_HELPERS = new Set(['default']);
+
+/** Root names of the variables a Handlebars text reads in its own context (block bodies that change context are left alone). */
+function variablesRead(text: string): string[] {
+  let program: hbs.AST.Program;
+  try {
+    program = Handlebars.parse(text);
+  } catch {
+    return [];
+  }
+  const names: string[] = [];
+  const path = (node: Node | undefined) => {
+    if (node?.type !== 'PathExpression') return visitExpression(node);
+    const p = node as hbs.AST.PathExpression;
+    if (!p.data && p.depth === 0 && p.parts.length > 0 && p.original !== 'this') names.push(p.parts[0]!);
+  };
+  const visitExpression = (node: Node | undefined) => {
+    if (node?.type !== 'SubExpression') return;
+    call(node as hbs.AST.SubExpression);
+  };
+  const call = (node: { path: Node; params: Node[]; hash?: hbs.AST.Hash }) => {
+    const helper = (node.path as hbs.AST.PathExpression).original;
+    if (node.params.length === 0 && !node.hash) return path(node.path);
+    node.params.forEach((param, i) => (i === 0 && TOLERANT_HELPERS.has(helper) ? undefined : path(param)));
+    for (const pair of node.hash?.pairs ?? []) path(pair.value);
+  };
+  const visit = (statements: Node[]) => {
+    for (const s of statements) {
+      if (s.type === 'MustacheStatement') call(s as hbs.AST.MustacheStatement);
+      else if (s.type === 'BlockStatement') {
+        const block = s as hbs.AST.BlockStatement;
+        call(block);
+        const helper = (block.path as hbs.AST.PathExpression).original;
+        if (helper === 'if' || helper === 'unless') {
+          visit(block.program.body);
+          if (block.inverse) visit(block.inverse.body);
+        }
+      }
+    }
+  };
+  visit(program.body);
+  return names;
+}
+
+function strings(value: unknown, path: string, out: [string, string][]): [string, string][] {
+  if (typeof value === 'string') {
+    if (value.includes('{{')) out.push([path, value]);
+  } else if (Array.isArray(value)) value.forEach((v, i) => strings(v, `${path}[${i}]`, out));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) strings(v, path ? `${path}.${k}` : k, out);
+  return out;
+}
+
+function definedBy(task: Task, modules: ReadonlyMap<string, ModuleDefinition<any, any>>): string[] {
+  const names = [...Object.keys(task.vars), task.loopVar];
+  if (task.register) names.push(task.register);
+  if (task.module === 'set_fact') names.push(...Object.keys(task.args));
+  names.push(...(modules.get(task.module)?.facts ?? []));
+  return names;
+}
+
+export function preflight(
+  playbook: Playbook,
+  inventory: Inventory,
+  extraVars: Readonly<Record<string, unknown>>,
+  modules: ReadonlyMap<string, ModuleDefinition<any, any>>,
+): void {
+  const known = new Set<string>([...MAGIC, ...Object.keys(extraVars)]);
+  for (const host of inventory.hosts.values()) for (const name of Object.keys(host.vars)) known.add(name);
+  for (const group of inventory.groups.values()) for (const name of Object.keys(group.vars)) known.add(name);
+  const plays = playbook.plays;
+  const allTasks = (p: (typeof plays)[number]) => [...p.preTasks, ...p.tasks, ...p.postTasks, ...p.handlers];
+  // Facts persist from play to play, and handlers may read what any task registered: collect first.
+  for (const play of plays) {
+    for (const name of [...Object.keys(play.vars), ...Object.keys(play.roleDefaults)]) known.add(name);
+    for (const task of allTasks(play)) for (const name of definedBy(task, modules)) known.add(name);
+  }
+  for (const play of plays) {
+    for (const task of allTasks(play)) {
+      for (const [field, text] of strings(task.args, task.module, [])) {
+        const missing = variablesRead(text).find((name) => !known.has(name));
+        if (missing) {
+          throw new ParseError(
+            `undefined variable "${missing}": not set in the inventory, the play, -e, or by any register/set_fact`,
+            { ...task.source, field },
+          );
+        }
+      }
+      const src = task.args.src;
+      if ((task.module === 'template' || task.module === 'copy') && typeof src === 'string' && !src.includes('{{') && task.args.remote_src !== true) {
+        try {
+          resolveSource(src, task, task.module === 'template' ? 'templates' : 'files');
+        } catch (error) {
+          throw new ParseError((error as Error).message, { ...task.source, field: `${task.module}.src` });
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,111 @@
+// Release-style etcd tarballs (`etcd-vX.Y.Z-linux-amd64/` holding the binaries) and a SHA256SUMS file,
+// packed once from Debian's etcd packages so lab hosts install etcd the way real users do.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { chmod, copyFile, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UserError } from '../errors/user-error.js';
+import { withFileLock } from './file-lock.js';
+import { artifactsDir, cacheRoot } from './lab-paths.js';
+import { runCommand } from './run-command.js';
+
+export interface EtcdRelease {
+  readonly version: string;
+  /** Debian suite whose etcd-server/etcd-client packages carry this version. */
+  readonly suite: string;
+  readonly binaries: readonly string[];
+}
+
+export const ETCD_RELEASES: readonly EtcdRelease[] = [
+  { version: '3.4.23', suite: 'bookworm', binaries: ['etcd', 'etcdctl'] },
+  { version: '3.5.16', suite: 'trixie', binaries: ['etcd', 'etcdctl', 'etcdutl'] },
+];
+
+export const CHECKSUMS_FILE = 'SHA256SUMS';
+
+/** The tarball's name, as upstream releases name it. */
+export function tarballName(version: string): string {
+  return `etcd-v${version}-linux-amd64.tar.gz`;
+}
+
+/** Path of a tarball relative to the artifacts folder (and to the mirror's root URL). */
+export function tarballPath(version: string): string {
+  return `v${version}/${tarballName(version)}`;
+}
+
+async function sha256(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** apt with its own sources, lists and cache, so the machine's apt setup is never touched. */
+async function privateApt(suite: string): Promise<readonly string[]> {
+  const base = join(cacheRoot(), 'apt', suite);
+  await mkdir(join(base, 'lists/partial'), { recursive: true });
+  await mkdir(join(base, 'cache/archives/partial'), { recursive: true });
+  const sources = join(base, 'sources.list');
+  await writeFile(sources, `deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian ${suite} main\n`);
+  const options = [
+    '-o', `Dir::Etc::sourcelist=${sources}`, '-o', 'Dir::Etc::sourceparts=-',
+    '-o', `Dir::State::Lists=${join(base, 'lists')}`, '-o', `Dir::Cache=${join(base, 'cache')}`,
+    '-o', 'Dir::Etc::preferencesparts=-', '-o', 'APT::Sandbox::User=root', '-q',
+  ];
+  await runCommand('apt-get', [...options, 'update']);
+  return options;
+}
+
+async function packRelease(release: EtcdRelease, outDir: string): Promise<void> {
+  const work = await mkdtemp(join(cacheRoot(), 'apt', `pack-${release.version}-`));
+  try {
+    const apt = await privateApt(release.suite);
+    await runCommand('apt-get', [...apt, 'download', 'etcd-server', 'etcd-client'], { cwd: work });
+    const debs = (await readdir(work)).filter((file) => file.endsWith('.deb'));
+    for (const deb of debs) {
+      const version = (await runCommand('dpkg-deb', ['-f', join(work, deb), 'Version'])).stdout.trim();
+      if (!version.startsWith(`${release.version}-`) && !version.startsWith(`${release.version}+`)) {
+        throw new UserError(`Debian ${release.suite} now ships ${deb} version ${version}, not etcd ${release.version}`);
+      }
+      await runCommand('dpkg-deb', ['-x', join(work, deb), join(work, 'root')]);
+    }
+    const top = `etcd-v${release.version}-linux-amd64`;
+    await mkdir(join(work, 'pack', top), { recursive: true });
+    for (const binary of release.binaries) {
+      await copyFile(join(work, 'root/usr/bin', binary), join(work, 'pack', top, binary));
+      await chmod(join(work, 'pack', top, binary), 0o755);
+    }
+    await mkdir(join(outDir, `v${release.version}`), { recursive: true });
+    const target = join(outDir, tarballPath(release.version));
+    await runCommand('tar', [
+      '-C', join(work, 'pack'), '--owner=0', '--group=0', '--numeric-owner', '--sort=name', '--mtime=@0',
+      '-czf', `${target}.partial`, top,
+    ]);
+    await rename(`${target}.partial`, target);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** Builds any missing tarball, then (re)writes SHA256SUMS; returns the artifacts folder. */
+export async function ensureArtifacts(log: (line: string) => void = () => undefined): Promise<string> {
+  const dir = artifactsDir();
+  const sums = join(dir, CHECKSUMS_FILE);
+  if (await stat(sums).then(() => true, () => false)) return dir;
+  await mkdir(join(cacheRoot(), 'apt'), { recursive: true });
+  return withFileLock(join(cacheRoot(), 'apt', 'artifacts.lock'), 15 * 60_000, async () => {
+    if (await stat(sums).then(() => true, () => false)) return dir;
+    await mkdir(dir, { recursive: true });
+    const lines: string[] = [];
+    for (const release of ETCD_RELEASES) {
+      const path = join(dir, tarballPath(release.version));
+      if (!(await stat(path).then(() => true, () => false))) {
+        log(`packing etcd ${release.version} from Debian ${release.suite}`);
+        await packRelease(release, dir);
+      }
+      lines.push(`${await sha256(path)}  ${tarballName(release.version)}\n`);
+    }
+    await writeFile(`${sums}.partial`, lines.join(''));
+    await rename(`${sums}.partial`, sums);
+    return dir;
+  });
+}

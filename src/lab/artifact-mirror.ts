@@ -1,0 +1,69 @@
+// Starts and stops a lab's artifact mirror: a detached node process serving the artifacts folder
+// on the bridge address only. URL layout (mirror root = http://BRIDGE:8080):
+//   /SHA256SUMS                                     checksums of every tarball (sha256sum format)
+//   /vX.Y.Z/etcd-vX.Y.Z-linux-amd64.tar.gz          release-style tarball
+import { spawn } from 'node:child_process';
+import { mkdir, open, readFile } from 'node:fs/promises';
+import { get } from 'node:http';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../errors/user-error.js';
+import { CHECKSUMS_FILE } from './artifact-cache.js';
+import { MIRROR_PORT } from './lab-layout.js';
+
+export function mirrorUrlOf(bridgeAddress: string): string {
+  return `http://${bridgeAddress}:${MIRROR_PORT}`;
+}
+
+/** The server script sits beside this file, as .ts from a checkout or .js once built. */
+function serverScript(): string {
+  const self = fileURLToPath(import.meta.url);
+  return self.replace(/artifact-mirror\.(ts|js)$/, 'mirror-server.$1');
+}
+
+export async function startMirror(artifacts: string, bridgeAddress: string, logFile: string): Promise<number> {
+  await mkdir(dirname(logFile), { recursive: true });
+  const log = await open(logFile, 'a', 0o600);
+  try {
+    const child = spawn(process.execPath, [...process.execArgv, serverScript(), artifacts, bridgeAddress, String(MIRROR_PORT)], {
+      detached: true,
+      stdio: ['ignore', log.fd, log.fd],
+    });
+    const pid = await new Promise<number>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('spawn', () => resolve(child.pid as number));
+    });
+    child.unref();
+    return pid;
+  } finally {
+    await log.close();
+  }
+}
+
+function fetchStatus(url: string): Promise<number> {
+  return new Promise((resolve) => {
+    const request = get(url, { timeout: 1000 }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('error', () => resolve(0));
+    request.on('timeout', () => request.destroy());
+  });
+}
+
+export async function waitForMirror(bridgeAddress: string, timeoutMs: number): Promise<void> {
+  const url = `${mirrorUrlOf(bridgeAddress)}/${CHECKSUMS_FILE}`;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await fetchStatus(url)) === 200) return;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new UserError(`the artifact mirror did not answer at ${url} within ${timeoutMs / 1000} s`);
+}
+
+/** True when `pid` is a mirror process serving this bridge address. */
+export async function isMirrorProcess(pid: number | null, bridgeAddress: string): Promise<boolean> {
+  if (pid === null) return false;
+  const args = await readFile(`/proc/${pid}/cmdline`, 'utf8').then((text) => text.split('\0'), (): string[] => []);
+  return args.some((arg) => /mirror-server\.(ts|js)$/.test(arg)) && args.includes(bridgeAddress);
+}

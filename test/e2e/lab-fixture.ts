@@ -1,0 +1,78 @@
+// Mocha helpers for e2e suites: one lab per suite (up before, down after, also on failure and on
+// Ctrl-C), and running commands on its hosts over SSH with the lab key and pinned host keys.
+import { spawn } from 'node:child_process';
+import { labDown, labUp, type LabInfo } from '../../src/lab/lab.js';
+import { sshArgs } from '../../src/lab/lab-ssh.js';
+
+export interface SshResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly code: number;
+}
+
+/** Labs this process brought up and has not taken down yet, for the signal handler. */
+const liveLabs = new Set<string>();
+let signalHandlersInstalled = false;
+
+function installSignalHandlers(): void {
+  if (signalHandlersInstalled) return;
+  signalHandlersInstalled = true;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`\n${signal}: taking down lab(s) ${[...liveLabs].join(', ')}\n`);
+      Promise.allSettled([...liveLabs].map((name) => labDown(name))).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    });
+  }
+}
+
+/**
+ * Brings lab `name` up with `hosts` hosts before the enclosing suite and down after it.
+ * Returns a getter, since the lab only exists once `before` has run.
+ */
+export function useLab(name: string, hosts: number): () => LabInfo {
+  let info: LabInfo | undefined;
+  before(async function () {
+    // A first run builds the root filesystem and the etcd tarballs.
+    this.timeout(15 * 60_000);
+    installSignalHandlers();
+    liveLabs.add(name);
+    try {
+      info = await labUp({ name, hosts });
+    } catch (error) {
+      await labDown(name).catch(() => undefined);
+      liveLabs.delete(name);
+      throw error;
+    }
+  });
+  after(async function () {
+    this.timeout(120_000);
+    await labDown(name);
+    liveLabs.delete(name);
+  });
+  return () => {
+    if (!info) throw new Error(`lab ${name} is not up (its before hook failed or has not run)`);
+    return info;
+  };
+}
+
+export interface SshRunOptions {
+  /** Log in as this user (default root). */
+  readonly user?: string;
+  readonly timeoutMs?: number;
+}
+
+/** Runs `cmd` on a lab host with the system ssh client; strict host-key checking against the lab's known_hosts. */
+export function sshRun(lab: LabInfo, host: string, cmd: string, options: SshRunOptions = {}): Promise<SshResult> {
+  const target = lab.hosts.find((entry) => entry.name === host);
+  if (!target) return Promise.reject(new Error(`lab ${lab.name} has no host ${host}`));
+  const args = sshArgs({ keyFile: lab.keyFile, knownHostsFile: lab.knownHostsFile, address: target.address }, [cmd], options.user);
+  return new Promise((resolve, reject) => {
+    const child = spawn('ssh', args as string[], { stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 60_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ stdout, stderr, code: code ?? 255 }));
+  });
+}
