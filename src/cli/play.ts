@@ -136,7 +136,6 @@ export async function play(playbookFile: string, given: PlayOptions): Promise<Ex
   }
   const reporter = reporters[options.output ?? defaultOutputFormat()]({ diff: options.diff === true, verbosity: options.verbose, write });
   const result = await execute(run, options, options.check === true, reporter);
-  if (options.verbose >= 3) write(`connections and commands per host: ${JSON.stringify(result.stats)}\n`);
   return result.exitCode;
 }
 

@@ -97,7 +97,7 @@ export class PlaybookRun {
       await this.pool.closeAll();
     }
     const recap = Object.fromEntries([...this.states].map(([name, s]) => [name, s.counts]));
-    this.options.reporter.handle({ event: 'recap', hosts: recap, durationMs: Date.now() - started });
+    this.options.reporter.handle({ event: 'recap', hosts: recap, durationMs: Date.now() - started, connections: this.connectionStats });
     const states = [...this.states.values()];
     const exitCode = this.interrupted
       ? ExitCode.INTERRUPTED

@@ -47,7 +47,13 @@ export type RunEvent =
     }
   | { readonly event: 'task_end'; readonly task: string }
   | { readonly event: 'warning'; readonly message: string }
-  | { readonly event: 'recap'; readonly hosts: Readonly<Record<string, HostCounts>>; readonly durationMs: number };
+  | {
+      readonly event: 'recap';
+      readonly hosts: Readonly<Record<string, HostCounts>>;
+      readonly durationMs: number;
+      /** SSH sessions opened and commands run per host: the cost of the run on the wire. */
+      readonly connections: Readonly<Record<string, { connections: number; commands: number }>>;
+    };
 
 export interface ReporterOptions {
   /** Show unified diffs of changes (--diff). */

@@ -58,6 +58,9 @@ export class PlainReporter implements Reporter {
             `${host.padEnd(width)} : ok=${c.ok}  changed=${c.changed}  unreachable=${c.unreachable}  failed=${c.failed}  skipped=${c.skipped}  ignored=${c.ignored}\n`,
           );
         }
+        if (this.options.verbosity >= 3) {
+          for (const [host, c] of Object.entries(event.connections)) write(`${host}: ${c.connections} SSH connection(s), ${c.commands} command(s)\n`);
+        }
         write(`\nFinished in ${(event.durationMs / 1000).toFixed(2)} s\n`);
         break;
       }

@@ -1,0 +1,15 @@
+// `npm run bench`: every benchmark in one run, so the figures can be compared as ratios.
+import { benchInventoryLoad } from './inventory-load.js';
+import { benchLabUp } from './lab-up.js';
+import { benchNoopRerun } from './noop-rerun.js';
+
+const benches: Record<string, () => Promise<Record<string, number>>> = {
+  'lab up/down (3 hosts)': benchLabUp,
+  'no-op re-run of the example playbook (3 lab hosts)': benchNoopRerun,
+  'inventory load (10k hosts, 100 groups)': benchInventoryLoad,
+};
+
+for (const [name, bench] of Object.entries(benches)) {
+  process.stdout.write(`\n${name}\n`);
+  for (const [figure, value] of Object.entries(await bench())) process.stdout.write(`  ${figure.padEnd(40)} ${value}\n`);
+}
