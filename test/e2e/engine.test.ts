@@ -1,0 +1,108 @@
+// The engine on real hosts: check/diff changes nothing, a converge is idempotent, serial batches stop on
+// failure, unreachable hosts and changed host keys are reported as such, and become works through sudo.
+import { deepStrictEqual, match, ok, strictEqual } from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
+import { etcdops, jsonEvents, recapOf } from './etcdops-cli.js';
+import { hostFingerprint } from './host-fingerprint.js';
+import { sshRun, useLab } from './lab-fixture.js';
+
+const EXAMPLE = fileURLToPath(new URL('../../playbooks/examples/hello-service.yml', import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`fixtures/${name}`, import.meta.url));
+const HOSTS = ['n1', 'n2', 'n3'];
+
+describe('engine on the lab', function () {
+  this.timeout(180_000);
+  const lab = useLab('engine', 3);
+  let scratch: string;
+  before(() => (scratch = mkdtempSync(join(tmpdir(), 'etcdops-engine-'))));
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+
+  /** The lab inventory with changes, written to a scratch file. */
+  function inventoryWith(change: (inventory: any) => void): string {
+    const inventory = parse(readFileSync(lab().inventory, 'utf8'));
+    change(inventory);
+    const file = join(scratch, `inventory-${Math.random().toString(36).slice(2)}.yml`);
+    writeFileSync(file, stringify(inventory));
+    return file;
+  }
+
+  it('--check --diff on fresh hosts lists every change with diffs and changes nothing', async () => {
+    const before = await Promise.all(HOSTS.map((h) => hostFingerprint(lab(), h)));
+    const again = await Promise.all(HOSTS.map((h) => hostFingerprint(lab(), h)));
+    deepStrictEqual(again, before, 'hosts must be stable on their own for this test to mean anything');
+    const result = await etcdops(['play', EXAMPLE, '-i', lab().inventory, '--check', '--diff', '--output', 'plain']);
+    strictEqual(result.code, 0, result.stderr);
+    match(result.stdout, /PLAY \[Converge a small heartbeat service\] \(check mode\)/);
+    for (const host of HOSTS) {
+      match(result.stdout, new RegExp(`\\+HELLO_MESSAGE="hello from ${host}"`));
+    }
+    match(result.stdout, /\+\+\+ after: \/etc\/systemd\/system\/hello.service/);
+    match(result.stdout, /n1 +: ok=\d+ +changed=[1-9]/);
+    deepStrictEqual(await Promise.all(HOSTS.map((h) => hostFingerprint(lab(), h))), before);
+  });
+
+  it('converges the example playbook, and a second run changes nothing', async () => {
+    const first = await etcdops(['play', EXAMPLE, '-i', lab().inventory, '--output', 'json']);
+    strictEqual(first.code, 0, first.stdout + first.stderr);
+    for (const host of HOSTS) ok(recapOf(first.stdout)[host]!.changed > 0);
+    for (const host of HOSTS) {
+      const state = await sshRun(lab(), host, 'systemctl is-active hello && systemctl is-enabled hello && stat -c "%U %a" /var/lib/hello');
+      strictEqual(state.stdout, 'active\nenabled\nhello 755\n');
+    }
+    const second = await etcdops(['play', EXAMPLE, '-i', lab().inventory, '--output', 'json']);
+    strictEqual(second.code, 0, second.stderr);
+    const recap = recapOf(second.stdout);
+    for (const host of HOSTS) strictEqual(recap[host]!.changed, 0, `${host}: ${JSON.stringify(recap[host])}`);
+    const last = jsonEvents(second.stdout).at(-1)!;
+    strictEqual(last.event, 'recap');
+    for (const host of HOSTS) strictEqual(last.connections[host].connections, 1, 'one SSH connection per host');
+  });
+
+  it('serial: 1 stops the rollout before the next batch when a host fails', async () => {
+    await Promise.all(HOSTS.map((h) => sshRun(lab(), h, 'rm -f /tmp/serial-mark')));
+    const result = await etcdops(['play', fixture('serial-fail.yml'), '-i', lab().inventory, '--output', 'json']);
+    strictEqual(result.code, 2, result.stdout);
+    const marks = await Promise.all(HOSTS.map((h) => sshRun(lab(), h, 'test -e /tmp/serial-mark')));
+    deepStrictEqual(marks.map((m) => m.code === 0), [true, true, false]);
+    strictEqual(recapOf(result.stdout).n2!.failed, 1);
+  });
+
+  it('reports an unreachable host, lets the others finish, and exits 3', async () => {
+    const inventory = inventoryWith((inv) => {
+      const subnet = lab().bridgeAddress.replace(/\.1$/, '');
+      inv.all.children.etcd.hosts.n9 = { ansible_host: `${subnet}.99`, ansible_timeout: 2 };
+    });
+    const result = await etcdops(['play', fixture('whoami.yml'), '-i', inventory, '--output', 'json']);
+    strictEqual(result.code, 3, result.stdout + result.stderr);
+    const recap = recapOf(result.stdout);
+    strictEqual(recap.n9!.unreachable, 1);
+    for (const host of HOSTS) deepStrictEqual([recap[host]!.ok, recap[host]!.failed, recap[host]!.unreachable], [2, 0, 0]);
+  });
+
+  it('refuses a host whose key does not match known_hosts, and changes nothing on it', async () => {
+    const knownHosts = readFileSync(lab().knownHostsFile, 'utf8').split('\n');
+    const keyOf = (host: string) => knownHosts.find((l) => l.startsWith(`${host},`))!.split(' ').slice(1).join(' ');
+    const forged = join(scratch, 'known_hosts_forged');
+    writeFileSync(forged, knownHosts.map((l) => (l.startsWith('n1,') ? `${l.split(' ')[0]} ${keyOf('n2')}` : l)).join('\n'));
+    const inventory = inventoryWith((inv) => {
+      inv.all.vars.ansible_ssh_common_args = `-o UserKnownHostsFile=${forged} -o StrictHostKeyChecking=yes`;
+    });
+    await sshRun(lab(), 'n1', 'rm -f /tmp/serial-mark');
+    const result = await etcdops(['play', fixture('serial-fail.yml'), '-i', inventory, '--limit', 'n1', '--output', 'json']);
+    strictEqual(result.code, 3);
+    const unreachable = jsonEvents(result.stdout).find((e) => e.event === 'host_result' && e.host === 'n1');
+    match(unreachable!.msg, /host key .* does not match/);
+    strictEqual((await sshRun(lab(), 'n1', 'test -e /tmp/serial-mark')).code, 1);
+  });
+
+  it('becomes root through sudo when connecting as an unprivileged user', async () => {
+    const inventory = inventoryWith((inv) => (inv.all.vars.ansible_user = 'ops'));
+    const result = await etcdops(['play', fixture('whoami.yml'), '-i', inventory, '--output', 'json']);
+    strictEqual(result.code, 0, result.stdout);
+    for (const host of HOSTS) strictEqual(recapOf(result.stdout)[host]!.failed, 0);
+  });
+});
