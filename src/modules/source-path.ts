@@ -11,9 +11,7 @@ export function resolveSource(src: string, ctx: Pick<ModuleContext, 'baseDir' | 
     throw new UserError(`source file ${src} does not exist`);
   }
   const candidates = [
-    ...ctx.searchPaths.map((dir) => join(dir, src)),
-    join(ctx.baseDir, kind, src),
-    join(ctx.baseDir, src),
+    ...new Set([...ctx.searchPaths.map((dir) => join(dir, src)), join(ctx.baseDir, kind, src), join(ctx.baseDir, src)]),
   ];
   const found = candidates.find((c) => existsSync(c));
   if (found) return found;

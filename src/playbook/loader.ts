@@ -3,6 +3,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ParseError, type SourceLocation } from '../errors/user-error.js';
+import { parseHostPattern } from '../inventory/host-pattern.js';
 import { KINDS, PLAY_KEYWORDS } from './keywords.js';
 import type { ModuleSpec } from './module-args.js';
 import type { Play, Playbook, Task } from './playbook.js';
@@ -158,6 +159,11 @@ async function loadPlay(raw: unknown, source: YamlSource, index: number, options
   checkNotify([...preTasks, ...tasks, ...postTasks, ...handlers], handlers);
   const hostsWhere = source.locate([...at, 'hosts']);
   const hosts = String(renderValue(toList(raw.hosts).join(':'), { ...playVars, ...fileVars, ...extraVars }, hostsWhere));
+  try {
+    parseHostPattern(hosts);
+  } catch (error) {
+    throw new ParseError((error as Error).message, hostsWhere);
+  }
   const serial = raw.serial === undefined || raw.serial === null ? [] : Array.isArray(raw.serial) ? raw.serial : [raw.serial];
   return {
     name: typeof raw.name === 'string' ? raw.name : hosts,
