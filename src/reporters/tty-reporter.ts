@@ -19,6 +19,8 @@ interface HostLine {
   /** The outcome, kept for a view that starts drawing after the host already finished. */
   text?: string;
   failure?: Error;
+  /** Outcomes of a loop's items, summarised when the task ends. */
+  items?: HostStatus[];
 }
 
 export class TtyReporter implements Reporter {
@@ -26,7 +28,6 @@ export class TtyReporter implements Reporter {
   /** Live views run one after another: each task's view must end before the next one draws. */
   private queue: Promise<unknown> = Promise.resolve();
   private hosts = new Map<string, HostLine>();
-  private pending: string[] = [];
 
   constructor(private readonly options: ReporterOptions) {
     this.plain = new PlainReporter(options);
@@ -41,7 +42,7 @@ export class TtyReporter implements Reporter {
         const line = this.hosts.get(event.host);
         const text = `${event.host}: ${symbol[event.status]}${event.item === undefined ? '' : ` (${JSON.stringify(event.item)})`}${event.msg ? ` — ${event.msg}` : ''}`;
         if (line?.task) line.task.output = text;
-        this.pending.push(text);
+        if (line && event.item !== undefined) (line.items ??= []).push(event.status);
         const failed = event.status === HostStatus.FAILED || event.status === HostStatus.UNREACHABLE;
         if (line && !line.done && event.item === undefined) {
           line.done = true;
@@ -54,11 +55,14 @@ export class TtyReporter implements Reporter {
         break;
       }
       case 'task_end':
-        for (const line of this.hosts.values()) {
-          if (!line.done) {
-            line.done = true;
-            line.finish?.();
-          }
+        for (const [host, line] of this.hosts) {
+          if (line.done) continue;
+          line.done = true;
+          const items = line.items ?? [];
+          const worst = [HostStatus.UNREACHABLE, HostStatus.FAILED, HostStatus.CHANGED, HostStatus.OK, HostStatus.SKIPPED].find((s) => items.includes(s));
+          line.text = worst ? `${host}: ${symbol[worst]} (${items.length} items)` : host;
+          if (line.task) line.task.title = line.text;
+          line.finish?.();
         }
         break;
       case 'play_start':
@@ -76,7 +80,6 @@ export class TtyReporter implements Reporter {
 
   private startTask(title: string, handler: boolean, hosts: readonly string[]): void {
     this.hosts = new Map(hosts.map((h) => [h, {}]));
-    this.pending = [];
     const lines = this.hosts;
     const list = new Listr(
       hosts.map((host) => ({
