@@ -62,6 +62,39 @@ describe('engine on the lab', function () {
     for (const host of HOSTS) strictEqual(last.connections[host].connections, 1, 'one SSH connection per host');
   });
 
+  it('plan: no changes on a converged lab (exit 0), exactly the affected files after a variable changes (exit 2), hosts untouched', async () => {
+    const converged = await etcdops(['plan', EXAMPLE, '-i', lab().inventory, '--detailed-exitcode']);
+    strictEqual(converged.code, 0, converged.stdout + converged.stderr);
+    match(converged.stdout, /Plan: 3 hosts, 0 to change, \d+ unchanged/);
+    const heartbeat = ['/var/lib/hello/heartbeat'];
+    const before = await Promise.all(HOSTS.map((h) => hostFingerprint(lab(), h, heartbeat)));
+    const edited = await etcdops(['plan', EXAMPLE, '-i', lab().inventory, '--detailed-exitcode', '-e', 'hello_interval=7']);
+    strictEqual(edited.code, 2, edited.stdout + edited.stderr);
+    for (const host of HOSTS) match(edited.stdout, new RegExp(`\\n${host}: 2 task\\(s\\) to change\\n  Configuration\\n[\\s\\S]*  restart hello\\n`));
+    strictEqual(edited.stdout.match(/ \/etc\/hello\/hello\.conf: /g)?.length, 3, 'the config file on every host');
+    match(edited.stdout, /-HELLO_INTERVAL=5\n\s*\+HELLO_INTERVAL=7/);
+    strictEqual(/\/etc\/systemd|\/var\/lib\/hello/.test(edited.stdout), false, 'nothing else');
+    match(edited.stdout, /Plan: 3 hosts, 6 to change/);
+    deepStrictEqual(await Promise.all(HOSTS.map((h) => hostFingerprint(lab(), h, heartbeat))), before);
+  });
+
+  it('play --plan applies a saved plan, and refuses one the hosts drifted from, naming host and file', async () => {
+    const saved = join(scratch, 'plan.json');
+    const made = await etcdops(['plan', EXAMPLE, '-i', lab().inventory, '-e', 'hello_interval=9', '--out', saved]);
+    strictEqual(made.code, 0, made.stderr);
+    await sshRun(lab(), 'n2', 'echo "# edited by hand" >> /etc/hello/hello.conf');
+    const refused = await etcdops(['play', EXAMPLE, '-i', lab().inventory, '--plan', saved, '--output', 'json']);
+    strictEqual(refused.code, 1);
+    match(refused.stderr, /drifted[\s\S]*n2: task "Configuration" \(\/etc\/hello\/hello\.conf\)/);
+    strictEqual(/n1:|n3:/.test(refused.stderr), false, 'only the drifted host is named');
+    strictEqual((await sshRun(lab(), 'n1', 'grep -c HELLO_INTERVAL=5 /etc/hello/hello.conf')).stdout.trim(), '1', 'nothing applied');
+    const fresh = join(scratch, 'plan2.json');
+    strictEqual((await etcdops(['plan', EXAMPLE, '-i', lab().inventory, '-e', 'hello_interval=9', '--out', fresh])).code, 0);
+    const applied = await etcdops(['play', EXAMPLE, '-i', lab().inventory, '--plan', fresh, '--output', 'json']);
+    strictEqual(applied.code, 0, applied.stderr);
+    for (const host of HOSTS) match((await sshRun(lab(), host, 'cat /etc/hello/hello.conf')).stdout, /^HELLO_INTERVAL=9$/m);
+  });
+
   it('serial: 1 stops the rollout before the next batch when a host fails', async () => {
     await Promise.all(HOSTS.map((h) => sshRun(lab(), h, 'rm -f /tmp/serial-mark')));
     const result = await etcdops(['play', fixture('serial-fail.yml'), '-i', lab().inventory, '--output', 'json']);
