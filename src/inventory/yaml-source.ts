@@ -1,7 +1,7 @@
 // A parsed YAML file that remembers where each node came from, so validation errors can name file:line:column.
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
-import { ParseError, type SourceLocation } from '../errors/user-error.js';
-import { yamlOptions } from '../yaml/pyyaml-compat.js';
+import { isMap, isPair, isScalar, isSeq, type LineCounter, type Document, type Node, type Pair } from 'yaml';
+import type { SourceLocation } from '../errors/user-error.js';
+import { parseYamlDocument } from '../yaml/parse-yaml-document.js';
 
 export interface YamlSource {
   readonly file: string;
@@ -10,15 +10,7 @@ export interface YamlSource {
 }
 
 export function parseYamlSource(file: string, text: string): YamlSource {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { ...yamlOptions, lineCounter: lines });
-  const error = doc.errors[0];
-  if (error) {
-    const pos = lines.linePos(error.pos[0]);
-    const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    throw new ParseError(`YAML syntax error: ${message}`, { file, line: pos.line, column: pos.col });
-  }
-  return { file, doc, lines };
+  return { file, ...parseYamlDocument(file, text) };
 }
 
 /** The location of a node's first character. */

@@ -1,8 +1,8 @@
 // Reads a YAML file and keeps its syntax tree, so any value found by path can be reported at its
 // file:line:column with a field path like `plays[0].tasks[3].file.mode`.
 import { readFile } from 'node:fs/promises';
-import { yamlOptions } from '../yaml/pyyaml-compat.js';
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { parseYamlDocument } from '../yaml/parse-yaml-document.js';
+import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
 import { ParseError, type SourceLocation } from '../errors/user-error.js';
 
 export type PathSegment = string | number;
@@ -35,13 +35,7 @@ function childOf(node: unknown, segment: PathSegment, key: boolean): { node: unk
 
 /** Parses YAML text; a syntax error is a ParseError at its line and column. */
 export function parseYaml(text: string, file: string, root: string): YamlSource {
-  const lineCounter = new LineCounter();
-  const doc: Document = parseDocument(text, { ...yamlOptions, lineCounter });
-  const first = doc.errors[0];
-  if (first) {
-    const pos = lineCounter.linePos(first.pos[0]);
-    throw new ParseError(`YAML syntax error: ${first.message.split('\n')[0]}`, { file, line: pos.line, column: pos.col });
-  }
+  const { doc, lines: lineCounter } = parseYamlDocument(file, text);
   const value: unknown = doc.toJS({ maxAliasCount: 1000 });
   return {
     file,
