@@ -8,8 +8,12 @@ import { register as registerInventory } from './inventory.js';
 import { register as registerPlay } from './play.js';
 import { register as registerPlan } from './plan.js';
 import { register as registerDoc } from './doc.js';
+import { register as registerPki } from './pki.js';
+import { register as registerEtcdctl } from './etcdctl.js';
+import { register as registerDemo } from './demo.js';
+import { register as registerBackup } from './backup.js';
 
-const commands: readonly ((program: Command) => void)[] = [registerPlay, registerPlan, registerInventory, registerDoc, registerLab];
+const commands: readonly ((program: Command) => void)[] = [registerPlay, registerPlan, registerInventory, registerDoc, registerLab, registerPki, registerEtcdctl, registerDemo, registerBackup];
 
 async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('etcdops')

@@ -1,7 +1,7 @@
 // What every command that runs a playbook shares: loading the inventory and playbook, checking the
 // inventory's key files before any host is contacted, and Ctrl-C handling.
 import { existsSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { ExitCode } from '../errors/exit-code.js';
 import { UserError } from '../errors/user-error.js';
 import { sshSettingsFor } from '../connection/ssh-settings.js';
@@ -23,7 +23,8 @@ export async function loadRun(playbookFile: string, inventoryFile: string, extra
   if (!inventoryFile) throw new UserError('no inventory given: pass -i INVENTORY', ExitCode.BAD_OPTIONS);
   const extraVars = parseExtraVars(extraVarArgs);
   const inventory = await loadInventory(inventoryFile);
-  const playbook = await loadPlaybook(playbookFile, { modules, extraVars });
+  // Absolute, so `playbook_dir` is too, wherever etcdops is started from (as in Ansible).
+  const playbook = await loadPlaybook(resolve(playbookFile), { modules, extraVars });
   preflight(playbook, inventory, extraVars, modules);
   return { inventory, playbook, extraVars };
 }

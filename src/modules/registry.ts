@@ -3,6 +3,12 @@ import { assertModule } from './assert.js';
 import { commandModule } from './command.js';
 import { copyModule } from './copy.js';
 import { debugModule } from './debug.js';
+import { etcdCertificatesModule } from './etcd-certificates.js';
+import { etcdClientCertificateModule } from './etcd-client-certificate.js';
+import { etcdClusterFactsModule } from './etcd-cluster-facts.js';
+import { etcdConfigModule } from './etcd-config.js';
+import { etcdHealthModule } from './etcd-health.js';
+import { etcdMemberModule } from './etcd-member.js';
 import { fetchModule } from './fetch.js';
 import { fileModule } from './file.js';
 import { getUrlModule } from './get-url.js';
@@ -21,6 +27,12 @@ const byName = {
   command: commandModule,
   copy: copyModule,
   debug: debugModule,
+  etcd_certificates: etcdCertificatesModule,
+  etcd_client_certificate: etcdClientCertificateModule,
+  etcd_cluster_facts: etcdClusterFactsModule,
+  etcd_config: etcdConfigModule,
+  etcd_health: etcdHealthModule,
+  etcd_member: etcdMemberModule,
   fetch: fetchModule,
   file: fileModule,
   get_url: getUrlModule,

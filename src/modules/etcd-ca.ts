@@ -1,0 +1,24 @@
+// The cluster CA as the etcd certificate modules use it: read without side effects while planning, and
+// created or loaded for signing with one caller at a time per folder, so members issued in parallel
+// never create two different CAs.
+import { join } from 'node:path';
+import { CA_CERT_FILE, ensureCa, type CertificateAuthority } from '../etcd/pki/certificate-authority.js';
+import { readFileIfExists } from '../etcd/pki/pem-files.js';
+
+/** Subject common name of a CA created by etcdops. */
+export const CA_COMMON_NAME = 'etcd cluster CA (etcdops)';
+
+const pending = new Map<string, Promise<CertificateAuthority>>();
+
+/** The CA certificate (PEM) in `dir`, or undefined when there is no CA yet. */
+export function readCaCertificate(dir: string): Promise<string | undefined> {
+  return readFileIfExists(join(dir, CA_CERT_FILE));
+}
+
+/** Loads the CA in `dir`, creating it on first use; concurrent callers share one load. */
+export function signingCa(dir: string, passphrase?: string): Promise<CertificateAuthority> {
+  const previous = pending.get(dir) ?? Promise.resolve(undefined);
+  const next = previous.catch(() => undefined).then(() => ensureCa(dir, { commonName: CA_COMMON_NAME, passphrase }));
+  pending.set(dir, next);
+  return next;
+}

@@ -1,0 +1,117 @@
+// etcd_cluster_facts: asks the cluster (admin certificate, every member's client URL, a short deadline)
+// for its members and health, and sets the facts the etcd playbooks decide with: whether a cluster exists,
+// which inventory hosts are members, which form it now and which must join it one at a time.
+import { checkClusterHealth, type ClusterHealth } from '../etcd/cluster-health.js';
+import { noop } from '../plan/change.js';
+import { clusterAccess, memberEndpoints, memberHosts, peerUrl } from './etcd-targets.js';
+import { defineModule, type ModuleContext } from './module.js';
+import { TaskFailure } from './task-failure.js';
+
+export interface EtcdClusterFactsArgs {
+  readonly formation?: 'static' | 'scale-out';
+  readonly timeout?: number;
+  readonly local_pki_dir?: string;
+}
+
+/** A member as the facts describe it (snake_case, as playbooks read it). */
+export interface EtcdMemberFact {
+  readonly name: string;
+  readonly id: string;
+  readonly peer_urls: readonly string[];
+  readonly client_urls: readonly string[];
+  readonly learner: boolean;
+  readonly started: boolean;
+  readonly healthy: boolean;
+  readonly leader: boolean;
+  /** The inventory host this member is (by name, or by peer URL before it has started), or null. */
+  readonly host: string | null;
+}
+
+/** Undefined when there is no admin certificate yet, so no cluster can have been made by us. */
+export type EtcdClusterFactsFacts = ClusterHealth | undefined;
+
+export function clusterFacts(args: EtcdClusterFactsArgs, health: EtcdClusterFactsFacts, ctx: ModuleContext): Record<string, unknown> {
+  const hosts = memberHosts(ctx);
+  const formation = args.formation ?? (String(ctx.vars.etcd_formation ?? 'static') as EtcdClusterFactsArgs['formation']);
+  if (formation !== 'static' && formation !== 'scale-out') throw new TaskFailure(`etcd_formation must be static or scale-out, got "${formation}"`);
+  const byPeer = new Map(hosts.map((h) => [peerUrl(ctx, h), h]));
+  const members: EtcdMemberFact[] = (health?.members ?? []).map((m) => ({
+    name: m.name,
+    id: m.id,
+    peer_urls: m.peerURLs,
+    client_urls: m.clientURLs,
+    learner: m.isLearner,
+    started: m.started,
+    healthy: m.healthy,
+    leader: m.isLeader,
+    host: hosts.includes(m.name) ? m.name : (m.peerURLs.map((u) => byPeer.get(u)).find((h) => h !== undefined) ?? null),
+  }));
+  const exists = members.length > 0;
+  const inCluster = new Set(members.filter((m) => m.started && m.host !== null).map((m) => m.host!));
+  const initial = exists ? hosts.filter((h) => inCluster.has(h)) : formation === 'static' ? hosts : hosts.slice(0, 1);
+  return {
+    etcd_cluster_exists: exists,
+    etcd_cluster_healthy: exists && health!.healthy,
+    etcd_cluster_problems: health?.problems ?? [],
+    etcd_members: members,
+    etcd_member_names: members.filter((m) => m.name !== '').map((m) => m.name),
+    etcd_voting_members: members.filter((m) => !m.learner).map((m) => m.name || m.id),
+    etcd_pending_learners: health?.pendingLearners ?? [],
+    etcd_initial_members: initial,
+    etcd_joiners: hosts.filter((h) => !initial.includes(h)),
+    etcd_leader: members.find((m) => m.leader)?.name ?? null,
+  };
+}
+
+export const etcdClusterFactsModule = defineModule<EtcdClusterFactsArgs, EtcdClusterFactsFacts>({
+  name: 'etcd_cluster_facts',
+  description:
+    'Ask the etcd cluster for its members and health and set facts: etcd_cluster_exists, etcd_members, etcd_member_names, etcd_initial_members, etcd_joiners, etcd_pending_learners, etcd_cluster_healthy.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      formation: {
+        type: 'string',
+        enum: ['static', 'scale-out'],
+        description: 'How a new cluster forms (default: etcd_formation, else static): every member at once, or the first alone and the others joining.',
+      },
+      timeout: { type: 'number', exclusiveMinimum: 0, description: 'Seconds to wait for each member to answer (default 3): a cluster that does not exist yet is known quickly.' },
+      local_pki_dir: { type: 'string', description: 'Folder of the admin client certificate on the control node (default: etcd_local_pki_dir).' },
+    },
+  },
+  example: `- name: What does the cluster look like?
+  etcd_cluster_facts:
+  run_once: true
+- debug:
+    msg: "members {{ join etcd_member_names ', ' }}"
+  run_once: true
+`,
+  idempotent: true,
+  controlOnly: true,
+  facts: [
+    'etcd_cluster_exists',
+    'etcd_cluster_healthy',
+    'etcd_cluster_problems',
+    'etcd_members',
+    'etcd_member_names',
+    'etcd_voting_members',
+    'etcd_pending_learners',
+    'etcd_initial_members',
+    'etcd_joiners',
+    'etcd_leader',
+  ],
+  async gather(args, ctx) {
+    const access = await clusterAccess(ctx, { pkiDir: args.local_pki_dir, timeoutMs: (args.timeout ?? 3) * 1000 });
+    return access === undefined ? undefined : checkClusterHealth(await memberEndpoints(access));
+  },
+  plan(args, health, ctx) {
+    const facts = clusterFacts(args, health, ctx);
+    const members = facts.etcd_members as EtcdMemberFact[];
+    const reason = !facts.etcd_cluster_exists
+      ? `no cluster answers yet: ${(facts.etcd_initial_members as string[]).join(', ')} will form it`
+      : `cluster of ${members.length} members (${members.map((m) => `${m.name || m.id}${m.learner ? ' learner' : ''}`).join(', ')}), ${facts.etcd_cluster_healthy ? 'healthy' : `unhealthy: ${(facts.etcd_cluster_problems as string[]).join('; ')}`}`;
+    return noop(reason, { ansible_facts: facts });
+  },
+  apply: async (_args, plan) => ({ changed: false, result: plan.result }),
+});

@@ -1,0 +1,109 @@
+// etcd_health: the health gate. Polls the cluster (no fixed sleeps) until every member has started and is
+// healthy, exactly one leader is agreed on, no alarm is raised, voting members' raft indexes are close and
+// no learner is pending; fails the host with every problem found when the deadline passes.
+import { checkClusterHealth, DEFAULT_MAX_RAFT_INDEX_SPREAD, type ClusterHealth } from '../etcd/cluster-health.js';
+import { noop } from '../plan/change.js';
+import { clusterAccess, memberEndpoints } from './etcd-targets.js';
+import { defineModule } from './module.js';
+import { TaskFailure } from './task-failure.js';
+
+export interface EtcdHealthArgs {
+  readonly timeout?: number;
+  readonly interval?: number;
+  readonly max_raft_index_spread?: number;
+  readonly allow_pending_learners?: boolean;
+  readonly voting_members?: number;
+  readonly local_pki_dir?: string;
+}
+
+export interface EtcdHealthFacts {
+  /** Undefined when there is no admin certificate yet. */
+  readonly health?: ClusterHealth;
+  readonly waitedMs: number;
+  readonly checks: number;
+}
+
+/** Everything that keeps the gate shut, beyond what the health check itself reports. */
+export function gateProblems(args: EtcdHealthArgs, health: ClusterHealth): string[] {
+  const problems = [...health.problems];
+  if (!args.allow_pending_learners && health.pendingLearners.length > 0) problems.push(`learner ${health.pendingLearners.join(', ')} not promoted yet`);
+  const unstarted = health.members.filter((m) => !m.started);
+  if (unstarted.length > 0) problems.push(`member ${unstarted.map((m) => m.id).join(', ')} added but not started`);
+  const voters = health.members.filter((m) => !m.isLearner).length;
+  if (args.voting_members !== undefined && voters !== args.voting_members) problems.push(`${voters} voting members, expected ${args.voting_members}`);
+  return [...new Set(problems)];
+}
+
+function summary(health: ClusterHealth): string {
+  const voters = health.members.filter((m) => !m.isLearner);
+  const leader = health.members.find((m) => m.isLeader);
+  const indexes = voters.map((m) => m.raftIndex ?? 0);
+  const spread = indexes.length ? Math.max(...indexes) - Math.min(...indexes) : 0;
+  const even = voters.length % 2 === 0 ? ` (warning: ${voters.length} voting members tolerate no more failures than ${voters.length - 1} would)` : '';
+  return `${voters.length} voting members healthy${even}, leader ${leader?.name ?? health.leaderId}, raft index spread ${spread}, no alarm`;
+}
+
+export const etcdHealthModule = defineModule<EtcdHealthArgs, EtcdHealthFacts>({
+  name: 'etcd_health',
+  description:
+    'Health gate: wait until every etcd member is started and healthy, one leader, no alarm, raft indexes close and no learner pending; fail with the problems otherwise.',
+  schema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      timeout: { type: 'number', exclusiveMinimum: 0, description: 'Seconds to wait for the cluster to pass (default 120).' },
+      interval: { type: 'number', exclusiveMinimum: 0, description: 'Seconds between checks (default 0.5).' },
+      max_raft_index_spread: { type: 'integer', minimum: 0, description: `Largest allowed raft index difference between voting members (default ${DEFAULT_MAX_RAFT_INDEX_SPREAD}).` },
+      allow_pending_learners: { type: 'boolean', description: 'Pass even while a learner waits for promotion (default false).' },
+      voting_members: { type: 'integer', minimum: 1, description: 'Also require exactly this many voting members.' },
+      local_pki_dir: { type: 'string', description: 'Folder of the admin client certificate on the control node (default: etcd_local_pki_dir).' },
+    },
+  },
+  example: `- name: Wait for a healthy cluster
+  etcd_health:
+    timeout: 60
+  run_once: true
+`,
+  idempotent: true,
+  controlOnly: true,
+  async gather(args, ctx) {
+    const started = Date.now();
+    const access = await clusterAccess(ctx, { pkiDir: args.local_pki_dir });
+    if (access === undefined) return { waitedMs: 0, checks: 0 };
+    // A check run changes nothing, so it does not wait for a cluster the run would have changed.
+    const deadline = started + (ctx.vars.ansible_check_mode === true ? 0 : (args.timeout ?? 120) * 1000);
+    const options = { ...(await memberEndpoints({ ...access, timeoutMs: 3000 })), maxRaftIndexSpread: args.max_raft_index_spread };
+    for (let checks = 1; ; checks++) {
+      const remaining = deadline - Date.now();
+      const health = await checkClusterHealth({ ...options, timeoutMs: Math.max(1000, Math.min(5000, remaining)) });
+      if (gateProblems(args, health).length === 0 || Date.now() >= deadline) return { health, waitedMs: Date.now() - started, checks };
+      await new Promise((resolve) => setTimeout(resolve, (args.interval ?? 0.5) * 1000));
+    }
+  },
+  plan(args, facts, ctx) {
+    if (facts.health === undefined) {
+      if (ctx.vars.ansible_check_mode === true) return { changes: [], deferred: 'no admin certificate yet: the cluster is made by the real run' };
+      throw new TaskFailure('no admin client certificate on the control node: run playbooks/site.yml first');
+    }
+    const health = facts.health;
+    const members = health.members.map((m) => ({
+      name: m.name,
+      id: m.id,
+      leader: m.isLeader,
+      learner: m.isLearner,
+      healthy: m.healthy,
+      version: m.version,
+      raft_index: m.raftIndex,
+      db_size: m.dbSize,
+      error: m.error,
+    }));
+    const result = { healthy: true, members, leader: health.leaderId, waited_ms: facts.waitedMs, checks: facts.checks };
+    const problems = gateProblems(args, health);
+    if (problems.length > 0) {
+      if (ctx.vars.ansible_check_mode === true) return { changes: [], deferred: `not healthy now: ${problems.join('; ')}` };
+      throw new TaskFailure(`the etcd cluster is not healthy after ${(facts.waitedMs / 1000).toFixed(1)} s: ${problems.join('; ')}`, { ...result, healthy: false, problems });
+    }
+    return noop(`${summary(health)} (after ${(facts.waitedMs / 1000).toFixed(1)} s, ${facts.checks} check${facts.checks > 1 ? 's' : ''})`, result);
+  },
+  apply: async (_args, plan) => ({ changed: false, result: plan.result }),
+});

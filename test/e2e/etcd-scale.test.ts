@@ -1,0 +1,107 @@
+// Growing and repairing a cluster on the lab: scale-out formation from fresh hosts, two hosts joining
+// one at a time under a steady write load, a wiped member that refuses to start until replace-member.yml
+// brings it back, and the same replacement when the host is powered off and a fresh one takes its place.
+import { deepStrictEqual, match, notStrictEqual, ok, strictEqual } from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
+import { withAnyEndpoint } from '../../src/etcd/cluster-access.js';
+import { labAddHosts, labHostPowerOff, labStatus, type LabInfo } from '../../src/lab/lab.js';
+import { etcdops } from './etcdops-cli.js';
+import { adminAccess, health } from './etcd-helpers.js';
+import { sshRun, useLab } from './lab-fixture.js';
+
+const playbook = (name: string) => fileURLToPath(new URL(`../../playbooks/${name}`, import.meta.url));
+
+describe('etcd scale-out and member replacement on the lab', function () {
+  this.timeout(300_000);
+  const fixture = useLab('etcd3', 3);
+  let lab: LabInfo;
+  before(() => (lab = fixture()));
+  const voters = async (inventory = lab.inventory) => (await health(lab, inventory)).members.filter((m) => !m.isLearner).map((m) => m.name).sort();
+
+  it('forms a cluster by scale-out (first member alone, then one at a time) with 3 voting members', async () => {
+    const result = await etcdops(['play', playbook('site.yml'), '-i', lab.inventory, '-e', 'etcd_formation=scale-out', '--output', 'plain', '-v']);
+    strictEqual(result.code, 0, result.stdout + result.stderr);
+    match(result.stdout, /CREATE member n2: not a member yet: added as a learner[\s\S]*UPDATE member n2: learner: promoted[\s\S]*CREATE member n3: not a member yet: added as a learner[\s\S]*UPDATE member n3: learner: promoted/);
+    const cluster = await health(lab);
+    deepStrictEqual(cluster.problems, []);
+    deepStrictEqual(await voters(), ['n1', 'n2', 'n3']);
+  });
+
+  it('adds two hosts one at a time with scale-out.yml while a client writes every 50 ms without a failure', async () => {
+    lab = await labAddHosts(lab.name, 2);
+    const access = await adminAccess(lab.inventory, lab.hosts.slice(0, 3).map((h) => h.address));
+    let writing = true;
+    let writes = 0;
+    const failures: string[] = [];
+    const writer = (async () => {
+      while (writing) {
+        const started = Date.now();
+        await withAnyEndpoint({ ...access, timeoutMs: 5000 }, (client) => client.put(`load/${writes}`).value(String(started)))
+          .then(() => writes++)
+          .catch((error: Error) => failures.push(error.message));
+        await new Promise((r) => setTimeout(r, Math.max(0, 50 - (Date.now() - started))));
+      }
+    })();
+    const result = await etcdops(['play', playbook('scale-out.yml'), '-i', lab.inventory, '--output', 'plain', '-v']);
+    writing = false;
+    await writer;
+    strictEqual(result.code, 0, result.stdout + result.stderr);
+    deepStrictEqual(failures, []);
+    ok(writes > 20, `only ${writes} writes`);
+    const n4 = result.stdout.indexOf('CREATE member n4');
+    const promoted4 = result.stdout.indexOf('UPDATE member n4: learner: promoted');
+    const n5 = result.stdout.indexOf('CREATE member n5');
+    ok(n4 >= 0 && promoted4 > n4 && n5 > promoted4, 'n4 is added and promoted before n5 is added');
+    deepStrictEqual(await voters(), ['n1', 'n2', 'n3', 'n4', 'n5']);
+    deepStrictEqual((await health(lab)).problems, []);
+  });
+
+  it('refuses to start a member whose data dir was wiped, and replace-member.yml brings it back', async () => {
+    const wiped = await sshRun(lab, 'n3', 'systemctl stop etcd; rm -rf /var/lib/etcd/*; systemctl start etcd; echo start=$?');
+    match(wiped.stdout, /start=[1-9]/, 'a member without its data must not start');
+    const members = (await health(lab)).members;
+    strictEqual(members.length, 5, 'no one-member cluster and no new member appeared');
+    const oldId = members.find((m) => m.name === 'n3')!.id;
+    const result = await etcdops(['play', playbook('replace-member.yml'), '-i', lab.inventory, '-e', 'member=n3', '--output', 'plain']);
+    strictEqual(result.code, 0, result.stdout + result.stderr);
+    const cluster = await health(lab);
+    deepStrictEqual(cluster.problems, []);
+    deepStrictEqual(await voters(), ['n1', 'n2', 'n3', 'n4', 'n5']);
+    notStrictEqual(cluster.members.find((m) => m.name === 'n3')!.id, oldId, 'n3 is a new member');
+  });
+
+  it('refuses to remove a member when the rest would not keep a healthy majority', async () => {
+    for (const host of ['n4', 'n5']) await sshRun(lab, host, 'systemctl stop etcd');
+    try {
+      const result = await etcdops(['play', playbook('remove-member.yml'), '-i', lab.inventory, '-e', 'member=n1', '--output', 'plain']);
+      notStrictEqual(result.code, 0);
+      match(result.stdout, /refusing to remove n1: only 2 of the 4 remaining voting members are healthy, a quorum needs 3/);
+      strictEqual((await health(lab)).members.length, 5);
+    } finally {
+      for (const host of ['n4', 'n5']) await sshRun(lab, host, 'systemctl start etcd');
+    }
+  });
+
+  it('replaces a powered-off member with a fresh host under the same name', async () => {
+    await labHostPowerOff(lab.name, 'n3');
+    lab = await labAddHosts(lab.name, 1);
+    const fresh = lab.hosts.find((h) => h.name === 'n6')!;
+    const inventory = parse(readFileSync(lab.inventory, 'utf8'));
+    const hosts = inventory.all.children.etcd.hosts;
+    hosts.n3 = { ansible_host: fresh.address };
+    delete hosts.n6;
+    const file = join(dirname(lab.inventory), 'inventory-replaced.yml');
+    writeFileSync(file, stringify(inventory));
+    const result = await etcdops(['play', playbook('replace-member.yml'), '-i', file, '-e', 'member=n3', '--output', 'plain']);
+    strictEqual(result.code, 0, result.stdout + result.stderr);
+    lab = (await labStatus(lab.name))!;
+    const cluster = await health(lab, file);
+    deepStrictEqual(cluster.problems, []);
+    const n3 = cluster.members.find((m) => m.name === 'n3')!;
+    deepStrictEqual(n3.peerURLs, [`https://${fresh.address}:2380`]);
+    deepStrictEqual(await voters(file), ['n1', 'n2', 'n3', 'n4', 'n5']);
+  });
+});
