@@ -21,7 +21,13 @@ describe('module registry', () => {
       // A module without required arguments may be written bare (`etcd_health:`).
       const args = (task[name] ?? {}) as Record<string, unknown> | string;
       const asObject = typeof args === 'string' ? { [module.freeForm as string]: args, ...(task.args as object) } : args;
-      assert.ok(validate(asObject), JSON.stringify(validate.errors));
+      // A templated value's type is only known at run time: the loader checks it then, and so does this test.
+      const templated = (path: string) => {
+        const value = (asObject as Record<string, unknown>)[path.split('/')[1] ?? ''];
+        return typeof value === 'string' && value.includes('{{');
+      };
+      const problems = validate(asObject) ? [] : (validate.errors ?? []).filter((e) => !templated(e.instancePath));
+      assert.deepEqual(problems, []);
     });
   }
 });
