@@ -1,6 +1,7 @@
 // etcd_cluster_facts: asks the cluster (admin certificate, every member's client URL, a short deadline)
 // for its members and health, and sets the facts the etcd playbooks decide with: whether a cluster exists,
-// which inventory hosts are members, which form it now and which must join it one at a time.
+// which inventory hosts are members, which form it now and which must join it one at a time. Hosts
+// marked `etcd_learner: true` are standby learners: they join as learners and stay learners by design.
 import { checkClusterHealth, type ClusterHealth } from '../etcd/cluster-health.js';
 import { noop } from '../plan/change.js';
 import { clusterAccess, memberEndpoints, memberHosts, peerUrl } from './etcd-targets.js';
@@ -30,6 +31,35 @@ export interface EtcdMemberFact {
 /** Undefined when there is no admin certificate yet, so no cluster can have been made by us. */
 export type EtcdClusterFactsFacts = ClusterHealth | undefined;
 
+/** Whether the inventory marks `host` as a standby learner (`etcd_learner: true`), a member that never votes until promoted by hand. */
+export function isStandbyHost(ctx: ModuleContext, host: string): boolean {
+  const vars = host === ctx.host ? ctx.vars : ((ctx.vars.hostvars ?? {}) as Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>)[host];
+  const mark = vars?.etcd_learner;
+  return mark === true || (typeof mark === 'string' && /^(true|yes|1)$/i.test(mark.trim()));
+}
+
+/**
+ * Started learners that the inventory marks as standby: learners by design, not a join left half done.
+ * A standby added but never started is still a half-done join, so it stays pending.
+ */
+export function standbyLearners(health: Pick<ClusterHealth, 'members'>, ctx: ModuleContext): string[] {
+  return health.members.filter((m) => m.isLearner && m.started && isStandbyHost(ctx, m.name)).map((m) => m.name);
+}
+
+/** Learners waiting for a promotion that a join still owes them: every learner but the started standby ones. */
+export function pendingLearners(health: Pick<ClusterHealth, 'members' | 'pendingLearners'>, ctx: ModuleContext): string[] {
+  const standby = new Set(standbyLearners(health, ctx));
+  return health.pendingLearners.filter((name) => !standby.has(name));
+}
+
+/** How far a learner's raft index is behind the leader's, or null when either is unknown (no leader, not reached). */
+export function learnerLag(health: Pick<ClusterHealth, 'members'>, name: string): number | null {
+  const leader = health.members.find((m) => m.isLeader);
+  const learner = health.members.find((m) => m.name === name);
+  if (leader?.raftIndex == null || learner?.raftIndex == null) return null;
+  return Math.max(0, leader.raftIndex - learner.raftIndex);
+}
+
 export function clusterFacts(args: EtcdClusterFactsArgs, health: EtcdClusterFactsFacts, ctx: ModuleContext): Record<string, unknown> {
   const hosts = memberHosts(ctx);
   const formation = args.formation ?? (String(ctx.vars.etcd_formation ?? 'static') as EtcdClusterFactsArgs['formation']);
@@ -48,7 +78,11 @@ export function clusterFacts(args: EtcdClusterFactsArgs, health: EtcdClusterFact
   }));
   const exists = members.length > 0;
   const inCluster = new Set(members.filter((m) => m.started && m.host !== null).map((m) => m.host!));
-  const initial = exists ? hosts.filter((h) => inCluster.has(h)) : formation === 'static' ? hosts : hosts.slice(0, 1);
+  // A new cluster forms from voting members only: standby hosts join afterwards, as learners.
+  const voters = hosts.filter((h) => !isStandbyHost(ctx, h));
+  if (!exists && voters.length === 0) throw new TaskFailure('every etcd host is marked etcd_learner: true; a cluster needs voting members to form from');
+  const initial = exists ? hosts.filter((h) => inCluster.has(h)) : formation === 'static' ? voters : voters.slice(0, 1);
+  const standby = health === undefined ? [] : standbyLearners(health, ctx);
   return {
     etcd_cluster_exists: exists,
     etcd_cluster_healthy: exists && health!.healthy,
@@ -56,17 +90,22 @@ export function clusterFacts(args: EtcdClusterFactsArgs, health: EtcdClusterFact
     etcd_members: members,
     etcd_member_names: members.filter((m) => m.name !== '').map((m) => m.name),
     etcd_voting_members: members.filter((m) => !m.learner).map((m) => m.name || m.id),
-    etcd_pending_learners: health?.pendingLearners ?? [],
+    etcd_pending_learners: health === undefined ? [] : pendingLearners(health, ctx),
+    etcd_standby_learners: standby,
+    etcd_standby_lag: Object.fromEntries(standby.map((name) => [name, learnerLag(health!, name)])),
     etcd_initial_members: initial,
     etcd_joiners: hosts.filter((h) => !initial.includes(h)),
     etcd_leader: members.find((m) => m.leader)?.name ?? null,
+    // A voter's health check is a linearizable read, which only a quorum can serve; a learner cut off
+    // from the voters may still name the leader it last heard from, so that alone proves nothing.
+    etcd_has_quorum: members.some((m) => !m.learner && m.healthy),
   };
 }
 
 export const etcdClusterFactsModule = defineModule<EtcdClusterFactsArgs, EtcdClusterFactsFacts>({
   name: 'etcd_cluster_facts',
   description:
-    'Ask the etcd cluster for its members and health and set facts: etcd_cluster_exists, etcd_members, etcd_member_names, etcd_initial_members, etcd_joiners, etcd_pending_learners, etcd_cluster_healthy.',
+    'Ask the etcd cluster for its members and health and set facts: etcd_cluster_exists, etcd_members, etcd_member_names, etcd_initial_members, etcd_joiners, etcd_pending_learners, etcd_standby_learners (with etcd_standby_lag, raft entries behind the leader), etcd_cluster_healthy.',
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -97,9 +136,12 @@ export const etcdClusterFactsModule = defineModule<EtcdClusterFactsArgs, EtcdClu
     'etcd_member_names',
     'etcd_voting_members',
     'etcd_pending_learners',
+    'etcd_standby_learners',
+    'etcd_standby_lag',
     'etcd_initial_members',
     'etcd_joiners',
     'etcd_leader',
+    'etcd_has_quorum',
   ],
   async gather(args, ctx) {
     const access = await clusterAccess(ctx, { pkiDir: args.local_pki_dir, timeoutMs: (args.timeout ?? 3) * 1000 });
@@ -108,9 +150,10 @@ export const etcdClusterFactsModule = defineModule<EtcdClusterFactsArgs, EtcdClu
   plan(args, health, ctx) {
     const facts = clusterFacts(args, health, ctx);
     const members = facts.etcd_members as EtcdMemberFact[];
+    const standby = facts.etcd_standby_learners as string[];
     const reason = !facts.etcd_cluster_exists
       ? `no cluster answers yet: ${(facts.etcd_initial_members as string[]).join(', ')} will form it`
-      : `cluster of ${members.length} members (${members.map((m) => `${m.name || m.id}${m.learner ? ' learner' : ''}`).join(', ')}), ${facts.etcd_cluster_healthy ? 'healthy' : `unhealthy: ${(facts.etcd_cluster_problems as string[]).join('; ')}`}`;
+      : `cluster of ${members.length} members (${members.map((m) => `${m.name || m.id}${m.learner ? (standby.includes(m.name) ? ' standby learner' : ' learner') : ''}`).join(', ')}), ${facts.etcd_cluster_healthy ? 'healthy' : `unhealthy: ${(facts.etcd_cluster_problems as string[]).join('; ')}`}`;
     return noop(reason, { ansible_facts: facts });
   },
   apply: async (_args, plan) => ({ changed: false, result: plan.result }),

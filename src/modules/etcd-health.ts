@@ -1,8 +1,10 @@
 // etcd_health: the health gate. Polls the cluster (no fixed sleeps) until every member has started and is
-// healthy, exactly one leader is agreed on, no alarm is raised, voting members' raft indexes are close and
-// no learner is pending; fails the host with every problem found when the deadline passes.
+// healthy, exactly one leader is agreed on, no alarm is raised, voting members' raft indexes are close,
+// no learner is pending and every standby learner is caught up with the leader; fails the host with every
+// problem found when the deadline passes.
 import { checkClusterHealth, DEFAULT_MAX_RAFT_INDEX_SPREAD, type ClusterHealth } from '../etcd/cluster-health.js';
 import { noop } from '../plan/change.js';
+import { learnerLag, standbyLearners } from './etcd-cluster-facts.js';
 import { clusterAccess, memberEndpoints } from './etcd-targets.js';
 import { defineModule } from './module.js';
 import { TaskFailure } from './task-failure.js';
@@ -23,10 +25,20 @@ export interface EtcdHealthFacts {
   readonly checks: number;
 }
 
-/** Everything that keeps the gate shut, beyond what the health check itself reports. */
-export function gateProblems(args: EtcdHealthArgs, health: ClusterHealth): string[] {
+/**
+ * Everything that keeps the gate shut, beyond what the health check itself reports. `standby` names the
+ * started learners the inventory keeps as learners by design: they are not pending, but must keep up.
+ */
+export function gateProblems(args: EtcdHealthArgs, health: ClusterHealth, standby: readonly string[] = []): string[] {
   const problems = [...health.problems];
-  if (!args.allow_pending_learners && health.pendingLearners.length > 0) problems.push(`learner ${health.pendingLearners.join(', ')} not promoted yet`);
+  const pending = health.pendingLearners.filter((name) => !standby.includes(name));
+  if (!args.allow_pending_learners && pending.length > 0) problems.push(`learner ${pending.join(', ')} not promoted yet`);
+  const bound = args.max_raft_index_spread ?? DEFAULT_MAX_RAFT_INDEX_SPREAD;
+  for (const name of standby) {
+    const lag = learnerLag(health, name);
+    if (lag === null) problems.push(`standby learner ${name}: its raft index or the leader's is unknown`);
+    else if (lag > bound) problems.push(`standby learner ${name} lags the leader by ${lag} raft entries (bound ${bound})`);
+  }
   const unstarted = health.members.filter((m) => !m.started);
   if (unstarted.length > 0) problems.push(`member ${unstarted.map((m) => m.id).join(', ')} added but not started`);
   const voters = health.members.filter((m) => !m.isLearner).length;
@@ -34,27 +46,32 @@ export function gateProblems(args: EtcdHealthArgs, health: ClusterHealth): strin
   return [...new Set(problems)];
 }
 
-function summary(health: ClusterHealth): string {
+function summary(health: ClusterHealth, standby: readonly string[]): string {
   const voters = health.members.filter((m) => !m.isLearner);
   const leader = health.members.find((m) => m.isLeader);
   const indexes = voters.map((m) => m.raftIndex ?? 0);
   const spread = indexes.length ? Math.max(...indexes) - Math.min(...indexes) : 0;
   const even = voters.length % 2 === 0 ? ` (warning: ${voters.length} voting members tolerate no more failures than ${voters.length - 1} would)` : '';
-  return `${voters.length} voting members healthy${even}, leader ${leader?.name ?? health.leaderId}, raft index spread ${spread}, no alarm`;
+  const learners = standby.map((name) => `, standby learner ${name} ${learnerLag(health, name)} raft entries behind the leader`).join('');
+  return `${voters.length} voting members healthy${even}${learners}, leader ${leader?.name ?? health.leaderId}, raft index spread ${spread}, no alarm`;
 }
 
 export const etcdHealthModule = defineModule<EtcdHealthArgs, EtcdHealthFacts>({
   name: 'etcd_health',
   description:
-    'Health gate: wait until every etcd member is started and healthy, one leader, no alarm, raft indexes close and no learner pending; fail with the problems otherwise.',
+    'Health gate: wait until every etcd member is started and healthy, one leader, no alarm, raft indexes close, no learner pending and standby learners (etcd_learner: true) caught up; fail with the problems otherwise.',
   schema: {
     type: 'object',
     additionalProperties: false,
     properties: {
       timeout: { type: 'number', exclusiveMinimum: 0, description: 'Seconds to wait for the cluster to pass (default 120).' },
       interval: { type: 'number', exclusiveMinimum: 0, description: 'Seconds between checks (default 0.5).' },
-      max_raft_index_spread: { type: 'integer', minimum: 0, description: `Largest allowed raft index difference between voting members (default ${DEFAULT_MAX_RAFT_INDEX_SPREAD}).` },
-      allow_pending_learners: { type: 'boolean', description: 'Pass even while a learner waits for promotion (default false).' },
+      max_raft_index_spread: {
+        type: 'integer',
+        minimum: 0,
+        description: `Largest allowed raft index difference between voting members, and between the leader and a standby learner (default ${DEFAULT_MAX_RAFT_INDEX_SPREAD}).`,
+      },
+      allow_pending_learners: { type: 'boolean', description: 'Pass even while a learner waits for promotion (default false); standby learners (etcd_learner: true) are never pending.' },
       voting_members: { type: 'integer', minimum: 1, description: 'Also require exactly this many voting members.' },
       local_pki_dir: { type: 'string', description: 'Folder of the admin client certificate on the control node (default: etcd_local_pki_dir).' },
     },
@@ -76,7 +93,7 @@ export const etcdHealthModule = defineModule<EtcdHealthArgs, EtcdHealthFacts>({
     for (let checks = 1; ; checks++) {
       const remaining = deadline - Date.now();
       const health = await checkClusterHealth({ ...options, timeoutMs: Math.max(1000, Math.min(5000, remaining)) });
-      if (gateProblems(args, health).length === 0 || Date.now() >= deadline) return { health, waitedMs: Date.now() - started, checks };
+      if (gateProblems(args, health, standbyLearners(health, ctx)).length === 0 || Date.now() >= deadline) return { health, waitedMs: Date.now() - started, checks };
       await new Promise((resolve) => setTimeout(resolve, (args.interval ?? 0.5) * 1000));
     }
   },
@@ -98,12 +115,13 @@ export const etcdHealthModule = defineModule<EtcdHealthArgs, EtcdHealthFacts>({
       error: m.error,
     }));
     const result = { healthy: true, members, leader: health.leaderId, waited_ms: facts.waitedMs, checks: facts.checks };
-    const problems = gateProblems(args, health);
+    const standby = standbyLearners(health, ctx);
+    const problems = gateProblems(args, health, standby);
     if (problems.length > 0) {
       if (ctx.vars.ansible_check_mode === true) return { changes: [], deferred: `not healthy now: ${problems.join('; ')}` };
       throw new TaskFailure(`the etcd cluster is not healthy after ${(facts.waitedMs / 1000).toFixed(1)} s: ${problems.join('; ')}`, { ...result, healthy: false, problems });
     }
-    return noop(`${summary(health)} (after ${(facts.waitedMs / 1000).toFixed(1)} s, ${facts.checks} check${facts.checks > 1 ? 's' : ''})`, result);
+    return noop(`${summary(health, standby)} (after ${(facts.waitedMs / 1000).toFixed(1)} s, ${facts.checks} check${facts.checks > 1 ? 's' : ''})`, result);
   },
   apply: async (_args, plan) => ({ changed: false, result: plan.result }),
 });

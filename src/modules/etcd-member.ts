@@ -1,11 +1,13 @@
 // etcd_member: one membership change with its safety checks, from the control node with the admin
-// certificate: add a member (as a learner by default) only to a healthy cluster with no learner pending,
-// promote a learner once it has caught up, remove a member only when a healthy majority remains.
+// certificate: add a member (as a learner by default) only to a healthy cluster with no learner pending
+// (a started standby learner, `etcd_learner: true`, is not pending), promote a learner once it has caught
+// up, remove a member only when a healthy majority remains.
 import { checkClusterHealth, type ClusterHealth, type MemberHealth } from '../etcd/cluster-health.js';
 import type { ClusterAccess } from '../etcd/cluster-access.js';
 import { memberAdd, memberRemove } from '../etcd/membership.js';
 import { promoteLearnerWhenReady } from '../etcd/promote-learner.js';
 import { ChangeAction, type TaskPlan, noop } from '../plan/change.js';
+import { pendingLearners } from './etcd-cluster-facts.js';
 import { clusterAccess, memberEndpoints, peerUrl } from './etcd-targets.js';
 import { defineModule, type ModuleContext } from './module.js';
 import { TaskFailure } from './task-failure.js';
@@ -59,8 +61,9 @@ export function planMember(args: EtcdMemberArgs, facts: EtcdMemberFacts, ctx: Mo
     if (member) return noop(`${name} is already a member (${describe(member)})`, result(member));
     if (urls.length === 0) throw new TaskFailure(`no peer URL for ${name}: give peer_urls or put the host in the inventory`);
     if (!health.healthy) throw new TaskFailure(`refusing to add ${name}: the cluster is not healthy: ${health.problems.join('; ')}`);
-    if (health.pendingLearners.length > 0) {
-      throw new TaskFailure(`refusing to add ${name}: learner ${health.pendingLearners.join(', ')} is still pending; promote or remove it first`);
+    const pending = pendingLearners(health, ctx);
+    if (pending.length > 0) {
+      throw new TaskFailure(`refusing to add ${name}: learner ${pending.join(', ')} is still pending; promote or remove it first`);
     }
     const learner = args.learner ?? true;
     return {
