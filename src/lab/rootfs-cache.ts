@@ -15,6 +15,8 @@ const PACKAGES = [
   'sudo', 'procps', 'tar', 'gzip', 'stress-ng',
   // Real ansible, the yardstick etcdops is compared against, runs its modules with python3.
   'python3',
+  // Backups copy snapshots off-site with rclone (sftp to another lab host in the tests).
+  'rclone',
 ] as const;
 /** Bumped whenever `prepareRoot` changes, so old caches are not reused. */
 const PREPARATION_VERSION = 1;
