@@ -193,7 +193,10 @@ export class PlaybookRun {
           if (task.runOnce) {
             // As in Ansible, what a run_once task registers or sets holds for every host of the batch.
             const set = Object.entries(host.facts).filter(([k, v]) => before.get(k) !== v);
-            for (const other of hosts) for (const [k, v] of set) other.facts[k] = v;
+            for (const other of hosts) {
+              for (const [k, v] of set) other.facts[k] = v;
+              for (const name of host.deferred) other.deferred.add(name);
+            }
           }
         }),
       ),

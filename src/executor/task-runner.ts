@@ -189,9 +189,10 @@ export class TaskRunner {
     let changed = !isNoop(plan);
     let failed = false;
     let msg: string | undefined;
-    if (this.options.check || !changed) {
+    const planOnly = this.options.check && !task.alwaysApply;
+    if (planOnly || !changed) {
       result = { ...(plan.result ?? {}), changed };
-      if (this.options.check && changed && !module.idempotent && task.register) host.deferred.add(task.register);
+      if (planOnly && changed && !module.idempotent && task.register) host.deferred.add(task.register);
     } else {
       const applied = await module.apply(args, plan, { ...context, connection });
       facts.invalidate();

@@ -125,6 +125,10 @@ export const TASK_KEYWORDS: Readonly<Record<string, Keyword>> = {
   delegate_to: { kind: 'string', description: 'Run the task on this host (e.g. localhost) instead.' },
   run_once: { kind: 'boolean', description: 'Run the task on the first host of the batch only.' },
   no_log: { kind: 'boolean', description: 'Hide arguments and results in the output.' },
+  check_mode: {
+    kind: 'boolean',
+    description: 'false: run the task for real even under --check (for read-only commands whose result later tasks need).',
+  },
   vars: { kind: 'mapping', description: 'Variables for this task only.' },
   listen: { kind: 'names', description: 'For handlers: topics this handler also answers to.' },
   args: { kind: 'mapping', description: 'Module arguments, merged with those given under the module key.' },

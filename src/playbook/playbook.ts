@@ -28,6 +28,8 @@ export interface Task {
   readonly delegateTo?: string;
   readonly runOnce: boolean;
   readonly noLog: boolean;
+  /** `check_mode: false`: applied even in check mode (read-only commands a plan depends on). */
+  readonly alwaysApply: boolean;
   readonly vars: Readonly<Record<string, unknown>>;
   /** For handlers: topics this handler also answers to. */
   readonly listen: readonly string[];

@@ -229,6 +229,7 @@ function buildTask(raw: Raw, source: YamlSource, at: readonly PathSegment[], sco
     delegateTo: raw.delegate_to as string | undefined,
     runOnce: raw.run_once === true,
     noLog: raw.no_log === true,
+    alwaysApply: raw.check_mode === false,
     vars: own.vars,
     listen: toList(raw.listen),
     source: { file: location.file, line: location.line, column: location.column },

@@ -34,7 +34,11 @@ export class PlainReporter implements Reporter {
         const item = event.item === undefined ? '' : ` => (item=${typeof event.item === 'string' ? event.item : JSON.stringify(event.item)})`;
         let line = `${label[event.status]}: [${event.host}]${item}`;
         if (event.status === HostStatus.UNREACHABLE) line += `: UNREACHABLE! => ${event.msg ?? ''}`;
-        else if (event.status === HostStatus.FAILED) line += `: FAILED! => ${event.msg ?? ''}${event.ignored ? '\n...ignoring' : ''}`;
+        else if (event.status === HostStatus.FAILED) {
+          const stderr = typeof event.result?.stderr === 'string' ? event.result.stderr.trim() : '';
+          line += `: FAILED! => ${event.msg ?? ''}${stderr ? `\n  stderr: ${stderr.split('\n').slice(-5).join('\n          ')}` : ''}`;
+          if (event.ignored) line += '\n...ignoring';
+        }
         else if (event.msg) line += ` => ${event.msg}`;
         if (event.reason && this.options.verbosity > 0) line += ` (${event.reason})`;
         write(`${line}\n`);
