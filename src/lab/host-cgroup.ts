@@ -36,3 +36,33 @@ async function removeTree(dir: string): Promise<void> {
 export async function removeHostCgroup(machine: string): Promise<void> {
   for (const hierarchy of await systemdHierarchies()) await removeTree(join(hierarchy, PARENT, machine));
 }
+
+async function processesIn(dir: string): Promise<number[]> {
+  const own = (await readFile(join(dir, 'cgroup.procs'), 'utf8').catch(() => ''))
+    .split('\n')
+    .filter(Boolean)
+    .map(Number);
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const nested = await Promise.all(entries.filter((e) => e.isDirectory()).map((e) => processesIn(join(dir, e.name))));
+  return [...own, ...nested.flat()];
+}
+
+/**
+ * Pulls the plug on a host: SIGKILL to every process of its cgroups. Killing nspawn alone is not enough,
+ * since the container's init lives on in its own PID namespace when its parent dies.
+ */
+export async function killHostCgroup(machine: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const pids = (await Promise.all((await systemdHierarchies()).map((h) => processesIn(join(h, PARENT, machine))))).flat();
+    if (pids.length === 0 || Date.now() > deadline) return;
+    for (const pid of new Set(pids)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    await new Promise((done) => setTimeout(done, 50));
+  }
+}

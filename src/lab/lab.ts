@@ -6,7 +6,7 @@ import { UserError } from '../errors/user-error.js';
 import { ensureArtifacts } from './artifact-cache.js';
 import { isMirrorProcess, startMirror, waitForMirror } from './artifact-mirror.js';
 import { withFileLock } from './file-lock.js';
-import { removeHostCgroup } from './host-cgroup.js';
+import { removeHostCgroup, killHostCgroup } from './host-cgroup.js';
 import { hostRootPaths, mountHostRoot, personaliseHostRoot, removeHostRoot, writeHostsFile } from './host-root.js';
 import { isRoot, labDoctor, NOT_ROOT_MESSAGE } from './lab-doctor.js';
 import { labFiles, labInfoOf, type LabInfo } from './lab-info.js';
@@ -256,8 +256,9 @@ export async function labHostPowerOff(name: string, host: string, options: Power
   return withLabLock(name, async () => {
     const state = await requireLab(name);
     const target = requireHost(state, host);
-    if (target.pid !== null && (await isHostProcess(target.pid, target.machine))) {
-      await stopHostProcess(target.pid, options.graceful === false ? 0 : POWER_OFF_GRACE_MS);
+    if (options.graceful === false) await killHostCgroup(target.machine);
+    else if (target.pid !== null && (await isHostProcess(target.pid, target.machine))) {
+      await stopHostProcess(target.pid, POWER_OFF_GRACE_MS);
     }
     const next = { ...state, hosts: state.hosts.map((entry) => (entry.name === host ? { ...entry, pid: null } : entry)) };
     await writeLabState(next);

@@ -38,6 +38,9 @@ export async function bootHost(request: BootRequest): Promise<number> {
         '--directory', request.root, '--boot', '--register=no', '--keep-unit',
         `--network-namespace-path=/run/netns/${request.netns}`, `--machine=${request.machine}`,
         '--resolv-conf=off', '--timezone=off', '--link-journal=no', '--console=passive',
+        // Each host has a network namespace of its own, so it may manage its own firewall: fault
+        // injection (partitions, packet loss) uses iptables inside the host.
+        '--capability=CAP_NET_ADMIN',
       ],
       { detached: true, stdio: ['ignore', log.fd, log.fd], env: { ...process.env, CGROUP_PROCS: cgroupProcs.join(' ') } },
     );
