@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { REQUIRED_TOOLS } from '../../src/lab/lab-doctor.js';
 import { readLabState } from '../../src/lab/lab-state.js';
+import { labHostPowerOff, labHostStart } from '../../src/lab/lab.js';
 import { sshRun, useLab, type SshResult } from './lab-fixture.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -134,6 +135,15 @@ describe('lab (e2e)', function () {
           lab().hosts.map((entry) => [entry.address, entry.name]),
         );
       }
+    });
+
+    it('a hard power-off leaves the host unreachable until it is started again', async () => {
+      await labHostPowerOff(LAB, 'n3', { graceful: false });
+      const off = await sshRun(lab(), 'n3', 'true', { timeoutMs: 10_000 });
+      assert.equal(off.code, 255, 'ssh cannot reach a powered-off host');
+      const back = await labHostStart(LAB, 'n3');
+      const on = await sshRun(back, 'n3', 'systemctl is-system-running --wait');
+      assert.equal(on.stdout.trim(), 'running');
     });
 
     it('lab down leaves no nspawn process, netns, veth, bridge or mount of the lab; twice is fine', async () => {
