@@ -1,13 +1,16 @@
 // How etcdops reaches a cluster: its client endpoints and the admin client certificate over TLS.
 // Each endpoint gets its own client so an answer is known to come from that member, and calls fail fast
 // (one deadline, no retries) because callers poll on their own schedule.
-import {
-  ClientRuntimeError,
-  Etcd3,
-  GRPCDeadlineExceededError,
-  GRPCUnavailableError,
-  type IOptions,
-} from 'etcd3';
+import type { Etcd3, IOptions } from 'etcd3';
+
+type Etcd3Module = typeof import('etcd3');
+let etcd3: Etcd3Module | undefined;
+
+/** etcd3 and gRPC take a good part of start-up time: loaded on first use, so commands that never reach a cluster start fast. */
+async function loadEtcd3(): Promise<Etcd3Module> {
+  etcd3 ??= await import('etcd3');
+  return etcd3;
+}
 
 export interface ClusterAccess {
   /** Client URLs, e.g. `https://10.213.0.11:2379`. */
@@ -32,8 +35,9 @@ const callOnce = {
 } as unknown as Policy;
 
 /** etcd3 wants `host:port`-style hosts or URLs; it accepts `https://host:port`. */
-export function openEndpointClient(access: ClusterAccess, endpoint: string): Etcd3 {
+export async function openEndpointClient(access: ClusterAccess, endpoint: string): Promise<Etcd3> {
   const timeoutMs = access.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  const { Etcd3 } = await loadEtcd3();
   return new Etcd3({
     hosts: [endpoint],
     credentials: {
@@ -53,7 +57,7 @@ export async function withEndpointClient<T>(
   endpoint: string,
   use: (client: Etcd3) => Promise<T>,
 ): Promise<T> {
-  const client = openEndpointClient(access, endpoint);
+  const client = await openEndpointClient(access, endpoint);
   try {
     return await use(client);
   } finally {
@@ -91,9 +95,11 @@ export class UnreachableClusterError extends Error {
  * etcd also uses UNAVAILABLE for refusals such as "etcdserver: unhealthy cluster": those are answers.
  */
 export function isUnreachable(error: unknown): boolean {
+  // Only a client can raise these, so the module is loaded by then.
   const transport =
-    error instanceof GRPCUnavailableError ||
-    error instanceof GRPCDeadlineExceededError ||
-    error instanceof ClientRuntimeError;
+    etcd3 !== undefined &&
+    (error instanceof etcd3.GRPCUnavailableError ||
+      error instanceof etcd3.GRPCDeadlineExceededError ||
+      error instanceof etcd3.ClientRuntimeError);
   return transport && !/etcdserver:/.test((error as Error).message);
 }
