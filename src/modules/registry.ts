@@ -8,7 +8,10 @@ import { etcdClientCertificateModule } from './etcd-client-certificate.js';
 import { etcdClusterFactsModule } from './etcd-cluster-facts.js';
 import { etcdConfigModule } from './etcd-config.js';
 import { etcdHealthModule } from './etcd-health.js';
+import { etcdLeaderModule } from './etcd-leader.js';
 import { etcdMemberModule } from './etcd-member.js';
+import { etcdMemberReadyModule } from './etcd-member-ready.js';
+import { etcdUpgradeCheckModule } from './etcd-upgrade-check.js';
 import { fetchModule } from './fetch.js';
 import { fileModule } from './file.js';
 import { getUrlModule } from './get-url.js';
@@ -32,7 +35,10 @@ const byName = {
   etcd_cluster_facts: etcdClusterFactsModule,
   etcd_config: etcdConfigModule,
   etcd_health: etcdHealthModule,
+  etcd_leader: etcdLeaderModule,
   etcd_member: etcdMemberModule,
+  etcd_member_ready: etcdMemberReadyModule,
+  etcd_upgrade_check: etcdUpgradeCheckModule,
   fetch: fetchModule,
   file: fileModule,
   get_url: getUrlModule,

@@ -1,0 +1,247 @@
+// upgrade.yml on the lab, as a user runs it: a 3.4.23 cluster built by site.yml goes to 3.5.16 one member
+// at a time, the leader last, while a client writes and reads back a key every 20 ms; and a member that
+// cannot start on the new release stops the rollout with the others untouched and rollback steps that work.
+import { deepStrictEqual, match, notStrictEqual, ok, strictEqual } from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import type { Etcd3 } from 'etcd3';
+import { openEndpointClient } from '../../src/etcd/cluster-access.js';
+import type { LabInfo } from '../../src/lab/lab.js';
+import { etcdops, jsonEvents, type JsonEvent } from './etcdops-cli.js';
+import { adminAccess, etcdPid, health } from './etcd-helpers.js';
+import { sshRun, useLab } from './lab-fixture.js';
+
+const SITE = fileURLToPath(new URL('../../playbooks/site.yml', import.meta.url));
+const UPGRADE = fileURLToPath(new URL('../../playbooks/upgrade.yml', import.meta.url));
+const FROM = '3.4.23';
+const TO = '3.5.16';
+const RESTART_TASK = 'etcd restarted on the new release';
+
+/**
+ * Errors a client retries on another member while one restarts or leadership moves (grpc-js reports a
+ * stream the stopping member ends without a gRPC status as "Received HTTP status code 200").
+ */
+const RETRIABLE = /Received HTTP status code|leader changed|no leader|unavailable|deadline|connect|closed|refused|timed out|too many requests|not capable|stopped|ECONNRESET|ECONNREFUSED|No connection established/i;
+
+interface Workload {
+  readonly acknowledged: Map<string, string>;
+  readonly retried: number;
+  readonly errors: string[];
+  readonly stale: string[];
+}
+
+/**
+ * Writes a unique key every 20 ms and reads it back through a quorum read, rotating over the members and
+ * retrying an operation on the next member on a retriable error, until `stop()`.
+ */
+function startWorkload(lab: LabInfo): { stop: () => Promise<Workload> } {
+  let running = true;
+  const result = { acknowledged: new Map<string, string>(), retried: 0, errors: [] as string[], stale: [] as string[] };
+  const done = (async () => {
+    const access = await adminAccess(lab.inventory, lab.hosts.map((h) => h.address));
+    const clients: Etcd3[] = access.endpoints.map((e) => openEndpointClient({ ...access, timeoutMs: 2000 }, e));
+    let turn = 0;
+    const withRetry = async <T>(op: (c: Etcd3) => Promise<T>): Promise<T> => {
+      for (let attempt = 0; ; attempt++) {
+        const client = clients[turn++ % clients.length]!;
+        try {
+          return await op(client);
+        } catch (error) {
+          const message = (error as Error).message;
+          if (!RETRIABLE.test(message) || attempt > 60) throw error;
+          result.retried++;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+    };
+    try {
+      for (let seq = 0; running; seq++) {
+        const next = Date.now() + 20;
+        const key = `upgrade/${String(seq).padStart(6, '0')}`;
+        const value = `v${seq}-${Date.now()}`;
+        try {
+          await withRetry((c) => c.put(key).value(value).exec());
+          result.acknowledged.set(key, value);
+          const read = await withRetry((c) => c.get(key).string());
+          if (read !== value) result.stale.push(`${key}: read ${read}, wrote ${value}`);
+        } catch (error) {
+          result.errors.push(`${key}: ${(error as Error).message}`);
+        }
+        await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
+      }
+    } finally {
+      for (const c of clients) c.close();
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await done;
+      return result;
+    },
+  };
+}
+
+/** Hosts whose restart onto the new release happened, in order. */
+function restartOrder(events: readonly JsonEvent[]): string[] {
+  return events.filter((e) => e.event === 'host_result' && e.task === RESTART_TASK && e.status === 'CHANGED').map((e) => e.host as string);
+}
+
+/** Time per upgraded member (its tasks in the rollout plays) and the engine's share of the wall time. */
+function timings(events: readonly JsonEvent[]): { perMember: Record<string, number>; byTask: Record<string, number>; restarts: number; tasks: number; wall: number } {
+  const perMember: Record<string, number> = {};
+  const byTask: Record<string, number> = {};
+  let play = '';
+  let restarts = 0;
+  const longestByTask: number[] = [];
+  for (const e of events) {
+    if (e.event === 'play_start') play = e.play;
+    if (e.event === 'task_start') longestByTask.push(0);
+    if (e.event !== 'host_result') continue;
+    longestByTask[longestByTask.length - 1] = Math.max(longestByTask.at(-1)!, e.durationMs ?? 0);
+    if (/upgraded/.test(play) && e.status !== 'SKIPPED') {
+      perMember[e.host] = (perMember[e.host] ?? 0) + (e.durationMs ?? 0);
+      byTask[e.task] = (byTask[e.task] ?? 0) + (e.durationMs ?? 0);
+    }
+    if (e.task === RESTART_TASK && e.status === 'CHANGED') restarts += e.durationMs ?? 0;
+  }
+  const wall = events.find((e) => e.event === 'recap')!.durationMs as number;
+  return { perMember, byTask, restarts, tasks: longestByTask.reduce((a, b) => a + b, 0), wall };
+}
+
+const linkTarget = async (lab: LabInfo, host: string) => (await sshRun(lab, host, 'readlink /usr/local/bin/etcd')).stdout.trim();
+
+function suite(name: string, size: number): void {
+  describe(`upgrade.yml on a ${size}-member lab cluster`, function () {
+    this.timeout(600_000);
+    const lab = useLab(name, size);
+    const hosts = () => lab().hosts.map((h) => h.name);
+    const play = (playbook: string, args: string[]) => etcdops(['play', playbook, '-i', lab().inventory, ...args]);
+
+    it(`builds the starting cluster on ${FROM}`, async () => {
+      const built = await play(SITE, ['-e', `etcd_version=${FROM}`, '--output', 'json']);
+      strictEqual(built.code, 0, built.stdout.slice(-3000) + built.stderr);
+      const cluster = await health(lab());
+      deepStrictEqual(cluster.problems, []);
+      deepStrictEqual(cluster.members.map((m) => m.version), hosts().map(() => FROM));
+    });
+
+    it('--check shows the order, the leader last, and what each step would change, and changes nothing', async () => {
+      const leader = (await health(lab())).members.find((m) => m.isLeader)!.name;
+      const pids = await Promise.all(hosts().map((h) => etcdPid(lab(), h)));
+      const planned = await play(UPGRADE, ['-e', `etcd_version=${TO}`, '--check', '--output', 'plain', '-v']);
+      strictEqual(planned.code, 0, planned.stdout.slice(-3000) + planned.stderr);
+      const followers = hosts().filter((h) => h !== leader);
+      match(planned.stdout, new RegExp(`order: ${followers.join(', ')}, then the leader ${leader} last`));
+      match(planned.stdout, new RegExp(`REPLACE /usr/local/bin/etcd: points to /opt/etcd/etcd-v${FROM}-linux-amd64/etcd, not /opt/etcd/etcd-v${TO}-linux-amd64/etcd`));
+      match(planned.stdout, new RegExp(`leadership moves from ${leader} to a member running ${TO}`));
+      deepStrictEqual(await Promise.all(hosts().map((h) => etcdPid(lab(), h))), pids);
+      for (const host of hosts()) strictEqual(await linkTarget(lab(), host), `/opt/etcd/etcd-v${FROM}-linux-amd64/etcd`);
+    });
+
+    it(`upgrades to ${TO} one member at a time, the leader last, while a client writes and reads every 20 ms`, async () => {
+      const leader = (await health(lab())).members.find((m) => m.isLeader)!.name;
+      const workload = startWorkload(lab());
+      await new Promise((r) => setTimeout(r, 500));
+      const run = await play(UPGRADE, ['-e', `etcd_version=${TO}`, '--output', 'json']);
+      await new Promise((r) => setTimeout(r, 500));
+      const seen = await workload.stop();
+      strictEqual(run.code, 0, run.stdout.slice(-4000) + run.stderr);
+      const events = jsonEvents(run.stdout);
+
+      deepStrictEqual(seen.errors, [], 'only retried leader changes and restarts');
+      deepStrictEqual(seen.stale, [], 'no read returned stale data');
+      ok(seen.acknowledged.size > 100, `the client kept writing (${seen.acknowledged.size} writes)`);
+      const access = await adminAccess(lab().inventory, lab().hosts.map((h) => h.address));
+      const stored = await openEndpointClient(access, access.endpoints[0]!).getAll().prefix('upgrade/').strings();
+      const lost = [...seen.acknowledged].filter(([k, v]) => stored[k] !== v).map(([k]) => k);
+      deepStrictEqual(lost, [], 'every acknowledged write is present');
+
+      const cluster = await health(lab());
+      deepStrictEqual(cluster.problems, []);
+      deepStrictEqual(cluster.members.map((m) => m.version), hosts().map(() => TO));
+      const order = restartOrder(events);
+      deepStrictEqual([...order].sort(), [...hosts()].sort(), 'each member restarted once');
+      strictEqual(order.at(-1), leader, `the leader ${leader} was upgraded last (order ${order.join(', ')})`);
+      const handover = events.find((e) => e.event === 'host_result' && e.task === 'etcd leadership handed to an upgraded member' && e.status === 'CHANGED');
+      strictEqual(handover?.host, leader, 'leadership left the leader before its restart');
+
+      const record = events.find((e) => e.event === 'host_result' && e.task === 'etcd upgrade recorded')!.result.ansible_facts.etcd_upgrade_record;
+      deepStrictEqual({ from: record.from, to: record.to, order: record.order, leader_last: record.leader_last, cluster_version: record.cluster_version }, { from: [FROM], to: TO, order, leader_last: leader, cluster_version: '3.5.0' });
+      for (const host of hosts()) strictEqual(await linkTarget(lab(), host), `/opt/etcd/etcd-v${TO}-linux-amd64/etcd`);
+      ok((await sshRun(lab(), hosts()[0]!, `test -x /opt/etcd/etcd-v${FROM}-linux-amd64/etcd && ls /var/lib/etcd-snapshots/before-upgrade-${TO}-*.db`)).code === 0, 'the previous binary and the snapshot stay');
+
+      const t = timings(events);
+      const perMember = Object.entries(t.perMember).map(([h, ms]) => `${h} ${(ms / 1000).toFixed(1)} s`).join(', ');
+      process.stderr.write(
+        `      upgrade of ${size} members: wall ${(t.wall / 1000).toFixed(1)} s; per member ${perMember}; restarts ${(t.restarts / 1000).toFixed(1)} s; engine overhead ${((t.wall - t.tasks) / 1000).toFixed(2)} s; client: ${seen.acknowledged.size} writes, ${seen.retried} retries\n` +
+          `      rollout time by task (all members): ${Object.entries(t.byTask).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([task, ms]) => `${task} ${(ms / 1000).toFixed(1)} s`).join('; ')}\n`,
+      );
+    });
+
+    it('does nothing when run again on the upgraded cluster', async () => {
+      const pids = await Promise.all(hosts().map((h) => etcdPid(lab(), h)));
+      const again = await play(UPGRADE, ['-e', `etcd_version=${TO}`, '--output', 'json']);
+      strictEqual(again.code, 0, again.stdout.slice(-3000) + again.stderr);
+      deepStrictEqual(restartOrder(jsonEvents(again.stdout)), []);
+      deepStrictEqual(await Promise.all(hosts().map((h) => etcdPid(lab(), h))), pids);
+    });
+
+    it('refuses to skip a minor version or to go back without force, touching nothing', async () => {
+      for (const [version, why] of [['3.7.0', /skips 1 minor version/], [FROM, /is a downgrade: refused unless forced/]] as const) {
+        const refused = await play(UPGRADE, ['-e', `etcd_version=${version}`, '--output', 'plain']);
+        strictEqual(refused.code, 2, refused.stdout.slice(-2000) + refused.stderr);
+        match(refused.stdout, why);
+        match(refused.stdout, /pre-flight refused the upgrade/);
+      }
+      for (const host of hosts()) strictEqual(await linkTarget(lab(), host), `/opt/etcd/etcd-v${TO}-linux-amd64/etcd`);
+    });
+  });
+}
+
+suite('upg1', 3);
+suite('upg2', 5);
+
+describe('upgrade.yml when a member fails its gate mid-upgrade', function () {
+  this.timeout(600_000);
+  const lab = useLab('upg1', 3);
+  const hosts = () => lab().hosts.map((h) => h.name);
+
+  it('stops at the failing member, leaves the rest on the old release, and its rollback steps work', async () => {
+    const built = await etcdops(['play', SITE, '-i', lab().inventory, '-e', `etcd_version=${FROM}`, '--output', 'json']);
+    strictEqual(built.code, 0, built.stdout.slice(-3000) + built.stderr);
+    const before = await health(lab());
+    const leader = before.members.find((m) => m.isLeader)!.name;
+    const [first, victim] = hosts().filter((h) => h !== leader) as [string, string];
+    const leaderPid = await etcdPid(lab(), leader);
+    // etcd keeps running on its open files; the new release cannot open its data and fails to start. (The
+    // data dir itself would be repaired by the install step, which sets its mode.)
+    strictEqual((await sshRun(lab(), victim, 'chmod 000 /var/lib/etcd/member')).code, 0);
+
+    const run = await etcdops(['play', UPGRADE, '-i', lab().inventory, '-e', `etcd_version=${TO}`, '--output', 'json']);
+    notStrictEqual(run.code, 0, 'the rollout must fail');
+    const events = jsonEvents(run.stdout);
+    deepStrictEqual(restartOrder(events), [first], 'only the member before the failing one was upgraded');
+    const stop = events.find((e) => e.event === 'host_result' && e.status === 'FAILED' && e.host === victim && /stopped at/.test(e.msg ?? ''));
+    ok(stop, `the rollout stops at ${victim} with rollback steps:\n${run.stdout.slice(-3000)}`);
+    match(stop.msg, new RegExp(`The upgrade to ${TO} stopped at ${victim}; not touched: ${leader} \\(${FROM}\\)`));
+    strictEqual(events.filter((e) => e.event === 'play_start' && /leader upgraded last|verified/.test(e.play)).length, 0, 'no later play ran');
+
+    strictEqual(await linkTarget(lab(), leader), `/opt/etcd/etcd-v${FROM}-linux-amd64/etcd`);
+    strictEqual(await etcdPid(lab(), leader), leaderPid, 'the leader was not restarted');
+    const during = await health(lab());
+    strictEqual(during.members.find((m) => m.name === leader)!.version, FROM);
+    strictEqual(during.members.find((m) => m.name === first)!.version, TO);
+    ok(during.leaderId !== null, 'the cluster keeps a leader and a quorum');
+    const put = await etcdops(['etcdctl', '-i', lab().inventory, '--', 'put', 'during-failure', 'ok']);
+    strictEqual(put.code, 0, put.stderr);
+
+    // The operator fixes the cause, then follows the printed steps.
+    const flip = /flip the links back: (.+)$/m.exec(stop.msg)![1]!;
+    const rolled = await sshRun(lab(), victim, `chmod 700 /var/lib/etcd/member && ${flip} && systemctl restart etcd`);
+    strictEqual(rolled.code, 0, rolled.stderr);
+    const after = await health(lab());
+    deepStrictEqual(after.problems, []);
+    strictEqual(after.members.find((m) => m.name === victim)!.version, FROM);
+    strictEqual(after.members.find((m) => m.name === leader)!.version, FROM);
+  });
+});
