@@ -39,7 +39,7 @@ describe('etcd scale-out and member replacement on the lab', function () {
     const writer = (async () => {
       while (writing) {
         const started = Date.now();
-        await withAnyEndpoint({ ...access, timeoutMs: 5000 }, (client) => client.put(`load/${writes}`).value(String(started)))
+        await withAnyEndpoint({ ...access, timeoutMs: 5000 }, (client) => client.put(`load/${writes}`).value(String(started)).exec())
           .then(() => writes++)
           .catch((error: Error) => failures.push(error.message));
         await new Promise((r) => setTimeout(r, Math.max(0, 50 - (Date.now() - started))));

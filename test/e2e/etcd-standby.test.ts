@@ -47,7 +47,7 @@ describe('etcd standby learner on the lab', function () {
 
   it('catches up with the writes: the learner serves them and its raft index reaches the leader', async () => {
     const access = await adminAccess(inventory, lab.hosts.slice(0, 3).map((h) => h.address));
-    for (let i = 0; i < 300; i++) await withAnyEndpoint(access, (client) => client.put(`standby/${i}`).value(String(i)));
+    for (let i = 0; i < 300; i++) await withAnyEndpoint(access, (client) => client.put(`standby/${i}`).value(String(i)).exec());
     const n4 = `https://${lab.hosts.find((h) => h.name === 'n4')!.address}:2379`;
     const deadline = Date.now() + 30_000;
     let lag = Number.POSITIVE_INFINITY;

@@ -4,7 +4,7 @@
 import { deepStrictEqual, match, notStrictEqual, ok, strictEqual } from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import type { Etcd3 } from 'etcd3';
-import { openEndpointClient } from '../../src/etcd/cluster-access.js';
+import { openEndpointClient, withEndpointClient } from '../../src/etcd/cluster-access.js';
 import type { LabInfo } from '../../src/lab/lab.js';
 import { etcdops, jsonEvents, type JsonEvent } from './etcdops-cli.js';
 import { adminAccess, etcdPid, health } from './etcd-helpers.js';
@@ -38,7 +38,7 @@ function startWorkload(lab: LabInfo): { stop: () => Promise<Workload> } {
   const result = { acknowledged: new Map<string, string>(), retried: 0, errors: [] as string[], stale: [] as string[] };
   const done = (async () => {
     const access = await adminAccess(lab.inventory, lab.hosts.map((h) => h.address));
-    const clients: Etcd3[] = access.endpoints.map((e) => openEndpointClient({ ...access, timeoutMs: 2000 }, e));
+    const clients: Etcd3[] = await Promise.all(access.endpoints.map((e) => openEndpointClient({ ...access, timeoutMs: 2000 }, e)));
     let turn = 0;
     const withRetry = async <T>(op: (c: Etcd3) => Promise<T>): Promise<T> => {
       for (let attempt = 0; ; attempt++) {
@@ -152,7 +152,7 @@ function suite(name: string, size: number): void {
       deepStrictEqual(seen.stale, [], 'no read returned stale data');
       ok(seen.acknowledged.size > 100, `the client kept writing (${seen.acknowledged.size} writes)`);
       const access = await adminAccess(lab().inventory, lab().hosts.map((h) => h.address));
-      const stored = await openEndpointClient(access, access.endpoints[0]!).getAll().prefix('upgrade/').strings();
+      const stored = await withEndpointClient(access, access.endpoints[0]!, (c) => c.getAll().prefix('upgrade/').strings());
       const lost = [...seen.acknowledged].filter(([k, v]) => stored[k] !== v).map(([k]) => k);
       deepStrictEqual(lost, [], 'every acknowledged write is present');
 
