@@ -1,0 +1,90 @@
+// The rendered scrape configuration passes `promtool check config` with and without the backup metrics
+// job and scrapes each member's metrics address; every query of the dashboard is valid PromQL.
+import { deepStrictEqual, ok, strictEqual } from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { promtool } from './promtool.js';
+import { MEMBERS, renderMonitoring } from './render-monitoring.js';
+
+interface ScrapeConfig {
+  job_name: string;
+  static_configs: { targets: string[]; labels: Record<string, string> }[];
+  metric_relabel_configs?: { regex: string; action: string }[];
+}
+
+const cases: readonly { name: string; overrides: Record<string, unknown>; jobs: Record<string, string[]> }[] = [
+  {
+    name: 'etcd metrics only (no node_exporter port)',
+    overrides: {},
+    jobs: { etcd: ['10.0.0.1:2381', '10.0.0.2:2381', '10.0.0.3:2381'] },
+  },
+  {
+    name: 'with the backup metrics through node_exporter',
+    overrides: { etcd_monitoring_node_exporter_port: 9100 },
+    jobs: { etcd: ['10.0.0.1:2381', '10.0.0.2:2381', '10.0.0.3:2381'], 'etcd-backup': ['10.0.0.1:9100', '10.0.0.2:9100', '10.0.0.3:9100'] },
+  },
+  {
+    name: 'other job names, metrics port and cluster label',
+    overrides: { etcd_monitoring_job: 'etcd-prod', etcd_metrics_port: 12381, etcd_monitoring_cluster_name: 'prod' },
+    jobs: { 'etcd-prod': ['10.0.0.1:12381', '10.0.0.2:12381', '10.0.0.3:12381'] },
+  },
+];
+
+describe('etcd monitoring templates', function () {
+  this.timeout(60_000);
+  const dirs: string[] = [];
+  const folder = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'etcdops-monitoring-'));
+    dirs.push(dir);
+    return dir;
+  };
+  after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  for (const { name, overrides, jobs } of cases) {
+    it(`renders a valid Prometheus configuration: ${name}`, async () => {
+      const dir = folder();
+      const config = renderMonitoring('etcd.yml', overrides);
+      writeFileSync(join(dir, 'etcd.yml'), config);
+      writeFileSync(join(dir, 'etcd-rules.yml'), renderMonitoring('etcd-rules.yml', overrides));
+      const result = await promtool(dir, ['check', 'config', 'etcd.yml']);
+      strictEqual(result.code, 0, result.output);
+      const parsed = parse(config) as { rule_files: string[]; scrape_configs: ScrapeConfig[] };
+      deepStrictEqual(parsed.rule_files, ['etcd-rules.yml']);
+      const byJob = Object.fromEntries(parsed.scrape_configs.map((c) => [c.job_name, c.static_configs.flatMap((s) => s.targets)]));
+      deepStrictEqual(byJob, jobs);
+      const etcdJob = parsed.scrape_configs[0]!;
+      deepStrictEqual(etcdJob.static_configs.map((s) => s.labels.member), MEMBERS.map((m) => m.name));
+      ok(etcdJob.static_configs.every((s) => s.labels.cluster === (overrides.etcd_monitoring_cluster_name ?? 'etcd')));
+      const backupJob = parsed.scrape_configs[1];
+      if (backupJob) deepStrictEqual(backupJob.metric_relabel_configs, [{ source_labels: ['__name__'], regex: 'etcd_backup_.*', action: 'keep' }]);
+    });
+  }
+
+  it('renders rules that name the configured jobs', () => {
+    const rules = renderMonitoring('etcd-rules.yml', { etcd_monitoring_job: 'etcd-prod', etcd_monitoring_backup_job: 'backups' });
+    const exprs = (parse(rules) as { groups: { rules: { alert: string; expr: string }[] }[] }).groups[0]!.rules;
+    for (const rule of exprs) ok(/job="(etcd-prod|backups)"/.test(rule.expr) && !/job="etcd"/.test(rule.expr), `${rule.alert}: ${rule.expr}`);
+  });
+
+  it('renders a Grafana dashboard whose queries are all valid PromQL', async () => {
+    const dashboard = JSON.parse(renderMonitoring('etcd-dashboard.json')) as {
+      uid: string;
+      panels: { id: number; title: string; targets: { expr: string; legendFormat: string }[] }[];
+    };
+    strictEqual(dashboard.uid, 'etcdops-etcd');
+    const ids = dashboard.panels.map((p) => p.id);
+    strictEqual(new Set(ids).size, ids.length, 'panel ids are unique');
+    const queries = dashboard.panels.flatMap((p) => p.targets.map((t) => ({ title: p.title, ...t })));
+    ok(queries.length >= 8, `${queries.length} queries`);
+    // promtool parses PromQL only in rule files: each query becomes a recording rule, with the
+    // dashboard's $cluster variable replaced by a value as Grafana does.
+    const dir = folder();
+    const rules = queries.map((q, i) => ({ record: `dashboard:query_${i}`, expr: q.expr.replaceAll('$cluster', 'etcd') }));
+    writeFileSync(join(dir, 'queries.yml'), stringify({ groups: [{ name: 'dashboard', rules }] }));
+    const result = await promtool(dir, ['check', 'rules', 'queries.yml']);
+    strictEqual(result.code, 0, result.output);
+    ok(queries.every((q) => q.expr.includes('cluster="$cluster"')), 'every query is filtered by the cluster variable');
+  });
+});
