@@ -12,8 +12,9 @@ import { register as registerPki } from './pki.js';
 import { register as registerEtcdctl } from './etcdctl.js';
 import { register as registerDemo } from './demo.js';
 import { register as registerBackup } from './backup.js';
+import { register as registerInspect } from './inspect.js';
 
-const commands: readonly ((program: Command) => void)[] = [registerPlay, registerPlan, registerInventory, registerDoc, registerLab, registerPki, registerEtcdctl, registerDemo, registerBackup];
+const commands: readonly ((program: Command) => void)[] = [registerPlay, registerPlan, registerInventory, registerDoc, registerLab, registerPki, registerEtcdctl, registerDemo, registerBackup, registerInspect];
 
 async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('etcdops')
