@@ -2,13 +2,12 @@
 // on the bridge address only. URL layout (mirror root = http://BRIDGE:8080):
 //   /SHA256SUMS                                     checksums of every tarball (sha256sum format)
 //   /vX.Y.Z/etcd-vX.Y.Z-linux-amd64.tar.gz          release-style tarball
-import { spawn } from 'node:child_process';
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { get } from 'node:http';
-import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors/user-error.js';
 import { CHECKSUMS_FILE } from './artifact-cache.js';
+import { startDetached } from './detached-process.js';
 import { MIRROR_PORT } from './lab-layout.js';
 
 export function mirrorUrlOf(bridgeAddress: string): string {
@@ -21,23 +20,8 @@ function serverScript(): string {
   return self.replace(/artifact-mirror\.(ts|js)$/, 'mirror-server.$1');
 }
 
-export async function startMirror(artifacts: string, bridgeAddress: string, logFile: string): Promise<number> {
-  await mkdir(dirname(logFile), { recursive: true });
-  const log = await open(logFile, 'a', 0o600);
-  try {
-    const child = spawn(process.execPath, [...process.execArgv, serverScript(), artifacts, bridgeAddress, String(MIRROR_PORT)], {
-      detached: true,
-      stdio: ['ignore', log.fd, log.fd],
-    });
-    const pid = await new Promise<number>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('spawn', () => resolve(child.pid as number));
-    });
-    child.unref();
-    return pid;
-  } finally {
-    await log.close();
-  }
+export function startMirror(artifacts: string, bridgeAddress: string, logFile: string): Promise<number> {
+  return startDetached(process.execPath, [...process.execArgv, serverScript(), artifacts, bridgeAddress, String(MIRROR_PORT)], { logFile });
 }
 
 function fetchStatus(url: string): Promise<number> {

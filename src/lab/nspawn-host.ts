@@ -1,8 +1,7 @@
 // Boots and stops one lab host: a detached systemd-nspawn running systemd as PID 1 inside the
 // host's network namespace. Processes are only ever signalled after checking they are ours.
-import { spawn } from 'node:child_process';
-import { mkdir, open, readFile, readdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, readFile, readdir } from 'node:fs/promises';
+import { startDetached } from './detached-process.js';
 import { prepareHostCgroup } from './host-cgroup.js';
 import { runCommand } from './run-command.js';
 
@@ -25,34 +24,22 @@ export interface BootRequest {
 
 /** Starts the container detached from this process (it outlives `lab up`); returns its PID. */
 export async function bootHost(request: BootRequest): Promise<number> {
-  await mkdir(dirname(request.logFile), { recursive: true });
-  const log = await open(request.logFile, 'a', 0o600);
-  try {
-    const cgroupProcs = await prepareHostCgroup(request.machine);
-    // The shell joins the host's own cgroups, then becomes systemd-nspawn (same PID).
-    const joinAndExec = 'for procs in $CGROUP_PROCS; do echo $$ > "$procs"; done; exec systemd-nspawn "$@"';
-    const child = spawn(
-      'sh',
-      [
-        '-c', joinAndExec, 'systemd-nspawn',
-        '--directory', request.root, '--boot', '--register=no', '--keep-unit',
-        `--network-namespace-path=/run/netns/${request.netns}`, `--machine=${request.machine}`,
-        '--resolv-conf=off', '--timezone=off', '--link-journal=no', '--console=passive',
-        // Each host has a network namespace of its own, so it may manage its own firewall: fault
-        // injection (partitions, packet loss) uses iptables inside the host.
-        '--capability=CAP_NET_ADMIN',
-      ],
-      { detached: true, stdio: ['ignore', log.fd, log.fd], env: { ...process.env, CGROUP_PROCS: cgroupProcs.join(' ') } },
-    );
-    const pid = await new Promise<number>((resolve, reject) => {
-      child.once('error', reject);
-      child.once('spawn', () => resolve(child.pid as number));
-    });
-    child.unref();
-    return pid;
-  } finally {
-    await log.close();
-  }
+  const cgroupProcs = await prepareHostCgroup(request.machine);
+  // The shell joins the host's own cgroups, then becomes systemd-nspawn (same PID).
+  const joinAndExec = 'for procs in $CGROUP_PROCS; do echo $$ > "$procs"; done; exec systemd-nspawn "$@"';
+  return startDetached(
+    'sh',
+    [
+      '-c', joinAndExec, 'systemd-nspawn',
+      '--directory', request.root, '--boot', '--register=no', '--keep-unit',
+      `--network-namespace-path=/run/netns/${request.netns}`, `--machine=${request.machine}`,
+      '--resolv-conf=off', '--timezone=off', '--link-journal=no', '--console=passive',
+      // Each host has a network namespace of its own, so it may manage its own firewall: fault
+      // injection (partitions, packet loss) uses iptables inside the host.
+      '--capability=CAP_NET_ADMIN',
+    ],
+    { logFile: request.logFile, env: { ...process.env, CGROUP_PROCS: cgroupProcs.join(' ') } },
+  );
 }
 
 async function cmdline(pid: number): Promise<readonly string[] | undefined> {
