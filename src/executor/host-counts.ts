@@ -1,4 +1,4 @@
-// The per-host counters of the recap, counted as ansible-playbook does (ok includes changed).
+// The per-host counters of the recap, counted as ansible-playbook does (ok includes changed and ignored).
 import { HostStatus, type HostCounts } from '../reporters/events.js';
 
 export function emptyCounts(): HostCounts {
@@ -18,8 +18,11 @@ export function countOutcome(counts: HostCounts, status: HostStatus, ignored: bo
       counts.skipped++;
       break;
     case HostStatus.FAILED:
-      if (ignored) counts.ignored++;
-      else counts.failed++;
+      // An ignored failure counts as ok and as ignored, as in ansible-playbook's recap.
+      if (ignored) {
+        counts.ok++;
+        counts.ignored++;
+      } else counts.failed++;
       break;
     case HostStatus.UNREACHABLE:
       counts.unreachable++;
