@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
-import { etcdops, jsonEvents, recapOf } from './etcdops-cli.js';
+import { etcdops, etcdopsProcess, jsonEvents, recapOf } from './etcdops-cli.js';
 import { hostFingerprint } from './host-fingerprint.js';
 import { sshRun, useLab } from './lab-fixture.js';
 
@@ -130,6 +130,32 @@ describe('engine on the lab', function () {
     const unreachable = jsonEvents(result.stdout).find((e) => e.event === 'host_result' && e.host === 'n1');
     match(unreachable!.msg, /host key .* does not match/);
     strictEqual((await sshRun(lab(), 'n1', 'test -e /tmp/serial-mark')).code, 1);
+  });
+
+  it('reaches hosts through a jump host (ProxyJump), keeping host-key checking on for both', async () => {
+    const jump = lab().hosts[0]!.address;
+    // n2 and n3 by their lab names, which only the lab's hosts resolve: no direct way there.
+    const inventory = inventoryWith((inv) => {
+      inv.all.vars.ansible_ssh_common_args += ` -o ProxyJump=root@${jump}`;
+      for (const host of ['n2', 'n3']) inv.all.children.etcd.hosts[host].ansible_host = host;
+    });
+    const result = await etcdops(['play', fixture('whoami.yml'), '-i', inventory, '--limit', 'n2:n3', '--output', 'json']);
+    strictEqual(result.code, 0, result.stdout + result.stderr);
+    const last = jsonEvents(result.stdout).at(-1)!;
+    for (const host of ['n2', 'n3']) strictEqual(last.hosts[host].ok, 2);
+  });
+
+  it('Ctrl-C lets running tasks finish, starts nothing new, and exits 99', async () => {
+    await Promise.all(HOSTS.map((h) => sshRun(lab(), h, 'rm -f /tmp/after-interrupt')));
+    const run = etcdopsProcess(['play', fixture('slow.yml'), '-i', lab().inventory, '--output', 'json']);
+    await new Promise((r) => setTimeout(r, 1500));
+    run.child.kill('SIGINT');
+    const result = await run.done;
+    strictEqual(result.code, 99, result.stdout + result.stderr);
+    const slow = jsonEvents(result.stdout).filter((e) => e.event === 'host_result' && e.task === 'Takes a while');
+    strictEqual(slow.length, 3, 'the running task finished on every host');
+    const after = await Promise.all(HOSTS.map((h) => sshRun(lab(), h, 'test -e /tmp/after-interrupt')));
+    deepStrictEqual(after.map((r) => r.code), [1, 1, 1]);
   });
 
   it('becomes root through sudo when connecting as an unprivileged user', async () => {

@@ -1,6 +1,6 @@
 // Runs the etcdops command line as a user would, from the build (`npm test` builds first), and reads
 // its JSON event stream.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -11,16 +11,22 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export function etcdops(args: readonly string[], options: { timeoutMs?: number } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 300_000 });
+/** Starts the CLI and gives the process (to signal it) with its result to come. */
+export function etcdopsProcess(args: readonly string[], options: { timeoutMs?: number } = {}): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 300_000 });
+  const done = new Promise<CliResult>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? -1 : 0), stdout, stderr }));
   });
+  return { child, done };
+}
+
+export function etcdops(args: readonly string[], options: { timeoutMs?: number } = {}): Promise<CliResult> {
+  return etcdopsProcess(args, options).done;
 }
 
 export type JsonEvent = Record<string, any>;
