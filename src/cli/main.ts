@@ -16,6 +16,14 @@ import { register as registerInspect } from './inspect.js';
 
 const commands: readonly ((program: Command) => void)[] = [registerPlay, registerPlan, registerInventory, registerDoc, registerLab, registerPki, registerEtcdctl, registerDemo, registerBackup, registerInspect];
 
+// gRPC (under the etcd client) names etcd members by IP address in TLS, which Node flags with DEP0123 on
+// every run; the certificates carry those IPs, so the warning only adds noise for users.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  const code = typeof rest[0] === 'object' && rest[0] !== null ? (rest[0] as { code?: string }).code : rest[1];
+  if (code !== 'DEP0123') (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
+}) as typeof process.emitWarning;
+
 async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('etcdops')
     .description('Build and run highly reliable etcd clusters over SSH, Ansible-style.')

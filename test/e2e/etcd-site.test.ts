@@ -2,7 +2,7 @@
 // without a certificate, metrics for Prometheus, a verified unit; a re-run that changes and restarts
 // nothing; rolling restarts behind the health gate; certificates re-issued only where needed.
 import { deepStrictEqual, match, notStrictEqual, ok, strictEqual } from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
@@ -27,9 +27,17 @@ describe('etcd site.yml on the lab', function () {
 
   it('builds a healthy 3-member TLS cluster on fresh hosts', async () => {
     const started = Date.now();
-    const result = await play(['--output', 'plain']);
+    const result = await play(['--output', 'plain', '--diff', '-vv']);
     strictEqual(result.code, 0, result.stdout + result.stderr);
     process.stderr.write(`      site.yml on 3 fresh hosts: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    strictEqual(/PRIVATE KEY/.test(result.stdout + result.stderr), false, 'no private key in the output, even with --diff -vv');
+    match(result.stdout, /content hidden \(sensitive\)/);
+    for (const host of HOSTS) {
+      const modes = await sshRun(lab(), host, 'stat -c "%n %a %U" /etc/etcd/pki/*.key');
+      for (const line of modes.stdout.trim().split('\n')) match(line, / 600 etcd$/);
+    }
+    const caKey = join(dirname(lab().inventory), '.etcdops/pki/ca.key');
+    strictEqual(statSync(caKey).mode & 0o777, 0o600);
     const cluster = await health(lab());
     deepStrictEqual(cluster.problems, []);
     deepStrictEqual(cluster.members.filter((m) => !m.isLearner).map((m) => m.name).sort(), HOSTS);
@@ -110,8 +118,9 @@ describe('etcd site.yml on the lab', function () {
     inventory.all.vars.etcd_quota_backend_bytes = 4294967296;
     const file = join(dirname(lab().inventory), 'inventory-san.yml');
     writeFileSync(file, stringify(inventory));
-    const result = await play(['--output', 'plain', '-v'], file);
+    const result = await play(['--output', 'plain', '-v', '--diff'], file);
     strictEqual(result.code, 0, result.stdout + result.stderr);
+    strictEqual(/PRIVATE KEY/.test(result.stdout), false, 'a re-issued key is never shown');
     match(result.stdout, /server certificate n2: subject alternative names changed \(DNS names: missing n2\.etcd\.example\)/);
     const after = await Promise.all(HOSTS.map((h) => pkiDigests(lab(), h)));
     deepStrictEqual(after[0], before[0]);
