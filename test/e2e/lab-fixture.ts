@@ -1,14 +1,10 @@
 // Mocha helpers for e2e suites: one lab per suite (up before, down after, also on failure and on
 // Ctrl-C), and running commands on its hosts over SSH with the lab key and pinned host keys.
-import { spawn } from 'node:child_process';
 import { labDown, labUp, type LabInfo } from '../../src/lab/lab.js';
 import { sshArgs } from '../../src/lab/lab-ssh.js';
+import { runCommand, type CommandResult } from '../../src/lab/run-command.js';
 
-export interface SshResult {
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly code: number;
-}
+export type SshResult = CommandResult;
 
 /** Labs this process brought up and has not taken down yet, for the signal handler. */
 const liveLabs = new Set<string>();
@@ -66,13 +62,5 @@ export function sshRun(lab: LabInfo, host: string, cmd: string, options: SshRunO
   const target = lab.hosts.find((entry) => entry.name === host);
   if (!target) return Promise.reject(new Error(`lab ${lab.name} has no host ${host}`));
   const args = sshArgs({ keyFile: lab.keyFile, knownHostsFile: lab.knownHostsFile, address: target.address }, [cmd], options.user);
-  return new Promise((resolve, reject) => {
-    const child = spawn('ssh', args as string[], { stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 60_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ stdout, stderr, code: code ?? 255 }));
-  });
+  return runCommand('ssh', args, { allowFailure: true, timeoutMs: options.timeoutMs ?? 60_000 });
 }

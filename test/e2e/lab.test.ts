@@ -1,7 +1,6 @@
 // The lab on real things: systemd hosts over strict SSH, the artifact mirror, isolation, clean
 // teardown, and the prerequisite checks a new user meets first.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { REQUIRED_TOOLS } from '../../src/lab/lab-doctor.js';
 import { readLabState } from '../../src/lab/lab-state.js';
+import { runCommand } from '../../src/lab/run-command.js';
 import { labHostPowerOff, labHostStart } from '../../src/lab/lab.js';
 import { sshRun, useLab, type SshResult } from './lab-fixture.js';
 
@@ -23,15 +23,7 @@ interface CliOptions {
 }
 
 function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<SshResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args as string[], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ stdout, stderr, code: code ?? 255 }));
-  });
+  return runCommand(command, args, { cwd: REPO, env, allowFailure: true });
 }
 
 function cli(args: readonly string[], options: CliOptions = {}): Promise<SshResult> {
