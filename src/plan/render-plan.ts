@@ -12,6 +12,13 @@ const verb: Record<string, string> = {
   RUN: '> run',
 };
 
+/** A target on one line: a multi-line command shows its first line. */
+function targetLine(target: string): string {
+  const [first = '', ...rest] = target.split('\n');
+  const line = first.length > 100 ? `${first.slice(0, 99)}…` : first;
+  return rest.some((l) => l.trim()) ? `${line} …` : line;
+}
+
 export function renderPlan(plan: RunPlan, options: { diff: boolean }): string {
   const out: string[] = [];
   const hosts = [...new Set(plan.tasks.map((t) => t.host))];
@@ -25,7 +32,7 @@ export function renderPlan(plan: RunPlan, options: { diff: boolean }): string {
       if (t.status !== HostStatus.CHANGED) continue;
       out.push(`  ${t.task}`);
       for (const c of t.changes) {
-        out.push(`    ${verb[c.action] ?? c.action} ${c.target}: ${c.reason}`);
+        out.push(`    ${verb[c.action] ?? c.action} ${targetLine(c.target)}: ${c.reason}`);
         if (options.diff) {
           const diff = renderChangeDiff(c);
           if (diff) out.push(diff.replace(/^/gm, '      ').trimEnd());

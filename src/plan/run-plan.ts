@@ -21,17 +21,34 @@ export interface RunPlan {
   readonly tasks: readonly PlannedTask[];
 }
 
-/** Collects the plan from a check-mode run's events. */
+/**
+ * Collects the plan from a check-mode run's events. Nothing is applied while planning, so a later task
+ * that writes what an earlier one already planned for the same target plans it again: it is counted once.
+ */
 export function planFromEvents(events: readonly RunEvent[], header: Omit<RunPlan, 'version' | 'tasks'>): RunPlan {
   const tasks: PlannedTask[] = [];
+  const planned = new Map<string, string>();
   for (const e of events) {
     if (e.event !== 'host_result') continue;
+    const changes: Change[] = [];
+    const repeats: string[] = [];
+    for (const c of e.changes ?? []) {
+      if (c.action === ChangeAction.NOOP) continue;
+      const key = c.action === ChangeAction.RUN ? undefined : `${e.host}\0${c.target}\0${c.action}\0${c.after ?? ''}`;
+      const earlier = key === undefined ? undefined : planned.get(key);
+      if (earlier !== undefined) repeats.push(`${c.target}: already planned by "${earlier}"`);
+      else {
+        changes.push(c);
+        if (key !== undefined) planned.set(key, e.task);
+      }
+    }
+    const repeatOnly = changes.length === 0 && repeats.length > 0 && e.status === HostStatus.CHANGED;
     tasks.push({
       host: e.host,
       task: e.task,
-      status: e.status,
-      changes: (e.changes ?? []).filter((c) => c.action !== ChangeAction.NOOP),
-      reason: e.reason,
+      status: repeatOnly ? HostStatus.OK : e.status,
+      changes,
+      reason: repeatOnly ? repeats.join('; ') : e.reason,
     });
   }
   return { version: 1, ...header, tasks };

@@ -1,0 +1,44 @@
+import { deepStrictEqual, strictEqual } from 'node:assert/strict';
+import { ChangeAction, type Change } from '../../src/plan/change.js';
+import { renderPlan } from '../../src/plan/render-plan.js';
+import { planDrift, planFromEvents, summarisePlan } from '../../src/plan/run-plan.js';
+import { HostStatus, type RunEvent } from '../../src/reporters/events.js';
+
+const header = { playbook: 'site.yml', inventory: 'inv.yml', extraVars: {} };
+const write = (after: string): Change => ({ action: ChangeAction.REPLACE, target: '/etc/app.conf', reason: 'content differs', before: 'a', after });
+const result = (host: string, task: string, status: HostStatus, changes: Change[] = []): RunEvent => ({
+  event: 'host_result', host, task, status, changes, durationMs: 1,
+});
+
+describe('run plans', () => {
+  it('counts a change once when a later task plans the very same write, and keeps commands', () => {
+    const plan = planFromEvents(
+      [
+        result('n1', 'config', HostStatus.CHANGED, [write('b')]),
+        result('n1', 'config again', HostStatus.CHANGED, [write('b')]),
+        result('n2', 'config again', HostStatus.CHANGED, [write('b')]),
+        result('n1', 'snapshot', HostStatus.CHANGED, [{ action: ChangeAction.RUN, target: 'etcdctl snapshot save\nmore', reason: 'a command' }]),
+        result('n1', 'unit', HostStatus.OK),
+      ],
+      header,
+    );
+    deepStrictEqual(plan.tasks.map((t) => [t.host, t.task, t.status, t.changes.length]), [
+      ['n1', 'config', HostStatus.CHANGED, 1],
+      ['n1', 'config again', HostStatus.OK, 0],
+      ['n2', 'config again', HostStatus.CHANGED, 1],
+      ['n1', 'snapshot', HostStatus.CHANGED, 1],
+      ['n1', 'unit', HostStatus.OK, 0],
+    ]);
+    deepStrictEqual(summarisePlan(plan), { hosts: 2, toChange: 3, unchanged: 2, failed: 0 });
+    strictEqual(renderPlan(plan, { diff: false }).includes('> run etcdctl snapshot save …: a command'), true);
+    strictEqual(renderPlan(plan, { diff: false }).trimEnd().endsWith('Plan: 2 hosts, 3 to change, 2 unchanged'), true);
+  });
+
+  it('finds drift per host and task, naming the targets', () => {
+    const saved = planFromEvents([result('n1', 'config', HostStatus.CHANGED, [write('b')]), result('n2', 'config', HostStatus.OK)], header);
+    const same = planFromEvents([result('n1', 'config', HostStatus.CHANGED, [write('b')]), result('n2', 'config', HostStatus.OK)], header);
+    deepStrictEqual(planDrift(saved, same), []);
+    const drifted = planFromEvents([result('n1', 'config', HostStatus.CHANGED, [write('c')]), result('n2', 'config', HostStatus.OK)], header);
+    deepStrictEqual(planDrift(saved, drifted), [{ host: 'n1', task: 'config', targets: ['/etc/app.conf'] }]);
+  });
+});
