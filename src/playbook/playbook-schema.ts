@@ -9,11 +9,32 @@ function properties(keywords: Readonly<Record<string, Keyword>>): Record<string,
   );
 }
 
+const TEMPLATE = { type: 'string', pattern: '\\{\\{', description: 'A template, rendered when the task runs.' };
+
+/**
+ * A module's arguments as an editor should check them: a `{{ }}` template stands for any type (the loader
+ * checks its type once rendered), and a module without required arguments may be written bare.
+ */
+function editorArguments(spec: ModuleSpec): Record<string, unknown> {
+  const schema = spec.schema as { properties?: Record<string, { description?: string }>; required?: unknown[] };
+  const properties = Object.fromEntries(
+    Object.entries(schema.properties ?? {}).map(([name, property]) => [
+      name,
+      { description: property.description, anyOf: [property, TEMPLATE] },
+    ]),
+  );
+  const args = { ...schema, properties };
+  const forms: unknown[] = [args];
+  if (spec.freeForm) forms.push({ type: 'string' });
+  if (!schema.required?.length) forms.push({ type: 'null' });
+  return forms.length === 1 ? args : { anyOf: forms };
+}
+
 /** The schema; with `modules`, each module's arguments are described too (otherwise any module key is allowed). */
 export function playbookJsonSchema(modules: ReadonlyMap<string, ModuleSpec> = new Map()): Record<string, unknown> {
   const moduleProperties = Object.fromEntries(
     [...modules].flatMap(([name, spec]) => {
-      const args = spec.freeForm ? { anyOf: [{ type: 'string' }, spec.schema] } : spec.schema;
+      const args = editorArguments(spec);
       return [[name, args], [`ansible.builtin.${name}`, args]];
     }),
   );
