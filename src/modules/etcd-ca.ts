@@ -18,7 +18,7 @@ export function readCaCertificate(dir: string): Promise<string | undefined> {
 /** Loads the CA in `dir`, creating it on first use; concurrent callers share one load. */
 export function signingCa(dir: string, passphrase?: string): Promise<CertificateAuthority> {
   const previous = pending.get(dir) ?? Promise.resolve(undefined);
-  const next = previous.catch(() => undefined).then(() => ensureCa(dir, { commonName: CA_COMMON_NAME, passphrase }));
+  const next = previous.catch(() => undefined).then(() => ensureCa(dir, { commonName: CA_COMMON_NAME, passphrase: passphrase || undefined }));
   pending.set(dir, next);
   return next;
 }
