@@ -101,7 +101,7 @@ describe('etcd site.yml on the lab', function () {
     for (const host of HOSTS) {
       const batch = steps.indexOf(steps.find((s) => s.startsWith('BATCH') && s.endsWith(`: ${host}`))!);
       ok(batch >= 0, `a batch of its own for ${host}`);
-      const mine = steps.slice(batch + 1, batch + 9).join('\n');
+      const mine = steps.slice(batch + 1, batch + 11).join('\n');
       match(mine, new RegExp(`health gate before the restart[\\s\\S]*ok: \\[${host}\\] \\(3 voting members healthy[\\s\\S]*restarted[\\s\\S]*changed: \\[${host}\\][\\s\\S]*health gate after the restart[\\s\\S]*ok: \\[${host}\\] \\(3 voting members healthy`));
     }
     const after = await pids();
