@@ -15,6 +15,8 @@ export class HostState {
   readonly counts: HostCounts = emptyCounts();
   failed = false;
   unreachable = false;
+  /** Set by `meta: end_host`: the host sits out the rest of the current play (not a failure). */
+  endedPlay = false;
 
   constructor(readonly inventoryHost: InventoryHost) {}
 
@@ -23,7 +25,7 @@ export class HostState {
   }
 
   get active(): boolean {
-    return !this.failed && !this.unreachable;
+    return !this.failed && !this.unreachable && !this.endedPlay;
   }
 
   /** The host as other hosts see it through `hostvars`: inventory vars and facts. */

@@ -14,6 +14,7 @@ import { countOutcome } from './host-counts.js';
 import { HostState } from './host-state.js';
 import { serialBatches } from './serial-batches.js';
 import { isSelectedByTags } from './tag-filter.js';
+import { evaluateCondition } from '../playbook/condition.js';
 import { TaskRunner, type TaskOutcome } from './task-runner.js';
 import { groupMembership, taskVariables, type RunScope } from './task-variables.js';
 
@@ -42,7 +43,11 @@ export interface RunResult {
 
 const CENSORED = 'the output has been hidden due to no_log: true';
 
+/** The failure policy stopped the run: no later batch or play starts. */
 class PlayAborted extends Error {}
+
+/** `meta: end_play`: this play ends for every host; later plays still run. */
+class PlayEnded extends Error {}
 
 export class PlaybookRun {
   private readonly states = new Map<string, HostState>();
@@ -77,6 +82,7 @@ export class PlaybookRun {
     try {
       for (const play of this.playbook.plays) {
         if (this.interrupted) break;
+        for (const state of this.states.values()) state.endedPlay = false;
         const hosts = selectHosts(this.inventory, play.hosts)
           .filter((h) => !limited || limited.has(h))
           .map((h) => this.state(h))
@@ -89,7 +95,7 @@ export class PlaybookRun {
           await this.runPlay(play, hosts);
         } catch (error) {
           if (error instanceof PlayAborted) break;
-          throw error;
+          if (!(error instanceof PlayEnded)) throw error;
         }
       }
     } finally {
@@ -150,14 +156,19 @@ export class PlaybookRun {
   }
 
   private async meta(task: Task, play: Play, scope: RunScope, batch: HostState[], runner: TaskRunner): Promise<void> {
-    const action = String(task.args.action ?? task.args._raw ?? Object.values(task.args)[0]);
-    if (action === 'flush_handlers') await this.flushHandlers(play, scope, batch, runner);
-    else if (action === 'end_play') throw new PlayAborted();
+    const action = String(task.args.action);
+    if (action === 'flush_handlers') return this.flushHandlers(play, scope, batch, runner);
+    // end_play and end_host obey `when`, evaluated per host.
+    const ending = batch.filter(
+      (host) => host.active && task.when.every((c) => evaluateCondition(c, taskVariables(scope, host, task), { ...task.source, field: 'when' })),
+    );
+    if (action === 'end_play' && ending.length > 0) throw new PlayEnded();
+    if (action === 'end_host') for (const host of ending) host.endedPlay = true;
   }
 
   /** Ansible's failure policy: any_errors_fatal, max_fail_percentage, and a batch whose hosts all failed. */
   private enforceFailurePolicy(play: Play, batch: HostState[]): void {
-    const down = batch.filter((h) => !h.active).length;
+    const down = batch.filter((h) => h.failed || h.unreachable).length;
     if (down === 0) return;
     const reason =
       play.anyErrorsFatal && batch.some((h) => h.failed)

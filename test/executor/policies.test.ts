@@ -19,9 +19,9 @@ describe('executor policies', () => {
   beforeEach(() => (scratch = mkdtempSync(join(tmpdir(), 'etcdops-policies-'))));
   afterEach(() => rmSync(scratch, { recursive: true, force: true }));
 
-  async function run(playbookName: string, tags: string[] = []) {
+  async function run(playbookName: string, tags: string[] = [], vars: Record<string, unknown> = {}) {
     const inventory = await loadInventory(fixture('inventory.yml'));
-    const extraVars = { scratch_dir: scratch };
+    const extraVars = { scratch_dir: scratch, ...vars };
     const playbook = await loadPlaybook(fixture(playbookName), { modules, extraVars });
     const reporter = new MemoryReporter();
     const result = await runPlaybook(playbook, inventory, { check: false, diff: false, tags, skipTags: [], extraVars, forks: 5, reporter, modules });
@@ -45,6 +45,15 @@ describe('executor policies', () => {
     strictEqual(existsSync(join(scratch, 'local2.tagged')), true);
     strictEqual(existsSync(join(scratch, 'local2.attempts')), false);
   });
+
+  for (const stopEarly of [false, true]) {
+    it(`meta end_host and end_play (when ${stopEarly}) end the current play only, and fail nobody`, async () => {
+      const { result } = await run('meta.yml', [], { stop_early: stopEarly });
+      strictEqual(result.exitCode, 0);
+      const made = ['local1.first', 'local2.first', 'local1.late', 'local2.late', 'local1.second', 'local2.second'].filter((f) => existsSync(join(scratch, f)));
+      deepStrictEqual(made, ['local1.first', ...(stopEarly ? [] : ['local1.late']), 'local1.second', 'local2.second']);
+    });
+  }
 
   it('stops the play when more than max_fail_percentage of the batch failed', async () => {
     const { result } = await run('max-fail.yml');
