@@ -9,6 +9,7 @@ import { parse, stringify } from 'yaml';
 import { etcdops, etcdopsProcess, jsonEvents, recapOf } from './etcdops-cli.js';
 import { hostFingerprint } from './host-fingerprint.js';
 import { sshRun, useLab } from './lab-fixture.js';
+import { runCommand } from '../../src/lab/run-command.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../playbooks/examples/hello-service.yml', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`fixtures/${name}`, import.meta.url));
@@ -143,6 +144,39 @@ describe('engine on the lab', function () {
     strictEqual(result.code, 0, result.stdout + result.stderr);
     const last = jsonEvents(result.stdout).at(-1)!;
     for (const host of ['n2', 'n3']) strictEqual(last.hosts[host].ok, 2);
+  });
+
+  it('authenticates through ssh-agent when the inventory names no key file', async () => {
+    const agent = await runCommand('ssh-agent', ['-s'], {});
+    const socket = /SSH_AUTH_SOCK=([^;]+);/.exec(agent.stdout)![1]!;
+    const pid = /SSH_AGENT_PID=(\d+);/.exec(agent.stdout)![1]!;
+    try {
+      await runCommand('ssh-add', [lab().keyFile], { env: { ...process.env, SSH_AUTH_SOCK: socket } });
+      const inventory = inventoryWith((inv) => delete inv.all.vars.ansible_ssh_private_key_file);
+      const without = await etcdops(['play', fixture('whoami.yml'), '-i', inventory, '--limit', 'n1', '--output', 'json'], { env: { SSH_AUTH_SOCK: '' } });
+      strictEqual(without.code, 3, 'no key and no agent: unreachable');
+      const result = await etcdops(['play', fixture('whoami.yml'), '-i', inventory, '--limit', 'n1', '--output', 'json'], { env: { SSH_AUTH_SOCK: socket } });
+      strictEqual(result.code, 0, result.stdout + result.stderr);
+    } finally {
+      process.kill(Number(pid));
+    }
+  });
+
+  it('--host-key-checking accept-new pins an unknown host, then holds it to that key', async () => {
+    const pinned = join(scratch, 'known_hosts_new');
+    writeFileSync(pinned, '');
+    const inventory = inventoryWith((inv) => {
+      inv.all.vars.ansible_ssh_common_args = `-o UserKnownHostsFile=${pinned}`;
+    });
+    const strict = await etcdops(['play', fixture('whoami.yml'), '-i', inventory, '--limit', 'n1', '--output', 'json']);
+    strictEqual(strict.code, 3, 'strict by default: an unknown host is refused');
+    const accepted = await etcdops(['play', fixture('whoami.yml'), '-i', inventory, '--limit', 'n1', '--host-key-checking', 'accept-new', '--output', 'json']);
+    strictEqual(accepted.code, 0, accepted.stdout + accepted.stderr);
+    const line = readFileSync(pinned, 'utf8').trim();
+    const labKey = readFileSync(lab().knownHostsFile, 'utf8').split('\n').find((l) => l.startsWith('n1,'))!.split(' ').slice(1).join(' ');
+    strictEqual(line, `${lab().hosts[0]!.address} ${labKey}`);
+    const again = await etcdops(['play', fixture('whoami.yml'), '-i', inventory, '--limit', 'n1', '--output', 'json']);
+    strictEqual(again.code, 0, 'the pinned key now passes strict checking');
   });
 
   it('Ctrl-C lets running tasks finish, starts nothing new, and exits 99', async () => {

@@ -12,8 +12,20 @@ export interface CliResult {
 }
 
 /** Starts the CLI and gives the process (to signal it) with its result to come. */
-export function etcdopsProcess(args: readonly string[], options: { timeoutMs?: number } = {}): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 300_000 });
+export interface CliOptions {
+  readonly timeoutMs?: number;
+  /** Added to (or, with an empty value, removed from) this process's environment. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+function environment(changes: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env, ...changes };
+  for (const [name, value] of Object.entries(changes)) if (value === '') delete env[name];
+  return env;
+}
+
+export function etcdopsProcess(args: readonly string[], options: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 300_000, env: environment(options.env) });
   const done = new Promise<CliResult>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
@@ -25,7 +37,7 @@ export function etcdopsProcess(args: readonly string[], options: { timeoutMs?: n
   return { child, done };
 }
 
-export function etcdops(args: readonly string[], options: { timeoutMs?: number } = {}): Promise<CliResult> {
+export function etcdops(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   return etcdopsProcess(args, options).done;
 }
 
