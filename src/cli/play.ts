@@ -70,7 +70,8 @@ function listTasks(run: LoadedRun, options: PlayOptions, write: (t: string) => v
 }
 
 async function execute(run: LoadedRun, options: PlayOptions, check: boolean, reporter: Reporter) {
-  const hosts = run.playbook.plays.flatMap((p) => selectHosts(run.inventory, p.hosts));
+  const limited = options.limit === undefined ? undefined : new Set(selectHosts(run.inventory, options.limit));
+  const hosts = run.playbook.plays.flatMap((p) => selectHosts(run.inventory, p.hosts)).filter((h) => !limited || limited.has(h));
   checkKeyFiles(run.inventory, hosts);
   const result = await runPlaybook(run.playbook, run.inventory, {
     check,
