@@ -50,9 +50,8 @@ export function addRunOptions(command: Command): Command {
 }
 
 function listHosts(run: LoadedRun, limit: string | undefined, write: (t: string) => void): void {
-  const limited = limit === undefined ? undefined : new Set(selectHosts(run.inventory, limit));
   for (const play of run.playbook.plays) {
-    const hosts = selectHosts(run.inventory, play.hosts).filter((h) => !limited || limited.has(h));
+    const hosts = selectHosts(run.inventory, play.hosts, { limit });
     write(`\nplay: ${play.name}\n  pattern: ${play.hosts}\n  hosts (${hosts.length}):\n${hosts.map((h) => `    ${h}\n`).join('')}`);
   }
 }
@@ -70,8 +69,7 @@ function listTasks(run: LoadedRun, options: PlayOptions, write: (t: string) => v
 }
 
 async function execute(run: LoadedRun, options: PlayOptions, check: boolean, reporter: Reporter) {
-  const limited = options.limit === undefined ? undefined : new Set(selectHosts(run.inventory, options.limit));
-  const hosts = run.playbook.plays.flatMap((p) => selectHosts(run.inventory, p.hosts)).filter((h) => !limited || limited.has(h));
+  const hosts = run.playbook.plays.flatMap((p) => selectHosts(run.inventory, p.hosts, { limit: options.limit }));
   checkKeyFiles(run.inventory, hosts);
   const result = await runPlaybook(run.playbook, run.inventory, {
     check,

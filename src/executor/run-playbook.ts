@@ -78,13 +78,11 @@ export class PlaybookRun {
 
   async run(): Promise<RunResult> {
     const started = Date.now();
-    const limited = this.options.limit === undefined ? undefined : new Set(selectHosts(this.inventory, this.options.limit));
     try {
       for (const play of this.playbook.plays) {
         if (this.interrupted) break;
         for (const state of this.states.values()) state.endedPlay = false;
-        const hosts = selectHosts(this.inventory, play.hosts)
-          .filter((h) => !limited || limited.has(h))
+        const hosts = selectHosts(this.inventory, play.hosts, { limit: this.options.limit })
           .map((h) => this.state(h))
           .filter((h) => h.active);
         if (hosts.length === 0) {
