@@ -6,6 +6,14 @@ import { runCommand, type CommandResult } from '../../src/lab/run-command.js';
 
 export type SshResult = CommandResult;
 
+/**
+ * The lab name a suite uses: ETCDOPS_LAB_PREFIX lets two checkouts run the same e2e files on one machine
+ * without sharing (or tearing down) each other's labs.
+ */
+export function labName(name: string): string {
+  return `${process.env.ETCDOPS_LAB_PREFIX ?? ''}${name}`;
+}
+
 /** Labs this process brought up and has not taken down yet, for the signal handler. */
 const liveLabs = new Set<string>();
 let signalHandlersInstalled = false;
@@ -25,7 +33,8 @@ function installSignalHandlers(): void {
  * Brings lab `name` up with `hosts` hosts before the enclosing suite and down after it.
  * Returns a getter, since the lab only exists once `before` has run.
  */
-export function useLab(name: string, hosts: number): () => LabInfo {
+export function useLab(suiteName: string, hosts: number): () => LabInfo {
+  const name = labName(suiteName);
   let info: LabInfo | undefined;
   before(async function () {
     // A first run builds the root filesystem and the etcd tarballs.

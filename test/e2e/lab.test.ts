@@ -11,10 +11,10 @@ import { REQUIRED_TOOLS } from '../../src/lab/lab-doctor.js';
 import { readLabState } from '../../src/lab/lab-state.js';
 import { runCommand } from '../../src/lab/run-command.js';
 import { labHostPowerOff, labHostStart } from '../../src/lab/lab.js';
-import { sshRun, useLab, type SshResult } from './lab-fixture.js';
+import { labName, sshRun, useLab, type SshResult } from './lab-fixture.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const LAB = 'labtest';
+const LAB = labName('labtest');
 
 interface CliOptions {
   readonly env?: NodeJS.ProcessEnv;
