@@ -6,7 +6,7 @@ import { NodeSSH, type Config } from 'node-ssh';
 import { withBecome } from './become.js';
 import { atomicWriteScript } from './atomic-write-script.js';
 import { UnreachableError, type Connection, type ConnectionStats, type ExecOptions, type ExecResult, type PutFileOptions } from './connection.js';
-import { verifyHostKey } from './known-hosts.js';
+import { preferredHostKeyAlgorithms, verifyHostKey } from './known-hosts.js';
 import type { SshSettings } from './ssh-settings.js';
 import { UserError } from '../errors/user-error.js';
 import { quote } from './shell-quote.js';
@@ -16,6 +16,17 @@ function parseJump(jump: string, fallbackUser: string): { user: string; address:
   if (!match) throw new UserError(`cannot read the jump host "${jump}": expected [user@]host[:port]`);
   return { user: match[1] ?? fallbackUser, address: match[2]!.replace(/^\[|\]$/g, ''), port: Number(match[3] ?? 22) };
 }
+
+/** The host-key algorithms ssh2 supports by default, in its order of preference. */
+const HOST_KEY_ALGORITHMS = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+] as const;
 
 export class SshConnection implements Connection {
   readonly stats: ConnectionStats = { connections: 0, commands: 0 };
@@ -58,6 +69,7 @@ export class SshConnection implements Connection {
       readyTimeout: s.connectTimeoutMs,
       keepaliveInterval: 15_000,
       keepaliveCountMax: 4,
+      algorithms: { serverHostKey: preferredHostKeyAlgorithms(s.knownHostsFile, address, port, HOST_KEY_ALGORITHMS) },
       hostVerifier: (key: Buffer) => {
         const verdict = verifyHostKey(s.knownHostsFile, address, port, key, s.hostKeyChecking);
         refused.reason = verdict.reason;
@@ -69,6 +81,8 @@ export class SshConnection implements Connection {
 
   private async open(): Promise<void> {
     const s = this.settings;
+    if (s.problem?.unreachable) throw new UnreachableError(s.host, s.problem.message);
+    if (s.problem) throw new UserError(`${s.host}: ${s.problem.message}`);
     const target = this.baseConfig(s.address, s.port, s.user);
     if (s.jump) {
       const jump = parseJump(s.jump, s.user);
