@@ -1,6 +1,7 @@
 // How to reach a host, from Ansible's connection variables in its inventory vars.
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
+import { readConnectionVariables, type ConnectionVariableProblem } from './connection-variables.js';
 import type { HostKeyChecking } from './known-hosts.js';
 
 export interface SshSettings {
@@ -16,6 +17,8 @@ export interface SshSettings {
   readonly connectTimeoutMs: number;
   readonly become: boolean;
   readonly becomeUser: string;
+  /** A connection variable that cannot be used: connecting fails (or is unreachable) with this message. */
+  readonly problem?: ConnectionVariableProblem;
 }
 
 /** Reads `-o Key=Value` and `-J host` options out of `ansible_ssh_common_args`/`ansible_ssh_extra_args`. */
@@ -66,17 +69,19 @@ export function sshSettingsFor(
     override ??
     checkingFrom(options.get('stricthostkeychecking')) ??
     (vars.ansible_host_key_checking === false ? 'off' : 'strict');
+  const target = readConnectionVariables(host, vars, options.get('connecttimeout'));
   return {
     host,
-    address: String(vars.ansible_host ?? host),
-    port: Number(vars.ansible_port ?? vars.ansible_ssh_port ?? 22),
-    user: String(vars.ansible_user ?? vars.ansible_ssh_user ?? process.env.USER ?? 'root'),
+    address: target.address,
+    port: target.port,
+    user: target.user,
     privateKeyFile: key === undefined ? undefined : expand(String(key)),
     knownHostsFile: knownHosts ? expand(knownHosts) : resolve(homedir(), '.ssh/known_hosts'),
     hostKeyChecking: checking,
     jump: options.get('proxyjump'),
-    connectTimeoutMs: Number(vars.ansible_timeout ?? options.get('connecttimeout') ?? 10) * 1000,
+    connectTimeoutMs: target.connectTimeoutMs,
     become: vars.ansible_become === true || vars.ansible_become === 'true',
     becomeUser: String(vars.ansible_become_user ?? 'root'),
+    ...(target.problem ? { problem: target.problem } : {}),
   };
 }
