@@ -30,7 +30,14 @@ describe('host keys on port 2222, as OpenSSH checks them', function () {
     rightKey = readFileSync(lab().knownHostsFile, 'utf8').split('\n').find((l) => l.startsWith('n1,'))!.split(' ').slice(1, 3).join(' ');
     await runCommand('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(scratch, 'other')], {});
     wrongKey = readFileSync(join(scratch, 'other.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
-    const listen = await sshRun(lab(), 'n1', `printf 'Port 22\\nPort ${PORT}\\n' > /etc/ssh/sshd_config.d/ports.conf && systemctl restart ssh`);
+    // sshd also on 2222, and with an ECDSA host key beside the lab's Ed25519 one.
+    const listen = await sshRun(
+      lab(),
+      'n1',
+      "ssh-keygen -q -t ecdsa -N '' -f /etc/ssh/ssh_host_ecdsa_key && " +
+        `printf 'Port 22\\nPort ${PORT}\\nHostKey /etc/ssh/ssh_host_ed25519_key\\nHostKey /etc/ssh/ssh_host_ecdsa_key\\n' > /etc/ssh/sshd_config.d/ports.conf && ` +
+        'systemctl restart ssh',
+    );
     strictEqual(listen.code, 0, listen.stderr);
     for (let i = 0; i < 50; i++) {
       const scan = await runCommand('ssh-keyscan', ['-T', '1', '-p', String(PORT), '-t', 'ed25519', address], { allowFailure: true });
@@ -74,6 +81,15 @@ describe('host keys on port 2222, as OpenSSH checks them', function () {
 
   it('strict checking with the right [addr]:2222 entry connects, as ssh does', async () => {
     const file = knownHosts('right', `${address} ${wrongKey}\n[${address}]:${PORT} ${rightKey}\n`);
+    strictEqual((await openssh(file, 'yes')).code, 0, 'OpenSSH connects');
+    const result = await play(file, 'yes');
+    strictEqual(result.code, 0, result.output);
+  });
+
+  it('a host pinned only by its ECDSA key is asked for that key type, as ssh asks, and connects', async () => {
+    const ecdsa = await sshRun(lab(), 'n1', 'cut -d" " -f1,2 /etc/ssh/ssh_host_ecdsa_key.pub');
+    strictEqual(ecdsa.code, 0, ecdsa.stderr);
+    const file = knownHosts('ecdsa', `[${address}]:${PORT} ${ecdsa.stdout.trim()}\n`);
     strictEqual((await openssh(file, 'yes')).code, 0, 'OpenSSH connects');
     const result = await play(file, 'yes');
     strictEqual(result.code, 0, result.output);
