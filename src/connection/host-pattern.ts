@@ -36,6 +36,8 @@ export function globMatches(text: string, pattern: string): boolean {
   return p === pattern.length;
 }
 
+const MAX_PATTERN_LENGTH = 1023;
+
 /**
  * A comma list of patterns against a host token: 1 if a positive pattern matches and no negated one
  * does, -1 if a `!pattern` matches (the line is then not for this host), 0 otherwise. Patterns compare
@@ -47,6 +49,8 @@ export function matchPatternList(token: string, list: string): 1 | 0 | -1 {
   for (const entry of list.split(',')) {
     const negated = entry.startsWith('!');
     const pattern = (negated ? entry.slice(1) : entry).toLowerCase();
+    // OpenSSH copies each pattern into a 1024-byte buffer and gives up on the whole list when one does not fit.
+    if (pattern.length >= MAX_PATTERN_LENGTH) return 0;
     if (!globMatches(name, pattern)) continue;
     if (negated) return -1;
     positive = true;

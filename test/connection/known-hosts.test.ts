@@ -52,7 +52,8 @@ describe('known_hosts lookup against ssh-keygen -F', function () {
   const files: Record<string, () => string> = {
     ports: () => `10.0.0.1 ${ed.line}\n[10.0.0.1]:2222 ${ec.line}\n[10.0.0.1]:22 ${rsa.line}\n[10.0.0.2]:2222,10.0.0.3 ${ed.line}\n`,
     lists: () => `# a comment\n\n  \t# indented comment\nnode1,10.0.0.1,Node2.Example ${ed.line}\n10.0.0.1 ${rsa.line} a comment\n\t10.0.0.1\t${ec.line}\n`,
-    wildcards: () => `node1 ${rsa.line}\n*.example,!bad.example ${ed.line}\n10.0.0.? ${ec.line}\n[10.0.0.*]:2222 ${rsa.line}\n!10.0.0.1,10.0.0.* ${ed.line}\n* ${ec.line}\n`,
+    wildcards: () => `node1 ${rsa.line}\n*.example,!bad.example ${ed.line}\n10.0.0.? ${ec.line}\n[10.0.0.*]:2222 ${rsa.line}\n!10.0.0.1,10.0.0.* ${ed.line}\n* ${ec.line}\n` +
+      `${'?'.repeat(1023)},10.0.0.2 ${ed.line}\n${'*'.repeat(1022)},other ${ec.line}\n`,
     markers: () =>
       `@revoked * ${rsa.line}\n@cert-authority *.example ${ec.line}\n@revoked [10.0.0.1]:2222 ${ed.line}\n@bogus 10.0.0.1 ${ed.line}\n` +
       `10.0.0.1 ${ed.line}\n`,
