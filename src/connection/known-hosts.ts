@@ -9,11 +9,19 @@ import { hostFieldMatches, hostToken } from './host-pattern.js';
 
 export type HostKeyChecking = 'strict' | 'accept-new' | 'off';
 
+/** The known_hosts files ssh reads for a host: the user's, then the system's; accept-new pins into the first user file. */
+export interface KnownHostsFiles {
+  readonly user: readonly string[];
+  readonly global: readonly string[];
+}
+
 /** What a known_hosts line says about the key on it. */
 export type HostKeyMarker = 'key' | 'revoked' | 'cert-authority';
 
 /** One line of a known_hosts file that names the host being looked up (what `ssh-keygen -F` lists). */
 export interface KnownHostEntry {
+  /** The file the line is in ('' when looked up in a text). */
+  readonly file: string;
   /** 1-based line number in the file. */
   readonly line: number;
   readonly marker: HostKeyMarker;
@@ -48,7 +56,7 @@ export function fingerprint(blob: Buffer): string {
  * The lines of a known_hosts text that name `token` (see hostToken), in file order. Comments, blank lines,
  * unknown `@markers` and lines whose key does not parse are skipped, as OpenSSH skips them.
  */
-export function lookupHostKeys(text: string, token: string): KnownHostEntry[] {
+export function lookupHostKeys(text: string, token: string, file = ''): KnownHostEntry[] {
   const entries: KnownHostEntry[] = [];
   text.split('\n').forEach((raw, index) => {
     const fields = raw.replace(/\r$/, '').trim().split(/[ \t]+/);
@@ -65,7 +73,7 @@ export function lookupHostKeys(text: string, token: string): KnownHostEntry[] {
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) return;
     const key = Buffer.from(encoded, 'base64');
     if (blobType(key) !== type) return;
-    entries.push({ line: index + 1, marker, type, key });
+    entries.push({ file, line: index + 1, marker, type, key });
   });
   return entries;
 }
@@ -79,10 +87,10 @@ function algorithmsFor(type: string): string[] {
  * The server host-key algorithms to offer for host:port, those of keys already pinned for it first (as
  * OpenSSH orders them), so a host pinned by its RSA key is not met with its Ed25519 key and taken for changed.
  */
-export function preferredHostKeyAlgorithms(knownHostsFile: string, host: string, port: number, supported: readonly string[]): string[] {
+export function preferredHostKeyAlgorithms(files: KnownHostsFiles, host: string, port: number, supported: readonly string[]): string[] {
   let entries: KnownHostEntry[] = [];
   try {
-    entries = lookupHostKeys(readKnownHosts(knownHostsFile), hostToken(host, port));
+    entries = loadHostKeys(files, hostToken(host, port));
   } catch {
     // An unreadable file is reported by verifyHostKey, which refuses the host with the reason.
   }
@@ -94,6 +102,11 @@ export function preferredHostKeyAlgorithms(knownHostsFile: string, host: string,
 /** Reads the file, or '' when it does not exist yet (every host is then unknown). */
 export function readKnownHosts(file: string): string {
   return existsSync(file) ? readFileSync(file, 'utf8') : '';
+}
+
+/** The lines naming `token` in every file, user files first, as ssh loads them; missing files count as empty. */
+export function loadHostKeys(files: KnownHostsFiles, token: string): KnownHostEntry[] {
+  return [...files.user, ...files.global].flatMap((file) => lookupHostKeys(readKnownHosts(file), token, file));
 }
 
 /**
@@ -123,7 +136,7 @@ function appendAtomically(file: string, line: string): void {
  * `accept-new` (and is then pinned) or `off`.
  */
 export function verifyHostKey(
-  knownHostsFile: string,
+  files: KnownHostsFiles,
   host: string,
   port: number,
   key: Buffer,
@@ -131,15 +144,15 @@ export function verifyHostKey(
 ): HostKeyVerdict {
   const token = hostToken(host, port);
   const type = blobType(key) ?? 'unknown';
-  const where = (entry: KnownHostEntry) => `${knownHostsFile}:${entry.line}`;
-  let text: string;
+  const where = (entry: KnownHostEntry) => `${entry.file}:${entry.line}`;
+  const pinFile = files.user[0];
+  let entries: KnownHostEntry[];
   try {
-    text = readKnownHosts(knownHostsFile);
+    entries = loadHostKeys(files, token);
   } catch (error) {
     if (mode === 'off') return { ok: true };
-    return { ok: false, reason: `cannot read the known_hosts file ${knownHostsFile}: ${(error as Error).message}` };
+    return { ok: false, reason: `cannot read a known_hosts file: ${(error as Error).message}` };
   }
-  const entries = lookupHostKeys(text, token);
   const revoked = entries.find((e) => e.marker === 'revoked' && e.key.equals(key));
   if (revoked) {
     return {
@@ -160,7 +173,7 @@ export function verifyHostKey(
       reason:
         `${token} is trusted through a certificate authority (@cert-authority in ${where(authority)}), and etcdops does not ` +
         `check host certificates: pin the host's own key instead (ssh-keyscan ${port === 22 ? '' : `-p ${port} `}${host}, ` +
-        `compare its fingerprint, then add that line to ${knownHostsFile})`,
+        `compare its fingerprint, then add that line to ${pinFile ?? 'a known_hosts file'})`,
     };
   }
   const offending = pinned.at(-1);
@@ -171,17 +184,18 @@ export function verifyHostKey(
         `WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! The ${type} host key of ${token} (${fingerprint(key)}) does not match ` +
         `the key pinned for it. Offending ${offending.type} key in ${where(offending)}. IT IS POSSIBLE THAT SOMEONE IS DOING ` +
         'SOMETHING NASTY, or the host was re-installed: verify the new key out of band, then remove the old one ' +
-        `(ssh-keygen -R '${token}' -f ${knownHostsFile}) and pin the new one. A changed key is refused under strict and accept-new.`,
+        `(ssh-keygen -R '${token}' -f ${offending.file}) and pin the new one. A changed key is refused under strict and accept-new.`,
     };
   }
-  if (mode === 'accept-new') {
-    appendAtomically(knownHostsFile, `${token} ${type} ${key.toString('base64')}`);
+  if (mode === 'accept-new' && pinFile !== undefined) {
+    appendAtomically(pinFile, `${token} ${type} ${key.toString('base64')}`);
     return { ok: true };
   }
   return {
     ok: false,
     reason:
-      `No ${type} host key is known for ${token} in ${knownHostsFile} and you have requested strict checking: ` +
+      `No ${type} host key is known for ${token} in ${[...files.user, ...files.global].join(', ') || 'any file (UserKnownHostsFile=none)'} ` +
+      `and ${pinFile === undefined && mode === 'accept-new' ? 'there is no UserKnownHostsFile to pin it into' : 'you have requested strict checking'}: ` +
       `add its key (ssh-keyscan ${port === 22 ? '' : `-p ${port} `}${host}, after checking that its fingerprint is ${fingerprint(key)}) ` +
       'or choose --host-key-checking accept-new',
   };

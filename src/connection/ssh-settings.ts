@@ -2,7 +2,7 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { readConnectionVariables, type ConnectionVariableProblem } from './connection-variables.js';
-import type { HostKeyChecking } from './known-hosts.js';
+import type { HostKeyChecking, KnownHostsFiles } from './known-hosts.js';
 
 export interface SshSettings {
   readonly host: string;
@@ -10,7 +10,8 @@ export interface SshSettings {
   readonly port: number;
   readonly user: string;
   readonly privateKeyFile?: string;
-  readonly knownHostsFile: string;
+  /** UserKnownHostsFile and GlobalKnownHostsFile, each a list as in ssh_config. */
+  readonly knownHostsFiles: KnownHostsFiles;
   readonly hostKeyChecking: HostKeyChecking;
   /** `user@host:port` of a jump host (ProxyJump). */
   readonly jump?: string;
@@ -24,10 +25,11 @@ export interface SshSettings {
 /** Reads `-o Key=Value` and `-J host` options out of `ansible_ssh_common_args`/`ansible_ssh_extra_args`. */
 function sshOptions(args: string): Map<string, string> {
   const options = new Map<string, string>();
-  const words = args.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g) ?? [];
+  // Shell words: quotes group and are removed wherever they stand (`-o "A=b c"` and `-o A="b c"` alike).
+  const words = (args.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g) ?? []).map((w) => w.replace(/"([^"]*)"|'([^']*)'/g, '$1$2'));
   for (let i = 0; i < words.length; i++) {
-    const word = words[i]!.replace(/^["']|["']$/g, '');
-    const value = words[i + 1]?.replace(/^["']|["']$/g, '');
+    const word = words[i]!;
+    const value = words[i + 1];
     if ((word === '-o' || word === '-J') && value !== undefined) {
       i++;
       if (word === '-J') options.set('proxyjump', value);
@@ -51,6 +53,13 @@ function checkingFrom(value: unknown): HostKeyChecking | undefined {
   return 'strict';
 }
 
+/** An ssh_config file list: files separated by spaces, or `none` for no file. */
+function fileList(value: string | undefined, defaults: readonly string[], expand: (path: string) => string): readonly string[] {
+  if (value === undefined) return defaults;
+  const files = value.split(/\s+/).filter(Boolean);
+  return files.length === 1 && files[0]!.toLowerCase() === 'none' ? [] : files.map(expand);
+}
+
 /**
  * Connection settings for one host. Relative key paths resolve against the inventory's folder, as Ansible
  * does for paths in inventory files. `override` is the command line's `--host-key-checking`.
@@ -64,7 +73,6 @@ export function sshSettingsFor(
   const options = sshOptions(`${vars.ansible_ssh_common_args ?? ''} ${vars.ansible_ssh_extra_args ?? ''}`);
   const expand = (path: string): string => resolve(inventoryDir, path.replace(/^~(?=\/)/, homedir()));
   const key = vars.ansible_ssh_private_key_file ?? vars.ansible_private_key_file;
-  const knownHosts = options.get('userknownhostsfile');
   const checking =
     override ??
     checkingFrom(options.get('stricthostkeychecking')) ??
@@ -76,7 +84,10 @@ export function sshSettingsFor(
     port: target.port,
     user: target.user,
     privateKeyFile: key === undefined ? undefined : expand(String(key)),
-    knownHostsFile: knownHosts ? expand(knownHosts) : resolve(homedir(), '.ssh/known_hosts'),
+    knownHostsFiles: {
+      user: fileList(options.get('userknownhostsfile'), [resolve(homedir(), '.ssh/known_hosts'), resolve(homedir(), '.ssh/known_hosts2')], expand),
+      global: fileList(options.get('globalknownhostsfile'), ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'], expand),
+    },
     hostKeyChecking: checking,
     jump: options.get('proxyjump'),
     connectTimeoutMs: target.connectTimeoutMs,

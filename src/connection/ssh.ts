@@ -69,9 +69,9 @@ export class SshConnection implements Connection {
       readyTimeout: s.connectTimeoutMs,
       keepaliveInterval: 15_000,
       keepaliveCountMax: 4,
-      algorithms: { serverHostKey: preferredHostKeyAlgorithms(s.knownHostsFile, address, port, HOST_KEY_ALGORITHMS) },
+      algorithms: { serverHostKey: preferredHostKeyAlgorithms(s.knownHostsFiles, address, port, HOST_KEY_ALGORITHMS) },
       hostVerifier: (key: Buffer) => {
-        const verdict = verifyHostKey(s.knownHostsFile, address, port, key, s.hostKeyChecking);
+        const verdict = verifyHostKey(s.knownHostsFiles, address, port, key, s.hostKeyChecking);
         refused.reason = verdict.reason;
         return verdict.ok;
       },

@@ -91,9 +91,10 @@ describe('known_hosts lookup against ssh-keygen -F', function () {
     const file = join(dir, 'order');
     writeFileSync(file, `10.0.0.1 ${rsa.line}\n[10.0.0.1]:2222 ${ec.line}\n@revoked * ${ed.line}\n`);
     const supported = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
-    deepStrictEqual(preferredHostKeyAlgorithms(file, '10.0.0.1', 22, supported), ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa', 'ssh-ed25519', 'ecdsa-sha2-nistp256']);
-    deepStrictEqual(preferredHostKeyAlgorithms(file, '10.0.0.1', 2222, supported), ['ecdsa-sha2-nistp256', 'ssh-ed25519', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
-    deepStrictEqual(preferredHostKeyAlgorithms(join(dir, 'missing'), 'x', 22, supported), supported);
+    const files = { user: [join(dir, 'missing'), file], global: [] };
+    deepStrictEqual(preferredHostKeyAlgorithms(files, '10.0.0.1', 22, supported), ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa', 'ssh-ed25519', 'ecdsa-sha2-nistp256']);
+    deepStrictEqual(preferredHostKeyAlgorithms(files, '10.0.0.1', 2222, supported), ['ecdsa-sha2-nistp256', 'ssh-ed25519', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
+    deepStrictEqual(preferredHostKeyAlgorithms(files, 'x', 22, supported), supported);
   });
 });
 
@@ -114,7 +115,8 @@ describe('verifyHostKey', function () {
     file = join(dir, 'known_hosts');
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
-  const verify = (host: string, port: number, blob: Buffer, mode: HostKeyChecking) => verifyHostKey(file, host, port, blob, mode);
+  const only = (path: string) => ({ user: [path], global: [] });
+  const verify = (host: string, port: number, blob: Buffer, mode: HostKeyChecking) => verifyHostKey(only(file), host, port, blob, mode);
 
   it('trusts the key pinned as [addr]:port on a non-22 port, and only there', () => {
     writeFileSync(file, `[10.0.0.1]:2222 ${key.line}\n`);
@@ -199,9 +201,24 @@ describe('verifyHostKey', function () {
     strictEqual(statSync(file).mode & 0o777, 0o600);
     const link = join(dir, 'link');
     symlinkSync(file, link);
-    ok(verifyHostKey(link, '10.0.0.2', 22, key.blob, 'accept-new').ok);
+    ok(verifyHostKey(only(link), '10.0.0.2', 22, key.blob, 'accept-new').ok);
     ok(lstatSync(link).isSymbolicLink());
     strictEqual(readFileSync(file, 'utf8'), `10.0.0.1 ${key.line}\n10.0.0.2 ${key.line}\n`);
+  });
+
+  it('reads every user file, then the global ones, as ssh does; accept-new pins into the first user file', () => {
+    const [second, global] = [join(dir, 'second'), join(dir, 'global')];
+    writeFileSync(second, `[10.0.0.1]:2222 ${key.line}\n`);
+    writeFileSync(global, `10.0.0.2 ${rsa.line}\n@revoked * ${other.line}\n`);
+    const files = { user: [file, second], global: [global] };
+    ok(verifyHostKey(files, '10.0.0.1', 2222, key.blob, 'strict').ok, 'pinned in the second user file');
+    ok(verifyHostKey(files, '10.0.0.2', 22, rsa.blob, 'strict').ok, 'pinned in the global file');
+    match(verifyHostKey(files, '10.0.0.2', 22, key.blob, 'accept-new').reason!, new RegExp(`Offending ssh-rsa key in ${global}:1`));
+    match(verifyHostKey(files, '10.0.0.3', 22, other.blob, 'accept-new').reason!, new RegExp(`REVOKED .* in ${global}:2`));
+    ok(verifyHostKey(files, '10.0.0.3', 22, key.blob, 'accept-new').ok);
+    strictEqual(readFileSync(file, 'utf8'), `10.0.0.3 ${key.line}\n`);
+    const none = verifyHostKey({ user: [], global: [global] }, '10.0.0.4', 22, key.blob, 'accept-new');
+    match(none.reason!, /there is no UserKnownHostsFile to pin it into/);
   });
 
   it('strict refuses an unknown host; off trusts anything but a revoked key', () => {

@@ -1,4 +1,5 @@
 import { strictEqual, deepStrictEqual } from 'node:assert/strict';
+import { homedir } from 'node:os';
 import { sshSettingsFor } from '../../src/connection/ssh-settings.js';
 
 describe('sshSettingsFor', () => {
@@ -12,8 +13,8 @@ describe('sshSettingsFor', () => {
       ansible_become: true,
     }, '/inv');
     deepStrictEqual(
-      [s.address, s.port, s.user, s.privateKeyFile, s.knownHostsFile, s.hostKeyChecking, s.jump, s.become],
-      ['10.0.0.5', 2222, 'ops', '/inv/keys/id', '/inv/kh', 'strict', 'jump@bastion:2200', true],
+      [s.address, s.port, s.user, s.privateKeyFile, s.knownHostsFiles.user, s.hostKeyChecking, s.jump, s.become],
+      ['10.0.0.5', 2222, 'ops', '/inv/keys/id', ['/inv/kh'], 'strict', 'jump@bastion:2200', true],
     );
   });
   it('defaults the address to the host name and checking to strict', () => {
@@ -21,6 +22,15 @@ describe('sshSettingsFor', () => {
     strictEqual(s.address, 'db1');
     strictEqual(s.port, 22);
     strictEqual(s.hostKeyChecking, 'strict');
+  });
+  it('reads known_hosts file lists as ssh_config does, quoted or not, and none', () => {
+    const s = sshSettingsFor('h', { ansible_ssh_common_args: `-o UserKnownHostsFile="kh ~/.ssh/other" -o 'GlobalKnownHostsFile=none'` }, '/inv');
+    deepStrictEqual(s.knownHostsFiles, { user: ['/inv/kh', `${homedir()}/.ssh/other`], global: [] });
+    const defaults = sshSettingsFor('h', {}, '/inv').knownHostsFiles;
+    deepStrictEqual(defaults, {
+      user: [`${homedir()}/.ssh/known_hosts`, `${homedir()}/.ssh/known_hosts2`],
+      global: ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'],
+    });
   });
   const checking: { args: string; vars?: Record<string, unknown>; override?: 'off' | 'accept-new'; mode: string }[] = [
     { args: '-o StrictHostKeyChecking=no', mode: 'off' },
