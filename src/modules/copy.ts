@@ -49,7 +49,7 @@ export const copyModule = defineModule<CopyArgs, CopyFacts>({
         description: "File on the control node; relative paths are searched in the role's files/, then the playbook's folder.",
       },
       content: { type: 'string', description: 'Text to write instead of a source file.' },
-      dest: { type: 'string', description: 'Absolute path on the host; a trailing "/" keeps the source file name.' },
+      dest: { type: 'string', pattern: '^/', description: 'Absolute path on the host; a trailing "/" keeps the source file name.' },
       ...fileAttributeProperties,
       sensitive: { type: 'boolean', description: 'Never show the content in diffs or output (no_log sets it).' },
     },

@@ -74,12 +74,12 @@ export const getUrlModule = defineModule<GetUrlArgs, DownloadState>({
     additionalProperties: false,
     required: ['url', 'dest'],
     properties: {
-      url: { type: 'string', description: 'http(s) URL, fetched by the host itself.' },
-      dest: { type: 'string', description: 'Absolute path of the file on the host.' },
+      url: { type: 'string', pattern: '^https?://', description: 'http:// or https:// URL, fetched by the host itself (no other scheme).' },
+      dest: { type: 'string', pattern: '^/', description: 'Absolute path of the file on the host.' },
       checksum: {
         type: 'string',
         description:
-          'sha256:HEX, or sha256:URL of a checksum list (HEX  NAME lines) where the line for the URL\'s file name is used. Without it an existing file is never downloaded again.',
+          'sha256:HEX, or sha256:URL (http:// or https://) of a checksum list (HEX  NAME lines) where the line for the URL\'s file name is used. Without it an existing file is never downloaded again.',
       },
       timeout: { type: 'integer', description: 'Seconds allowed for the download (default 600).' },
       ...fileAttributeProperties,
