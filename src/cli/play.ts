@@ -16,7 +16,7 @@ import { isSelectedByTags } from '../executor/tag-filter.js';
 import { defaultOutputFormat, reporters, type OutputFormat } from '../reporters/reporter-registry.js';
 import { checkKeyFiles, interruptSignal, loadRun, type LoadedRun } from './run-context.js';
 import { parseExtraVars } from './extra-vars.js';
-import { looksSecret } from './secret-vars.js';
+import { looksSecret, readSecretSources } from './secret-vars.js';
 
 export interface PlayOptions {
   inventory: string;
@@ -106,7 +106,7 @@ async function execute(run: LoadedRun, options: PlayOptions, check: boolean, out
 }
 
 /** Runs the planning phase only and collects its plan (redacted, and without secret -e values). */
-export async function makePlan(playbookFile: string, options: PlayOptions): Promise<{ plan: RunPlan; exitCode: ExitCode; run: LoadedRun }> {
+export async function makePlan(playbookFile: string, options: PlayOptions): Promise<{ plan: RunPlan; exitCode: ExitCode }> {
   const run = await loadRun(playbookFile, options.inventory, options.extraVars);
   const reporter = new MemoryReporter();
   const result = await execute(run, options, true, reporter);
@@ -117,7 +117,7 @@ export async function makePlan(playbookFile: string, options: PlayOptions): Prom
     secretExtraVars: [...run.secretNames].sort(),
     limit: options.limit,
   });
-  return { plan, exitCode: result.exitCode, run };
+  return { plan, exitCode: result.exitCode };
 }
 
 /**
@@ -132,15 +132,16 @@ async function checkSavedPlan(file: string, playbookFile: string, options: PlayO
   if (contradicted.length) {
     throw new UserError(`--plan ${file}: -e ${contradicted.join(', ')} differs from the value the plan was made with; nothing was changed. Make a new plan.`, ExitCode.BAD_OPTIONS);
   }
-  const planned = { ...options, extraVars: [JSON.stringify(saved.extraVars), ...options.extraVars], limit: saved.limit };
-  const { plan, run } = await makePlan(playbookFile, planned);
-  const missing = (saved.secretExtraVars ?? []).filter((name) => !(name in run.extraVars));
+  const environment = readSecretSources(options.extraVars, process.env).environment;
+  const missing = (saved.secretExtraVars ?? []).filter((name) => !(name in given) && !(name in environment));
   if (missing.length) {
     throw new UserError(
       `--plan ${file}: the plan was made with the secret variable(s) ${missing.join(', ')}, which a plan never stores; give them again (-e @FILE readable only by you, or ETCDOPS_CA_PASSPHRASE for etcd_ca_passphrase). Nothing was changed.`,
       ExitCode.BAD_OPTIONS,
     );
   }
+  const planned = { ...options, extraVars: [JSON.stringify(saved.extraVars), ...options.extraVars], limit: saved.limit };
+  const { plan } = await makePlan(playbookFile, planned);
   const drift = planDrift(saved, plan);
   if (drift.length > 0) {
     const lines = drift.map((d) => `  ${d.host}: task "${d.task}"${d.targets.length ? ` (${d.targets.join(', ')})` : ''}`);
