@@ -100,3 +100,13 @@ describe('replacing secrets on this machine', () => {
     assert.equal(plan.changes[0]?.before, 'old words\n');
   });
 });
+
+describe('get_url output', () => {
+  it('hides a password in the URL from the diff and the result', async () => {
+    const { planGetUrl } = await import('../../src/modules/get-url.js');
+    const plan = planGetUrl({ url: 'https://backup:hunter22@mirror.invalid/etcd.tgz', dest: '/tmp/etcd.tgz' }, { dest: { type: 'absent' } });
+    const shown = JSON.stringify(plan);
+    assert.equal(shown.includes('hunter22'), false, shown);
+    assert.match(shown, /https:\/\/backup:\*{8}@mirror\.invalid\/etcd\.tgz/);
+  });
+});
