@@ -43,6 +43,12 @@ export interface FileStateArgs {
   readonly checksum?: boolean;
   /** Return the content of a small text file (for diffs). */
   readonly content?: boolean;
+  /**
+   * Return a secret file's content too (still marked `secret`), for a module whose own logic needs it
+   * (etcd_config keeps settings from the current file). Such content is never put in a diff: a change
+   * to a file marked secret is sensitive (planFileContent).
+   */
+  readonly secretContent?: boolean;
 }
 
 /** The script, reusable inside bigger gather scripts (get_url adds its checksum download after it). */
@@ -52,10 +58,12 @@ export function fileStateScript(args: FileStateArgs): ShellCode {
     : new ShellCode(':');
   // Decided on the host from the mode (%A: group read is the 5th character, others' read the 8th) and a
   // grep that answers only yes or no, so a secret's bytes are never sent back.
+  const withheld = new ShellCode(args.secretContent ? 'false' : '[ -n "$s" ]');
   const content = args.content
     ? sh`case "$(stat -c %A -- "$p")" in ????r*|???????r*) s=;; *) s=mode;; esac
 if [ -z "$s" ] && grep -qaF -e ${KEY_MATERIAL_MARK} -- "$p"; then s=key-material; fi
-if [ -n "$s" ]; then echo "secret=$s"
+if [ -n "$s" ]; then echo "secret=$s"; fi
+if ${withheld}; then :
 elif [ "$(stat -c %s -- "$p")" -le ${DIFF_CONTENT_LIMIT} ]; then echo content; base64 -w0 < "$p"; echo; else echo content-omitted; fi`
     : new ShellCode(':');
   return sh`p=${args.path}

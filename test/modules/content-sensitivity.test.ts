@@ -91,6 +91,20 @@ describe('replacing secrets on this machine', () => {
     assert.equal(JSON.stringify({ facts, plan }).includes('OLD-SECRET'), false);
   });
 
+  it('a module that needs a secret file for its own logic gets it, still marked secret', async () => {
+    const { fileState } = await import('../../src/facts/file-state.js');
+    const { planFileContent } = await import('../../src/modules/file-content.js');
+    const path = join(dir, 'etcd.conf.yml');
+    writeFileSync(path, 'initial-cluster: OLD-SECRET-VALUE\n');
+    chmodSync(path, 0o600);
+    const args = { path, checksum: true, content: true, secretContent: true };
+    const state = await gatherContext(moduleContext()).facts.read(fileState, args);
+    assert.equal(state.secret, 'mode');
+    assert.equal(state.content, 'initial-cluster: OLD-SECRET-VALUE\n');
+    const plan = planFileContent({ dest: path, content: Buffer.from('new\n'), state, attrs: {}, sensitive: false });
+    assert.equal(JSON.stringify(plan).includes('OLD-SECRET'), false);
+  });
+
   it('a plain file still shows its diff', async () => {
     const dest = join(dir, 'motd');
     writeFileSync(dest, 'old words\n');
