@@ -7,7 +7,6 @@ import { readPlanFile } from '../plan/plan-file.js';
 import { planDrift, planFromEvents, type RunPlan } from '../plan/run-plan.js';
 import { MemoryReporter } from '../reporters/memory-reporter.js';
 import { RedactingReporter } from '../reporters/redacting-reporter.js';
-import { SecretValues } from '../reporters/secret-values.js';
 import type { Reporter } from '../reporters/events.js';
 import { selectHosts } from '../inventory/select-hosts.js';
 import { modules } from '../modules/registry.js';
@@ -16,7 +15,7 @@ import { isSelectedByTags } from '../executor/tag-filter.js';
 import { defaultOutputFormat, reporters, type OutputFormat } from '../reporters/reporter-registry.js';
 import { checkKeyFiles, interruptSignal, loadRun, type LoadedRun } from './run-context.js';
 import { parseExtraVars } from './extra-vars.js';
-import { looksSecret, readSecretSources } from './secret-vars.js';
+import { knownSecrets, readSecretSources } from './secret-vars.js';
 
 export interface PlayOptions {
   inventory: string;
@@ -72,20 +71,10 @@ function listTasks(run: LoadedRun, options: PlayOptions, write: (t: string) => v
   }
 }
 
-/** The run's known secrets: secret -e values, and inventory variables with a secret name. */
-function runSecrets(run: LoadedRun): SecretValues {
-  const secrets = new SecretValues();
-  for (const name of run.secretNames) secrets.add(run.extraVars[name]);
-  for (const host of run.inventory.hosts.values()) {
-    for (const [name, value] of Object.entries(host.vars)) if (looksSecret(name)) secrets.add(value);
-  }
-  return secrets;
-}
-
 async function execute(run: LoadedRun, options: PlayOptions, check: boolean, output: Reporter) {
   const hosts = run.playbook.plays.flatMap((p) => selectHosts(run.inventory, p.hosts, { limit: options.limit }));
   checkKeyFiles(run.inventory, hosts);
-  const secrets = runSecrets(run);
+  const secrets = knownSecrets(run);
   const reporter = new RedactingReporter(output, secrets);
   const result = await runPlaybook(run.playbook, run.inventory, {
     check,

@@ -1,10 +1,13 @@
 // Where secret variables may come from besides the command line (visible in `ps` and shell history): an
 // environment variable, or an `-e @FILE` that only its owner can read. Also which variable names count as
-// secret: those are redacted from every output and never written to a plan file.
+// secret: those are redacted from every output and never written to a plan file; and all values a run
+// knows to be secret before it starts.
 import { statSync } from 'node:fs';
 import { ExitCode } from '../errors/exit-code.js';
 import { UserError } from '../errors/user-error.js';
+import { SecretValues } from '../reporters/secret-values.js';
 import { parseExtraVars } from './extra-vars.js';
+import type { LoadedRun } from './run-context.js';
 
 /** Environment variables that set a secret variable when `-e` does not. */
 export const SECRET_ENVIRONMENT: Readonly<Record<string, string>> = {
@@ -62,4 +65,25 @@ export function readSecretSources(extraVarArgs: readonly string[], env: NodeJS.P
 /** Every secret name among the run's variables. */
 export function secretNames(vars: Readonly<Record<string, unknown>>, sources: SecretSources): Set<string> {
   return new Set([...Object.keys(vars).filter(looksSecret), ...sources.fromPrivateFiles, ...Object.keys(sources.environment)]);
+}
+
+/** Adds the values of secret-named variables, at any depth (`backup: {password: ...}`); templates are not values yet. */
+function addSecretNamed(secrets: SecretValues, vars: unknown): void {
+  if (vars === null || typeof vars !== 'object') return;
+  for (const [name, value] of Object.entries(vars)) {
+    if (looksSecret(name) && !(typeof value === 'string' && value.includes('{{'))) secrets.add(value);
+    else addSecretNamed(secrets, value);
+  }
+}
+
+/** The run's known secrets: secret -e values, and inventory, play and role-default variables with a secret name. */
+export function knownSecrets(run: Pick<LoadedRun, 'secretNames' | 'extraVars' | 'inventory' | 'playbook'>): SecretValues {
+  const secrets = new SecretValues();
+  for (const name of run.secretNames) secrets.add(run.extraVars[name]);
+  for (const host of run.inventory.hosts.values()) addSecretNamed(secrets, host.vars);
+  for (const play of run.playbook.plays) {
+    addSecretNamed(secrets, play.vars);
+    addSecretNamed(secrets, play.roleDefaults);
+  }
+  return secrets;
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { looksSecret, readSecretSources, secretNames } from '../../src/cli/secret-vars.js';
+import { knownSecrets, looksSecret, readSecretSources, secretNames } from '../../src/cli/secret-vars.js';
 
 describe('secret variables', () => {
   let dir: string;
@@ -42,5 +42,18 @@ describe('secret variables', () => {
     writeFileSync(file, 'etcd_version: 3.5.16\n');
     chmodSync(file, 0o644);
     assert.equal(readSecretSources([`@${file}`], {}).fromPrivateFiles.size, 0);
+  });
+
+  it('a run knows the secret values of -e, inventory, play vars and role defaults, at any depth', () => {
+    const secrets = knownSecrets({
+      secretNames: new Set(['etcd_ca_passphrase']),
+      extraVars: { etcd_ca_passphrase: 'from-the-env', etcd_version: '3.5.16' },
+      inventory: { source: 'inv.yml', groups: new Map(), hosts: new Map([['n1', { name: 'n1', groups: ['all'], vars: { ansible_become_password: 'sudo-pw-1', ansible_host: '10.0.0.1' } }]]) },
+      playbook: { plays: [{ vars: { backup: { s3_secret: 'bucket-key-2' } }, roleDefaults: { db_password: '{{ vault_db }}' } }] } as any,
+    });
+    assert.equal(
+      secrets.redactText('from-the-env sudo-pw-1 bucket-key-2 {{ vault_db }} 3.5.16 10.0.0.1'),
+      '******** ******** ******** {{ vault_db }} 3.5.16 10.0.0.1',
+    );
   });
 });
