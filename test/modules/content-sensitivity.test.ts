@@ -105,6 +105,18 @@ describe('replacing secrets on this machine', () => {
     assert.equal(JSON.stringify(plan).includes('OLD-SECRET'), false);
   });
 
+  it('copy of a control-node file only its owner can read: hidden', async () => {
+    const files = join(dir, 'files');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(files);
+    writeFileSync(join(files, 'token'), 'LOCAL-SECRET-TOKEN\n', { mode: 0o600 });
+    const args = { src: 'token', dest: join(dir, 'token-copy') };
+    const base = moduleContext({}, dir);
+    const plan = copyModule.plan(args, await copyModule.gather(args, gatherContext(base)), base);
+    assert.equal(plan.changes[0]?.sensitive, true);
+    assert.equal(JSON.stringify(plan).includes('LOCAL-SECRET'), false);
+  });
+
   it('a plain file still shows its diff', async () => {
     const dest = join(dir, 'motd');
     writeFileSync(dest, 'old words\n');
