@@ -31,7 +31,8 @@ export interface FileState {
   readonly content?: string;
   /** True when content was asked for but the file is binary or larger than DIFF_CONTENT_LIMIT. */
   readonly contentOmitted?: boolean;
-  /** Set instead of content when the file is secret: readable by its owner only, or holding key material. */
+  /** Set when content was asked for and the file is secret (readable by its owner only, or holding key
+   *  material); its content is then not read, unless `secretContent` was asked for. */
   readonly secret?: FileSecret;
 }
 
