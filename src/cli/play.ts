@@ -1,11 +1,12 @@
 // `etcdops play PLAYBOOK -i INVENTORY`: runs a playbook, with ansible-playbook's flags and exit codes.
-import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { HostKeyChecking } from '../connection/known-hosts.js';
 import { ExitCode } from '../errors/exit-code.js';
 import { UserError } from '../errors/user-error.js';
+import { readPlanFile } from '../plan/plan-file.js';
 import { planDrift, planFromEvents, type RunPlan } from '../plan/run-plan.js';
 import { MemoryReporter } from '../reporters/memory-reporter.js';
+import { RedactingReporter } from '../reporters/redacting-reporter.js';
 import type { Reporter } from '../reporters/events.js';
 import { selectHosts } from '../inventory/select-hosts.js';
 import { modules } from '../modules/registry.js';
@@ -13,6 +14,8 @@ import { runPlaybook } from '../executor/run-playbook.js';
 import { isSelectedByTags } from '../executor/tag-filter.js';
 import { defaultOutputFormat, reporters, type OutputFormat } from '../reporters/reporter-registry.js';
 import { checkKeyFiles, interruptSignal, loadRun, type LoadedRun } from './run-context.js';
+import { parseExtraVars } from './extra-vars.js';
+import { knownSecrets, readSecretSources } from './secret-vars.js';
 
 export interface PlayOptions {
   inventory: string;
@@ -68,9 +71,11 @@ function listTasks(run: LoadedRun, options: PlayOptions, write: (t: string) => v
   }
 }
 
-async function execute(run: LoadedRun, options: PlayOptions, check: boolean, reporter: Reporter) {
+async function execute(run: LoadedRun, options: PlayOptions, check: boolean, output: Reporter) {
   const hosts = run.playbook.plays.flatMap((p) => selectHosts(run.inventory, p.hosts, { limit: options.limit }));
   checkKeyFiles(run.inventory, hosts);
+  const secrets = knownSecrets(run);
+  const reporter = new RedactingReporter(output, secrets);
   const result = await runPlaybook(run.playbook, run.inventory, {
     check,
     diff: options.diff === true,
@@ -80,6 +85,7 @@ async function execute(run: LoadedRun, options: PlayOptions, check: boolean, rep
     extraVars: run.extraVars,
     forks: options.forks,
     reporter,
+    secrets,
     modules,
     hostKeyChecking: options.hostKeyChecking,
     signal: interruptSignal(),
@@ -88,7 +94,7 @@ async function execute(run: LoadedRun, options: PlayOptions, check: boolean, rep
   return result;
 }
 
-/** Runs the planning phase only and collects its plan. */
+/** Runs the planning phase only and collects its plan (redacted, and without secret -e values). */
 export async function makePlan(playbookFile: string, options: PlayOptions): Promise<{ plan: RunPlan; exitCode: ExitCode }> {
   const run = await loadRun(playbookFile, options.inventory, options.extraVars);
   const reporter = new MemoryReporter();
@@ -96,21 +102,34 @@ export async function makePlan(playbookFile: string, options: PlayOptions): Prom
   const plan = planFromEvents(reporter.events, {
     playbook: playbookFile,
     inventory: options.inventory,
-    extraVars: run.extraVars,
+    extraVars: Object.fromEntries(Object.entries(run.extraVars).filter(([name]) => !run.secretNames.has(name))),
+    secretExtraVars: [...run.secretNames].sort(),
     limit: options.limit,
   });
   return { plan, exitCode: result.exitCode };
 }
 
-/** `play --plan FILE`: the saved plan must still be what a fresh plan says, host by host. */
+/**
+ * `play --plan FILE`: the saved plan must still be what a fresh plan says, host by host. Its stored -e
+ * values are used again; its secret ones were never stored and must be given again (-e, a 0600 @FILE,
+ * or their environment variable); an -e that contradicts a stored value is refused.
+ */
 async function checkSavedPlan(file: string, playbookFile: string, options: PlayOptions): Promise<PlayOptions> {
-  let saved: RunPlan;
-  try {
-    saved = JSON.parse(readFileSync(file, 'utf8')) as RunPlan;
-  } catch (error) {
-    throw new UserError(`--plan ${file}: cannot read the saved plan: ${(error as Error).message}`, ExitCode.BAD_OPTIONS);
+  const saved = readPlanFile(file);
+  const given = parseExtraVars(options.extraVars);
+  const contradicted = Object.keys(given).filter((name) => name in saved.extraVars && JSON.stringify(given[name]) !== JSON.stringify(saved.extraVars[name]));
+  if (contradicted.length) {
+    throw new UserError(`--plan ${file}: -e ${contradicted.join(', ')} differs from the value the plan was made with; nothing was changed. Make a new plan.`, ExitCode.BAD_OPTIONS);
   }
-  const planned = { ...options, extraVars: [JSON.stringify(saved.extraVars)], limit: saved.limit };
+  const environment = readSecretSources(options.extraVars, process.env).environment;
+  const missing = (saved.secretExtraVars ?? []).filter((name) => !(name in given) && !(name in environment));
+  if (missing.length) {
+    throw new UserError(
+      `--plan ${file}: the plan was made with the secret variable(s) ${missing.join(', ')}, which a plan never stores; give them again (-e @FILE readable only by you, or ETCDOPS_CA_PASSPHRASE for etcd_ca_passphrase). Nothing was changed.`,
+      ExitCode.BAD_OPTIONS,
+    );
+  }
+  const planned = { ...options, extraVars: [JSON.stringify(saved.extraVars), ...options.extraVars], limit: saved.limit };
   const { plan } = await makePlan(playbookFile, planned);
   const drift = planDrift(saved, plan);
   if (drift.length > 0) {

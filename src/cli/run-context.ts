@@ -11,22 +11,26 @@ import { modules } from '../modules/registry.js';
 import { loadPlaybook } from '../playbook/loader.js';
 import type { Playbook } from '../playbook/playbook.js';
 import { parseExtraVars } from './extra-vars.js';
+import { readSecretSources, secretNames } from './secret-vars.js';
 import { preflight } from '../executor/preflight.js';
 
 export interface LoadedRun {
   readonly inventory: Inventory;
   readonly playbook: Playbook;
   readonly extraVars: Record<string, unknown>;
+  /** Names among extraVars whose values are secret: redacted from output, never saved in a plan. */
+  readonly secretNames: ReadonlySet<string>;
 }
 
 export async function loadRun(playbookFile: string, inventoryFile: string, extraVarArgs: readonly string[]): Promise<LoadedRun> {
   if (!inventoryFile) throw new UserError('no inventory given: pass -i INVENTORY', ExitCode.BAD_OPTIONS);
-  const extraVars = parseExtraVars(extraVarArgs);
+  const sources = readSecretSources(extraVarArgs, process.env);
+  const extraVars = { ...sources.environment, ...parseExtraVars(extraVarArgs) };
   const inventory = await loadInventory(inventoryFile);
   // Absolute, so `playbook_dir` is too, wherever etcdops is started from (as in Ansible).
   const playbook = await loadPlaybook(resolve(playbookFile), { modules, extraVars });
   preflight(playbook, inventory, extraVars, modules);
-  return { inventory, playbook, extraVars };
+  return { inventory, playbook, extraVars, secretNames: secretNames(extraVars, sources) };
 }
 
 /** Fails before any connection when a host's key file is missing: nothing is half-done. */

@@ -9,6 +9,7 @@ import { selectHosts } from '../inventory/select-hosts.js';
 import type { ModuleDefinition } from '../modules/module.js';
 import type { Play, Playbook, Task } from '../playbook/playbook.js';
 import { HostStatus, type HostCounts, type Reporter } from '../reporters/events.js';
+import type { SecretValues } from '../reporters/secret-values.js';
 import { ConnectionPool } from './connection-pool.js';
 import { countOutcome } from './host-counts.js';
 import { HostState } from './host-state.js';
@@ -27,6 +28,8 @@ export interface RunOptions {
   readonly extraVars: Readonly<Record<string, unknown>>;
   readonly forks: number;
   readonly reporter: Reporter;
+  /** Learns what no_log tasks returned, so a later `debug` of the registered result shows no secret. */
+  readonly secrets?: SecretValues;
   readonly modules: ReadonlyMap<string, ModuleDefinition<any, any>>;
   readonly hostKeyChecking?: HostKeyChecking;
   /** Aborted by Ctrl-C: running tasks finish, nothing new starts. */
@@ -216,6 +219,7 @@ export class PlaybookRun {
   /** Reports a host's outcomes, updates its counters and state, and records notifications. */
   private settle(task: Task, host: HostState, outcomes: readonly TaskOutcome[]): void {
     for (const o of outcomes) {
+      if (task.noLog) this.options.secrets?.addNoLogOutcome(o);
       this.options.reporter.handle({
         event: 'host_result',
         task: task.name,

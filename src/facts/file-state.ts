@@ -1,8 +1,13 @@
 // What a path is on a host, in one round trip: type, owner, group, mode, link target, sha256 and, for
-// small text files, the content itself (for diffs). Read with GNU stat, sha256sum and base64 only.
+// small text files, the content itself (for diffs). Read with GNU stat, sha256sum, grep and base64 only.
+// The content of a secret file (owner-only mode, or key material found by grep on the host) never leaves
+// the host: the script says `secret=` instead.
 import type { ExecResult } from '../connection/connection.js';
 import { ShellCode, sh } from '../connection/shell-quote.js';
 import { defineFact } from './fact.js';
+
+/** The text that marks key material (PEM, OpenSSH, PGP private keys), looked for on both sides of a change. */
+export const KEY_MATERIAL_MARK = 'PRIVATE KEY';
 
 /** Largest file whose content is read back for a diff. */
 export const DIFF_CONTENT_LIMIT = 256 * 1024;
@@ -26,7 +31,12 @@ export interface FileState {
   readonly content?: string;
   /** True when content was asked for but the file is binary or larger than DIFF_CONTENT_LIMIT. */
   readonly contentOmitted?: boolean;
+  /** Set when content was asked for and the file is secret (readable by its owner only, or holding key
+   *  material); its content is then not read, unless `secretContent` was asked for. */
+  readonly secret?: FileSecret;
 }
+
+export type FileSecret = 'mode' | 'key-material';
 
 export interface FileStateArgs {
   readonly path: string;
@@ -34,6 +44,12 @@ export interface FileStateArgs {
   readonly checksum?: boolean;
   /** Return the content of a small text file (for diffs). */
   readonly content?: boolean;
+  /**
+   * Return a secret file's content too (still marked `secret`), for a module whose own logic needs it
+   * (etcd_config keeps settings from the current file). Such content is never put in a diff: a change
+   * to a file marked secret is sensitive (planFileContent).
+   */
+  readonly secretContent?: boolean;
 }
 
 /** The script, reusable inside bigger gather scripts (get_url adds its checksum download after it). */
@@ -41,10 +57,15 @@ export function fileStateScript(args: FileStateArgs): ShellCode {
   const checksum = args.checksum
     ? new ShellCode(`printf 'sha256=%s\\n' "$(sha256sum < "$p" | cut -d' ' -f1)"`)
     : new ShellCode(':');
+  // Decided on the host from the mode (%A: group read is the 5th character, others' read the 8th) and a
+  // grep that answers only yes or no, so a secret's bytes are never sent back.
+  const withheld = new ShellCode(args.secretContent ? 'false' : '[ -n "$s" ]');
   const content = args.content
-    ? new ShellCode(
-        `if [ "$(stat -c %s -- "$p")" -le ${DIFF_CONTENT_LIMIT} ]; then echo content; base64 -w0 < "$p"; echo; else echo content-omitted; fi`,
-      )
+    ? sh`case "$(stat -c %A -- "$p")" in ????r*|???????r*) s=;; *) s=mode;; esac
+if [ -z "$s" ] && grep -qaF -e ${KEY_MATERIAL_MARK} -- "$p"; then s=key-material; fi
+if [ -n "$s" ]; then echo "secret=$s"; fi
+if ${withheld}; then :
+elif [ "$(stat -c %s -- "$p")" -le ${DIFF_CONTENT_LIMIT} ]; then echo content; base64 -w0 < "$p"; echo; else echo content-omitted; fi`
     : new ShellCode(':');
   return sh`p=${args.path}
 if [ -L "$p" ]; then t=link; elif [ -d "$p" ]; then t=directory; elif [ -f "$p" ]; then t=file; elif [ -e "$p" ]; then t=other; else t=absent; fi
@@ -98,6 +119,7 @@ export function parseFileState(stdout: string): FileState {
     ...(fields.has('sha256') ? { sha256: fields.get('sha256') } : {}),
     ...(content !== undefined ? { content } : {}),
     ...(contentOmitted ? { contentOmitted } : {}),
+    ...(fields.has('secret') ? { secret: fields.get('secret') as FileSecret } : {}),
   };
 }
 

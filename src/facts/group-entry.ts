@@ -6,7 +6,7 @@ export type GroupEntry = { readonly exists: false } | { readonly exists: true; r
 
 export const groupEntry = defineFact<{ readonly name: string }, GroupEntry>({
   name: 'group_entry',
-  command: ({ name }) => sh`getent group ${name}`.text,
+  command: ({ name }) => sh`getent group -- ${name}`.text,
   parse(result) {
     // getent exits 2 when the key is not found.
     if (result.code === 2) return { exists: false };

@@ -17,7 +17,7 @@ export const pathsExist = defineFact<PathsExistArgs, Readonly<Record<string, boo
     if (!args.cwd) return tests.text;
     // When the folder itself is missing, nothing relative to it exists.
     const none = new ShellCode(args.paths.map(() => 'echo 0').join('; '));
-    return sh`if cd ${args.cwd} 2>/dev/null; then
+    return sh`if cd -- ${args.cwd} 2>/dev/null; then
 ${tests}
 else ${none}; fi`.text;
   },

@@ -20,10 +20,10 @@ export type UserAccount =
 export const userAccount = defineFact<{ readonly name: string }, UserAccount>({
   name: 'user_account',
   command: ({ name }) =>
-    sh`if e=$(getent passwd ${name}); then
+    sh`if e=$(getent passwd -- ${name}); then
 printf 'passwd=%s\\n' "$e"
-printf 'primary=%s\\n' "$(getent group "$(printf '%s' "$e" | cut -d: -f4)" | cut -d: -f1)"
-printf 'groups=%s\\n' "$(id -Gn ${name})"
+printf 'primary=%s\\n' "$(getent group -- "$(printf '%s' "$e" | cut -d: -f4)" | cut -d: -f1)"
+printf 'groups=%s\\n' "$(id -Gn -- ${name})"
 else echo absent; fi`.text,
   parse(result) {
     requireSuccess(result, 'reading the user');

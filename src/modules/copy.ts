@@ -1,9 +1,9 @@
 // copy: puts a file from the control node (`src`) or inline `content` on the host, atomically, with exact
 // owner and mode. Gathers the destination's state (sha256, attributes, small text content) in one command.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type FileState, fileState } from '../facts/file-state.js';
-import { isSensitive } from './content-diff.js';
+import { isOwnerOnlyMode, isSensitive } from './content-diff.js';
 import { type FileAttributeArgs, fileAttributeProperties, normaliseMode, wantedAttributes } from './file-attributes.js';
 import { applyFileContent, planFileContent } from './file-content.js';
 import { type ModuleContext, defineModule } from './module.js';
@@ -20,6 +20,8 @@ export interface CopyFacts {
   /** The bytes the destination must hold. */
   readonly content: Buffer;
   readonly dest: FileState;
+  /** The source file on the control node is readable by its owner only: its content is secret too. */
+  readonly sourceSecret?: boolean;
 }
 
 /** A `dest` ending in "/" names a folder: the file keeps the source's name. */
@@ -32,8 +34,14 @@ function wantedContent(args: CopyArgs, ctx: ModuleContext): Buffer {
   return readFileSync(resolveSource(args.src as string, ctx, 'files'));
 }
 
-const sensitiveFor = (args: CopyArgs, content: Buffer): boolean =>
-  isSensitive({ flag: args.sensitive, dest: copyDestination(args), mode: normaliseMode(args.mode), content });
+function sourceIsSecret(args: CopyArgs, ctx: ModuleContext): boolean {
+  if (args.src === undefined) return false;
+  const mode = (statSync(resolveSource(args.src, ctx, 'files')).mode & 0o777).toString(8).padStart(4, '0');
+  return isOwnerOnlyMode(mode);
+}
+
+const sensitiveFor = (args: CopyArgs, content: Buffer, sourceSecret = false): boolean =>
+  isSensitive({ flag: args.sensitive || sourceSecret, dest: copyDestination(args), mode: normaliseMode(args.mode), content });
 
 export const copyModule = defineModule<CopyArgs, CopyFacts>({
   name: 'copy',
@@ -49,7 +57,7 @@ export const copyModule = defineModule<CopyArgs, CopyFacts>({
         description: "File on the control node; relative paths are searched in the role's files/, then the playbook's folder.",
       },
       content: { type: 'string', description: 'Text to write instead of a source file.' },
-      dest: { type: 'string', description: 'Absolute path on the host; a trailing "/" keeps the source file name.' },
+      dest: { type: 'string', pattern: '^/', description: 'Absolute path on the host; a trailing "/" keeps the source file name.' },
       ...fileAttributeProperties,
       sensitive: { type: 'boolean', description: 'Never show the content in diffs or output (no_log sets it).' },
     },
@@ -64,12 +72,13 @@ export const copyModule = defineModule<CopyArgs, CopyFacts>({
   idempotent: true,
   async gather(args, ctx) {
     const content = wantedContent(args, ctx);
+    const sourceSecret = sourceIsSecret(args, ctx);
     const dest = await ctx.facts.read(fileState, {
       path: copyDestination(args),
       checksum: true,
-      content: !sensitiveFor(args, content),
+      content: !sensitiveFor(args, content, sourceSecret),
     });
-    return { content, dest };
+    return { content, dest, ...(sourceSecret ? { sourceSecret } : {}) };
   },
   plan(args, facts) {
     return planFileContent({
@@ -77,7 +86,7 @@ export const copyModule = defineModule<CopyArgs, CopyFacts>({
       content: facts.content,
       state: facts.dest,
       attrs: wantedAttributes(args),
-      sensitive: sensitiveFor(args, facts.content),
+      sensitive: sensitiveFor(args, facts.content, facts.sourceSecret),
     });
   },
   apply(args, plan, ctx) {

@@ -177,7 +177,7 @@ export const etcdConfigModule = defineModule<EtcdConfigArgs, EtcdConfigFacts>({
     } catch (error) {
       throw new UserError(`cannot read the etcd config template ${path}: ${(error as Error).message}`);
     }
-    const dest = await ctx.facts.read(fileState, { path: destOf(args, ctx), checksum: true, content: true });
+    const dest = await ctx.facts.read(fileState, { path: destOf(args, ctx), checksum: true, content: true, secretContent: true });
     return { template, templatePath: path, dest };
   },
   plan(args, facts, ctx) {

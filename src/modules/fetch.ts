@@ -1,6 +1,7 @@
 // fetch: copies a file from the host to the control node (dest/HOST/src, or dest itself with flat),
-// written atomically; skipped when the local copy already has the same sha256.
-import { readFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+// written atomically with the remote file's mode; skipped when the local copy already has the same sha256.
+import { randomBytes } from 'node:crypto';
+import { closeSync, fchmodSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { type FileState, fileState } from '../facts/file-state.js';
 import { ChangeAction, type TaskPlan, noop } from '../plan/change.js';
@@ -33,7 +34,7 @@ export function planFetch(args: FetchArgs, facts: FetchFacts, ctx: Pick<ModuleCo
     if (args.fail_on_missing === false) return noop(msg, { src: args.src, dest });
     throw new TaskFailure(msg);
   }
-  const result = { src: args.src, dest, checksum: facts.remote.sha256 };
+  const result = { src: args.src, dest, checksum: facts.remote.sha256, mode: facts.remote.mode ?? OWNER_ONLY };
   if (facts.localSha256 === null) {
     return { changes: [{ action: ChangeAction.CREATE, target: `control node: ${dest}`, reason: 'no local copy yet' }], result };
   }
@@ -41,6 +42,31 @@ export function planFetch(args: FetchArgs, facts: FetchFacts, ctx: Pick<ModuleCo
     return { changes: [{ action: ChangeAction.REPLACE, target: `control node: ${dest}`, reason: 'local copy differs' }], result };
   }
   return noop('local copy matches', result);
+}
+
+const OWNER_ONLY = '0600';
+
+/**
+ * Writes `data` to `dest` through a temp file created exclusively (O_EXCL, a random name, 0600 from the
+ * start, so neither a planted link nor the umask decides who can read a fetched key), given `mode`, then
+ * renamed into place.
+ */
+export function writeFetchedFile(dest: string, data: Buffer, mode: string): void {
+  mkdirSync(dirname(dest), { recursive: true });
+  const temp = join(dirname(dest), `.${basename(dest)}.${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openSync(temp, 'wx', 0o600);
+  let open = true;
+  try {
+    writeFileSync(fd, data);
+    fchmodSync(fd, Number.parseInt(mode, 8) & 0o777);
+    closeSync(fd);
+    open = false;
+    renameSync(temp, dest);
+  } catch (error) {
+    if (open) closeSync(fd);
+    rmSync(temp, { force: true });
+    throw error;
+  }
 }
 
 function localSha256(path: string): string | null {
@@ -81,10 +107,7 @@ export const fetchModule = defineModule<FetchArgs, FetchFacts>({
     if (!plan.changes.length) return { changed: false, result: plan.result };
     const dest = fetchDestination(args, ctx.host);
     const data = await ctx.connection.fetchFile(args.src, { become: ctx.become });
-    mkdirSync(dirname(dest), { recursive: true });
-    const temp = join(dirname(dest), `.${basename(dest)}.${process.pid}.tmp`);
-    writeFileSync(temp, data);
-    renameSync(temp, dest);
+    writeFetchedFile(dest, data, String(plan.result?.mode ?? OWNER_ONLY));
     return { changed: true, result: { ...plan.result, checksum: sha256(data) } };
   },
 });

@@ -9,7 +9,7 @@ import {
   attributeScript,
   attributeText,
 } from './file-attributes.js';
-import { currentText, sha256, wantedText } from './content-diff.js';
+import { currentText, sensitivityOf, sha256, wantedText } from './content-diff.js';
 import type { ApplyContext, ApplyResult } from './module.js';
 import { TaskFailure } from './task-failure.js';
 
@@ -18,11 +18,14 @@ export interface FileContentInput {
   readonly content: Buffer;
   readonly state: FileState;
   readonly attrs: FileAttributes;
+  /** The new side is secret (the caller knows the task's flag, mode and content). */
   readonly sensitive: boolean;
 }
 
 export function planFileContent(input: FileContentInput): TaskPlan {
-  const { dest, content, state, attrs, sensitive } = input;
+  const { dest, content, state, attrs } = input;
+  // The current side counts too: replacing a secret must not show the secret being replaced.
+  const sensitive = input.sensitive || sensitivityOf({ dest, current: state }) !== undefined;
   const hash = sha256(content);
   const diff = (before: string, after: string): Partial<Change> =>
     sensitive ? { sensitive: true } : { before, after };
@@ -48,7 +51,9 @@ export function planFileContent(input: FileContentInput): TaskPlan {
   }
   const attrDiffs = attributeDifferences(attrs, state);
   if (state.sha256 !== hash) {
-    const reason = [`content differs (sha256 ${state.sha256?.slice(0, 12)} → ${hash.slice(0, 12)})`, ...attrDiffs].join(', ');
+    // A hash of a short secret (a passphrase file) could be guessed back, so secrets show none.
+    const differs = sensitive ? 'content differs' : `content differs (sha256 ${state.sha256?.slice(0, 12)} → ${hash.slice(0, 12)})`;
+    const reason = [differs, ...attrDiffs].join(', ');
     return {
       changes: [{ action: ChangeAction.REPLACE, target: dest, reason, ...diff(currentText(state), wantedText(content)) }],
     };
@@ -72,7 +77,7 @@ export function planFileContent(input: FileContentInput): TaskPlan {
       ],
     };
   }
-  return noop('content and attributes match', { dest, checksum: hash });
+  return noop('content and attributes match', sensitive ? { dest } : { dest, checksum: hash });
 }
 
 /** Writes (CREATE/REPLACE) or re-attributes (UPDATE) the file, exactly as planned, in one command. */
@@ -89,7 +94,7 @@ export async function applyFileContent(
     become: ctx.become,
     ...(rewrite ? { stdin: input.content } : {}),
   });
-  const result = { dest: input.dest, checksum: sha256(input.content) };
+  const result = change.sensitive ? { dest: input.dest } : { dest: input.dest, checksum: sha256(input.content) };
   if (out.code !== 0) return { changed: false, failed: true, msg: `${input.dest}: ${out.stderr.trim()}`, result };
   return { changed: true, result };
 }

@@ -117,7 +117,7 @@ export const fileModule = defineModule<FileArgs, FileState>({
     additionalProperties: false,
     required: ['path'],
     properties: {
-      path: { type: 'string', description: 'Absolute path on the host.' },
+      path: { type: 'string', pattern: '^/', description: 'Absolute path on the host (a relative one is refused, as in Ansible).' },
       state: {
         type: 'string',
         enum: ['file', 'directory', 'absent', 'link', 'touch'],

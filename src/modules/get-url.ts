@@ -23,13 +23,18 @@ export interface GetUrlArgs extends FileAttributeArgs {
   readonly timeout?: number;
 }
 
+/** The URL as outputs show it: a password in it (https://user:PASSWORD@host/...) is hidden. */
+export function shownUrl(url: string): string {
+  return url.replace(/^(https?:\/\/[^/@:]*):[^/@]*@/, '$1:********@');
+}
+
 export function planGetUrl(args: GetUrlArgs, facts: DownloadState): TaskPlan {
   const spec = parseChecksum(args.checksum);
   const expected =
     spec.kind === 'hex' ? spec.sha256 : spec.kind === 'list' ? checksumFromList(facts.checksumList ?? '', args.url) : undefined;
-  const result = { url: args.url, dest: args.dest, ...(expected ? { checksum: expected } : {}) };
+  const result = { url: shownUrl(args.url), dest: args.dest, ...(expected ? { checksum: expected } : {}) };
   const state = facts.dest;
-  const after = `${args.url}\n${expected ? `sha256: ${expected}\n` : ''}`;
+  const after = `${shownUrl(args.url)}\n${expected ? `sha256: ${expected}\n` : ''}`;
   if (state.type === 'absent') {
     return { changes: [{ action: ChangeAction.CREATE, target: args.dest, reason: 'file does not exist', before: '', after }], result };
   }
@@ -61,7 +66,7 @@ export function getUrlScript(args: GetUrlArgs, plan: TaskPlan): ShellCode {
   const expected = plan.result?.checksum as string | undefined;
   const verify = expected
     ? sh`got=$(sha256sum < "$t" | cut -d' ' -f1)
-if [ "$got" != ${expected} ]; then echo "checksum mismatch for "${args.url}": expected "${expected}", got $got" >&2; exit 1; fi`
+if [ "$got" != ${expected} ]; then echo "checksum mismatch for "${shownUrl(args.url)}": expected "${expected}", got $got" >&2; exit 1; fi`
     : new ShellCode(':');
   return atomicWriteScript(args.dest, { ...attrs, fill: sh`${urlFetchScript(args.url, new ShellCode('"$t"'))}\n${verify}` });
 }
@@ -74,12 +79,12 @@ export const getUrlModule = defineModule<GetUrlArgs, DownloadState>({
     additionalProperties: false,
     required: ['url', 'dest'],
     properties: {
-      url: { type: 'string', description: 'http(s) URL, fetched by the host itself.' },
-      dest: { type: 'string', description: 'Absolute path of the file on the host.' },
+      url: { type: 'string', pattern: '^https?://', description: 'http:// or https:// URL, fetched by the host itself (no other scheme).' },
+      dest: { type: 'string', pattern: '^/', description: 'Absolute path of the file on the host.' },
       checksum: {
         type: 'string',
         description:
-          'sha256:HEX, or sha256:URL of a checksum list (HEX  NAME lines) where the line for the URL\'s file name is used. Without it an existing file is never downloaded again.',
+          'sha256:HEX, or sha256:URL (http:// or https://) of a checksum list (HEX  NAME lines) where the line for the URL\'s file name is used. Without it an existing file is never downloaded again.',
       },
       timeout: { type: 'integer', description: 'Seconds allowed for the download (default 600).' },
       ...fileAttributeProperties,
@@ -103,7 +108,7 @@ export const getUrlModule = defineModule<GetUrlArgs, DownloadState>({
       become: ctx.become,
       timeoutMs: (args.timeout ?? 600) * 1000,
     });
-    if (out.code !== 0) return { changed: false, failed: true, msg: `${args.url}: ${out.stderr.trim()}`, result: plan.result };
+    if (out.code !== 0) return { changed: false, failed: true, msg: `${shownUrl(args.url)}: ${out.stderr.trim()}`, result: plan.result };
     return { changed: true, result: plan.result };
   },
 });

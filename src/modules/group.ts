@@ -2,6 +2,7 @@
 import { type GroupEntry, groupEntry } from '../facts/group-entry.js';
 import { type ShellCode, sh } from '../connection/shell-quote.js';
 import { ChangeAction, type TaskPlan, noop } from '../plan/change.js';
+import { ACCOUNT_NAME_PATTERN } from './account-name.js';
 import { defineModule } from './module.js';
 
 export interface GroupArgs {
@@ -41,7 +42,7 @@ export const groupModule = defineModule<GroupArgs, GroupEntry>({
     additionalProperties: false,
     required: ['name'],
     properties: {
-      name: { type: 'string', description: 'Group name.' },
+      name: { type: 'string', pattern: ACCOUNT_NAME_PATTERN, description: 'Group name (letters, digits, _ . -; not starting with -).' },
       gid: { type: 'integer', description: 'Numeric group id.' },
       system: { type: 'boolean', description: 'Create a system group; only used on creation.' },
       state: { type: 'string', enum: ['present', 'absent'], description: 'Whether the group exists (default present).' },

@@ -40,7 +40,7 @@ export const templateModule = defineModule<TemplateArgs, TemplateFacts>({
         type: 'string',
         description: "Template on the control node (usually NAME.hbs), searched in the role's templates/, then the playbook's folder.",
       },
-      dest: { type: 'string', description: 'Absolute path of the rendered file on the host.' },
+      dest: { type: 'string', pattern: '^/', description: 'Absolute path of the rendered file on the host.' },
       ...fileAttributeProperties,
       sensitive: { type: 'boolean', description: 'Never show the content in diffs or output (no_log sets it).' },
     },

@@ -63,10 +63,13 @@ function localArchive(args: UnarchiveArgs, ctx: ModuleContext): string {
   return resolveSource(args.src, ctx, 'files');
 }
 
-/** Extraction does not keep the archive's owners: files belong to the user running the task. */
+/**
+ * Extraction does not keep the archive's owners: files belong to the user running the task. A src with a
+ * colon is a local file, never tar's HOST:PATH remote archive (--force-local).
+ */
 export function unarchiveCommand(args: UnarchiveArgs): ShellCode {
   const source = args.remote_src ? args.src : '-';
-  return sh`tar -x ${compressionFlag(args.src)} --no-same-owner -f ${source} -C ${args.dest}`;
+  return sh`tar -x ${compressionFlag(args.src)} --no-same-owner --force-local -f ${source} -C ${args.dest}`;
 }
 
 export const unarchiveModule = defineModule<UnarchiveArgs, UnarchiveFacts>({

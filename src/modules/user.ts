@@ -3,6 +3,7 @@
 import { type UserAccount, userAccount } from '../facts/user-account.js';
 import { sh, ShellCode } from '../connection/shell-quote.js';
 import { ChangeAction, type TaskPlan, noop } from '../plan/change.js';
+import { ACCOUNT_NAME_PATTERN, GROUP_OR_GID_PATTERN } from './account-name.js';
 import { defineModule } from './module.js';
 
 export interface UserArgs {
@@ -91,12 +92,12 @@ export const userModule = defineModule<UserArgs, UserAccount>({
     additionalProperties: false,
     required: ['name'],
     properties: {
-      name: { type: 'string', description: 'Login name.' },
+      name: { type: 'string', pattern: ACCOUNT_NAME_PATTERN, description: 'Login name (letters, digits, _ . -; not starting with -).' },
       uid: { type: 'integer', description: 'Numeric user id.' },
-      group: { type: 'string', description: 'Primary group, by name or gid (it must exist).' },
+      group: { type: 'string', pattern: GROUP_OR_GID_PATTERN, description: 'Primary group, by name or gid (it must exist).' },
       groups: {
         type: ['array', 'string'],
-        items: { type: 'string' },
+        items: { type: 'string', pattern: ACCOUNT_NAME_PATTERN },
         description: 'Supplementary groups, as a list or a comma-separated string.',
       },
       append: { type: 'boolean', description: 'Add to the listed groups instead of making them the exact set (default false).' },

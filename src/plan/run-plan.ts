@@ -16,7 +16,10 @@ export interface RunPlan {
   readonly version: 1;
   readonly playbook: string;
   readonly inventory: string;
+  /** The `-e` variables replay needs, secret ones left out. */
   readonly extraVars: Readonly<Record<string, unknown>>;
+  /** Names of the secret `-e` variables: never stored, they must be given again to apply the plan. */
+  readonly secretExtraVars?: readonly string[];
   readonly limit?: string;
   readonly tasks: readonly PlannedTask[];
 }

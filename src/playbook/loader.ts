@@ -1,7 +1,7 @@
 // Loads a playbook file into the validated Play model: plays, vars_files, roles from `roles/NAME/`
 // beside the playbook, and their tasks and handlers. Everything is checked before anything runs.
 import { stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { ParseError, type SourceLocation } from '../errors/user-error.js';
 import { parseHostPattern } from '../inventory/host-pattern.js';
 import { KINDS, PLAY_KEYWORDS } from './keywords.js';
@@ -126,7 +126,8 @@ async function loadPlay(raw: unknown, source: YamlSource, index: number, options
   for (const [i, entry] of toList(raw.vars_files).entries()) {
     const where = source.locate(Array.isArray(raw.vars_files) ? [...at, 'vars_files', i] : [...at, 'vars_files']);
     const path = String(renderValue(entry, { ...playVars, ...extraVars }, where));
-    Object.assign(fileVars, await readVarsFile(join(baseDir, path), where, 'vars file'));
+    // An absolute path stays absolute, as in Ansible.
+    Object.assign(fileVars, await readVarsFile(isAbsolute(path) ? path : join(baseDir, path), where, 'vars file'));
   }
   const tags = toList(raw.tags).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
   const scope: TaskScope = {

@@ -72,6 +72,13 @@ function describe(error: ErrorObject, module: string, schema: object, args: unkn
       const value = valueAt(args, path);
       return { path, isKey: false, message: `${where} must be ${String(params.type)}, not ${Array.isArray(value) ? 'a list' : typeof value}` };
     }
+    case 'pattern': {
+      const node = path.reduce<{ properties?: Record<string, object>; items?: object; description?: string }>(
+        (n, part) => ((typeof part === 'number' ? n.items : n.properties?.[part]) ?? {}) as typeof n,
+        schema as object,
+      );
+      return { path, isKey: false, message: `${where} is not valid (${JSON.stringify(valueAt(args, path))}): ${node.description ?? error.message}` };
+    }
     default:
       return { path, isKey: false, message: `${where} ${error.message ?? 'is invalid'}` };
   }

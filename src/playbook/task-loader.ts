@@ -1,6 +1,6 @@
 // Turns a YAML list of tasks into validated Task values: keywords, the one module and its arguments,
 // `import_tasks` and `block` inlined at load time with their when/tags/vars/become passed down.
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { ParseError, type SourceLocation } from '../errors/user-error.js';
 import { expressionSyntaxProblem } from './condition.js';
 import { KINDS, TASK_KEYWORDS } from './keywords.js';
@@ -125,7 +125,9 @@ export async function loadTasks(
 }
 
 async function importTasks(raw: Raw, source: YamlSource, at: readonly PathSegment[], scope: TaskScope, options: TaskLoadOptions): Promise<Task[]> {
-  const file = join(dirname(source.file), String(raw.import_tasks));
+  // An absolute path stays absolute, as in Ansible.
+  const given = String(raw.import_tasks);
+  const file = isAbsolute(given) ? given : join(dirname(source.file), given);
   const where = source.locate([...at, 'import_tasks']);
   if (options.importing.includes(file)) throw new ParseError(`import cycle: ${[...options.importing, file].join(' -> ')}`, where);
   const imported = await readYaml(file, 'tasks', where, 'imported task file');

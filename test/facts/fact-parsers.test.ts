@@ -44,6 +44,12 @@ const rows: Row[] = [
     stdout: 'type=link\nowner=root\ngroup=root\nuid=0\ngid=0\nmode=777\nsize=4\ntarget=a=b c\n',
     parsed: { type: 'link', owner: 'root', group: 'root', uid: 0, gid: 0, mode: '0777', size: 4, linkTarget: 'a=b c' },
   },
+  {
+    fact: fileState,
+    args: { path: '/k', checksum: true, content: true },
+    stdout: 'type=file\nowner=root\ngroup=root\nuid=0\ngid=0\nmode=600\nsize=3\nsha256=abc\nsecret=mode\n',
+    parsed: { type: 'file', owner: 'root', group: 'root', uid: 0, gid: 0, mode: '0600', size: 3, sha256: 'abc', secret: 'mode' },
+  },
   { fact: fileState, args: { path: '/x' }, stdout: '', code: 1, fails: /reading \/x/ },
   { fact: pathsExist, args: { paths: ['/a', '/b'] }, stdout: '1\n0\n', parsed: { '/a': true, '/b': false } },
   {

@@ -174,6 +174,35 @@ describe('modules converge on this machine', () => {
     assert.ok(lstatSync(join(out, 'remote.txt')).isFile());
   });
 
+  it('fetch: keeps the remote mode whatever the umask, and never writes through a planted link', async () => {
+    const key = join(dir, 'server.key');
+    writeFileSync(key, 'key bytes\n', { mode: 0o600 });
+    const conf = join(dir, 'etcd.conf');
+    writeFileSync(conf, 'conf\n', { mode: 0o640 });
+    const out = join(dir, 'fetched');
+    const previous = process.umask(0o022);
+    try {
+      await converge(fetchModule, { src: key, dest: `${out}/`, flat: true }, moduleContext());
+      await converge(fetchModule, { src: conf, dest: `${out}/`, flat: true }, moduleContext());
+    } finally {
+      process.umask(previous);
+    }
+    assert.equal(mode(join(out, 'server.key')), '0600');
+    assert.equal(mode(join(out, 'etcd.conf')), '0640');
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'untouched\n');
+    writeFileSync(key, 'new key bytes\n');
+    const { symlinkSync, rmSync: remove } = await import('node:fs');
+    remove(join(out, 'server.key'));
+    symlinkSync(victim, join(out, 'server.key'));
+    // The temp name the old code used: predictable, so a planted link there was written through.
+    symlinkSync(victim, join(out, `.server.key.${process.pid}.tmp`));
+    await converge(fetchModule, { src: key, dest: `${out}/`, flat: true }, moduleContext());
+    assert.equal(readFileSync(victim, 'utf8'), 'untouched\n');
+    assert.equal(lstatSync(join(out, 'server.key')).isSymbolicLink(), false);
+    assert.equal(mode(join(out, 'server.key')), '0600');
+  });
+
   describe('get_url against a local HTTP server', () => {
     let server: Server;
     let base: string;

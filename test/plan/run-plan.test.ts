@@ -42,3 +42,27 @@ describe('run plans', () => {
     deepStrictEqual(planDrift(saved, drifted), [{ host: 'n1', task: 'config', targets: ['/etc/app.conf'] }]);
   });
 });
+
+describe('plan files', () => {
+  it('are written 0600 and replace a planted symbolic link instead of following it', async () => {
+    const { mkdtempSync, symlinkSync, writeFileSync, readFileSync, lstatSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { writePlanFile, PLAN_FILE_MODE } = await import('../../src/plan/plan-file.js');
+    const dir = mkdtempSync(join(tmpdir(), 'etcdops-planfile-'));
+    try {
+      const victim = join(dir, 'victim');
+      writeFileSync(victim, 'untouched\n');
+      const out = join(dir, 'plan.json');
+      symlinkSync(victim, out);
+      writePlanFile(out, planFromEvents([], header));
+      strictEqual(readFileSync(victim, 'utf8'), 'untouched\n');
+      strictEqual(lstatSync(out).isSymbolicLink(), false);
+      strictEqual(lstatSync(out).mode & 0o777, PLAN_FILE_MODE);
+      writePlanFile(out, planFromEvents([], header));
+      strictEqual(lstatSync(out).mode & 0o777, 0o600, 'rewritten in place, still 0600');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
