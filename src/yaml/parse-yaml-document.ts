@@ -22,23 +22,60 @@ export function parseYamlDocument(file: string, text: string): ParsedYaml {
   const size = Buffer.byteLength(text, 'utf8');
   if (size > MAX_YAML_BYTES) throw new ParseError(`YAML larger than ${MAX_YAML_BYTES} bytes (${size}), the most etcdops reads: split it up`, { file });
   if (VAULT_FILE.test(text)) throw new ParseError(`the file is encrypted with ansible-vault; ${VAULT_ADVICE}`, { file, line: 1, column: 1 });
-  const lines = new LineCounter();
-  let doc: Document;
-  try {
-    doc = parseDocument(text, { ...yamlOptions, lineCounter: lines });
-  } catch (error) {
-    // The parser recurses on nested flow collections; what is too deep for it is refused like any too-deep file.
-    if (error instanceof RangeError) throw new ParseError(`YAML nested deeper than ${MAX_YAML_DEPTH} levels`, { file });
-    throw error;
+  const deep = tooDeepFlow(text);
+  if (deep !== undefined) {
+    const lineStart = text.lastIndexOf('\n', deep - 1) + 1;
+    const line = text.slice(0, lineStart).split('\n').length;
+    throw new ParseError(`YAML nested deeper than ${MAX_YAML_DEPTH} levels`, { file, line, column: deep - lineStart + 1 });
   }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { ...yamlOptions, lineCounter: lines });
   const error = doc.errors[0];
   if (error) {
     const pos = lines.linePos(error.pos[0]);
+    // The parser recurses on nesting; whatever still overflows its stack is refused as too deep, at its place.
+    if (/call stack/i.test(error.message)) throw new ParseError(`YAML nested deeper than this parser can follow`, { file, line: pos.line, column: pos.col });
     const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     throw new ParseError(`YAML syntax error: ${message}`, { file, line: pos.line, column: pos.col });
   }
   checkBounds(file, doc, lines);
   return { doc, lines };
+}
+
+/**
+ * Where flow brackets (`[`, `{`) first nest deeper than MAX_YAML_DEPTH, found before parsing: the parser
+ * recurses on them, so 100,000 `[` would cost seconds and hundreds of megabytes before any check could run.
+ * Quoted strings and comments are skipped; a bracket inside a plain or block scalar may be counted, which
+ * only matters for text with hundreds of unbalanced brackets.
+ */
+function tooDeepFlow(text: string): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_YAML_DEPTH) return i;
+    } else if (c === 0x5d || c === 0x7d) {
+      if (depth > 0) depth--;
+    } else if (c === 0x23 && (i === 0 || /\s/.test(text[i - 1]!))) {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end;
+    } else if ((c === 0x22 || c === 0x27) && (i === 0 || /[\s[{,:]/.test(text[i - 1]!))) {
+      i = closingQuote(text, i);
+    }
+  }
+  return undefined;
+}
+
+function closingQuote(text: string, open: number): number {
+  const quote = text[open]!;
+  for (let i = open + 1; i < text.length; i++) {
+    if (quote === '"' && text[i] === '\\') i++;
+    else if (text[i] === quote) {
+      if (quote === "'" && text[i + 1] === "'") i++;
+      else return i;
+    }
+  }
+  return text.length;
 }
 
 /** The plain value of a parsed document: safe to build once parseYamlDocument has checked its bounds. */
@@ -62,7 +99,9 @@ interface Frame {
 function checkBounds(file: string, doc: Document, lines: LineCounter): void {
   const where = (node: Node, field: string): SourceLocation => {
     const pos = node.range ? lines.linePos(node.range[0]) : undefined;
-    return { file, line: pos?.line, column: pos?.col, ...(field ? { field } : {}) };
+    // A field 200 levels deep is unreadable: its end says where it is.
+    const shown = field.length > 80 ? `…${field.slice(-79)}` : field;
+    return { file, line: pos?.line, column: pos?.col, ...(shown ? { field: shown } : {}) };
   };
   if (!doc.contents) return;
   const anchors = new Map<string, Node>();
@@ -107,7 +146,7 @@ function checkBounds(file: string, doc: Document, lines: LineCounter): void {
     const children: Frame[] = [];
     node.items.forEach((item, index) => {
       if (isPair(item)) {
-        const keyText = isScalar(item.key) ? String(item.key.value) : String(index);
+        const keyText = isScalar(item.key) ? (typeof item.key.value === 'symbol' ? '<<' : String(item.key.value)) : String(index);
         const childField = field ? `${field}.${keyText}` : keyText;
         if (item.key) children.push({ node: item.key as Node, depth: depth + 1, field: childField });
         if (item.value) children.push({ node: item.value as Node, depth: depth + 1, field: childField });
