@@ -116,7 +116,7 @@ function setGroupVariable(draft: InventoryDraft, group: string, key: string, val
   const target = draft.groups.get(group)!;
   if (key === 'ansible_group_priority') {
     const priority = Number(value);
-    if (!Number.isInteger(priority)) throw new ParseError('ansible_group_priority must be an integer', { ...where, field: `${group}:vars.${key}` });
+    if (!Number.isInteger(priority)) throw new ParseError(`ansible_group_priority of group '${group}' must be an integer`, where);
     target.priority = priority;
   } else {
     target.vars[key] = value;

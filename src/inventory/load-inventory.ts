@@ -76,7 +76,7 @@ export async function loadInventory(paths: string | readonly string[]): Promise<
  */
 function readInventoryFile(file: string, draft: InventoryDraft): void {
   const extension = extname(file);
-  if (extension === '.toml') throw new ParseError('TOML inventories are not supported: write it as YAML or INI', { file });
+  if (extension === '.toml') throw new ParseError('TOML inventories are not supported: write it as YAML or INI', { file, line: 1 });
   const yamlFirst = extension === '' || YAML_EXTENSIONS.includes(extension);
   const text = readInputFile(file, { what: 'inventory', maxBytes: yamlFirst && extension !== '' ? MAX_YAML_BYTES : MAX_INI_BYTES, missingExitCode: ExitCode.BAD_OPTIONS });
   if (!yamlFirst) return readIni(file, text, draft);
