@@ -1,17 +1,17 @@
 // Loads inventories as Ansible does: each `-i` (a file, a folder of them, or a host list), every file read as
 // YAML or INI (detected by extension and content, as Ansible's yaml and ini plugins decide), plus the
 // `host_vars/` and `group_vars/` folders beside each source; returns hosts with their merged variables.
-import { extname } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { ParseError, UserError } from '../errors/user-error.js';
 import { MAX_INI_BYTES, MAX_YAML_BYTES } from '../yaml/input-limits.js';
-import { yamlValue } from '../yaml/parse-yaml-document.js';
+import { isYamlSyntaxError, yamlValue } from '../yaml/parse-yaml-document.js';
 import { readInputFile } from '../yaml/read-input-file.js';
 import { ExitCode } from '../errors/exit-code.js';
 import type { Inventory, InventoryGroup, InventoryHost } from './inventory.js';
 import { InventoryDraft } from './inventory-draft.js';
 import { parseHostAddress } from './host-address.js';
 import { readIniInventory } from './ini-inventory.js';
-import { findInventorySource } from './inventory-sources.js';
+import { findInventorySource, type InventorySource } from './inventory-sources.js';
 import { resolveHosts } from './resolve-vars.js';
 import { openVarsFolder } from './vars-files.js';
 import { isYamlInventoryShape, readYamlInventory } from './yaml-inventory.js';
@@ -25,12 +25,8 @@ const YAML_EXTENSIONS = ['.yml', '.yaml', '.json'];
 export async function loadInventory(paths: string | readonly string[]): Promise<Inventory> {
   const sources = (typeof paths === 'string' ? [paths] : paths).map(findInventorySource);
   const draft = new InventoryDraft();
-  let first: string | undefined;
   for (const source of sources) {
-    for (const file of source.files) {
-      readInventoryFile(file, draft);
-      first ??= file;
-    }
+    for (const file of source.files) readInventoryFile(file, draft);
     for (const entry of source.hostList ?? []) {
       const address = parseHostAddress(entry);
       draft.addHost(address?.host ?? entry, 'ungrouped', address?.port, { file: source.path });
@@ -67,7 +63,17 @@ export async function loadInventory(paths: string | readonly string[]): Promise<
     for (const layer of groupLayers) Object.assign(vars, layer.get(group.name));
     groups.set(group.name, { name: group.name, children: group.children, hosts: group.hosts, vars });
   }
-  return { source: first ?? sources[0]!.path, hosts, groups };
+  return { source: primaryFile(sources), hosts, groups };
+}
+
+/**
+ * The file that stands for the inventory (`inventory_file`; its folder holds `.etcdops/` and anchors relative
+ * key paths): the first file of the first source that sits directly in that source's folder.
+ */
+function primaryFile(sources: readonly InventorySource[]): string {
+  const first = sources[0]!;
+  const folder = first.varsFolder === undefined ? undefined : resolve(first.varsFolder);
+  return first.files.find((file) => resolve(dirname(file)) === folder) ?? first.files[0] ?? first.path;
 }
 
 /**
@@ -79,7 +85,7 @@ function readInventoryFile(file: string, draft: InventoryDraft): void {
   if (extension === '.toml') throw new ParseError('TOML inventories are not supported: write it as YAML or INI', { file, line: 1 });
   const yamlFirst = extension === '' || YAML_EXTENSIONS.includes(extension);
   const text = readInputFile(file, { what: 'inventory', maxBytes: yamlFirst && extension !== '' ? MAX_YAML_BYTES : MAX_INI_BYTES, missingExitCode: ExitCode.BAD_OPTIONS });
-  if (!yamlFirst) return readIni(file, text, draft);
+  if (!yamlFirst) return readIniInventory(file, text, draft);
   let yaml: { source: YamlSource; data: unknown } | undefined;
   let yamlError: ParseError | undefined;
   if (extension !== '' || Buffer.byteLength(text) <= MAX_YAML_BYTES) {
@@ -88,13 +94,13 @@ function readInventoryFile(file: string, draft: InventoryDraft): void {
       yaml = { source, data: yamlValue(source) };
     } catch (error) {
       // Only a syntax error means "maybe not YAML"; a vault value or a bound broken is final.
-      if (!(error instanceof ParseError) || !error.message.includes('YAML syntax error')) throw error;
+      if (!isYamlSyntaxError(error)) throw error;
       yamlError = error;
     }
   }
   if (yaml && (isYamlInventoryShape(yaml.data) || yaml.data === null || yaml.data === undefined)) return readYamlInventory(yaml.source, yaml.data, draft);
   try {
-    readIni(file, text, draft);
+    readIniInventory(file, text, draft);
   } catch (iniError) {
     // Both readers refused: the extension, or the look of the file, says which message helps.
     if (!(iniError instanceof UserError)) throw iniError;
@@ -103,8 +109,4 @@ function readInventoryFile(file: string, draft: InventoryDraft): void {
     if (yamlError) throw yamlError;
     return readYamlInventory(yaml!.source, yaml!.data, draft);
   }
-}
-
-function readIni(file: string, text: string, draft: InventoryDraft): void {
-  readIniInventory(file, text, draft);
 }

@@ -12,6 +12,8 @@ export interface ParsedYaml {
   readonly lines: LineCounter;
 }
 
+const SYNTAX_ERROR = 'YAML syntax error';
+
 /** Ansible Vault's own header: a whole file encrypted with `ansible-vault encrypt`. */
 const VAULT_FILE = /^\$ANSIBLE_VAULT;/;
 
@@ -36,7 +38,7 @@ export function parseYamlDocument(file: string, text: string): ParsedYaml {
     // The parser recurses on nesting; whatever still overflows its stack is refused as too deep, at its place.
     if (/call stack/i.test(error.message)) throw new ParseError(`YAML nested deeper than this parser can follow`, { file, line: pos.line, column: pos.col });
     const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-    throw new ParseError(`YAML syntax error: ${message}`, { file, line: pos.line, column: pos.col });
+    throw new ParseError(`${SYNTAX_ERROR}: ${message}`, { file, line: pos.line, column: pos.col });
   }
   checkBounds(file, doc, lines);
   return { doc, lines };
@@ -76,6 +78,11 @@ function closingQuote(text: string, open: number): number {
     }
   }
   return text.length;
+}
+
+/** Whether an error says the text is not YAML at all (rather than YAML refused for a bound or a vault value). */
+export function isYamlSyntaxError(error: unknown): error is ParseError {
+  return error instanceof ParseError && error.message.includes(`${SYNTAX_ERROR}:`);
 }
 
 /** The plain value of a parsed document: safe to build once parseYamlDocument has checked its bounds. */

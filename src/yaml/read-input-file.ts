@@ -23,11 +23,11 @@ export function readInputFile(file: string, options: ReadInputOptions): string {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a folder' : `unreadable (${code ?? String(error)})`;
-    throw new UserError(`${options.what} ${file} ${reason}`, options.missingExitCode ?? ExitCode.PARSE_ERROR, options.referencedFrom ?? { file });
+    throw missing(`${options.what} ${file} ${reason}`, options, file);
   }
   try {
     const info = fstatSync(fd);
-    if (info.isDirectory()) throw new UserError(`${options.what} ${file} is a folder`, options.missingExitCode ?? ExitCode.PARSE_ERROR, options.referencedFrom ?? { file });
+    if (info.isDirectory()) throw missing(`${options.what} ${file} is a folder`, options, file);
     if (!info.isFile()) throw new ParseError(`${options.what} is not a regular file (a device, pipe or socket is never read)`, { file });
     const bytes = readAtMost(fd, options.maxBytes + 1);
     if (bytes.length > options.maxBytes) {
@@ -37,6 +37,13 @@ export function readInputFile(file: string, options: ReadInputOptions): string {
   } finally {
     closeSync(fd);
   }
+}
+
+/** A file that cannot be read at all: a ParseError when named by a file, a bad option when named on the command line. */
+function missing(message: string, options: ReadInputOptions, file: string): UserError {
+  const where = options.referencedFrom ?? { file };
+  const code = options.missingExitCode ?? ExitCode.PARSE_ERROR;
+  return code === ExitCode.PARSE_ERROR ? new ParseError(message, where) : new UserError(message, code, where);
 }
 
 function readAtMost(fd: number, limit: number): Buffer {

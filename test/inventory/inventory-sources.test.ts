@@ -43,3 +43,26 @@ describe('inventory sources', () => {
     strictEqual(inventory.hosts.get('web2')!.vars.ansible_port, 2222);
   });
 });
+
+describe('the file that stands for a folder inventory', () => {
+  it('is a file directly in the folder, so .etcdops/ and relative key paths stay beside it', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'etcdops-primary-'));
+    try {
+      await mkdir(join(folder, 'a-sub'));
+      await writeFile(join(folder, 'a-sub', 'x.yml'), 'all:\n  hosts:\n    h1:\n');
+      await writeFile(join(folder, 'hosts'), '[g]\nh2\n');
+      strictEqual((await loadInventory(`${folder}/`)).source, join(folder, 'hosts'));
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+  it('an INI file with a YAML extension is read as INI, as Ansible falls back to its ini plugin', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'etcdops-fallback-'));
+    try {
+      await writeFile(join(folder, 'hosts.yml'), '[etcd]\netcd-1 ansible_port=2222\n');
+      strictEqual((await loadInventory(join(folder, 'hosts.yml'))).hosts.get('etcd-1')!.vars.ansible_port, 2222);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});
