@@ -69,6 +69,15 @@ const corpora: readonly Corpus[] = [
     expect: (list) => ok(list.etcd!.children!.includes('etcd_dc1')),
   },
   {
+    name: 'INI edge cases: [all] and [ungrouped] sections, an empty group, odd names, a second file setting vars',
+    sources: ['ini-edge/hosts', 'ini-edge/more'],
+    hosts: ['h2'],
+    expect: (list) => {
+      strictEqual(list._meta.hostvars.h2!.a, 1);
+      deepStrictEqual(list._meta.hostvars.w1, { ansible_host: '', x: '' });
+    },
+  },
+  {
     name: 'a host list',
     sources: ['a1,b2:2222,'],
     hosts: ['b2'],
