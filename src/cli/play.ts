@@ -8,7 +8,7 @@ import { planDrift, planFromEvents, type RunPlan } from '../plan/run-plan.js';
 import { MemoryReporter } from '../reporters/memory-reporter.js';
 import { RedactingReporter } from '../reporters/redacting-reporter.js';
 import type { Reporter } from '../reporters/events.js';
-import { selectHosts } from '../inventory/select-hosts.js';
+import { requireLimitMatches, selectHosts } from '../inventory/select-hosts.js';
 import { modules } from '../modules/registry.js';
 import { runPlaybook } from '../executor/run-playbook.js';
 import { isSelectedByTags } from '../executor/tag-filter.js';
@@ -97,6 +97,7 @@ async function execute(run: LoadedRun, options: PlayOptions, check: boolean, out
 /** Runs the planning phase only and collects its plan (redacted, and without secret -e values). */
 export async function makePlan(playbookFile: string, options: PlayOptions): Promise<{ plan: RunPlan; exitCode: ExitCode }> {
   const run = await loadRun(playbookFile, options.inventory, options.extraVars);
+  requireLimitMatches(run.inventory, options.limit);
   const reporter = new MemoryReporter();
   const result = await execute(run, options, true, reporter);
   const plan = planFromEvents(reporter.events, {
@@ -143,6 +144,7 @@ export async function play(playbookFile: string, given: PlayOptions): Promise<Ex
   const write = (text: string) => process.stdout.write(text);
   const options = given.plan ? await checkSavedPlan(given.plan, playbookFile, given) : given;
   const run = await loadRun(playbookFile, options.inventory, options.extraVars);
+  requireLimitMatches(run.inventory, options.limit);
   if (options.syntaxCheck) {
     write(`playbook: ${playbookFile}: syntax OK\n`);
     return ExitCode.OK;

@@ -1,9 +1,13 @@
 // Host patterns as used by `hosts:` and `--limit`, read the way Ansible 2.14 reads them: terms separated by
 // `,` (or `:`), each optionally prefixed by `&` (intersection) or `!` (exclusion); a term is a host or group
 // name, a shell-style wildcard, or `~regex`, optionally followed by a subscript `[i]`, `[a:b]` or `[a:]`.
+// A `~regex` runs on RE2 (linear time, so no pattern can backtrack without bound); RE2 reads Python's syntax
+// that Ansible users write (`(?P<name>...)`, `(?i)`) but has no backreferences or lookarounds.
+import { RE2JS } from 're2js';
 import { UserError } from '../errors/user-error.js';
 import { ExitCode } from '../errors/exit-code.js';
 import { parseHostAddress } from './host-address.js';
+import { MAX_PATTERN_REGEX_LENGTH } from '../yaml/input-limits.js';
 
 export enum TermKind {
   /** Hosts are added, in order. */
@@ -74,13 +78,17 @@ export function parseHostPattern(pattern: string): PatternTerm[] {
 
 function parseTerm(kind: TermKind, text: string, pattern: string): PatternTerm {
   if (text.startsWith('~')) {
-    let regex: RegExp;
+    const source = text.slice(1);
+    if (source.length > MAX_PATTERN_REGEX_LENGTH) throw new HostPatternError(`regular expression longer than ${MAX_PATTERN_REGEX_LENGTH} characters`, pattern);
+    let regex: RE2JS;
     try {
-      regex = new RegExp(`^(?:${text.slice(1)})`);
+      regex = RE2JS.compile(source);
     } catch (error) {
-      throw new HostPatternError(`invalid regular expression ${text.slice(1)}: ${(error as Error).message}`, pattern);
+      const reason = (error as Error).message.replace(/^error parsing regexp: /, '');
+      throw new HostPatternError(`invalid regular expression ${source}: ${reason} (RE2 syntax: no backreferences or lookarounds)`, pattern);
     }
-    return { kind, text, expression: text, matches: (name) => regex.test(name) };
+    // Python's re.match, as Ansible uses: anchored at the start of the name only.
+    return { kind, text, expression: text, matches: (name) => regex.matcher(name).lookingAt() };
   }
   let expression = text;
   let subscript: PatternTerm['subscript'];
@@ -92,11 +100,11 @@ function parseTerm(kind: TermKind, text: string, pattern: string): PatternTerm {
     else subscript = { start: Number(match[3]), end: match[5] ? Number(match[5]) : -1 };
   }
   const glob = globToRegExp(expression, pattern);
-  return { kind, text, expression, matches: (name) => glob.test(name), ...(subscript ? { subscript } : {}) };
+  return { kind, text, expression, matches: (name) => glob.matcher(name).matches(), ...(subscript ? { subscript } : {}) };
 }
 
-/** Shell-style wildcards as Python's fnmatch reads them: `*`, `?`, `[seq]`, `[!seq]`; case-sensitive. */
-function globToRegExp(glob: string, pattern: string): RegExp {
+/** Shell-style wildcards as Python's fnmatch reads them: `*`, `?`, `[seq]`, `[!seq]`; case-sensitive; run on RE2 too. */
+function globToRegExp(glob: string, pattern: string): RE2JS {
   let source = '';
   let i = 0;
   while (i < glob.length) {
@@ -124,7 +132,7 @@ function globToRegExp(glob: string, pattern: string): RegExp {
     }
   }
   try {
-    return new RegExp(`^(?:${source})$`, 's');
+    return RE2JS.compile(`^(?:${source})$`, RE2JS.DOTALL);
   } catch (error) {
     throw new HostPatternError(`invalid wildcard ${glob}: ${(error as Error).message}`, pattern);
   }

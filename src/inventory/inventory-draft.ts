@@ -1,5 +1,8 @@
 // The mutable inventory a loader fills in, with Ansible's rules for group membership: every group without
-// a parent hangs under `all`, hosts in no group land in `ungrouped`, and group nesting may not loop.
+// a parent hangs under `all`, hosts in no group land in `ungrouped`, and group nesting may not loop. It holds
+// at most MAX_HOSTS hosts, however many files and ranges add them.
+import { ParseError, type SourceLocation } from '../errors/user-error.js';
+import { MAX_HOSTS } from '../yaml/input-limits.js';
 
 export interface GroupDraft {
   readonly name: string;
@@ -40,9 +43,11 @@ export class InventoryDraft {
     return group;
   }
 
-  addHost(name: string, groupName: string, port?: number): HostDraft {
+  /** Adds a host to a group; `where` is the line that lists it, named when the inventory gets too large. */
+  addHost(name: string, groupName: string, port?: number, where?: SourceLocation): HostDraft {
     let host = this.hosts.get(name);
     if (!host) {
+      if (this.hosts.size >= MAX_HOSTS) throw new ParseError(`the inventory lists more than ${MAX_HOSTS} hosts, the most etcdops takes`, where);
       host = { name, vars: port === undefined ? {} : { ansible_port: port }, groups: [] };
       this.hosts.set(name, host);
     }

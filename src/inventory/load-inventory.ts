@@ -1,158 +1,112 @@
-// Loads an Ansible YAML inventory file plus the `host_vars/` and `group_vars/` folders beside it, validates
-// it against the inventory schema, and returns hosts with their merged variables.
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
-import { isMap, isScalar, type Node, type Pair } from 'yaml';
+// Loads inventories as Ansible does: each `-i` (a file, a folder of them, or a host list), every file read as
+// YAML or INI (detected by extension and content, as Ansible's yaml and ini plugins decide), plus the
+// `host_vars/` and `group_vars/` folders beside each source; returns hosts with their merged variables.
+import { dirname, extname, resolve } from 'node:path';
 import { ParseError, UserError } from '../errors/user-error.js';
+import { MAX_INI_BYTES, MAX_YAML_BYTES } from '../yaml/input-limits.js';
+import { isYamlSyntaxError, yamlValue } from '../yaml/parse-yaml-document.js';
+import { readInputFile } from '../yaml/read-input-file.js';
 import { ExitCode } from '../errors/exit-code.js';
 import type { Inventory, InventoryGroup, InventoryHost } from './inventory.js';
-import { inventorySchema } from './inventory-schema.js';
 import { InventoryDraft } from './inventory-draft.js';
 import { parseHostAddress } from './host-address.js';
-import { expandHostRange, hasHostRange } from './host-range.js';
+import { readIniInventory } from './ini-inventory.js';
+import { findInventorySource, type InventorySource } from './inventory-sources.js';
 import { resolveHosts } from './resolve-vars.js';
 import { openVarsFolder } from './vars-files.js';
-import { nodeLocation, pathLocation, type YamlSource, parseYamlSource } from './yaml-source.js';
+import { isYamlInventoryShape, readYamlInventory } from './yaml-inventory.js';
+import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
 type Vars = Record<string, unknown>;
 
-const validateInventory = new Ajv({ allowUnionTypes: true }).compile(inventorySchema);
+/** Extensions Ansible's yaml plugin reads (YAML_FILENAME_EXTENSIONS); a file with no extension is tried too. */
+const YAML_EXTENSIONS = ['.yml', '.yaml', '.json'];
 
-export async function loadInventory(path: string): Promise<Inventory> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    // A wrong -i is a bad option (exit 5), not a file that failed to parse.
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such inventory file' : code === 'EISDIR' ? 'the inventory is a folder; give its YAML file' : `cannot read the inventory (${code ?? 'error'})`;
-    throw new UserError(reason, ExitCode.BAD_OPTIONS, { file: path });
-  }
-  const source = parseYamlSource(path, text);
-  const data: unknown = source.doc.toJS({ maxAliasCount: -1 });
-  if (data === null || data === undefined) throw new ParseError('the inventory is empty', { file: path, line: 1, column: 1 });
-  if (typeof data !== 'object' || Array.isArray(data)) {
-    throw new ParseError('an inventory must be a mapping of group names (usually just `all`)', nodeLocation(source, source.doc.contents));
-  }
-  if (!validateInventory(data)) throw schemaError(source, validateInventory.errors![0]!);
-
+export async function loadInventory(paths: string | readonly string[]): Promise<Inventory> {
+  const sources = (typeof paths === 'string' ? [paths] : paths).map(findInventorySource);
   const draft = new InventoryDraft();
-  for (const pair of (source.doc.contents as unknown as { items: Pair<Node, Node | null>[] }).items) {
-    readGroup(source, draft, keyName(source, pair), pair.value, [keyName(source, pair)]);
+  for (const source of sources) {
+    for (const file of source.files) readInventoryFile(file, draft);
+    for (const entry of source.hostList ?? []) {
+      const address = parseHostAddress(entry);
+      draft.addHost(address?.host ?? entry, 'ungrouped', address?.port, { file: source.path });
+    }
   }
   draft.reconcile();
 
-  const folder = dirname(path);
-  const groupFolder = await openVarsFolder(join(folder, 'group_vars'));
-  const hostFolder = await openVarsFolder(join(folder, 'host_vars'));
-  const groupFiles = new Map<string, Vars>();
-  for (const name of draft.groups.keys()) {
-    const vars = await groupFolder.lookup(name);
-    if (vars) groupFiles.set(name, vars);
-  }
-  const hostFiles = new Map<string, Vars>();
-  for (const name of draft.hosts.keys()) {
-    const vars = await hostFolder.lookup(name);
-    if (vars) hostFiles.set(name, vars);
+  const groupLayers: Map<string, Vars>[] = [];
+  const hostLayers: Map<string, Vars>[] = [];
+  for (const source of sources) {
+    if (source.varsFolder === undefined) continue;
+    const groupFolder = await openVarsFolder(`${source.varsFolder}/group_vars`);
+    const hostFolder = await openVarsFolder(`${source.varsFolder}/host_vars`);
+    const groupFiles = new Map<string, Vars>();
+    for (const name of draft.groups.keys()) {
+      const vars = await groupFolder.lookup(name);
+      if (vars) groupFiles.set(name, vars);
+    }
+    const hostFiles = new Map<string, Vars>();
+    for (const name of draft.hosts.keys()) {
+      const vars = await hostFolder.lookup(name);
+      if (vars) hostFiles.set(name, vars);
+    }
+    groupLayers.push(groupFiles);
+    hostLayers.push(hostFiles);
   }
 
-  const resolved = resolveHosts(draft, { groups: groupFiles, hosts: hostFiles });
+  const resolved = resolveHosts(draft, { groups: groupLayers, hosts: hostLayers });
   const hosts = new Map<string, InventoryHost>();
   for (const [name, host] of resolved) hosts.set(name, { name, vars: host.vars, groups: host.groups });
   const groups = new Map<string, InventoryGroup>();
   for (const group of draft.groups.values()) {
-    groups.set(group.name, {
-      name: group.name,
-      children: group.children,
-      hosts: group.hosts,
-      vars: { ...group.vars, ...groupFiles.get(group.name) },
-    });
+    const vars: Vars = { ...group.vars };
+    for (const layer of groupLayers) Object.assign(vars, layer.get(group.name));
+    groups.set(group.name, { name: group.name, children: group.children, hosts: group.hosts, vars });
   }
-  return { source: path, hosts, groups };
+  return { source: primaryFile(sources), hosts, groups };
 }
 
-function keyName(source: YamlSource, pair: Pair<Node, Node | null>): string {
-  if (!isScalar(pair.key)) throw new ParseError('names in an inventory must be plain strings', nodeLocation(source, pair.key));
-  return String(pair.key.value);
+/**
+ * The file that stands for the inventory (`inventory_file`; its folder holds `.etcdops/` and anchors relative
+ * key paths): the first file of the first source that sits directly in that source's folder.
+ */
+function primaryFile(sources: readonly InventorySource[]): string {
+  const first = sources[0]!;
+  const folder = first.varsFolder === undefined ? undefined : resolve(first.varsFolder);
+  return first.files.find((file) => resolve(dirname(file)) === folder) ?? first.files[0] ?? first.path;
 }
 
-function readGroup(source: YamlSource, draft: InventoryDraft, name: string, node: Node | null, path: string[]): void {
-  const group = draft.addGroup(name);
-  if (!isMap(node)) return;
-  for (const section of node.items as Pair<Node, Node | null>[]) {
-    const key = keyName(source, section);
-    const value = section.value;
-    const sectionPath = [...path, key];
-    if (key === 'vars' && isMap(value)) {
-      const vars = value.toJS(source.doc, { maxAliasCount: -1 }) as Vars;
-      for (const [variable, content] of Object.entries(vars)) {
-        if (variable === 'ansible_group_priority') group.priority = Number(content);
-        else group.vars[variable] = content;
-      }
-    } else if (key === 'children') {
-      for (const [childName, child] of entries(source, value)) {
-        readGroup(source, draft, childName, child.value, [...sectionPath, childName]);
-        const loop = draft.addChild(name, childName);
-        if (loop) throw new ParseError(loop, nodeLocation(source, child.key, [...sectionPath, childName].join('.')));
-      }
-    } else if (key === 'hosts') {
-      for (const [hostKey, entry] of entries(source, value)) {
-        if (!isScalar(entry.key) || typeof entry.key.value !== 'string') {
-          throw new ParseError(`host name ${hostKey} must be a string: put it in quotes`, nodeLocation(source, entry.key, [...sectionPath, hostKey].join('.')));
-        }
-        const address = parseHostAddress(hostKey);
-        const base = address?.host ?? hostKey;
-        let names: string[];
-        try {
-          names = hasHostRange(base) ? expandHostRange(base) : [base];
-        } catch (error) {
-          throw new ParseError((error as Error).message, nodeLocation(source, entry.key, [...sectionPath, hostKey].join('.')));
-        }
-        const vars = isMap(entry.value) ? (entry.value.toJS(source.doc, { maxAliasCount: -1 }) as Vars) : {};
-        for (const hostName of names) Object.assign(draft.addHost(hostName, name, address?.port).vars, vars);
-      }
+/**
+ * One inventory file into the draft. As in Ansible, a file with a YAML extension or none is read as YAML
+ * first; when it is not YAML, or YAML that is not a mapping, it is read as INI; other extensions are INI.
+ */
+function readInventoryFile(file: string, draft: InventoryDraft): void {
+  const extension = extname(file);
+  if (extension === '.toml') throw new ParseError('TOML inventories are not supported: write it as YAML or INI', { file, line: 1 });
+  const yamlFirst = extension === '' || YAML_EXTENSIONS.includes(extension);
+  const text = readInputFile(file, { what: 'inventory', maxBytes: yamlFirst && extension !== '' ? MAX_YAML_BYTES : MAX_INI_BYTES, missingExitCode: ExitCode.BAD_OPTIONS });
+  if (!yamlFirst) return readIniInventory(file, text, draft);
+  let yaml: { source: YamlSource; data: unknown } | undefined;
+  let yamlError: ParseError | undefined;
+  if (extension !== '' || Buffer.byteLength(text) <= MAX_YAML_BYTES) {
+    try {
+      const source = parseYamlSource(file, text);
+      yaml = { source, data: yamlValue(source) };
+    } catch (error) {
+      // Only a syntax error means "maybe not YAML"; a vault value or a bound broken is final.
+      if (!isYamlSyntaxError(error)) throw error;
+      yamlError = error;
     }
   }
-}
-
-/** The entries of a `hosts`/`children` section; a plain string stands for one entry with no content. */
-function entries(source: YamlSource, node: Node | null): [string, Pair<Node, Node | null>][] {
-  if (isScalar(node) && typeof node.value === 'string') return [[node.value, { key: node, value: null } as unknown as Pair<Node, Node | null>]];
-  if (!isMap(node)) return [];
-  return (node.items as Pair<Node, Node | null>[]).map((pair) => [keyName(source, pair), pair]);
-}
-
-function schemaError(source: YamlSource, error: ErrorObject): ParseError {
-  const path = error.instancePath
-    .split('/')
-    .slice(1)
-    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
-  const last = path[path.length - 1];
-  const owner = path.length >= 2 ? path[path.length - 2] : undefined;
-  const kind = (value: unknown): string => (Array.isArray(value) ? 'a list' : value === null ? 'empty' : `a ${typeof value}`);
-  const actual = path.reduce<unknown>((node, key) => (node as Record<string, unknown>)?.[key], source.doc.toJS());
-  switch (error.keyword) {
-    case 'additionalProperties': {
-      const extra = String(error.params.additionalProperty);
-      const where = pathLocation(source, [...path, extra], 'key');
-      return new ParseError(`unknown key '${extra}' in group '${last}': a group may only have hosts, vars and children`, where);
-    }
-    case 'propertyNames':
-    case 'not':
-      return new ParseError('this is an inventory plugin configuration (`plugin:`), not a YAML inventory', pathLocation(source, ['plugin'], 'key'));
-    case 'type': {
-      const where = pathLocation(source, path);
-      if (last === 'hosts') return new ParseError(`'hosts' of group '${owner}' must be a mapping of host names to their variables, not ${kind(actual)}`, where);
-      if (last === 'children') return new ParseError(`'children' of group '${owner}' must be a mapping of group names, not ${kind(actual)}`, where);
-      if (last === 'vars') return new ParseError(`'vars' of group '${owner}' must be a mapping of variable names to values, not ${kind(actual)}`, where);
-      if (last === 'ansible_group_priority') return new ParseError('ansible_group_priority must be an integer', where);
-      if (owner === 'hosts') return new ParseError(`the variables of host '${last}' must be a mapping, not ${kind(actual)}`, where);
-      return new ParseError(`group '${last}' must be a mapping with hosts, vars or children, not ${kind(actual)}`, where);
-    }
-    case 'pattern':
-      return new ParseError('ansible_group_priority must be an integer', pathLocation(source, path));
-    default:
-      return new ParseError(error.message ?? 'invalid inventory', pathLocation(source, path));
+  if (yaml && (isYamlInventoryShape(yaml.data) || yaml.data === null || yaml.data === undefined)) return readYamlInventory(yaml.source, yaml.data, draft);
+  try {
+    readIniInventory(file, text, draft);
+  } catch (iniError) {
+    // Both readers refused: the extension, or the look of the file, says which message helps.
+    if (!(iniError instanceof UserError)) throw iniError;
+    const looksIni = extension === '' && /^\s*\[[^\]\s]+\]\s*$/m.test(text);
+    if (looksIni || (!yamlError && !yaml)) throw iniError;
+    if (yamlError) throw yamlError;
+    return readYamlInventory(yaml!.source, yaml!.data, draft);
   }
 }

@@ -1,6 +1,7 @@
 // Merges each host's variables in Ansible's precedence for inventory sources, lowest first:
 // `all` inline < other groups inline < group_vars/all < group_vars of other groups < host inline < host_vars.
-// Groups are merged by (depth, ansible_group_priority, name). Hosts that sit in the same groups share one
+// Groups are merged by (depth, ansible_group_priority, name). With several inventory sources, each source's
+// vars folders form one layer, merged in source order (as Ansible merges vars plugins per source). Hosts that sit in the same groups share one
 // merged base, so resolving 10,000 hosts costs one merge per distinct group set plus one per host.
 import type { InventoryDraft } from './inventory-draft.js';
 
@@ -13,8 +14,10 @@ export interface ResolvedHost {
 }
 
 export interface VarsFromFiles {
-  readonly groups: ReadonlyMap<string, Vars>;
-  readonly hosts: ReadonlyMap<string, Vars>;
+  /** group_vars per source, in source order. */
+  readonly groups: readonly ReadonlyMap<string, Vars>[];
+  /** host_vars per source, in source order. */
+  readonly hosts: readonly ReadonlyMap<string, Vars>[];
 }
 
 export function resolveHosts(draft: InventoryDraft, files: VarsFromFiles): Map<string, ResolvedHost> {
@@ -48,8 +51,8 @@ export function resolveHosts(draft: InventoryDraft, files: VarsFromFiles): Map<s
       const others = groups.filter((name) => name !== 'all');
       const vars: Vars = { ...draft.groups.get('all')!.vars };
       for (const name of others) Object.assign(vars, draft.groups.get(name)!.vars);
-      Object.assign(vars, files.groups.get('all'));
-      for (const name of others) Object.assign(vars, files.groups.get(name));
+      for (const layer of files.groups) Object.assign(vars, layer.get('all'));
+      for (const layer of files.groups) for (const name of others) Object.assign(vars, layer.get(name));
       base = { groups, vars };
       bases.set(key, base);
     }
@@ -59,7 +62,9 @@ export function resolveHosts(draft: InventoryDraft, files: VarsFromFiles): Map<s
   const resolved = new Map<string, ResolvedHost>();
   for (const host of draft.hosts.values()) {
     const base = baseFor(host.groups);
-    resolved.set(host.name, { groups: base.groups, vars: { ...base.vars, ...host.vars, ...files.hosts.get(host.name) } });
+    const vars = { ...base.vars, ...host.vars };
+    for (const layer of files.hosts) Object.assign(vars, layer.get(host.name));
+    resolved.set(host.name, { groups: base.groups, vars });
   }
   return resolved;
 }

@@ -1,5 +1,7 @@
 // Resolves a host pattern (and an optional `--limit`) to host names with Ansible 2.14's semantics and order:
 // a group contributes its own hosts, then its descendants' level by level; terms add, intersect or exclude.
+import { ExitCode } from '../errors/exit-code.js';
+import { UserError } from '../errors/user-error.js';
 import type { Inventory } from './inventory.js';
 import { HostPatternError, parseHostPattern, splitHostPattern, TermKind, type PatternTerm } from './host-pattern.js';
 
@@ -119,4 +121,16 @@ function applySubscript(hosts: string[], term: PatternTerm, pattern: string): st
 
 function unique(hosts: readonly string[]): string[] {
   return [...new Set(hosts)];
+}
+
+/** Ansible's words when `--limit` leaves no host of the inventory at all. */
+export const NO_HOSTS_TO_TARGET = 'Specified inventory, host pattern and/or --limit leaves us with no hosts to target.';
+
+/**
+ * As ansible-playbook does before anything else: a `--limit` that selects no host of a non-empty inventory
+ * is an error (exit 1), not a run that does nothing and succeeds.
+ */
+export function requireLimitMatches(inventory: Inventory, limit: string | undefined): void {
+  if (limit === undefined || inventory.hosts.size === 0) return;
+  if (selectHosts(inventory, 'all', { limit }).length === 0) throw new UserError(`${NO_HOSTS_TO_TARGET} (--limit '${limit}')`, ExitCode.ERROR);
 }

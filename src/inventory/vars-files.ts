@@ -1,11 +1,14 @@
 // Reads `host_vars/` and `group_vars/` beside an inventory the way Ansible's host_group_vars plugin does:
 // for NAME the first of `NAME`, `NAME.yml`, `NAME.yaml`, `NAME.json`; a folder NAME/ contributes all its
 // files (recursively, sorted, hidden files and `~` backups skipped), later files overriding earlier ones.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { Ajv } from 'ajv';
 import { ParseError } from '../errors/user-error.js';
 import { varsFileSchema } from './inventory-schema.js';
+import { MAX_YAML_BYTES } from '../yaml/input-limits.js';
+import { yamlValue } from '../yaml/parse-yaml-document.js';
+import { readInputFile } from '../yaml/read-input-file.js';
 import { nodeLocation, parseYamlSource } from './yaml-source.js';
 
 type Vars = Record<string, unknown>;
@@ -66,8 +69,8 @@ async function filesIn(folder: string): Promise<string[]> {
 
 /** The variables in one file; undefined for an empty file. */
 export async function readVarsFile(file: string): Promise<Vars | undefined> {
-  const source = parseYamlSource(file, await readFile(file, 'utf8'));
-  const data: unknown = source.doc.toJS({ maxAliasCount: -1 });
+  const source = parseYamlSource(file, readInputFile(file, { what: 'vars file', maxBytes: MAX_YAML_BYTES }));
+  const data = yamlValue(source);
   if (!validateVarsFile(data)) {
     throw new ParseError('a variables file must be a mapping of variable names to values', nodeLocation(source, source.doc.contents));
   }

@@ -1,9 +1,10 @@
 // Reads a YAML file and keeps its syntax tree, so any value found by path can be reported at its
 // file:line:column with a field path like `plays[0].tasks[3].file.mode`.
-import { readFile } from 'node:fs/promises';
-import { parseYamlDocument } from '../yaml/parse-yaml-document.js';
 import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
-import { ParseError, type SourceLocation } from '../errors/user-error.js';
+import type { SourceLocation } from '../errors/user-error.js';
+import { MAX_YAML_BYTES } from '../yaml/input-limits.js';
+import { parseYamlDocument, yamlValue } from '../yaml/parse-yaml-document.js';
+import { readInputFile } from '../yaml/read-input-file.js';
 
 export type PathSegment = string | number;
 
@@ -35,8 +36,9 @@ function childOf(node: unknown, segment: PathSegment, key: boolean): { node: unk
 
 /** Parses YAML text; a syntax error is a ParseError at its line and column. */
 export function parseYaml(text: string, file: string, root: string): YamlSource {
-  const { doc, lines: lineCounter } = parseYamlDocument(file, text);
-  const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+  const parsed = parseYamlDocument(file, text);
+  const { doc, lines: lineCounter } = parsed;
+  const value = yamlValue(parsed);
   return {
     file,
     value,
@@ -56,16 +58,8 @@ export function parseYaml(text: string, file: string, root: string): YamlSource 
   };
 }
 
-/** Reads and parses a YAML file; a missing file is reported at `referencedFrom` (the line that names it). */
+/** Reads and parses a YAML file within bounds; a missing file is reported at `referencedFrom` (the line that names it). */
 export async function readYaml(file: string, root: string, referencedFrom?: SourceLocation, what = 'file'): Promise<YamlSource> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'not found' : `unreadable (${code ?? String(error)})`;
-    const message = `${what} ${file} ${reason}`;
-    throw new ParseError(message, referencedFrom ?? { file });
-  }
+  const text = readInputFile(file, { what, maxBytes: MAX_YAML_BYTES, ...(referencedFrom ? { referencedFrom } : {}) });
   return parseYaml(text, file, root);
 }

@@ -38,6 +38,8 @@ const corpus: BadInput[] = [
   { name: 'bad --limit pattern', args: ['play', OK, '-i', INVENTORY, '--limit', 'etcd['], code: 5, message: /host pattern 'etcd\[': unbalanced/ },
   { name: 'missing -e @file', args: ['play', OK, '-i', INVENTORY, '-e', '@nope.yml'], code: 5, message: /-e @nope\.yml: cannot read the file/ },
   { name: 'malformed -e', args: ['play', OK, '-i', INVENTORY, '-e', 'novalue'], code: 5, message: /-e novalue: expected NAME=VALUE/ },
+  { name: '--limit matching no host', args: ['play', OK, '-i', INVENTORY, '--limit', 'nomatch'], code: 1, message: /Specified inventory, host pattern and\/or --limit leaves us with no hosts to target/ },
+  { name: 'malformed -e mapping', args: ['play', OK, '-i', INVENTORY, '-e', '{a: [1'], code: 4, message: /-e '\{a: \[1':1:\d+: YAML syntax error/ },
   { name: 'unknown option', args: ['play', OK, '-i', INVENTORY, '--frobnicate'], code: 5, message: /unknown option '--frobnicate'/ },
   { name: 'unknown output format', args: ['play', OK, '-i', INVENTORY, '--output', 'xml'], code: 5, message: /--output <format>' argument 'xml' is invalid/ },
 ];

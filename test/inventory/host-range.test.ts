@@ -30,3 +30,14 @@ describe('host ranges', () => {
   it('rejects a missing end', () => throws(() => expandHostRange('n[1:]'), /end value/));
   for (const [text, address] of addresses) it(`parses address ${text}`, () => deepStrictEqual(parseHostAddress(text), address));
 });
+
+describe('host range bounds', () => {
+  it('refuses a range of more hosts than the cap before making any', () => {
+    const started = Date.now();
+    throws(() => expandHostRange('h[1:100000000]'), /stands for 100000000 hosts; etcdops takes at most 100000/);
+    deepStrictEqual(Date.now() - started < 100, true);
+  });
+  it('multiplies several ranges before expanding them', () => throws(() => expandHostRange('h[1:1000]-[1:1000]'), /stands for 1000000 hosts/));
+  it('takes a range of exactly the cap', () => deepStrictEqual(expandHostRange('h[1:20]', 20).length, 20));
+  it('refuses one host over the cap', () => throws(() => expandHostRange('h[1:21]', 20), /stands for 21 hosts/));
+});

@@ -10,6 +10,8 @@ import { loadInventory } from '../../src/inventory/load-inventory.js';
 interface BadCase {
   readonly name: string;
   readonly inventory: string;
+  /** Name of the inventory file; `inventory.yml` by default. */
+  readonly inventoryFile?: string;
   /** Extra files beside the inventory, by relative path. */
   readonly files?: Readonly<Record<string, string>>;
   /** File (relative) the error must name; the inventory by default. */
@@ -38,6 +40,20 @@ const cases: readonly BadCase[] = [
   { name: 'top level a list', inventory: '- all\n', line: 1, says: /must be a mapping of group names/ },
   { name: 'empty file', inventory: '# nothing\n', line: 1, says: /inventory is empty/ },
   { name: 'group_vars syntax error', inventory: 'all:\n  hosts:\n    a:\n', files: { 'group_vars/all.yml': 'x: 1\ny: [\n' }, file: 'group_vars/all.yml', line: 3, says: /YAML syntax error/ },
+  { name: 'INI: [g:vars] for a group never declared', inventoryFile: 'hosts', inventory: '[web:vars]\nx=1\n', line: 1, says: /\[web:vars\] is for a group that is never declared/ },
+  { name: 'INI: a child group never declared', inventoryFile: 'hosts', inventory: '[all:children]\nweb\nmissing\n[web]\n', line: 3, says: /names group 'missing', which is never declared/ },
+  { name: 'INI: unknown section type', inventoryFile: 'hosts.ini', inventory: '[web]\nw1\n[web:hostz]\n', line: 3, says: /unknown type: hostz/ },
+  { name: 'INI: spaces in a section', inventoryFile: 'hosts.ini', inventory: '[web servers]\n', line: 1, says: /invalid section/ },
+  { name: 'INI: unclosed quote on a host line', inventoryFile: 'hosts.ini', inventory: '[web]\nw1\nw2 x="unclosed\n', line: 3, says: /No closing quotation/ },
+  { name: 'INI: a host variable without =', inventoryFile: 'hosts.ini', inventory: '[web]\nw1 novalue\n', line: 2, says: /expected key=value after host 'w1', got: novalue/ },
+  { name: 'INI: a host ending in :', inventoryFile: 'hosts.ini', inventory: '[web]\nw1:\n', line: 2, says: /ends in ':'/ },
+  { name: 'INI: a vars line without =', inventoryFile: 'hosts.ini', inventory: '[web]\n[web:vars]\nnovalue\n', line: 3, says: /expected key=value in \[web:vars\]/ },
+  { name: 'INI: a bad range', inventoryFile: 'hosts.ini', inventory: '[web]\nn[1:2:3:4]\n', line: 2, says: /host range must be begin:end/ },
+  { name: 'INI: a range over the cap', inventoryFile: 'hosts.ini', inventory: '# many\n[web]\nh[1:100000000]\n', line: 3, says: /stands for 100000000 hosts/ },
+  { name: 'INI: a group nesting loop', inventoryFile: 'hosts.ini', inventory: '[a:children]\nb\n[b:children]\na\n', line: 4, says: /creates a loop/ },
+  { name: 'INI: non-integer group priority', inventoryFile: 'hosts.ini', inventory: '[web]\n[web:vars]\nansible_group_priority=high\n', line: 3, says: /ansible_group_priority of group 'web' must be an integer/ },
+  { name: 'a !vault value in a YAML inventory', inventoryFile: 'hosts.yml', inventory: 'all:\n  vars:\n    pw: !vault |\n      $ANSIBLE_VAULT;1.1;AES256\n      3131\n', line: 3, field: 'all.vars.pw', says: /!vault value: etcdops does not decrypt Ansible Vault/ },
+  { name: 'TOML inventory', inventoryFile: 'hosts.toml', inventory: '[web.hosts]\n', line: 1, says: /TOML inventories are not supported/ },
   { name: 'host_vars file a list', inventory: 'all:\n  hosts:\n    a:\n', files: { 'host_vars/a/10-main.yml': '- x\n' }, file: 'host_vars/a/10-main.yml', line: 1, says: /variables file must be a mapping/ },
 ];
 
@@ -52,7 +68,7 @@ describe('loadInventory rejects bad inventories with file:line and field', () =>
 
   for (const bad of cases) {
     it(bad.name, async () => {
-      const path = join(folder, 'inventory.yml');
+      const path = join(folder, bad.inventoryFile ?? 'inventory.yml');
       await writeFile(path, bad.inventory);
       for (const [relative, text] of Object.entries(bad.files ?? {})) {
         await mkdir(dirname(join(folder, relative)), { recursive: true });
@@ -61,7 +77,7 @@ describe('loadInventory rejects bad inventories with file:line and field', () =>
       await rejects(loadInventory(path), (error: unknown) => {
         ok(error instanceof ParseError, `expected a ParseError, got ${String(error)}`);
         strictEqual(error.exitCode, ExitCode.PARSE_ERROR);
-        const file = join(folder, bad.file ?? 'inventory.yml');
+        const file = join(folder, bad.file ?? bad.inventoryFile ?? 'inventory.yml');
         strictEqual(error.where?.file, file);
         strictEqual(error.where?.line, bad.line, error.message);
         ok(error.message.startsWith(`${file}:${bad.line}:`), error.message);
