@@ -11,6 +11,8 @@ import { etcdHealthModule } from './etcd-health.js';
 import { etcdLeaderModule } from './etcd-leader.js';
 import { etcdMemberModule } from './etcd-member.js';
 import { etcdMemberReadyModule } from './etcd-member-ready.js';
+import { etcdRestartModule } from './etcd-restart.js';
+import { etcdRestartPendingModule } from './etcd-restart-pending.js';
 import { etcdUpgradeCheckModule } from './etcd-upgrade-check.js';
 import { fetchModule } from './fetch.js';
 import { fileModule } from './file.js';
@@ -38,6 +40,8 @@ const byName = {
   etcd_leader: etcdLeaderModule,
   etcd_member: etcdMemberModule,
   etcd_member_ready: etcdMemberReadyModule,
+  etcd_restart: etcdRestartModule,
+  etcd_restart_pending: etcdRestartPendingModule,
   etcd_upgrade_check: etcdUpgradeCheckModule,
   fetch: fetchModule,
   file: fileModule,
