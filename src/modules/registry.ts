@@ -14,6 +14,7 @@ import { etcdMemberReadyModule } from './etcd-member-ready.js';
 import { etcdRestartModule } from './etcd-restart.js';
 import { etcdRestartPendingModule } from './etcd-restart-pending.js';
 import { etcdUpgradeCheckModule } from './etcd-upgrade-check.js';
+import { etcdVersionGuardModule } from './etcd-version-guard.js';
 import { fetchModule } from './fetch.js';
 import { fileModule } from './file.js';
 import { getUrlModule } from './get-url.js';
@@ -43,6 +44,7 @@ const byName = {
   etcd_restart: etcdRestartModule,
   etcd_restart_pending: etcdRestartPendingModule,
   etcd_upgrade_check: etcdUpgradeCheckModule,
+  etcd_version_guard: etcdVersionGuardModule,
   fetch: fetchModule,
   file: fileModule,
   get_url: getUrlModule,
