@@ -70,7 +70,7 @@ pid=$(systemctl show -p MainPID --value -- "$u")
 ${section('exe')}
 if [ "\${pid:-0}" -gt 0 ]; then readlink -- "/proc/$pid/exe" || true; fi
 ${section('link')}
-readlink -f -- ${args.binary} || true
+readlink -e -- ${args.binary} || true
 ${section('files')}
 for f in $(systemctl show -p FragmentPath,DropInPaths --value -- "$u"); do [ -e "$f" ] && stat -c 'unit %.9Z %n' -- "$f"; done
 for f in ${args.watched}; do [ -e "$f" ] && stat -c 'watched %.9Z %n' -- "$f"; done

@@ -7,8 +7,7 @@ import { deepStrictEqual, match, notStrictEqual, ok, strictEqual } from 'node:as
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { withAnyEndpoint } from '../../src/etcd/cluster-access.js';
-import { memberList, type MemberInfo } from '../../src/etcd/membership.js';
+import { memberAdd, memberList, type MemberInfo } from '../../src/etcd/membership.js';
 import { labAddHosts, type LabInfo } from '../../src/lab/lab.js';
 import { etcdops, etcdopsProcess, jsonEvents, recapOf, type CliResult, type JsonEvent } from './etcdops-cli.js';
 import { adminAccess, health } from './etcd-helpers.js';
@@ -251,7 +250,7 @@ describe('interrupted operations resume on the lab', function () {
       const access = await adminAccess(lab.inventory, lab.hosts.map((h) => h.address));
       const subnet = lab.hosts[0]!.address.replace(/\.\d+$/, '');
       const ghost = `https://${subnet}.250:2380`;
-      await withAnyEndpoint(access, (c) => c.cluster.memberAdd({ peerURLs: [ghost], isLearner: true }));
+      await memberAdd(access, ghost, { learner: true, retryUnhealthyMs: 30_000 });
       strictEqual(learners(await members()).length, 1);
       const rerun = await etcdops(['play', playbook('scale-out.yml'), '-i', lab.inventory, '--output', 'plain', '-v']);
       strictEqual(rerun.code, 0, rerun.stdout.slice(-3000) + rerun.stderr);
