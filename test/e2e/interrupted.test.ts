@@ -136,6 +136,7 @@ describe('interrupted operations resume on the lab', function () {
     const old = HOSTS.filter((_, i) => before[i] !== quota);
     strictEqual(before[HOSTS.indexOf(first[0]!)], quota, `${first[0]} restarted and runs the new quota`);
     ok(old.length >= 1, `a member still runs the old quota: ${before}`);
+    process.stderr.write(`      killed after ${first[0]} restarted; still on the old quota: ${old.join(', ')}\n`);
     const files = await Promise.all(HOSTS.map((h) => sshRun(lab, h, 'grep ^quota-backend-bytes /etc/etcd/etcd.conf.yml')));
     for (const f of files) match(f.stdout, new RegExp(String(quota)), 'every file already says the new quota: only the restarts are owed');
 
