@@ -78,6 +78,21 @@ function etcdctlLoop(lab: LabInfo, hosts: readonly string[] = HOSTS): { stop: ()
   };
 }
 
+/**
+ * When a member's etcd was last unavailable, on the host's clock (the lab's hosts share one): from leaving
+ * `active` (the stop of a restart) to `active` again (ready, with Type=notify). Windows of two members
+ * that overlap would mean two members were down at once.
+ */
+async function downWindow(lab: LabInfo, host: string): Promise<[number, number]> {
+  const out = await sshRun(lab, host, 'systemctl show --timestamp=us+utc -p ActiveExitTimestamp,ActiveEnterTimestamp etcd');
+  const at = (name: string) => {
+    const m = new RegExp(`^${name}=\\w+ (\\S+) (\\S+) UTC$`, 'm').exec(out.stdout);
+    if (!m) throw new Error(`${host}: no ${name} in ${out.stdout}${out.stderr}`);
+    return Date.parse(`${m[1]}T${m[2]}Z`);
+  };
+  return [at('ActiveExitTimestamp'), at('ActiveEnterTimestamp')];
+}
+
 /** Starts a run and sends `signal` once `moment` sees the events (or plain lines) it waits for; resolves with the run. */
 async function interruptWhen(args: string[], signal: NodeJS.Signals, moment: (stdout: string) => boolean, delayMs: number): Promise<{ result: CliResult; signalled: boolean }> {
   const { child, done } = etcdopsProcess(args);
@@ -119,12 +134,14 @@ describe('interrupted operations resume on the lab', function () {
     deepStrictEqual(await quotas(), [8589934592, 8589934592, 8589934592]);
   });
 
-  it('SIGKILL during the restart of member 2: plan shows the restarts left, the re-run makes exactly those one at a time with no failed request, then nothing', async () => {
+  it('SIGKILL during member 2\'s turn in the rolling restart: plan shows the restarts left, the re-run makes exactly those one at a time with no failed request, then nothing', async () => {
     const quota = 4294967296;
     const change = ['-e', `etcd_quota_backend_bytes=${quota}`];
-    // The moment: the restart task has started on the second member of the rollout.
-    const secondRestart = (stdout: string) => jsonEvents(stdout.slice(0, stdout.lastIndexOf('\n') + 1)).filter((e) => e.event === 'task_start' && e.task === RESTART_TASK).length >= 2;
-    const { result: killed, signalled } = await interruptWhen(['play', SITE, '-i', lab.inventory, ...change, '--output', 'json'], 'SIGKILL', secondRestart, 300);
+    // The moment: member 2's turn, its snapshot taken, its restart next (the Ctrl-C case below interrupts
+    // the restart task itself). Two members are then left on the old quota, so the re-run's order matters.
+    const secondTurn = (stdout: string) =>
+      jsonEvents(stdout.slice(0, stdout.lastIndexOf('\n') + 1)).filter((e) => e.event === 'host_result' && e.task === 'etcd snapshot (taken and verified)').length >= 2;
+    const { result: killed, signalled } = await interruptWhen(['play', SITE, '-i', lab.inventory, ...change, '--output', 'json'], 'SIGKILL', secondTurn, 0);
     ok(signalled, `the run reached the second restart: ${killed.stdout.slice(-2000)}`);
     strictEqual(killed.code, -1, 'the run was killed');
     ok(!jsonEvents(killed.stdout).some((e) => e.event === 'recap'), 'a killed run prints no recap');
@@ -135,7 +152,7 @@ describe('interrupted operations resume on the lab', function () {
     const before = await quotas();
     const old = HOSTS.filter((_, i) => before[i] !== quota);
     strictEqual(before[HOSTS.indexOf(first[0]!)], quota, `${first[0]} restarted and runs the new quota`);
-    ok(old.length >= 1, `a member still runs the old quota: ${before}`);
+    deepStrictEqual(old, HOSTS.filter((h) => h !== first[0]), `every member but ${first[0]} still runs the old quota: ${before}`);
     process.stderr.write(`      killed after ${first[0]} restarted; still on the old quota: ${old.join(', ')}\n`);
     const files = await Promise.all(HOSTS.map((h) => sshRun(lab, h, 'grep ^quota-backend-bytes /etc/etcd/etcd.conf.yml')));
     for (const f of files) match(f.stdout, new RegExp(String(quota)), 'every file already says the new quota: only the restarts are owed');
@@ -158,6 +175,10 @@ describe('interrupted operations resume on the lab', function () {
     const { restarted, batches } = restarts(jsonEvents(rerun.stdout));
     deepStrictEqual([...restarted].sort(), [...old].sort(), 'the re-run restarts exactly the members still running the old quota');
     ok(batches.every((b) => b.length === 1), `one member at a time: ${JSON.stringify(batches)}`);
+    const windows = await Promise.all(restarted.map((h) => downWindow(lab, h)));
+    for (let i = 1; i < windows.length; i++) {
+      ok(windows[i]![0] > windows[i - 1]![1], `${restarted[i]} went down only after ${restarted[i - 1]} was back: ${JSON.stringify(windows)}`);
+    }
     deepStrictEqual(await quotas(), [quota, quota, quota]);
 
     const third = await site([...change, '--output', 'json']);
