@@ -83,6 +83,10 @@ export function clusterFacts(args: EtcdClusterFactsArgs, health: EtcdClusterFact
   if (!exists && voters.length === 0) throw new TaskFailure('every etcd host is marked etcd_learner: true; a cluster needs voting members to form from');
   const initial = exists ? hosts.filter((h) => inCluster.has(h)) : formation === 'static' ? voters : voters.slice(0, 1);
   const standby = health === undefined ? [] : standbyLearners(health, ctx);
+  const pending = health === undefined ? [] : pendingLearners(health, ctx);
+  // A learner a join left pending (added, maybe started, never promoted): its host's join resumes; one
+  // whose host has left the inventory can never finish its join and is removed.
+  const leftPending = members.filter((m) => m.learner && pending.includes(m.name || m.id));
   return {
     etcd_cluster_exists: exists,
     etcd_cluster_healthy: exists && health!.healthy,
@@ -90,7 +94,9 @@ export function clusterFacts(args: EtcdClusterFactsArgs, health: EtcdClusterFact
     etcd_members: members,
     etcd_member_names: members.filter((m) => m.name !== '').map((m) => m.name),
     etcd_voting_members: members.filter((m) => !m.learner).map((m) => m.name || m.id),
-    etcd_pending_learners: health === undefined ? [] : pendingLearners(health, ctx),
+    etcd_pending_learners: pending,
+    etcd_interrupted_joins: leftPending.filter((m) => m.host !== null).map((m) => m.host!),
+    etcd_stale_learners: leftPending.filter((m) => m.host === null).map((m) => ({ id: m.id, peer_urls: m.peer_urls })),
     etcd_standby_learners: standby,
     etcd_standby_lag: Object.fromEntries(standby.map((name) => [name, learnerLag(health!, name)])),
     etcd_initial_members: initial,
@@ -105,7 +111,7 @@ export function clusterFacts(args: EtcdClusterFactsArgs, health: EtcdClusterFact
 export const etcdClusterFactsModule = defineModule<EtcdClusterFactsArgs, EtcdClusterFactsFacts>({
   name: 'etcd_cluster_facts',
   description:
-    'Ask the etcd cluster for its members and health and set facts: etcd_cluster_exists, etcd_members, etcd_member_names, etcd_initial_members, etcd_joiners, etcd_pending_learners, etcd_standby_learners (with etcd_standby_lag, raft entries behind the leader), etcd_cluster_healthy.',
+    'Ask the etcd cluster for its members and health and set facts: etcd_cluster_exists, etcd_members, etcd_member_names, etcd_initial_members, etcd_joiners, etcd_pending_learners (split into etcd_interrupted_joins, inventory hosts whose join resumes, and etcd_stale_learners, learners of no inventory host), etcd_standby_learners (with etcd_standby_lag, raft entries behind the leader), etcd_cluster_healthy.',
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -136,6 +142,8 @@ export const etcdClusterFactsModule = defineModule<EtcdClusterFactsArgs, EtcdClu
     'etcd_member_names',
     'etcd_voting_members',
     'etcd_pending_learners',
+    'etcd_interrupted_joins',
+    'etcd_stale_learners',
     'etcd_standby_learners',
     'etcd_standby_lag',
     'etcd_initial_members',

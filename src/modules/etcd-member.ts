@@ -31,7 +31,8 @@ export interface EtcdMemberFacts {
 export const quorumOf = (voters: number): number => Math.floor(voters / 2) + 1;
 
 function target(args: EtcdMemberArgs, ctx: ModuleContext) {
-  const name = args.name ?? ctx.host;
+  // A member chosen by ID alone (e.g. a learner of no inventory host) is named by its ID, not this host.
+  const name = args.name ?? (args.id !== undefined ? args.id : ctx.host);
   const hostsHere = (ctx.vars.hostvars ?? {}) as Record<string, unknown>;
   // A member no longer in the inventory (its host is gone) is still found by its name or ID.
   const urls = args.peer_urls ?? (name === ctx.host || name in hostsHere ? [peerUrl(ctx, name)] : []);

@@ -11,7 +11,10 @@ import { etcdHealthModule } from './etcd-health.js';
 import { etcdLeaderModule } from './etcd-leader.js';
 import { etcdMemberModule } from './etcd-member.js';
 import { etcdMemberReadyModule } from './etcd-member-ready.js';
+import { etcdRestartModule } from './etcd-restart.js';
+import { etcdRestartPendingModule } from './etcd-restart-pending.js';
 import { etcdUpgradeCheckModule } from './etcd-upgrade-check.js';
+import { etcdVersionGuardModule } from './etcd-version-guard.js';
 import { fetchModule } from './fetch.js';
 import { fileModule } from './file.js';
 import { getUrlModule } from './get-url.js';
@@ -38,7 +41,10 @@ const byName = {
   etcd_leader: etcdLeaderModule,
   etcd_member: etcdMemberModule,
   etcd_member_ready: etcdMemberReadyModule,
+  etcd_restart: etcdRestartModule,
+  etcd_restart_pending: etcdRestartPendingModule,
   etcd_upgrade_check: etcdUpgradeCheckModule,
+  etcd_version_guard: etcdVersionGuardModule,
   fetch: fetchModule,
   file: fileModule,
   get_url: getUrlModule,

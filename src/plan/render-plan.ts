@@ -28,7 +28,7 @@ export function renderPlan(plan: RunPlan, options: { diff: boolean }): string {
     out.push(`\n${host}: ${changing.length === 0 ? 'no changes' : `${changing.length} task(s) to change`}`);
     for (const t of tasks) {
       if (t.reason?.startsWith('deferred')) out.push(`  ? ${t.task}: ${t.reason}`);
-      if (t.status === HostStatus.FAILED || t.status === HostStatus.UNREACHABLE) out.push(`  ! ${t.task}: ${t.status.toLowerCase()}`);
+      if (t.status === HostStatus.FAILED || t.status === HostStatus.UNREACHABLE) out.push(`  ! ${t.task}: ${t.status.toLowerCase()}${t.reason ? `: ${t.reason}` : ''}`);
       if (t.status !== HostStatus.CHANGED) continue;
       out.push(`  ${t.task}`);
       for (const c of t.changes) {

@@ -51,7 +51,8 @@ export function planFromEvents(events: readonly RunEvent[], header: Omit<RunPlan
       task: e.task,
       status: repeatOnly ? HostStatus.OK : e.status,
       changes,
-      reason: repeatOnly ? repeats.join('; ') : e.reason,
+      // A refusal (a failed pre-flight) is part of the plan: its message says why and what to do.
+      reason: repeatOnly ? repeats.join('; ') : (e.reason ?? (e.status === HostStatus.FAILED ? e.msg : undefined)),
     });
   }
   return { version: 1, ...header, tasks };

@@ -186,6 +186,15 @@ function suite(name: string, size: number): void {
       deepStrictEqual(await Promise.all(hosts().map((h) => etcdPid(lab(), h))), pids);
     });
 
+    it(`site.yml with the inventory still on ${FROM} refuses to roll the upgraded cluster back, touching nothing`, async () => {
+      const pids = await Promise.all(hosts().map((h) => etcdPid(lab(), h)));
+      const stale = await play(SITE, ['-e', `etcd_version=${FROM}`, '--output', 'plain']);
+      strictEqual(stale.code, 2, stale.stdout.slice(-2000) + stale.stderr);
+      match(stale.stdout, new RegExp(`runs etcd ${TO.replace(/\./g, '\\.')} and etcd_version says ${FROM.replace(/\./g, '\\.')}, a downgrade site\\.yml never makes`));
+      for (const host of hosts()) strictEqual(await linkTarget(lab(), host), `/opt/etcd/etcd-v${TO}-linux-amd64/etcd`);
+      deepStrictEqual(await Promise.all(hosts().map((h) => etcdPid(lab(), h))), pids);
+    });
+
     it('refuses to skip a minor version or to go back without force, touching nothing', async () => {
       for (const [version, why] of [['3.7.0', /skips 1 minor version/], [FROM, /is a downgrade: refused unless forced/]] as const) {
         const refused = await play(UPGRADE, ['-e', `etcd_version=${version}`, '--output', 'plain']);

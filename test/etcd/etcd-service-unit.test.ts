@@ -33,6 +33,8 @@ describe('templates/etcd.service.hbs', () => {
     await mkdir(join(root, 'usr/lib/systemd'), { recursive: true });
     await cp('/usr/lib/systemd/system', join(root, 'usr/lib/systemd/system'), { recursive: true });
     await writeFile(join(root, 'usr/local/bin/etcd'), '#!/bin/sh\n', { mode: 0o755 });
+    await mkdir(join(root, 'bin'), { recursive: true });
+    await writeFile(join(root, 'bin/cp'), '#!/bin/sh\n', { mode: 0o755 });
     unit = await renderTemplate('etcd.service.hbs', { etcd_conf_dir: '/etc/etcd' });
   });
   after(async () => {
@@ -43,7 +45,10 @@ describe('templates/etcd.service.hbs', () => {
     for (const line of [
       'Type=notify',
       'User=etcd',
-      'ExecStart=/usr/local/bin/etcd --config-file /etc/etcd/etcd.conf.yml',
+      // etcd reads the copy taken at start, which etcdops compares with the file to find an owed restart.
+      'RuntimeDirectory=etcd',
+      'ExecStartPre=/bin/cp -- /etc/etcd/etcd.conf.yml /run/etcd/etcd.conf.yml',
+      'ExecStart=/usr/local/bin/etcd --config-file /run/etcd/etcd.conf.yml',
       'Restart=on-failure',
       'LimitNOFILE=65536',
       'After=network-online.target',

@@ -78,6 +78,31 @@ describe('etcd_cluster_facts: clusterFacts', () => {
       expected: { etcd_pending_learners: ['abc4'], etcd_standby_learners: [], etcd_joiners: ['n4'], etcd_member_names: H3 },
     },
     {
+      title: 'a join killed after member add: the learner is its host\'s join to resume, not a stale one',
+      hosts: H4,
+      members: [...voters3, { name: 'n4', learner: true, started: false, id: 'abc4' }],
+      expected: { etcd_pending_learners: ['abc4'], etcd_interrupted_joins: ['n4'], etcd_stale_learners: [], etcd_joiners: ['n4'] },
+    },
+    {
+      title: 'a join killed after the start, before the promotion: its join resumes too',
+      hosts: H4,
+      members: [...voters3, { name: 'n4', learner: true }],
+      expected: { etcd_interrupted_joins: ['n4'], etcd_stale_learners: [] },
+    },
+    {
+      title: 'a learner of a host no longer in the inventory is stale: removed, never joined',
+      hosts: H3,
+      members: [...voters3, { name: 'n7', learner: true, started: false, id: 'abc7' }],
+      expected: { etcd_interrupted_joins: [], etcd_stale_learners: [{ id: 'abc7', peer_urls: ['https://10.0.0.7:2380'] }] },
+    },
+    {
+      title: 'a started standby learner is neither resumed nor stale',
+      hosts: H4,
+      extra: STANDBY4,
+      members: [...voters3, { name: 'n4', learner: true }],
+      expected: { etcd_interrupted_joins: [], etcd_stale_learners: [] },
+    },
+    {
       title: 'no leader: the standby lag is unknown',
       hosts: H4,
       extra: STANDBY4,
