@@ -5,7 +5,7 @@
 // the key prefixes it declares. Turning auth on is one visible change; users etcdops did not create are left alone.
 import { applyAuthSteps, describeAuthStep, readAuthState, type AuthState, type AuthStep, type KeyAccess, type KeyPermission } from '../etcd/auth-state.js';
 import { ChangeAction, type Change, type TaskPlan, noop } from '../plan/change.js';
-import { clusterAccess, memberEndpoints } from './etcd-targets.js';
+import { clusterAccess, memberEndpoints, memberHosts } from './etcd-targets.js';
 import { defineModule } from './module.js';
 import { TaskFailure } from './task-failure.js';
 
@@ -20,7 +20,8 @@ export interface ClientCertificateSpec {
 }
 
 export interface EtcdAuthArgs {
-  readonly enabled?: boolean;
+  /** Strings too, as `-e etcd_auth=false` gives one (Ansible's boolean spellings). */
+  readonly enabled?: boolean | 'true' | 'false' | 'yes' | 'no';
   readonly client_certificates?: readonly ClientCertificateSpec[];
   readonly local_pki_dir?: string;
 }
@@ -56,11 +57,13 @@ export function prefixRange(prefix: string, access: KeyAccess): KeyPermission {
 const samePermission = (a: KeyPermission, b: KeyPermission) => a.key === b.key && a.rangeEnd === b.rangeEnd && a.access === b.access;
 
 /** Every user and role wanted, from the built-in users and the inventory's client certificates. */
-export function wantedAuth(specs: readonly ClientCertificateSpec[]): { users: Record<string, readonly string[]>; roles: Record<string, readonly KeyPermission[]> } {
+export function wantedAuth(specs: readonly ClientCertificateSpec[], memberNames: readonly string[] = []): { users: Record<string, readonly string[]>; roles: Record<string, readonly KeyPermission[]> } {
   const users: Record<string, readonly string[]> = { ...BUILT_IN_USERS };
   const roles: Record<string, readonly KeyPermission[]> = {};
   for (const spec of specs) {
     if (Object.hasOwn(users, spec.name)) throw new TaskFailure(`client certificate "${spec.name}" (etcd_client_certificates) is a name etcdops uses itself: choose another name`);
+    // A member's server and peer certificates carry its name as common name: that user would be theirs too.
+    if (memberNames.includes(spec.name)) throw new TaskFailure(`client certificate "${spec.name}" (etcd_client_certificates) has the name of an etcd member: choose another name`);
     users[spec.name] = [spec.name];
     roles[spec.name] = (spec.permissions ?? []).map((p) => prefixRange(p.prefix, p.access));
   }
@@ -79,11 +82,13 @@ function stepChange(step: AuthStep): Change {
   };
 }
 
+const isEnabled = (args: EtcdAuthArgs): boolean => args.enabled === undefined || args.enabled === true || args.enabled === 'true' || args.enabled === 'yes';
+
 /** The steps from `state` to the wanted state, in an order etcd accepts: roles, users, then auth on. */
-export function authSteps(args: EtcdAuthArgs, state: AuthState): AuthStep[] {
-  const enabled = args.enabled ?? true;
+export function authSteps(args: EtcdAuthArgs, state: AuthState, memberNames: readonly string[] = []): AuthStep[] {
+  const enabled = isEnabled(args);
   if (!enabled) return state.enabled ? [{ op: 'auth-disable' }] : [];
-  const wanted = wantedAuth(args.client_certificates ?? []);
+  const wanted = wantedAuth(args.client_certificates ?? [], memberNames);
   const steps: AuthStep[] = [];
   for (const [role, permissions] of Object.entries(wanted.roles)) {
     const found = state.roles[role];
@@ -101,10 +106,10 @@ export function authSteps(args: EtcdAuthArgs, state: AuthState): AuthStep[] {
   return steps;
 }
 
-export function planAuth(args: EtcdAuthArgs, facts: EtcdAuthFacts): TaskPlan {
+export function planAuth(args: EtcdAuthArgs, facts: EtcdAuthFacts, memberNames: readonly string[] = []): TaskPlan {
   if (facts.state === undefined) return { changes: [], deferred: 'the cluster and its admin certificate do not exist yet (known after a real run)' };
-  const steps = authSteps(args, facts.state);
-  const result = { enabled: args.enabled ?? true, users: Object.keys(facts.state.users).sort() };
+  const steps = authSteps(args, facts.state, memberNames);
+  const result = { enabled: isEnabled(args), users: Object.keys(facts.state.users).sort() };
   if (steps.length === 0) return noop(`authentication is ${result.enabled ? 'on, every user with its roles' : 'off'}`, result);
   return { changes: steps.map(stepChange), result: { ...result, steps } };
 }
@@ -151,7 +156,7 @@ export const etcdAuthModule = defineModule<EtcdAuthArgs, EtcdAuthFacts>({
     type: 'object',
     additionalProperties: false,
     properties: {
-      enabled: { type: 'boolean', description: 'Authentication on (default true) or off.' },
+      enabled: { type: ['boolean', 'string'], enum: [true, false, 'true', 'false', 'yes', 'no'], description: 'Authentication on (default true) or off.' },
       client_certificates: clientCertificatesSchema,
       local_pki_dir: { type: 'string', description: 'Folder of the admin client certificate on the control node (default: etcd_local_pki_dir).' },
     },
@@ -170,7 +175,7 @@ export const etcdAuthModule = defineModule<EtcdAuthArgs, EtcdAuthFacts>({
     const access = await clusterAccess(ctx, { pkiDir: args.local_pki_dir });
     return access === undefined ? {} : { state: await readAuthState(await memberEndpoints(access)) };
   },
-  plan: (args, facts) => planAuth(args, facts),
+  plan: (args, facts, ctx) => planAuth(args, facts, memberHosts(ctx)),
   async apply(args, plan, ctx) {
     const access = (await clusterAccess(ctx, { pkiDir: args.local_pki_dir }))!;
     const steps = (plan.result?.steps ?? []) as AuthStep[];

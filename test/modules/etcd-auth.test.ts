@@ -61,6 +61,10 @@ describe('etcd_auth: authSteps', () => {
     assert.throws(() => authSteps({ client_certificates: [{ name: 'admin', permissions: [] }] }, { enabled: false, users: {}, roles: {} }), TaskFailure);
   });
 
+  it('refuses an added certificate named like a member (its server and peer certificates would be that user)', () => {
+    assert.throws(() => authSteps({ client_certificates: [{ name: 'n2', permissions: [] }] }, { enabled: false, users: {}, roles: {} }, ['n1', 'n2']), /name of an etcd member/);
+  });
+
   it('turning auth on is one visible change with before and after', () => {
     const plan = planAuth({}, { state: { enabled: false, users: builtIn, roles: {} } });
     assert.deepStrictEqual(plan.changes.map((c) => [c.action, c.target, c.before, c.after]), [[ChangeAction.UPDATE, 'etcd authentication', 'off\n', 'on\n']]);
