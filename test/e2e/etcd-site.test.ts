@@ -3,7 +3,7 @@
 // nothing; rolling restarts behind the health gate; certificates re-issued only where needed.
 import { deepStrictEqual, match, notStrictEqual, ok, strictEqual } from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { dirname, join } from 'node:path';
@@ -147,11 +147,41 @@ describe('etcd site.yml on the lab', function () {
     for (const host of HOSTS) strictEqual(recapOf(again.stdout)[host]!.changed, 0, `${host} changed something`);
   });
 
-  it('turns auth on for a running cluster as a planned change; a writer with the admin certificate sees no error', async () => {
+  /** Waits until every member is healthy again (after a restart by hand). */
+  const healthy = async () => {
+    for (let i = 0; i < 60; i++) {
+      if ((await health(lab()).catch(() => undefined))?.problems.length === 0) return;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    throw new Error('the cluster did not become healthy');
+  };
+
+  /** Puts the cluster back as etcdops left it before the peer CA: peers trusting, and issued by, the cluster CA. */
+  const withoutPeerCa = async () => {
+    for (const host of HOSTS) {
+      await sshRun(lab(), host, "sed -i 's#/etc/etcd/pki/peer-ca.crt#/etc/etcd/pki/ca.crt#' /etc/etcd/etcd.conf.yml && systemctl restart etcd");
+      await healthy();
+    }
+    const ca = await ensureCa(controlPki(), { commonName: 'unused: the CA exists' });
+    for (const host of HOSTS) {
+      const peer = await issueCertificate(ca, { kind: 'peer', commonName: host, dnsNames: [host, 'localhost'], ipAddresses: [address(host), '127.0.0.1'] });
+      await putPem(host, '/etc/etcd/pki/peer.key', peer.keyPem);
+      await putPem(host, '/etc/etcd/pki/peer.crt', peer.certPem);
+      await sshRun(lab(), host, 'rm -f /etc/etcd/pki/peer-ca.crt');
+    }
+    rmSync(join(controlPki(), 'peer-ca.crt'));
+    rmSync(join(controlPki(), 'peer-ca.key'));
+    const backup = await sshRun(lab(), 'n2', `curl -sS --http1.1 --max-time 5 --cacert /etc/etcd/pki/ca.crt --cert /etc/etcd/pki/backup.crt --key /etc/etcd/pki/backup.key https://${address('n1')}:2380/members`);
+    strictEqual(backup.code, 0, `before: the backup certificate is accepted on the peer port (${backup.stderr})`);
+  };
+
+  it('moves a cluster from before the peer CA and without auth to both in one run; a writer with the admin certificate sees no error', async () => {
     const off = await play(['-e', 'etcd_auth=false', '--output', 'plain', '-v']);
     strictEqual(off.code, 0, off.stdout + off.stderr);
     strictEqual((await etcdctlAs(controlPair('prometheus'), ['put', 'scraped', 'x'])).code, 0, 'auth is off');
+    await withoutPeerCa();
     const planned = await etcdops(['plan', SITE, '-i', lab().inventory]);
+    match(planned.stdout, /peer certificate n1: issued by the cluster CA, which also issues client certificates: re-issued by a peer CA/);
     match(planned.stdout, /etcd authentication[\s\S]*enable authentication/);
     const dir = mkdtempSync(join(tmpdir(), 'etcdops-writer-'));
     const admin = controlPair('admin');
@@ -171,10 +201,14 @@ describe('etcd site.yml on the lab', function () {
     strictEqual(on.code, 0, on.stdout + on.stderr);
     match(on.stdout, /enable authentication/);
     const [puts, failed] = counts.trim().split(' ').map(Number);
-    process.stderr.write(`      writer during auth enable: ${puts} puts, ${failed} failed\n`);
+    process.stderr.write(`      writer during the peer CA move and auth enable: ${puts} puts, ${failed} failed\n`);
     ok(puts! > 10, `too few writes to judge: ${counts}`);
     strictEqual(failed, 0, readFileSync(join(dir, 'errors'), 'utf8'));
     match((await etcdctlAs(controlPair('prometheus'), ['put', 'scraped', 'x'])).out, /permission denied/);
+    const backup = await sshRun(lab(), 'n2', `curl -sS --http1.1 --max-time 5 --cacert /etc/etcd/pki/ca.crt --cert /etc/etcd/pki/backup.crt --key /etc/etcd/pki/backup.key https://${address('n1')}:2380/members`);
+    match(backup.stderr, /unknown ca/, 'after: the backup certificate is refused on the peer port');
+    const again = await play(['--output', 'json']);
+    for (const host of HOSTS) strictEqual(recapOf(again.stdout)[host]!.changed, 0, `${host} changed something`);
   });
 
   it('restarts members one at a time behind the health gate when the quota changes', async () => {
