@@ -4,6 +4,9 @@ import type { AuthState } from '../../src/etcd/auth-state.js';
 import { authSteps, planAuth, prefixRange, type EtcdAuthArgs } from '../../src/modules/etcd-auth.js';
 import { ChangeAction } from '../../src/plan/change.js';
 import { TaskFailure } from '../../src/modules/task-failure.js';
+import { etcdAuthModule } from '../../src/modules/etcd-auth.js';
+import { checkModuleArguments } from '../../src/executor/module-arguments.js';
+import { UserError } from '../../src/errors/user-error.js';
 
 const builtIn = { root: ['root'], admin: ['root'], backup: ['root'], prometheus: [] };
 const app1 = { name: 'app1', permissions: [{ prefix: '/app1/', access: 'readwrite' as const }] };
@@ -71,4 +74,24 @@ describe('etcd_auth: authSteps', () => {
   });
 
   it('before the cluster exists the plan is deferred', () => assert.match(planAuth({}, {}).deferred ?? '', /do not exist yet/));
+});
+
+describe('etcd_auth: the schema of etcd_client_certificates', () => {
+  const where = { file: 'inventory.yml', line: 3 };
+  const rows: { title: string; certificates: unknown; error?: RegExp }[] = [
+    { title: 'a name with prefixes', certificates: [app1] },
+    { title: 'no permissions at all (a user that can read nothing)', certificates: [{ name: 'audit', permissions: [] }] },
+    { title: 'an unknown access', certificates: [{ name: 'a', permissions: [{ prefix: '/a/', access: 'rw' }] }], error: /access must be equal to one of the allowed values/ },
+    { title: 'an empty prefix (the whole keyspace)', certificates: [{ name: 'a', permissions: [{ prefix: '', access: 'read' }] }], error: /prefix must NOT have fewer than 1 characters/ },
+    { title: 'a misspelt key', certificates: [{ name: 'a', permisions: [] }], error: /must have required property 'permissions'|must NOT have additional properties/ },
+    { title: 'a built-in name', certificates: [{ name: 'admin', permissions: [] }], error: /name must NOT be valid/ },
+    { title: 'a name that is no file stem', certificates: [{ name: '../x', permissions: [] }], error: /name must match pattern/ },
+  ];
+  for (const row of rows) {
+    it(row.title, () => {
+      const check = () => checkModuleArguments(etcdAuthModule, { client_certificates: row.certificates }, where);
+      if (row.error === undefined) check();
+      else assert.throws(check, (e: unknown) => e instanceof UserError && row.error!.test(e.message));
+    });
+  }
 });
