@@ -204,6 +204,7 @@ describe('etcd site.yml on the lab', function () {
     process.stderr.write(`      writer during the peer CA move and auth enable: ${puts} puts, ${failed} failed\n`);
     ok(puts! > 10, `too few writes to judge: ${counts}`);
     strictEqual(failed, 0, readFileSync(join(dir, 'errors'), 'utf8'));
+    rmSync(dir, { recursive: true, force: true });
     match((await etcdctlAs(controlPair('prometheus'), ['put', 'scraped', 'x'])).out, /permission denied/);
     const backup = await sshRun(lab(), 'n2', `curl -sS --http1.1 --max-time 5 --cacert /etc/etcd/pki/ca.crt --cert /etc/etcd/pki/backup.crt --key /etc/etcd/pki/backup.key https://${address('n1')}:2380/members`);
     match(backup.stderr, /unknown ca/, 'after: the backup certificate is refused on the peer port');
