@@ -3,12 +3,12 @@
 // scripts and clients on the control node. Also where the etcd commands find the cluster from an inventory.
 import { X509Certificate } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { ConnectionPool } from '../executor/connection-pool.js';
 import { ExitCode } from '../errors/exit-code.js';
 import { UserError } from '../errors/user-error.js';
-import { inspectCertificate } from '../etcd/pki/inspect-certificate.js';
+import { chainSignedByCa } from '../etcd/pki/chain-signed-by-ca.js';
 import { hostForUrl } from '../etcd/initial-cluster.js';
 import type { Inventory } from '../inventory/inventory.js';
 import { loadInventory } from '../inventory/load-inventory.js';
@@ -59,14 +59,14 @@ function statusOf(location: string, path: string, pem: string, caPem: string | u
   try {
     const cert = new X509Certificate(pem);
     const notAfter = new Date(cert.validTo);
-    const isCa = path.endsWith('ca.crt');
+    const isCa = basename(path) === 'ca.crt';
     return {
       location,
       path,
       subject: cert.subject.replace(/\n/g, ', '),
       not_after: notAfter.toISOString(),
       days_left: Math.floor((notAfter.getTime() - Date.now()) / DAY_MS),
-      signed_by_ca: isCa ? (caPem === undefined ? null : pem.trim() === caPem.trim()) : caPem === undefined ? null : inspectCertificate(pem, { ca: caPem }).signedByCa,
+      signed_by_ca: isCa ? (caPem === undefined ? null : pem.trim() === caPem.trim()) : caPem === undefined ? null : chainSignedByCa(pem, caPem),
       error: null,
     };
   } catch (error) {
@@ -88,7 +88,7 @@ async function controlCertificates(cluster: InventoryCluster): Promise<{ caPem?:
 
 async function memberCertificates(inventory: Inventory, cluster: InventoryCluster, caPem: string | undefined): Promise<CertificateStatus[]> {
   const pool = new ConnectionPool(inventory);
-  const files = ['ca.crt', 'server.crt', 'peer.crt', 'backup.crt'];
+  const files = ['ca.crt', 'peer-ca.crt', 'server.crt', 'peer.crt', 'backup.crt'];
   try {
     const perHost = await Promise.all(
       cluster.hosts.map(async (host) => {

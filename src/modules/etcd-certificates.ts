@@ -1,5 +1,6 @@
 // etcd_certificates: a member's TLS files (CA, server, peer and client certificates such as `backup`),
-// issued by the cluster CA kept on the control node. One remote command reads every file; each certificate
+// issued by the cluster CA kept on the control node; peer certificates by its peer CA (an intermediate the
+// peer port trusts alone, so no client certificate is accepted there). One remote command reads every file; each certificate
 // is kept or re-issued with the reason (missing, expiring, SANs changed, another CA, tampered, key mismatch).
 import { X509Certificate } from 'node:crypto';
 import type { CertificateKind } from '../etcd/pki/certificate-kind.js';
@@ -9,7 +10,8 @@ import { DEFAULT_CERT_VALIDITY_DAYS, issueCertificate } from '../etcd/pki/issue-
 import { memberSubjectAltNames } from '../etcd/pki/member-certificate-plan.js';
 import { sh } from '../connection/shell-quote.js';
 import { type Change, ChangeAction, type TaskPlan, noop } from '../plan/change.js';
-import { readCaCertificate, signingCa } from './etcd-ca.js';
+import { readCaCertificate, readPeerCaCertificate, signingCa, signingPeerCa } from './etcd-ca.js';
+import { PEER_CA_CERT_FILE } from '../etcd/pki/peer-certificate-authority.js';
 import { localPkiDir, memberAddress, memberHostnames } from './etcd-targets.js';
 import { defineModule, type ModuleContext } from './module.js';
 import { TaskFailure } from './task-failure.js';
@@ -36,6 +38,8 @@ export interface RemotePemFile {
 export interface EtcdCertificatesFacts {
   /** Our CA certificate, or undefined when the control node has no CA yet. */
   readonly caPem?: string;
+  /** Our peer CA certificate, or undefined when the control node has none yet (a cluster from before it). */
+  readonly peerCaPem?: string;
   /** Keyed by file name (`server.crt`, `server.key`, ...). */
   readonly files: Readonly<Record<string, RemotePemFile>>;
   /** When the facts were read: expiry is judged against it. */
@@ -75,9 +79,9 @@ function wantedFiles(args: EtcdCertificatesArgs, ctx: ModuleContext): WantedFile
   ];
 }
 
-/** Every file name the member has: the CA certificate, then a certificate and key per wanted certificate. */
+/** Every file name the member has: the CA certificates, then a certificate and key per wanted certificate. */
 function fileNames(wanted: readonly WantedFile[]): string[] {
-  return ['ca.crt', ...wanted.flatMap((w) => [`${w.stem}.crt`, `${w.stem}.key`])];
+  return ['ca.crt', PEER_CA_CERT_FILE, ...wanted.flatMap((w) => [`${w.stem}.crt`, `${w.stem}.key`])];
 }
 
 /** One command prints every file behind a header line `### NAME OWNER:GROUP:MODE` (or `### NAME -`). */
@@ -117,8 +121,17 @@ function certificateProblem(facts: EtcdCertificatesFacts, file: WantedFile, rene
   const key = facts.files[`${file.stem}.key`]?.content;
   if (cert === undefined) return 'missing';
   if (key === undefined) return 'its key is missing';
+  const peer = file.wanted.kind === 'peer';
+  if (peer && facts.peerCaPem === undefined) {
+    return 'issued by the cluster CA, which also issues client certificates: re-issued by a peer CA so the peer port accepts peers only';
+  }
   try {
-    const inspection = inspectCertificate(cert, { ca: facts.caPem!, keyPem: key });
+    const inspection = inspectCertificate(cert, { ca: peer ? facts.peerCaPem! : facts.caPem!, keyPem: key });
+    if (peer && !inspection.issuerMatchesCa) {
+      return 'not issued by the peer CA (a certificate from the cluster CA would let any client certificate act as a peer)';
+    }
+    // Members that still trust only the cluster CA verify a peer through the peer CA sent with it.
+    if (peer && !cert.includes(facts.peerCaPem!.trim())) return 'the peer CA certificate is missing from its chain';
     const verdict = certificateVerdict(inspection, file.wanted, { now: new Date(facts.now), renewBeforeDays });
     return verdict.action === 'keep' ? undefined : verdict.reason;
   } catch (error) {
@@ -141,20 +154,29 @@ export function planCertificates(args: EtcdCertificatesArgs, facts: EtcdCertific
   if (facts.caPem === undefined) {
     changes.push({ action: ChangeAction.CREATE, target: `${localPkiDir(ctx, args.local_pki_dir)}/ca.crt (control node)`, reason: 'no cluster CA yet: it is created on first use' });
   }
-  const hostCa = facts.files['ca.crt']?.content;
-  if (hostCa === undefined) {
-    changes.push({ action: ChangeAction.CREATE, target: path('ca.crt'), reason: 'missing' });
-  } else if (facts.caPem !== undefined && hostCa.trim() !== facts.caPem.trim()) {
+  if (facts.caPem !== undefined && facts.peerCaPem === undefined) {
     changes.push({
-      action: ChangeAction.REPLACE,
-      target: path('ca.crt'),
-      reason: `the host trusts another CA (${describeCa(hostCa)}), not this cluster's CA: replaced`,
-      before: hostCa,
-      after: facts.caPem,
+      action: ChangeAction.CREATE,
+      target: `${localPkiDir(ctx, args.local_pki_dir)}/${PEER_CA_CERT_FILE} (control node)`,
+      reason: 'no peer CA yet: issued by the cluster CA on first use',
     });
-  } else {
-    const attrs = attributeChange(path('ca.crt'), facts.files['ca.crt']!, s.owner, s.group, CERT_MODE);
-    if (attrs) changes.push(attrs);
+  }
+  for (const [name, ours, what] of [['ca.crt', facts.caPem, "this cluster's CA"], [PEER_CA_CERT_FILE, facts.peerCaPem, "this cluster's peer CA"]] as const) {
+    const onHost = facts.files[name]?.content;
+    if (onHost === undefined) {
+      changes.push({ action: ChangeAction.CREATE, target: path(name), reason: 'missing' });
+    } else if (ours !== undefined && onHost.trim() !== ours.trim()) {
+      changes.push({
+        action: ChangeAction.REPLACE,
+        target: path(name),
+        reason: `the host trusts another CA (${describeCa(onHost)}), not ${what}: replaced`,
+        before: onHost,
+        after: ours,
+      });
+    } else {
+      const attrs = attributeChange(path(name), facts.files[name]!, s.owner, s.group, CERT_MODE);
+      if (attrs) changes.push(attrs);
+    }
   }
   for (const file of wanted) {
     const crt = path(`${file.stem}.crt`);
@@ -181,7 +203,7 @@ export function planCertificates(args: EtcdCertificatesArgs, facts: EtcdCertific
 export const etcdCertificatesModule = defineModule<EtcdCertificatesArgs, EtcdCertificatesFacts>({
   name: 'etcd_certificates',
   description:
-    "Issue a member's TLS files from the control node's cluster CA (created on first use, never copied to hosts): CA, server, peer and client certificates; re-issue only those that are missing, expiring, for other names, from another CA, tampered or with a mismatched key.",
+    "Issue a member's TLS files from the control node's cluster CA (created on first use, never copied to hosts): CA, server, peer (from the peer CA, an intermediate of the cluster CA) and client certificates; re-issue only those that are missing, expiring, for other names, from another CA, tampered or with a mismatched key.",
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -215,33 +237,37 @@ export const etcdCertificatesModule = defineModule<EtcdCertificatesArgs, EtcdCer
   async gather(args, ctx) {
     const s = settings(args, ctx);
     const names = fileNames(wantedFiles(args, ctx));
-    const [caPem, out] = await Promise.all([
+    const [caPem, peerCaPem, out] = await Promise.all([
       readCaCertificate(localPkiDir(ctx, args.local_pki_dir)),
+      readPeerCaCertificate(localPkiDir(ctx, args.local_pki_dir)),
       ctx.connection.exec(readCommand(s.dir, names), { become: ctx.become }),
     ]);
     if (out.code !== 0) throw new TaskFailure(`cannot read ${s.dir}: ${out.stderr.trim()}`);
-    return { caPem, files: parseRemoteFiles(out.stdout), now: new Date().toISOString() };
+    return { caPem, peerCaPem, files: parseRemoteFiles(out.stdout), now: new Date().toISOString() };
   },
   plan: (args, facts, ctx) => planCertificates(args, facts, ctx),
   async apply(args, plan, ctx) {
     const s = settings(args, ctx);
     const ca = await signingCa(localPkiDir(ctx, args.local_pki_dir), args.ca_passphrase);
+    const peerCa = await signingPeerCa(localPkiDir(ctx, args.local_pki_dir), args.ca_passphrase);
     const targets = new Set(plan.changes.filter((c) => c.action !== ChangeAction.UPDATE).map((c) => c.target));
     const put = (content: string, path: string, mode: string) =>
       ctx.connection.putFile(content, path, { mode: `0${mode}`, owner: s.owner, group: s.group, become: ctx.become });
     const mkdir = await ctx.connection.exec(sh`install -d -m 0750 -o ${s.owner} -g ${s.group} -- ${s.dir}`.text, { become: ctx.become });
     if (mkdir.code !== 0) return { changed: false, failed: true, msg: `cannot create ${s.dir}: ${mkdir.stderr.trim()}` };
     if (targets.has(`${s.dir}/ca.crt`)) await put(ca.certPem, `${s.dir}/ca.crt`, CERT_MODE);
+    if (targets.has(`${s.dir}/${PEER_CA_CERT_FILE}`)) await put(peerCa.certPem, `${s.dir}/${PEER_CA_CERT_FILE}`, CERT_MODE);
     const issued: string[] = [];
     for (const file of wantedFiles(args, ctx)) {
       const crt = `${s.dir}/${file.stem}.crt`;
       if (!targets.has(crt)) continue;
       const { kind, commonName, dnsNames, ipAddresses } = file.wanted;
-      const cert = await issueCertificate(ca, { kind, commonName, dnsNames, ipAddresses, validityDays: s.validityDays });
+      const peer = kind === 'peer';
+      const cert = await issueCertificate(peer ? peerCa : ca, { kind, commonName, dnsNames, ipAddresses, validityDays: s.validityDays });
       // Key first: etcd reads the pair per TLS handshake, and a new key with the old certificate fails
       // only that handshake, while the reverse order would do the same; the window is one rename.
       await put(cert.keyPem, `${s.dir}/${file.stem}.key`, KEY_MODE);
-      await put(cert.certPem, crt, CERT_MODE);
+      await put(peer ? `${cert.certPem.trim()}\n${peerCa.certPem.trim()}\n` : cert.certPem, crt, CERT_MODE);
       issued.push(file.stem);
     }
     const modes = plan.changes.filter((c) => c.action === ChangeAction.UPDATE);
@@ -250,6 +276,6 @@ export const etcdCertificatesModule = defineModule<EtcdCertificatesArgs, EtcdCer
       const out = await ctx.connection.exec(sh`chown ${s.owner}:${s.group} -- ${change.target} && chmod 0${mode} -- ${change.target}`.text, { become: ctx.become });
       if (out.code !== 0) return { changed: true, failed: true, msg: `cannot set owner and mode of ${change.target}: ${out.stderr.trim()}` };
     }
-    return { changed: true, result: { ...plan.result, issued, ca_created: ca.created } };
+    return { changed: true, result: { ...plan.result, issued, ca_created: ca.created, peer_ca_created: peerCa.created } };
   },
 });

@@ -3,6 +3,7 @@ import { assertModule } from './assert.js';
 import { commandModule } from './command.js';
 import { copyModule } from './copy.js';
 import { debugModule } from './debug.js';
+import { etcdAuthModule } from './etcd-auth.js';
 import { etcdCertificatesModule } from './etcd-certificates.js';
 import { etcdClientCertificateModule } from './etcd-client-certificate.js';
 import { etcdClusterFactsModule } from './etcd-cluster-facts.js';
@@ -33,6 +34,7 @@ const byName = {
   command: commandModule,
   copy: copyModule,
   debug: debugModule,
+  etcd_auth: etcdAuthModule,
   etcd_certificates: etcdCertificatesModule,
   etcd_client_certificate: etcdClientCertificateModule,
   etcd_cluster_facts: etcdClusterFactsModule,

@@ -113,6 +113,9 @@ describe('etcd restore from a snapshot (lab)', function () {
     }
     const newId = (await run('n2', `${ETCDCTL} endpoint status -w json`)).match(/"cluster_id":(\d+)/)![1];
     notStrictEqual(newId, clusterId, 'a new cluster (new token), not the old one resumed');
+    // The auth state comes back with the snapshot: auth on, prometheus with no role.
+    match(await run('n2', `${ETCDCTL} auth status`), /Authentication Status: true/);
+    match(await run('n2', `${ETCDCTL} user get prometheus`), /^Roles:\s*$/m);
     await client.put('app/after-restore').value('writable');
     strictEqual(await client.get('app/after-restore').string(), 'writable');
   });

@@ -2,7 +2,10 @@
 // without a certificate, metrics for Prometheus, a verified unit; a re-run that changes and restarts
 // nothing; rolling restarts behind the health gate; certificates re-issued only where needed.
 import { deepStrictEqual, match, notStrictEqual, ok, strictEqual } from 'node:assert/strict';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
@@ -12,6 +15,7 @@ import { etcdops, recapOf } from './etcdops-cli.js';
 import { etcdPid, health, pkiDigests, plainSteps } from './etcd-helpers.js';
 import { sshRun, useLab } from './lab-fixture.js';
 
+const run = promisify(execFile);
 const SITE = fileURLToPath(new URL('../../playbooks/site.yml', import.meta.url));
 const HOSTS = ['n1', 'n2', 'n3'];
 
@@ -76,6 +80,136 @@ describe('etcd site.yml on the lab', function () {
     process.stderr.write(`      no-op re-run: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     for (const host of HOSTS) strictEqual(recapOf(result.stdout)[host]!.changed, 0, `${host} changed something`);
     deepStrictEqual(await pids(), before);
+  });
+
+  /** The control node's PKI folder beside the lab inventory (CA, admin, prometheus, added certificates). */
+  const controlPki = () => join(dirname(lab().inventory), '.etcdops', 'pki');
+  /** etcdctl (Go clientv3) from the control node with a given certificate, against every member. */
+  const etcdctlAs = (pair: { cert: string; key: string }, args: string[]) =>
+    run('etcdctl', [
+      `--endpoints=${HOSTS.map((h) => `https://${address(h)}:2379`).join(',')}`,
+      `--cacert=${join(controlPki(), 'ca.crt')}`,
+      `--cert=${pair.cert}`,
+      `--key=${pair.key}`,
+      '--dial-timeout=3s',
+      '--command-timeout=5s',
+      ...args,
+    ], { env: { ...process.env, ETCDCTL_API: '3' } }).then(
+      (r) => ({ code: 0, out: r.stdout + r.stderr }),
+      (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` }),
+    );
+  const controlPair = (stem: string) => ({ cert: join(controlPki(), `${stem}.crt`), key: join(controlPki(), `${stem}.key`) });
+
+  it('refuses client, admin, backup, prometheus and server certificates on the peer port; a peer certificate works', async () => {
+    // From n2 itself: etcd also checks a peer certificate's IP names against the caller's address.
+    for (const stem of ['admin', 'prometheus']) {
+      for (const ext of ['crt', 'key']) await putPem('n2', `/tmp/${stem}.${ext}`, readFileSync(join(controlPki(), `${stem}.${ext}`), 'utf8'));
+    }
+    const members = (cert: string, key: string) =>
+      sshRun(lab(), 'n2', `curl -sS --http1.1 --max-time 5 --cacert /etc/etcd/pki/ca.crt --cert ${cert} --key ${key} https://${address('n1')}:2380/members`);
+    const pki = '/etc/etcd/pki';
+    for (const [name, cert, key] of [['admin', '/tmp/admin.crt', '/tmp/admin.key'], ['prometheus', '/tmp/prometheus.crt', '/tmp/prometheus.key'], ['backup', `${pki}/backup.crt`, `${pki}/backup.key`], ['server', `${pki}/server.crt`, `${pki}/server.key`]]) {
+      const answer = await members(cert!, key!);
+      notStrictEqual(answer.code, 0, `${name} certificate accepted on the peer port: ${answer.stdout}`);
+      match(answer.stderr, /unknown ca/, `${name}: refused for its CA`);
+    }
+    await sshRun(lab(), 'n2', 'rm -f /tmp/admin.* /tmp/prometheus.*');
+    const peer = await members(`${pki}/peer.crt`, `${pki}/peer.key`);
+    strictEqual(peer.code, 0, peer.stderr);
+    match(peer.stdout, /"name":"n1"/);
+  });
+
+  it('with auth on: prometheus can neither read nor write keys, backup takes snapshots, admin is root', async () => {
+    const prometheus = controlPair('prometheus');
+    for (const args of [['put', 'scraped', 'x'], ['get', 'greeting']]) {
+      const denied = await etcdctlAs(prometheus, args);
+      notStrictEqual(denied.code, 0, `prometheus ${args[0]}: ${denied.out}`);
+      match(denied.out, /permission denied/);
+    }
+    const snapshot = await sshRun(lab(), 'n3', `ETCDCTL_API=3 etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/etcd/pki/ca.crt --cert=/etc/etcd/pki/backup.crt --key=/etc/etcd/pki/backup.key snapshot save /tmp/auth-check.db && rm -f /tmp/auth-check.db`);
+    strictEqual(snapshot.code, 0, snapshot.stderr);
+    const users = await etcdops(['etcdctl', '-i', lab().inventory, '--', 'user', 'get', 'admin']);
+    strictEqual(users.code, 0, users.stderr);
+    match(users.stdout, /Roles: root/);
+  });
+
+  it('limits a certificate the inventory adds to its declared prefixes; a re-run plans nothing', async () => {
+    const added = ['-e', JSON.stringify({ etcd_client_certificates: [{ name: 'app1', permissions: [{ prefix: '/app1/', access: 'readwrite' }] }] })];
+    const result = await play([...added, '--output', 'plain', '-v']);
+    strictEqual(result.code, 0, result.stdout + result.stderr);
+    match(result.stdout, /grant role app1 readwrite on keys \["\/app1\/", "\/app10"\)/);
+    const app1 = controlPair('app1');
+    strictEqual((await etcdctlAs(app1, ['put', '/app1/x', 'y'])).code, 0);
+    match((await etcdctlAs(app1, ['get', '/app1/x', '--print-value-only'])).out, /^y$/m);
+    match((await etcdctlAs(app1, ['put', '/app2/x', 'y'])).out, /permission denied/);
+    match((await etcdctlAs(app1, ['get', 'greeting'])).out, /permission denied/);
+    const again = await play([...added, '--output', 'json']);
+    for (const host of HOSTS) strictEqual(recapOf(again.stdout)[host]!.changed, 0, `${host} changed something`);
+  });
+
+  /** Waits until every member is healthy again (after a restart by hand). */
+  const healthy = async () => {
+    for (let i = 0; i < 60; i++) {
+      if ((await health(lab()).catch(() => undefined))?.problems.length === 0) return;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    throw new Error('the cluster did not become healthy');
+  };
+
+  /** Puts the cluster back as etcdops left it before the peer CA: peers trusting, and issued by, the cluster CA. */
+  const withoutPeerCa = async () => {
+    for (const host of HOSTS) {
+      await sshRun(lab(), host, "sed -i 's#/etc/etcd/pki/peer-ca.crt#/etc/etcd/pki/ca.crt#' /etc/etcd/etcd.conf.yml && systemctl restart etcd");
+      await healthy();
+    }
+    const ca = await ensureCa(controlPki(), { commonName: 'unused: the CA exists' });
+    for (const host of HOSTS) {
+      const peer = await issueCertificate(ca, { kind: 'peer', commonName: host, dnsNames: [host, 'localhost'], ipAddresses: [address(host), '127.0.0.1'] });
+      await putPem(host, '/etc/etcd/pki/peer.key', peer.keyPem);
+      await putPem(host, '/etc/etcd/pki/peer.crt', peer.certPem);
+      await sshRun(lab(), host, 'rm -f /etc/etcd/pki/peer-ca.crt');
+    }
+    rmSync(join(controlPki(), 'peer-ca.crt'));
+    rmSync(join(controlPki(), 'peer-ca.key'));
+    const backup = await sshRun(lab(), 'n2', `curl -sS --http1.1 --max-time 5 --cacert /etc/etcd/pki/ca.crt --cert /etc/etcd/pki/backup.crt --key /etc/etcd/pki/backup.key https://${address('n1')}:2380/members`);
+    strictEqual(backup.code, 0, `before: the backup certificate is accepted on the peer port (${backup.stderr})`);
+  };
+
+  it('moves a cluster from before the peer CA and without auth to both in one run; a writer with the admin certificate sees no error', async () => {
+    const off = await play(['-e', 'etcd_auth=false', '--output', 'plain', '-v']);
+    strictEqual(off.code, 0, off.stdout + off.stderr);
+    strictEqual((await etcdctlAs(controlPair('prometheus'), ['put', 'scraped', 'x'])).code, 0, 'auth is off');
+    await withoutPeerCa();
+    const planned = await etcdops(['plan', SITE, '-i', lab().inventory]);
+    match(planned.stdout, /peer certificate n1: issued by the cluster CA, which also issues client certificates: re-issued by a peer CA/);
+    match(planned.stdout, /etcd authentication[\s\S]*enable authentication/);
+    const dir = mkdtempSync(join(tmpdir(), 'etcdops-writer-'));
+    const admin = controlPair('admin');
+    const endpoints = HOSTS.map((h) => `https://${address(h)}:2379`).join(',');
+    const writer = spawn('bash', ['-c', `ok=0; fail=0; i=0
+      while [ ! -e ${dir}/stop ]; do i=$((i+1))
+        if ETCDCTL_API=3 etcdctl --endpoints=${endpoints} --cacert=${join(controlPki(), 'ca.crt')} --cert=${admin.cert} --key=${admin.key} --dial-timeout=3s --command-timeout=5s put writer "$i" >/dev/null 2>>${dir}/errors; then ok=$((ok+1)); else fail=$((fail+1)); fi
+      done; echo "$ok $fail"`]);
+    let counts = '';
+    writer.stdout.on('data', (d: Buffer) => (counts += d.toString()));
+    const exited = new Promise((resolve) => writer.on('exit', resolve));
+    await new Promise((r) => setTimeout(r, 1000));
+    const on = await play(['--output', 'plain', '-v']);
+    await new Promise((r) => setTimeout(r, 1000));
+    writeFileSync(join(dir, 'stop'), '');
+    await exited;
+    strictEqual(on.code, 0, on.stdout + on.stderr);
+    match(on.stdout, /enable authentication/);
+    const [puts, failed] = counts.trim().split(' ').map(Number);
+    process.stderr.write(`      writer during the peer CA move and auth enable: ${puts} puts, ${failed} failed\n`);
+    ok(puts! > 10, `too few writes to judge: ${counts}`);
+    strictEqual(failed, 0, readFileSync(join(dir, 'errors'), 'utf8'));
+    rmSync(dir, { recursive: true, force: true });
+    match((await etcdctlAs(controlPair('prometheus'), ['put', 'scraped', 'x'])).out, /permission denied/);
+    const backup = await sshRun(lab(), 'n2', `curl -sS --http1.1 --max-time 5 --cacert /etc/etcd/pki/ca.crt --cert /etc/etcd/pki/backup.crt --key /etc/etcd/pki/backup.key https://${address('n1')}:2380/members`);
+    match(backup.stderr, /unknown ca/, 'after: the backup certificate is refused on the peer port');
+    const again = await play(['--output', 'json']);
+    for (const host of HOSTS) strictEqual(recapOf(again.stdout)[host]!.changed, 0, `${host} changed something`);
   });
 
   it('restarts members one at a time behind the health gate when the quota changes', async () => {

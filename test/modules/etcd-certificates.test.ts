@@ -37,6 +37,7 @@ describe('etcd_certificates: planCertificates without valid certificates', () =>
       changes: [
         [A.CREATE, '/pki/.etcdops/ca.crt (control node)', /no cluster CA yet/],
         [A.CREATE, '/etc/etcd/pki/ca.crt', /^missing$/],
+        [A.CREATE, '/etc/etcd/pki/peer-ca.crt', /^missing$/],
         [A.CREATE, '/etc/etcd/pki/server.crt', /server certificate n1: missing \(no CA yet\)/],
         [A.CREATE, '/etc/etcd/pki/server.key', /new key/],
         [A.CREATE, '/etc/etcd/pki/peer.crt', /peer certificate n1/],
@@ -53,7 +54,9 @@ describe('etcd_certificates: planCertificates without valid certificates', () =>
         now: '2024-06-01T00:00:00Z',
       },
       changes: [
+        [A.CREATE, '/pki/.etcdops/peer-ca.crt (control node)', /no peer CA yet/],
         [A.REPLACE, '/etc/etcd/pki/ca.crt', /the host trusts another CA \(an unreadable certificate\)/],
+        [A.CREATE, '/etc/etcd/pki/peer-ca.crt', /^missing$/],
         [A.REPLACE, '/etc/etcd/pki/server.crt', /server certificate n1: not a readable certificate/],
         [A.REPLACE, '/etc/etcd/pki/server.key', /new key/],
         [A.REPLACE, '/etc/etcd/pki/peer.crt', /peer certificate n1: its key is missing/],

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { ensureCa, type CertificateAuthority } from '../../../src/etcd/pki/certificate-authority.js';
 import { issueCertificate } from '../../../src/etcd/pki/issue-certificate.js';
+import { ensurePeerCa, type PeerCertificateAuthority } from '../../../src/etcd/pki/peer-certificate-authority.js';
 
 /** The etcd binary under test; ETCD_BINARY selects another version (e.g. 3.5). */
 export const ETCD_BINARY = process.env['ETCD_BINARY'] ?? '/usr/bin/etcd';
@@ -44,18 +45,21 @@ export async function freeMemberPorts(): Promise<MemberPorts> {
 
 export interface TestPki {
   readonly ca: CertificateAuthority;
+  /** Issues the peer certificates, as etcd_certificates does. */
+  readonly peerCa: PeerCertificateAuthority;
   readonly admin: { readonly certPem: string; readonly keyPem: string };
   readonly adminFiles: { readonly ca: string; readonly cert: string; readonly key: string };
 }
 
-/** A CA and an admin client certificate in `dir`. */
+/** A CA, its peer CA and an admin client certificate in `dir`. */
 export async function makeTestPki(dir: string): Promise<TestPki> {
   const ca = await ensureCa(join(dir, 'ca'), { commonName: 'etcdops test CA' });
   const admin = await issueCertificate(ca, { commonName: 'admin', kind: 'client' });
   const adminFiles = { ca: ca.certPath, cert: join(dir, 'admin.crt'), key: join(dir, 'admin.key') };
   await writeFile(adminFiles.cert, admin.certPem);
   await writeFile(adminFiles.key, admin.keyPem, { mode: 0o600 });
-  return { ca, admin, adminFiles };
+  const peerCa = await ensurePeerCa(join(dir, 'ca'), ca);
+  return { ca, peerCa, admin, adminFiles };
 }
 
 export interface MemberSpec {
@@ -84,13 +88,14 @@ export async function prepareMember(
   const names = { dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] };
   const [server, peer] = await Promise.all([
     issueCertificate(pki.ca, { commonName: member.name, kind: 'server', ...names }),
-    issueCertificate(pki.ca, { commonName: member.name, kind: 'peer', ...names }),
+    issueCertificate(pki.peerCa, { commonName: member.name, kind: 'peer', ...names }),
   ]);
   await Promise.all([
     writeFile(join(pkiDir, 'ca.crt'), pki.ca.certPem),
     writeFile(join(pkiDir, 'server.crt'), server.certPem),
     writeFile(join(pkiDir, 'server.key'), server.keyPem, { mode: 0o600 }),
-    writeFile(join(pkiDir, 'peer.crt'), peer.certPem),
+    writeFile(join(pkiDir, 'peer-ca.crt'), pki.peerCa.certPem),
+    writeFile(join(pkiDir, 'peer.crt'), `${peer.certPem.trim()}\n${pki.peerCa.certPem.trim()}\n`),
     writeFile(join(pkiDir, 'peer.key'), peer.keyPem, { mode: 0o600 }),
   ]);
   const config = await renderTemplate('etcd.conf.yml.hbs', {
