@@ -4,13 +4,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import { renderEtcdConfig } from '../../../src/etcd/etcd-config-document.js';
 import { ensureCa, type CertificateAuthority } from '../../../src/etcd/pki/certificate-authority.js';
 import { issueCertificate } from '../../../src/etcd/pki/issue-certificate.js';
+import { renderTemplateFile } from '../../../src/playbook/templating.js';
 
 /** The etcd binary under test; ETCD_BINARY selects another version (e.g. 3.5). */
 export const ETCD_BINARY = process.env['ETCD_BINARY'] ?? '/usr/bin/etcd';
 export const ETCDCTL_BINARY = process.env['ETCDCTL_BINARY'] ?? '/usr/bin/etcdctl';
+/** The version of ETCD_BINARY, for the config keys it reads (the Debian bookworm binary is 3.4). */
+export const ETCD_VERSION = process.env['ETCD_VERSION'] ?? '3.4';
 
 const TEMPLATES = new URL('../../../templates/', import.meta.url);
 
@@ -93,7 +98,7 @@ export async function prepareMember(
     writeFile(join(pkiDir, 'peer.crt'), peer.certPem),
     writeFile(join(pkiDir, 'peer.key'), peer.keyPem, { mode: 0o600 }),
   ]);
-  const config = await renderTemplate('etcd.conf.yml.hbs', {
+  const vars: Record<string, unknown> = {
     etcd_name: member.name,
     etcd_address: '127.0.0.1',
     etcd_data_dir: join(home, 'data'),
@@ -110,7 +115,10 @@ export async function prepareMember(
     etcd_client_port: member.ports.client,
     etcd_peer_port: member.ports.peer,
     etcd_metrics_port: member.ports.metrics,
-  });
+  };
+  // Rendered as etcd_config does: each value checked, the file written by the YAML serializer.
+  const source = fileURLToPath(new URL('etcd.conf.yml.hbs', TEMPLATES));
+  const config = renderEtcdConfig(await readFile(source, 'utf8'), source, (value) => renderTemplateFile(value, vars, source), ETCD_VERSION);
   const configPath = join(home, 'etcd.conf.yml');
   await writeFile(configPath, config);
   return configPath;
