@@ -50,7 +50,9 @@ export const TEMPLATE_HELPERS: Readonly<Record<string, HelperDelegate>> = {
   },
   json: (...args: unknown[]) => {
     const { values } = valuesOf(args);
-    return JSON.stringify(values[0], null, typeof values[1] === 'number' ? values[1] : undefined);
+    // Escaped, as YAML 1.1 readers (Prometheus') take these for line breaks even inside a JSON string.
+    const text = JSON.stringify(values[0], null, typeof values[1] === 'number' ? values[1] : undefined) as string | undefined;
+    return text?.replace(/[\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   },
   yaml: (...args: unknown[]) => toYaml(valuesOf(args).values[0]).trimEnd(),
   indent: (...args: unknown[]) => {

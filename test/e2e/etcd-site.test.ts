@@ -87,7 +87,7 @@ describe('etcd site.yml on the lab', function () {
     const configs = () => Promise.all(HOSTS.map(async (h) => (await sshRun(lab(), h, 'sha256sum /etc/etcd/etcd.conf.yml')).stdout));
     const [before, pidsBefore] = await Promise.all([configs(), pids()]);
     const hostile = [
-      ['etcd_auto_compaction_retention=1h\'x', /auto-compaction-retention \(from etcd_auto_compaction_retention\): "1h'x" is not a duration/],
+      [JSON.stringify({ etcd_auto_compaction_retention: "1h'x" }), /auto-compaction-retention \(from etcd_auto_compaction_retention\): "1h'x" is not a duration/],
       [JSON.stringify({ etcd_auto_compaction_retention: '1h\nclient-cert-auth: false' }), /auto-compaction-retention \(from etcd_auto_compaction_retention\): .* contains a control character/],
     ] as const;
     for (const [extra, error] of hostile) {
