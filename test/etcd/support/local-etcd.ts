@@ -5,7 +5,6 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Handlebars from 'handlebars';
 import { renderEtcdConfig } from '../../../src/etcd/etcd-config-document.js';
 import { ensureCa, type CertificateAuthority } from '../../../src/etcd/pki/certificate-authority.js';
 import { issueCertificate } from '../../../src/etcd/pki/issue-certificate.js';
@@ -20,9 +19,9 @@ export const ETCD_VERSION = process.env['ETCD_VERSION'] ?? '3.4';
 const TEMPLATES = new URL('../../../templates/', import.meta.url);
 
 export async function renderTemplate(name: string, vars: Record<string, unknown>): Promise<string> {
-  const text = await readFile(new URL(name, TEMPLATES), 'utf8');
-  // strict: a variable the template uses but the test forgot fails loudly instead of rendering empty.
-  return Handlebars.compile(text, { noEscape: true, strict: true })(vars);
+  const source = fileURLToPath(new URL(name, TEMPLATES));
+  // The project's renderer (strict, with its helpers): a variable the test forgot fails loudly.
+  return renderTemplateFile(await readFile(source, 'utf8'), vars, source);
 }
 
 /** A port nobody listens on right now, chosen by the kernel from its ephemeral (high) range. */
