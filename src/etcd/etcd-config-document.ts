@@ -28,7 +28,9 @@ class TemplateWalk {
     private readonly render: ValueRenderer,
     version: unknown,
   ) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true });
+    // YAML 1.1, as etcd's reader (go-yaml v2): the serializer then quotes `on`, `yes`, `0777`, `1:20`, ...
+    // which a 1.2 writer leaves bare and etcd would read as booleans or numbers.
+    this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, version: '1.1' });
     this.minor = configMinor(version);
   }
 
@@ -126,6 +128,6 @@ export function renderEtcdConfig(template: string, source: string, render: Value
   const wanted = doc.toJS() as unknown;
   const text = doc.toString({ lineWidth: 0 });
   // The serializer owns the quoting; reading the text back proves etcd sees exactly the checked values.
-  if (!isDeepStrictEqual(parse(text), wanted)) throw new UserError(`${source}: the rendered etcd.conf.yml does not read back as the checked values; nothing was changed`);
+  if (!isDeepStrictEqual(parse(text, { version: '1.1' }), wanted)) throw new UserError(`${source}: the rendered etcd.conf.yml does not read back as the checked values; nothing was changed`);
   return text;
 }

@@ -62,6 +62,13 @@ describe('renderEtcdConfig: the shipped template', () => {
     assert.match(text, /^# Plain HTTP, metrics and \/health only/m);
   });
 
+  it('quotes text that etcd\'s YAML 1.1 reader would take for a boolean or a number', () => {
+    const text = render({ ...VARS, etcd_name: 'on', etcd_cluster_token: '1:20', etcd_data_dir: '/var/lib/etcd' });
+    const settings = parse(text, { version: '1.1' });
+    assert.equal(settings.name, 'on');
+    assert.equal(settings['initial-cluster-token'], '1:20');
+  });
+
   it('keeps numbers given as text (from -e) numbers', () => {
     const settings = parse(render({ ...VARS, etcd_quota_backend_bytes: '4294967296', etcd_heartbeat_interval: '50' }));
     assert.equal(settings['quota-backend-bytes'], 4294967296);
