@@ -1,5 +1,6 @@
 // etcd_config: renders a member's etcd.conf.yml (the `initial-cluster` list computed from the inventory or
-// from the live member list) and says whether the change needs a restart. etcd reads `initial-cluster*`
+// from the live member list) through etcd-config-document.ts (every value checked, the file written by a
+// YAML serializer) and says whether the change needs a restart. etcd reads `initial-cluster*`
 // only when its data dir is empty, so a change to those keys alone is written without asking for a restart.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { fileState, type FileState } from '../facts/file-state.js';
 import { lazyVars } from '../executor/lazy-vars.js';
 import { renderTemplateFile } from '../playbook/templating.js';
+import { renderEtcdConfig } from '../etcd/etcd-config-document.js';
 import { UserError } from '../errors/user-error.js';
 import { ChangeAction, type TaskPlan } from '../plan/change.js';
 import type { EtcdMemberFact } from './etcd-cluster-facts.js';
@@ -39,7 +41,7 @@ const DEFAULT_TEMPLATE = 'etcd.conf.yml.hbs';
 /** The templates shipped with etcdops: `templates/` at the package root (two levels above this file). */
 const SHIPPED_TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
 
-function templatePath(args: EtcdConfigArgs, ctx: ModuleContext): string {
+export function templatePath(args: EtcdConfigArgs, ctx: ModuleContext): string {
   const src = args.src ?? DEFAULT_TEMPLATE;
   try {
     return resolveSource(src, ctx, 'templates');
@@ -89,7 +91,8 @@ export function joinedInitialCluster(args: EtcdConfigArgs, current: string | und
   }
 }
 
-function render(args: EtcdConfigArgs, template: string, path: string, ctx: ModuleContext, keep: string | undefined): Buffer {
+/** The config text for this host; throws a UserError naming every value etcd would misread. */
+export function renderConfig(args: EtcdConfigArgs, template: string, path: string, ctx: ModuleContext, keep: string | undefined): Buffer {
   const vars = lazyVars(
     [
       ctx.vars,
@@ -102,7 +105,8 @@ function render(args: EtcdConfigArgs, template: string, path: string, ctx: Modul
     ],
     { file: path },
   );
-  return Buffer.from(renderTemplateFile(template, vars, path), 'utf8');
+  const text = renderEtcdConfig(template, path, (value) => renderTemplateFile(value, vars, path), vars.etcd_version);
+  return Buffer.from(text, 'utf8');
 }
 
 function settingsOf(text: string | undefined): Record<string, unknown> | undefined {
@@ -136,7 +140,11 @@ export const etcdConfigModule = defineModule<EtcdConfigArgs, EtcdConfigFacts>({
     additionalProperties: false,
     required: ['initial_cluster_state'],
     properties: {
-      src: { type: 'string', description: 'Handlebars template (default etcd.conf.yml.hbs: the role\'s, else the one shipped with etcdops).' },
+      src: {
+        type: 'string',
+        description:
+          "YAML template whose values may be quoted '{{ var }}' templates, each checked against etcd's keys and types (default etcd.conf.yml.hbs: the role's, else the one shipped with etcdops).",
+      },
       dest: { type: 'string', description: 'Path of the config on the host (default: etcd_conf_dir/etcd.conf.yml).' },
       initial_cluster_state: {
         type: 'string',
@@ -182,7 +190,7 @@ export const etcdConfigModule = defineModule<EtcdConfigArgs, EtcdConfigFacts>({
   },
   plan(args, facts, ctx) {
     const keep = joinedInitialCluster(args, facts.dest.type === 'file' ? facts.dest.content : undefined, ctx);
-    const content = render(args, facts.template, facts.templatePath, ctx, keep);
+    const content = renderConfig(args, facts.template, facts.templatePath, ctx, keep);
     const plan = planFileContent({ dest: destOf(args, ctx), content, state: facts.dest, attrs: wantedAttributes(args), sensitive: false });
     const rewrite = plan.changes.some((c) => c.action === ChangeAction.CREATE || c.action === ChangeAction.REPLACE);
     const changed = rewrite ? settingsChanged(facts.dest.type === 'file' ? facts.dest.content : undefined, content.toString('utf8')) : [];
@@ -197,7 +205,7 @@ export const etcdConfigModule = defineModule<EtcdConfigArgs, EtcdConfigFacts>({
   },
   async apply(args, plan, ctx) {
     const path = templatePath(args, ctx);
-    const content = render(args, readFileSync(path, 'utf8'), path, ctx, plan.result?.initial_cluster as string | undefined);
+    const content = renderConfig(args, readFileSync(path, 'utf8'), path, ctx, plan.result?.initial_cluster as string | undefined);
     const applied = await applyFileContent({ dest: destOf(args, ctx), content, attrs: wantedAttributes(args) }, plan, ctx);
     return { ...applied, result: { ...applied.result, ...plan.result } };
   },

@@ -8,6 +8,7 @@ import { etcdCertificatesModule } from './etcd-certificates.js';
 import { etcdClientCertificateModule } from './etcd-client-certificate.js';
 import { etcdClusterFactsModule } from './etcd-cluster-facts.js';
 import { etcdConfigModule } from './etcd-config.js';
+import { etcdConfigCheckModule } from './etcd-config-check.js';
 import { etcdHealthModule } from './etcd-health.js';
 import { etcdLeaderModule } from './etcd-leader.js';
 import { etcdMemberModule } from './etcd-member.js';
@@ -39,6 +40,7 @@ const byName = {
   etcd_client_certificate: etcdClientCertificateModule,
   etcd_cluster_facts: etcdClusterFactsModule,
   etcd_config: etcdConfigModule,
+  etcd_config_check: etcdConfigCheckModule,
   etcd_health: etcdHealthModule,
   etcd_leader: etcdLeaderModule,
   etcd_member: etcdMemberModule,

@@ -3,6 +3,7 @@
 import type { HelperDelegate, HelperOptions } from 'handlebars';
 import { stringify as toYaml } from 'yaml';
 import { looseEqual, truthy } from './jinja-filters.js';
+import { decimal, iniName, iniValue, safeName, systemdPath, systemdText } from './template-escaping.js';
 
 /** Handlebars passes its options object last; helpers only want the values before it. */
 function valuesOf(args: unknown[]): { values: unknown[]; options: HelperOptions } {
@@ -35,6 +36,8 @@ export function shellQuote(value: unknown): string {
  * - `groupHosts group`: the host names of an inventory group, read from `groups`.
  * - `eq a b`, `ne a b`: deep equality; `and a b ...`, `or a b ...`, `not a`: with Python truthiness.
  * - `upper text`, `lower text`, `b64encode text`, `quote text` (POSIX shell quoting).
+ * - `systemdText`, `systemdPath`, `iniName`, `iniValue`, `safeName`, `decimal`: a value for that place in a
+ *   config file, or an error when it cannot be written there safely (template-escaping.ts).
  */
 export const TEMPLATE_HELPERS: Readonly<Record<string, HelperDelegate>> = {
   default: (...args: unknown[]) => {
@@ -47,7 +50,9 @@ export const TEMPLATE_HELPERS: Readonly<Record<string, HelperDelegate>> = {
   },
   json: (...args: unknown[]) => {
     const { values } = valuesOf(args);
-    return JSON.stringify(values[0], null, typeof values[1] === 'number' ? values[1] : undefined);
+    // Escaped, as YAML 1.1 readers (Prometheus') take these for line breaks even inside a JSON string.
+    const text = JSON.stringify(values[0], null, typeof values[1] === 'number' ? values[1] : undefined) as string | undefined;
+    return text?.replace(/[\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   },
   yaml: (...args: unknown[]) => toYaml(valuesOf(args).values[0]).trimEnd(),
   indent: (...args: unknown[]) => {
@@ -83,4 +88,10 @@ export const TEMPLATE_HELPERS: Readonly<Record<string, HelperDelegate>> = {
   lower: (...args: unknown[]) => String(valuesOf(args).values[0] ?? '').toLowerCase(),
   b64encode: (...args: unknown[]) => Buffer.from(String(valuesOf(args).values[0] ?? ''), 'utf8').toString('base64'),
   quote: (...args: unknown[]) => shellQuote(valuesOf(args).values[0] ?? ''),
+  systemdText: (...args: unknown[]) => systemdText(valuesOf(args).values[0]),
+  systemdPath: (...args: unknown[]) => systemdPath(valuesOf(args).values[0]),
+  iniName: (...args: unknown[]) => iniName(valuesOf(args).values[0]),
+  iniValue: (...args: unknown[]) => iniValue(valuesOf(args).values[0]),
+  safeName: (...args: unknown[]) => safeName(valuesOf(args).values[0]),
+  decimal: (...args: unknown[]) => decimal(valuesOf(args).values[0]),
 };

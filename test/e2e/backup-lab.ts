@@ -65,7 +65,8 @@ export const OFFSITE_VARS = {
 
 /** Where the snapshots of cluster `etcd` land: on the backup host, and on the SFTP target. */
 export const LOCAL_DIR = '/var/lib/etcd-backups';
-export const REMOTE_DIR = '/srv/etcd-backups/snapshots/etcd';
+/** On the SFTP target: the account's chroot is /srv/etcd-backups, its sessions start in data/. */
+export const REMOTE_DIR = '/srv/etcd-backups/data/snapshots/etcd';
 export const METRICS_FILE = '/var/lib/prometheus/node-exporter/etcd_backup.prom';
 export const SNAPSHOT_NAME = /^etcd-\d{8}T\d{6}Z-rev(\d+)\.db$/;
 

@@ -1,7 +1,7 @@
 // Scheduled etcd backups on the lab, as a user checks them: a cluster built by site.yml with 10,000 keys,
 // backup.yml with a short timer, the SFTP target on another lab host; then retention, a member down, the
 // remote unreachable, and rclone missing.
-import { deepStrictEqual, match, ok, strictEqual } from 'node:assert/strict';
+import { deepStrictEqual, doesNotMatch, match, notStrictEqual, ok, strictEqual } from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Etcd3 } from 'etcd3';
@@ -98,6 +98,25 @@ describe('etcd backups on a schedule (lab)', function () {
     strictEqual(m.etcd_backup_last_size_bytes, Number(await run(BACKUP_HOST, `stat -c %s ${LOCAL_DIR}/${newest}`)));
     ok(m.etcd_backup_last_duration_seconds! > 0);
     process.stdout.write(`      (backup of 10,000 keys: ${m.etcd_backup_last_duration_seconds} s, ${m.etcd_backup_last_size_bytes} bytes)\n`);
+  });
+
+  it('the SFTP account gives the backup key SFTP inside its chroot only: no shell, no command, no host file', async () => {
+    const target = lab().hosts.find((h) => h.name === SFTP_TARGET)!.address;
+    const ssh = `ssh -i /etc/etcd-backup/id_ed25519 -o UserKnownHostsFile=/etc/etcd-backup/known_hosts -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=5 etcd-backup@${target}`;
+    const command = await sshRun(lab(), BACKUP_HOST, `${ssh} 'echo SHELL-$((40+2)); id' </dev/null`);
+    doesNotMatch(command.stdout + command.stderr, /SHELL-42|uid=/, 'a command with the backup key must not run');
+    const login = await sshRun(lab(), BACKUP_HOST, `printf 'echo SHELL-$((40+2))\\nexit\\n' | ${ssh} -tt`);
+    doesNotMatch(login.stdout + login.stderr, /SHELL-42|uid=/, 'an interactive login with the backup key must get no shell');
+    const sftp = `sftp -i /etc/etcd-backup/id_ed25519 -o UserKnownHostsFile=/etc/etcd-backup/known_hosts -o BatchMode=yes -b - etcd-backup@${target}`;
+    const inside = await sshRun(lab(), BACKUP_HOST, `printf 'pwd\\nls snapshots/etcd\\n' | ${sftp}`);
+    strictEqual(inside.code, 0, inside.stdout + inside.stderr);
+    match(inside.stdout, /Remote working directory: \/data/);
+    match(inside.stdout, /etcd-\d{8}T\d{6}Z-rev\d+\.db/);
+    const outside = await sshRun(lab(), BACKUP_HOST, `printf 'ls /etc/ssh\\n' | ${sftp}`);
+    notStrictEqual(outside.code, 0, `the host's files are out of reach: ${outside.stdout}`);
+    match(await run(SFTP_TARGET, 'getent passwd etcd-backup'), /:\/usr\/sbin\/nologin$/m);
+    const keys = (await run(SFTP_TARGET, 'cat /srv/etcd-backups/.ssh/authorized_keys')).trim().split('\n');
+    ok(keys.length > 0 && keys.every((line) => line.startsWith('restrict ssh-ed25519 ')), keys.join('\n'));
   });
 
   it(`acceptance 2: after ${KEEP + 2} more runs exactly ${KEEP} snapshots remain, the newest, locally and remotely`, async () => {

@@ -62,13 +62,18 @@ describe('etcd site.yml on the lab', function () {
     match(anonymous.stderr, /certificate|tls|handshake|deadline/i);
   });
 
-  it('answers GET /metrics on the plain metrics port and passes systemd-analyze verify', async () => {
+  it('answers GET /metrics on the plain metrics port and passes systemd-analyze verify and security', async () => {
     const response = await fetch(`http://${address('n3')}:2381/metrics`);
     strictEqual(response.status, 200);
     match(await response.text(), /^etcd_server_has_leader 1$/m);
     const verify = await sshRun(lab(), 'n1', 'systemd-analyze verify /etc/systemd/system/etcd.service');
     strictEqual(verify.code, 0, verify.stderr);
     strictEqual(verify.stderr.trim(), '');
+    const security = await sshRun(lab(), 'n1', 'systemd-analyze security --no-pager etcd.service');
+    const score = /Overall exposure level for etcd\.service: ([\d.]+) (\w+)/.exec(security.stdout);
+    ok(score, security.stdout + security.stderr);
+    process.stderr.write(`      systemd-analyze security etcd.service: ${score[1]} ${score[2]}\n`);
+    ok(['PERFECT', 'SAFE', 'OK'].includes(score[2]!), `exposure ${score[1]} ${score[2]}: the sandbox must score OK or better`);
   });
 
   it('changes nothing and restarts nothing when run again', async () => {
@@ -210,6 +215,24 @@ describe('etcd site.yml on the lab', function () {
     match(backup.stderr, /unknown ca/, 'after: the backup certificate is refused on the peer port');
     const again = await play(['--output', 'json']);
     for (const host of HOSTS) strictEqual(recapOf(again.stdout)[host]!.changed, 0, `${host} changed something`);
+  });
+
+  it('refuses a value etcd would misread before any host changes', async () => {
+    const configs = () => Promise.all(HOSTS.map(async (h) => (await sshRun(lab(), h, 'sha256sum /etc/etcd/etcd.conf.yml')).stdout));
+    const [before, pidsBefore] = await Promise.all([configs(), pids()]);
+    const hostile = [
+      [JSON.stringify({ etcd_auto_compaction_retention: "1h'x" }), /auto-compaction-retention \(from etcd_auto_compaction_retention\): "1h'x" is not a duration/],
+      [JSON.stringify({ etcd_auto_compaction_retention: '1h\nclient-cert-auth: false' }), /auto-compaction-retention \(from etcd_auto_compaction_retention\): .* contains a control character/],
+    ] as const;
+    for (const [extra, error] of hostile) {
+      const result = await play(['-e', extra, '--output', 'plain']);
+      notStrictEqual(result.code, 0, `${extra} must be refused`);
+      match(result.stdout + result.stderr, error);
+      match(result.stdout, /etcd member configuration renders to valid values/);
+      strictEqual(/TASK \[etcd system group\]/.test(result.stdout), false, 'no task after the check ran');
+    }
+    deepStrictEqual(await configs(), before);
+    deepStrictEqual(await pids(), pidsBefore);
   });
 
   it('restarts members one at a time behind the health gate when the quota changes', async () => {

@@ -127,13 +127,18 @@ describe('etcd monitoring.yml on the lab with a real Prometheus', function () {
     for (const host of ['localhost', ...HOSTS]) strictEqual(recapOf(again.stdout)[host]!.changed, 0, `${host} changed something`);
   });
 
-  it('fails on rules promtool rejects and leaves the files in place untouched', async () => {
+  it('fails on rules promtool rejects, or a threshold that is not a number, and leaves the files in place untouched', async () => {
     const before = FILES.map((f) => readFileSync(join(out(), f), 'utf8'));
-    const result = await monitoring([...FAST, 'etcd_monitoring_db_quota_ratio=0.8+']);
+    const result = await monitoring([...FAST, 'etcd_monitoring_rule_interval=30x']);
     notStrictEqual(result.code, 0, result.stdout.slice(-3000));
-    ok(result.stdout.includes('EtcdDatabaseNearQuota') && result.stdout.includes('could not parse expression'), result.stdout.slice(-3000));
+    ok(result.stdout.includes('not a valid duration string: \\"30x\\"'), result.stdout.slice(-3000));
     deepStrictEqual(FILES.map((f) => readFileSync(join(out(), f), 'utf8')), before);
     ok(!existsSync(join(out(), '.staging', 'etcd-rules.yml')), 'the rejected rules are not kept in the staging folder');
+    // A threshold pasted into a query is refused while rendering, before promtool or any file sees it.
+    const threshold = await monitoring([...FAST, JSON.stringify({ etcd_monitoring_db_quota_ratio: '0.8 or vector(1)' })]);
+    notStrictEqual(threshold.code, 0, threshold.stdout.slice(-3000));
+    ok(threshold.stdout.includes('decimal: \\"0.8 or vector(1)\\" is not a number'), threshold.stdout.slice(-3000));
+    deepStrictEqual(FILES.map((f) => readFileSync(join(out(), f), 'utf8')), before);
   });
 
   it('is read by a real Prometheus that scrapes every member and evaluates every rule without error', async () => {

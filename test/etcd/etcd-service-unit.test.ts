@@ -35,7 +35,7 @@ describe('templates/etcd.service.hbs', () => {
     await writeFile(join(root, 'usr/local/bin/etcd'), '#!/bin/sh\n', { mode: 0o755 });
     await mkdir(join(root, 'bin'), { recursive: true });
     await writeFile(join(root, 'bin/cp'), '#!/bin/sh\n', { mode: 0o755 });
-    unit = await renderTemplate('etcd.service.hbs', { etcd_conf_dir: '/etc/etcd' });
+    unit = await renderTemplate('etcd.service.hbs', { etcd_conf_dir: '/etc/etcd', etcd_data_dir: '/var/lib/etcd' });
   });
   after(async () => {
     await rm(root, { recursive: true, force: true });
@@ -61,6 +61,28 @@ describe('templates/etcd.service.hbs', () => {
 
   it('passes systemd-analyze verify with no finding', async () => {
     assert.equal(await verifyUnit(root, unit), '');
+  });
+
+  it('is sandboxed: systemd-analyze security scores it OK or better, the data dir its only writable path', async () => {
+    await writeFile(join(root, 'etc/systemd/system/etcd.service'), unit);
+    const { stdout } = await run('systemd-analyze', ['security', '--offline=true', '--no-pager', `--root=${root}`, 'etcd.service']).catch(
+      (error: { stdout: string }) => ({ stdout: error.stdout }),
+    );
+    const score = /Overall exposure level for etcd\.service: ([\d.]+) (\w+)/.exec(stdout);
+    assert.ok(score, stdout);
+    assert.ok(['PERFECT', 'SAFE', 'OK'].includes(score[2]!), `exposure ${score[1]} ${score[2]}`);
+    for (const line of ['ProtectSystem=strict', 'ReadWritePaths=/var/lib/etcd', 'NoNewPrivileges=true', 'CapabilityBoundingSet=', 'SystemCallFilter=@system-service']) {
+      assert.ok(unit.split('\n').includes(line), `missing line: ${line}`);
+    }
+  });
+
+  it('refuses a config folder or data dir that would add a directive or split into words', async () => {
+    for (const vars of [
+      { etcd_conf_dir: '/etc/etcd\nExecStartPre=+/bin/sh -c id', etcd_data_dir: '/var/lib/etcd' },
+      { etcd_conf_dir: '/etc/etcd', etcd_data_dir: '/var/lib/etcd /' },
+    ]) {
+      await assert.rejects(renderTemplate('etcd.service.hbs', vars), /systemdPath/);
+    }
   });
 
   it('the check does find a broken unit (so a pass means something)', async () => {

@@ -4,21 +4,25 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import Handlebars from 'handlebars';
+import { fileURLToPath } from 'node:url';
+import { renderEtcdConfig } from '../../../src/etcd/etcd-config-document.js';
 import { ensureCa, type CertificateAuthority } from '../../../src/etcd/pki/certificate-authority.js';
 import { issueCertificate } from '../../../src/etcd/pki/issue-certificate.js';
 import { ensurePeerCa, type PeerCertificateAuthority } from '../../../src/etcd/pki/peer-certificate-authority.js';
+import { renderTemplateFile } from '../../../src/playbook/templating.js';
 
 /** The etcd binary under test; ETCD_BINARY selects another version (e.g. 3.5). */
 export const ETCD_BINARY = process.env['ETCD_BINARY'] ?? '/usr/bin/etcd';
 export const ETCDCTL_BINARY = process.env['ETCDCTL_BINARY'] ?? '/usr/bin/etcdctl';
+/** The version of ETCD_BINARY, for the config keys it reads (the Debian bookworm binary is 3.4). */
+export const ETCD_VERSION = process.env['ETCD_VERSION'] ?? '3.4';
 
 const TEMPLATES = new URL('../../../templates/', import.meta.url);
 
 export async function renderTemplate(name: string, vars: Record<string, unknown>): Promise<string> {
-  const text = await readFile(new URL(name, TEMPLATES), 'utf8');
-  // strict: a variable the template uses but the test forgot fails loudly instead of rendering empty.
-  return Handlebars.compile(text, { noEscape: true, strict: true })(vars);
+  const source = fileURLToPath(new URL(name, TEMPLATES));
+  // The project's renderer (strict, with its helpers): a variable the test forgot fails loudly.
+  return renderTemplateFile(await readFile(source, 'utf8'), vars, source);
 }
 
 /** A port nobody listens on right now, chosen by the kernel from its ephemeral (high) range. */
@@ -98,7 +102,7 @@ export async function prepareMember(
     writeFile(join(pkiDir, 'peer.crt'), `${peer.certPem.trim()}\n${pki.peerCa.certPem.trim()}\n`),
     writeFile(join(pkiDir, 'peer.key'), peer.keyPem, { mode: 0o600 }),
   ]);
-  const config = await renderTemplate('etcd.conf.yml.hbs', {
+  const vars: Record<string, unknown> = {
     etcd_name: member.name,
     etcd_address: '127.0.0.1',
     etcd_data_dir: join(home, 'data'),
@@ -115,7 +119,10 @@ export async function prepareMember(
     etcd_client_port: member.ports.client,
     etcd_peer_port: member.ports.peer,
     etcd_metrics_port: member.ports.metrics,
-  });
+  };
+  // Rendered as etcd_config does: each value checked, the file written by the YAML serializer.
+  const source = fileURLToPath(new URL('etcd.conf.yml.hbs', TEMPLATES));
+  const config = renderEtcdConfig(await readFile(source, 'utf8'), source, (value) => renderTemplateFile(value, vars, source), ETCD_VERSION);
   const configPath = join(home, 'etcd.conf.yml');
   await writeFile(configPath, config);
   return configPath;

@@ -1,0 +1,133 @@
+// etcd.conf.yml built as data: the template is a YAML document whose values may be `{{ var }}` templates.
+// Each value is rendered on its own, checked against the key table (known key for this etcd version, the
+// right type), and put back as a YAML node; the YAML serializer writes the file, so no value can end its
+// own scalar and inject a key. The written text is parsed again and must read back as the checked values.
+import { isDeepStrictEqual } from 'node:util';
+import { LineCounter, isMap, isScalar, isSeq, parse, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { UserError } from '../errors/user-error.js';
+import { didYouMean } from '../playbook/suggest.js';
+import { ETCD_CONFIG_KEYS, SettingProblem, SettingType, checkSetting, configMinor, keysFor, type ConfigKey } from './etcd-config-keys.js';
+
+/** Renders one value's template text (e.g. `https://{{ etcd_address }}:{{ etcd_peer_port }}`) to its text. */
+export type ValueRenderer = (template: string) => string;
+
+/** The variables a value's template reads, named in errors so the user knows what to fix. */
+function variablesIn(template: string): string[] {
+  return [...new Set([...template.matchAll(/\{\{\s*([A-Za-z_]\w*)/g)].map((m) => m[1]!))];
+}
+
+class TemplateWalk {
+  readonly problems: string[] = [];
+  private readonly lines = new LineCounter();
+  readonly doc: Document;
+  private readonly minor: string;
+
+  constructor(
+    text: string,
+    private readonly source: string,
+    private readonly render: ValueRenderer,
+    version: unknown,
+  ) {
+    // YAML 1.1, as etcd's reader (go-yaml v2): the serializer then quotes `on`, `yes`, `0777`, `1:20`, ...
+    // which a 1.2 writer leaves bare and etcd would read as booleans or numbers.
+    this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, version: '1.1' });
+    this.minor = configMinor(version);
+  }
+
+  private where(node: Node | null | undefined): string {
+    const offset = node?.range?.[0];
+    return offset === undefined ? this.source : `${this.source}:${this.lines.linePos(offset).line}`;
+  }
+
+  private problem(node: Node | null | undefined, key: string, template: string | undefined, message: string): void {
+    const vars = template === undefined ? [] : variablesIn(template);
+    const from = vars.length ? ` (from ${vars.join(', ')})` : '';
+    const fix = vars.length ? `: set ${vars.join(' / ')} to a valid value` : '';
+    this.problems.push(`${this.where(node)}: ${key}${from}: ${message}${fix}`);
+  }
+
+  /** The rendered value of a template scalar, or its own value when it holds no template. */
+  private valueOf(node: Node, key: string): { value: unknown; template?: string } | undefined {
+    if (!isScalar(node)) {
+      this.problem(node, key, undefined, `a ${isMap(node) ? 'mapping' : 'list'} where a single value belongs (write a templated value in quotes: '{{ var }}')`);
+      return undefined;
+    }
+    if (typeof node.value !== 'string' || !node.value.includes('{{')) return { value: node.value };
+    try {
+      return { value: this.render(node.value), template: node.value };
+    } catch (error) {
+      this.problem(node, key, node.value, (error as Error).message);
+      return undefined;
+    }
+  }
+
+  walk(map: YAMLMap, table: Readonly<Record<string, ConfigKey>>, prefix: string): void {
+    const known = keysFor(table, this.minor);
+    for (const pair of map.items as Pair<Node, Node | null>[]) {
+      const name = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const path = prefix + name;
+      const key = known.get(name);
+      if (!key) {
+        const other = Object.hasOwn(table, name) ? ` (etcd ${table[name]!.versions!.join(', ')} only)` : didYouMean(name, known.keys());
+        this.problems.push(`${this.where(pair.key)}: ${path} is not a key etcd ${this.minor} reads${other}`);
+        continue;
+      }
+      if (key.type === SettingType.SECTION) {
+        if (isMap(pair.value)) this.walk(pair.value, key.keys!, `${path}.`);
+        else this.problem(pair.value ?? pair.key, path, undefined, 'must be a mapping of its own keys');
+        continue;
+      }
+      this.setting(pair, key, path);
+    }
+  }
+
+  private setting(pair: Pair<Node, Node | null>, key: ConfigKey, path: string): void {
+    const node = pair.value;
+    if (!node) return this.problem(pair.key, path, undefined, 'has no value');
+    let rendered: unknown;
+    let template: string | undefined;
+    if (key.type === SettingType.TEXT_LIST && isSeq(node)) {
+      const items = (node.items as Node[]).map((item) => this.valueOf(item, path));
+      if (items.some((item) => item === undefined)) return;
+      rendered = items.map((item) => item!.value);
+      template = items.map((item) => item!.template ?? '').join(' ');
+    } else {
+      const one = this.valueOf(node, path);
+      if (!one) return;
+      ({ value: rendered, template } = one);
+    }
+    try {
+      const value = checkSetting(key, rendered);
+      const replacement = this.doc.createNode(value) as Node;
+      if (isSeq(replacement)) replacement.flow = true;
+      replacement.comment = node.comment;
+      pair.value = replacement;
+    } catch (error) {
+      if (!(error instanceof SettingProblem)) throw error;
+      this.problem(node, path, template, error.message);
+    }
+  }
+}
+
+/**
+ * The text of etcd.conf.yml from its template, every value checked; throws a UserError listing every
+ * value etcd would misread (file:line, key, the variables it comes from), so nothing is written.
+ */
+export function renderEtcdConfig(template: string, source: string, render: ValueRenderer, version: unknown): string {
+  const walk = new TemplateWalk(template, source, render, version);
+  const { doc } = walk;
+  if (doc.errors.length) {
+    const first = doc.errors[0]!;
+    throw new UserError(`${source}:${first.linePos?.[0].line ?? 1}: the etcd config template is not valid YAML: ${first.message.split('\n')[0]}`);
+  }
+  if (!isMap(doc.contents)) throw new UserError(`${source}: the etcd config template must be a mapping of etcd keys`);
+  walk.walk(doc.contents, ETCD_CONFIG_KEYS, '');
+  if (walk.problems.length) {
+    throw new UserError(`refusing to write etcd.conf.yml: ${walk.problems.length === 1 ? 'a value etcd would misread' : `${walk.problems.length} values etcd would misread`}, nothing was changed:\n  ${walk.problems.join('\n  ')}`);
+  }
+  const wanted = doc.toJS() as unknown;
+  const text = doc.toString({ lineWidth: 0 });
+  // The serializer owns the quoting; reading the text back proves etcd sees exactly the checked values.
+  if (!isDeepStrictEqual(parse(text, { version: '1.1' }), wanted)) throw new UserError(`${source}: the rendered etcd.conf.yml does not read back as the checked values; nothing was changed`);
+  return text;
+}

@@ -1,0 +1,263 @@
+// The keys etcd reads from its --config-file, with the type of each and the minor versions that read it:
+// one table, so a key is added with one line. etcd parses the file as YAML into Go fields (via JSON), so
+// a Go time.Duration field takes a number of nanoseconds, and comma-separated URL lists are strings.
+// checkSetting turns a rendered value into the value to write, or says what is wrong with it.
+
+/** How etcd reads a key's value. */
+export enum SettingType {
+  /** Free text on one line (no control characters). */
+  TEXT = 'TEXT',
+  /** An absolute path. */
+  PATH = 'PATH',
+  /** A non-negative integer. */
+  INT = 'INT',
+  /** A Go time.Duration field: an integer number of nanoseconds. */
+  NANOSECONDS = 'NANOSECONDS',
+  BOOL = 'BOOL',
+  /** One of the `values` of the key. */
+  ENUM = 'ENUM',
+  /** Comma-separated http(s)/unix(s) URLs. */
+  URL_LIST = 'URL_LIST',
+  /** `name=peerURL,...`: the initial members. */
+  CLUSTER = 'CLUSTER',
+  /** auto-compaction-retention: a Go duration (1h, 30m) or a number (hours, or revisions). */
+  RETENTION = 'RETENTION',
+  /** A YAML list of single-line strings. */
+  TEXT_LIST = 'TEXT_LIST',
+  /** A nested mapping whose own keys are in `keys`. */
+  SECTION = 'SECTION',
+}
+
+export interface ConfigKey {
+  readonly type: SettingType;
+  /** The etcd minor versions that read the key (default: all in ETCD_CONFIG_VERSIONS). */
+  readonly versions?: readonly string[];
+  /** ENUM: the accepted values. */
+  readonly values?: readonly string[];
+  /** SECTION: its keys. */
+  readonly keys?: Readonly<Record<string, ConfigKey>>;
+}
+
+/** The etcd minor versions the table describes; a newer one is checked as the newest of these. */
+export const ETCD_CONFIG_VERSIONS = ['3.4', '3.5'] as const;
+
+const V34 = ['3.4'];
+const V35 = ['3.5'];
+const { TEXT, PATH, INT, NANOSECONDS, BOOL, ENUM, URL_LIST, CLUSTER, RETENTION, TEXT_LIST, SECTION } = SettingType;
+
+const TRANSPORT_SECURITY: Readonly<Record<string, ConfigKey>> = {
+  'cert-file': { type: PATH },
+  'key-file': { type: PATH },
+  'client-cert-file': { type: PATH, versions: V35 },
+  'client-key-file': { type: PATH, versions: V35 },
+  'trusted-ca-file': { type: PATH },
+  'client-cert-auth': { type: BOOL },
+  'auto-tls': { type: BOOL },
+  'allowed-cn': { type: TEXT, versions: V35 },
+  'allowed-hostname': { type: TEXT, versions: V35 },
+};
+
+/** Every key of etcd.conf.yml (from the 3.4.23 and 3.5.16 binaries: their config fields that are also flags). */
+export const ETCD_CONFIG_KEYS: Readonly<Record<string, ConfigKey>> = {
+  name: { type: TEXT },
+  'data-dir': { type: PATH },
+  'wal-dir': { type: PATH },
+  'snapshot-count': { type: INT },
+  'max-snapshots': { type: INT },
+  'max-wals': { type: INT },
+  'heartbeat-interval': { type: INT },
+  'election-timeout': { type: INT },
+  'initial-election-tick-advance': { type: BOOL },
+  'quota-backend-bytes': { type: INT },
+  'backend-batch-interval': { type: NANOSECONDS },
+  'backend-batch-limit': { type: INT },
+  'backend-bbolt-freelist-type': { type: ENUM, values: ['map', 'array'], versions: V35 },
+  'experimental-backend-bbolt-freelist-type': { type: ENUM, values: ['map', 'array'], versions: V34 },
+  'max-txn-ops': { type: INT },
+  'max-request-bytes': { type: INT },
+  'max-concurrent-streams': { type: INT },
+  'grpc-keepalive-min-time': { type: NANOSECONDS },
+  'grpc-keepalive-interval': { type: NANOSECONDS },
+  'grpc-keepalive-timeout': { type: NANOSECONDS },
+  'listen-peer-urls': { type: URL_LIST },
+  'listen-client-urls': { type: URL_LIST },
+  'listen-client-http-urls': { type: URL_LIST, versions: V35 },
+  'listen-metrics-urls': { type: URL_LIST },
+  'initial-advertise-peer-urls': { type: URL_LIST },
+  'advertise-client-urls': { type: URL_LIST },
+  cors: { type: TEXT },
+  'host-whitelist': { type: TEXT },
+  'initial-cluster': { type: CLUSTER },
+  'initial-cluster-state': { type: ENUM, values: ['new', 'existing'] },
+  'initial-cluster-token': { type: TEXT },
+  'strict-reconfig-check': { type: BOOL },
+  'pre-vote': { type: BOOL },
+  'enable-v2': { type: BOOL },
+  'v2-deprecation': { type: ENUM, values: ['not-yet', 'write-only', 'write-only-drop-data', 'gone'], versions: V35 },
+  discovery: { type: TEXT },
+  'discovery-fallback': { type: ENUM, values: ['exit', 'proxy'] },
+  'discovery-proxy': { type: TEXT },
+  'discovery-srv': { type: TEXT },
+  'discovery-srv-name': { type: TEXT },
+  'auto-compaction-mode': { type: ENUM, values: ['periodic', 'revision'] },
+  'auto-compaction-retention': { type: RETENTION },
+  'auth-token': { type: TEXT },
+  'auth-token-ttl': { type: INT },
+  'bcrypt-cost': { type: INT },
+  'client-transport-security': { type: SECTION, keys: TRANSPORT_SECURITY },
+  'peer-transport-security': { type: SECTION, keys: TRANSPORT_SECURITY },
+  'cipher-suites': { type: TEXT_LIST },
+  'tls-min-version': { type: ENUM, values: ['TLS1.2', 'TLS1.3'], versions: V35 },
+  'tls-max-version': { type: ENUM, values: ['TLS1.2', 'TLS1.3'], versions: V35 },
+  'self-signed-cert-validity': { type: INT, versions: V35 },
+  'force-new-cluster': { type: BOOL },
+  'enable-pprof': { type: BOOL },
+  'enable-grpc-gateway': { type: BOOL },
+  metrics: { type: ENUM, values: ['basic', 'extensive'] },
+  logger: { type: ENUM, values: ['zap', 'capnslog'] },
+  'log-level': { type: ENUM, values: ['debug', 'info', 'warn', 'error', 'panic', 'fatal'] },
+  'log-outputs': { type: TEXT_LIST },
+  'log-output': { type: TEXT, versions: V34 },
+  'log-package-levels': { type: TEXT, versions: V34 },
+  debug: { type: BOOL, versions: V34 },
+  'enable-log-rotation': { type: BOOL, versions: V35 },
+  'log-rotation-config-json': { type: TEXT, versions: V35 },
+  'unsafe-no-fsync': { type: BOOL },
+  proxy: { type: ENUM, values: ['off', 'readonly', 'on'] },
+  'proxy-failure-wait': { type: INT },
+  'proxy-refresh-interval': { type: INT },
+  'proxy-dial-timeout': { type: INT },
+  'proxy-write-timeout': { type: INT },
+  'proxy-read-timeout': { type: INT },
+  'experimental-initial-corrupt-check': { type: BOOL },
+  'experimental-corrupt-check-time': { type: NANOSECONDS },
+  'experimental-compact-hash-check-enabled': { type: BOOL, versions: V35 },
+  'experimental-compact-hash-check-time': { type: NANOSECONDS, versions: V35 },
+  'experimental-enable-v2v3': { type: TEXT },
+  'experimental-enable-lease-checkpoint': { type: BOOL },
+  'experimental-enable-lease-checkpoint-persist': { type: BOOL },
+  'experimental-compaction-batch-limit': { type: INT },
+  'experimental-compaction-sleep-interval': { type: NANOSECONDS, versions: V35 },
+  'experimental-watch-progress-notify-interval': { type: NANOSECONDS },
+  'experimental-warning-apply-duration': { type: NANOSECONDS },
+  'experimental-bootstrap-defrag-threshold-megabytes': { type: INT, versions: V35 },
+  'experimental-txn-mode-write-with-shared-buffer': { type: BOOL, versions: V35 },
+  'experimental-stop-grpc-service-on-defrag': { type: BOOL, versions: V35 },
+  'experimental-downgrade-check-time': { type: NANOSECONDS, versions: V35 },
+  'experimental-memory-mlock': { type: BOOL, versions: V35 },
+  'experimental-snapshot-catch-up-entries': { type: INT, versions: V35 },
+  'experimental-enable-distributed-tracing': { type: BOOL, versions: V35 },
+  'experimental-distributed-tracing-address': { type: TEXT, versions: V35 },
+  'experimental-distributed-tracing-service-name': { type: TEXT, versions: V35 },
+  'experimental-distributed-tracing-instance-id': { type: TEXT, versions: V35 },
+  'experimental-distributed-tracing-sampling-rate': { type: INT, versions: V35 },
+};
+
+/** `3.5` for `3.5.16`; a version newer than the table is checked as the newest the table knows. */
+export function configMinor(version: unknown): string {
+  const match = /^v?(\d+)\.(\d+)/.exec(String(version ?? ''));
+  const newest = ETCD_CONFIG_VERSIONS.at(-1)!;
+  if (!match) return newest;
+  const minor = `${match[1]}.${match[2]}`;
+  if ((ETCD_CONFIG_VERSIONS as readonly string[]).includes(minor)) return minor;
+  const [major, min] = [Number(match[1]), Number(match[2])];
+  return major < 3 || (major === 3 && min < 4) ? ETCD_CONFIG_VERSIONS[0] : newest;
+}
+
+/** The keys one etcd minor version reads in a section (or at the top level). */
+export function keysFor(section: Readonly<Record<string, ConfigKey>>, minor: string): Map<string, ConfigKey> {
+  return new Map(Object.entries(section).filter(([, key]) => key.versions === undefined || key.versions.includes(minor)));
+}
+
+// Control characters (a newline, a tab, NUL, ...) never belong in a value of this file.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const GO_DURATION = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/;
+const INTEGER = /^\d+$/;
+const URL_SCHEMES = new Set(['http:', 'https:', 'unix:', 'unixs:']);
+
+/** A value etcd would misread, with what is wrong: the message a user sees next to the key and variable. */
+export class SettingProblem extends Error {}
+
+const shown = (value: unknown): string => JSON.stringify(value) ?? String(value);
+
+function oneLine(value: unknown, what: string): string {
+  if (typeof value !== 'string' && typeof value !== 'number') throw new SettingProblem(`${shown(value)} is not ${what}`);
+  const text = String(value);
+  if (CONTROL.test(text)) throw new SettingProblem(`${shown(text)} contains a control character (a newline, tab, ...), which ${what} never has`);
+  return text;
+}
+
+function integer(value: unknown, what: string): number {
+  const text = typeof value === 'number' ? String(value) : oneLine(value, what).trim();
+  if (!INTEGER.test(text)) throw new SettingProblem(`${shown(value)} is not ${what}`);
+  const number = Number(text);
+  if (!Number.isSafeInteger(number)) throw new SettingProblem(`${shown(value)} is too large for ${what}`);
+  return number;
+}
+
+function url(text: string, list: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(text);
+  } catch {
+    throw new SettingProblem(`${shown(list)}: ${shown(text)} is not a URL`);
+  }
+  if (!URL_SCHEMES.has(parsed.protocol)) throw new SettingProblem(`${shown(list)}: ${shown(text)} must use http, https, unix or unixs`);
+  if (/[\s'"\\]/.test(text) || parsed.username || parsed.password || parsed.search || parsed.hash) {
+    throw new SettingProblem(`${shown(list)}: ${shown(text)} must be scheme://host:port only`);
+  }
+  if (parsed.protocol.startsWith('http') && parsed.port === '') throw new SettingProblem(`${shown(list)}: ${shown(text)} has no port`);
+}
+
+/** The value to write for a key of the given type, or a SettingProblem saying why etcd would misread it. */
+export function checkSetting(key: ConfigKey, value: unknown): unknown {
+  switch (key.type) {
+    case SettingType.TEXT:
+      return oneLine(value, 'one line of text');
+    case SettingType.PATH: {
+      const path = oneLine(value, 'an absolute path');
+      if (!path.startsWith('/')) throw new SettingProblem(`${shown(path)} is not an absolute path`);
+      return path;
+    }
+    case SettingType.INT:
+      return integer(value, 'a whole number');
+    case SettingType.NANOSECONDS:
+      return integer(value, 'a whole number of nanoseconds (etcd reads a Go duration here as nanoseconds)');
+    case SettingType.BOOL: {
+      if (typeof value === 'boolean') return value;
+      const text = oneLine(value, 'true or false').toLowerCase();
+      if (text === 'true' || text === 'false') return text === 'true';
+      throw new SettingProblem(`${shown(value)} is not true or false`);
+    }
+    case SettingType.ENUM: {
+      const text = oneLine(value, `one of ${key.values!.join(', ')}`);
+      if (!key.values!.includes(text)) throw new SettingProblem(`${shown(text)} is not one of ${key.values!.join(', ')}`);
+      return text;
+    }
+    case SettingType.URL_LIST: {
+      const text = oneLine(value, 'a comma-separated URL list');
+      text.split(',').forEach((u) => url(u, text));
+      return text;
+    }
+    case SettingType.CLUSTER: {
+      const text = oneLine(value, 'a name=URL list');
+      for (const entry of text.split(',')) {
+        const at = entry.indexOf('=');
+        if (at <= 0) throw new SettingProblem(`${shown(text)}: ${shown(entry)} is not name=URL`);
+        url(entry.slice(at + 1), text);
+      }
+      return text;
+    }
+    case SettingType.RETENTION: {
+      const text = oneLine(value, 'a duration (e.g. 1h, 30m) or a number');
+      if (!INTEGER.test(text) && !GO_DURATION.test(text)) throw new SettingProblem(`${shown(text)} is not a duration (e.g. 1h, 30m, 1h30m) or a whole number`);
+      return text;
+    }
+    case SettingType.TEXT_LIST: {
+      if (!Array.isArray(value)) throw new SettingProblem(`${shown(value)} is not a list`);
+      return value.map((item) => oneLine(item, 'one line of text'));
+    }
+    case SettingType.SECTION:
+      throw new SettingProblem(`${shown(value)} is not a mapping`);
+  }
+}
