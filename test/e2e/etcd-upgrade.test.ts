@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import type { Etcd3 } from 'etcd3';
 import { openEndpointClient, withEndpointClient } from '../../src/etcd/cluster-access.js';
 import type { LabInfo } from '../../src/lab/lab.js';
-import { etcdops, jsonEvents, type JsonEvent } from './etcdops-cli.js';
+import { etcdops, jsonEvents, recapOf, type JsonEvent } from './etcdops-cli.js';
 import { adminAccess, etcdPid, health } from './etcd-helpers.js';
-import { sshRun, useLab } from './lab-fixture.js';
+import { assertFreshHosts, sshRun, useLab } from './lab-fixture.js';
 
 const SITE = fileURLToPath(new URL('../../playbooks/site.yml', import.meta.url));
 const UPGRADE = fileURLToPath(new URL('../../playbooks/upgrade.yml', import.meta.url));
@@ -118,6 +118,7 @@ function suite(name: string, size: number): void {
     const play = (playbook: string, args: string[]) => etcdops(['play', playbook, '-i', lab().inventory, ...args]);
 
     it(`builds the starting cluster on ${FROM}`, async () => {
+      await assertFreshHosts(lab());
       const built = await play(SITE, ['-e', `etcd_version=${FROM}`, '--output', 'json']);
       strictEqual(built.code, 0, built.stdout.slice(-3000) + built.stderr);
       const cluster = await health(lab());
@@ -182,6 +183,8 @@ function suite(name: string, size: number): void {
       const pids = await Promise.all(hosts().map((h) => etcdPid(lab(), h)));
       const again = await play(UPGRADE, ['-e', `etcd_version=${TO}`, '--output', 'json']);
       strictEqual(again.code, 0, again.stdout.slice(-3000) + again.stderr);
+      const recap = recapOf(again.stdout);
+      for (const host of hosts()) strictEqual(recap[host]?.changed, 0, `${host} changed something: ${JSON.stringify(recap[host])}`);
       deepStrictEqual(restartOrder(jsonEvents(again.stdout)), []);
       deepStrictEqual(await Promise.all(hosts().map((h) => etcdPid(lab(), h))), pids);
     });
@@ -207,6 +210,7 @@ describe('upgrade.yml when a member fails its gate mid-upgrade', function () {
   const hosts = () => lab().hosts.map((h) => h.name);
 
   it('stops at the failing member, leaves the rest on the old release, and its rollback steps work', async () => {
+    await assertFreshHosts(lab());
     const built = await etcdops(['play', SITE, '-i', lab().inventory, '-e', `etcd_version=${FROM}`, '--output', 'json']);
     strictEqual(built.code, 0, built.stdout.slice(-3000) + built.stderr);
     const before = await health(lab());

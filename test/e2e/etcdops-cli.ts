@@ -55,3 +55,15 @@ export function recapOf(stdout: string): Record<string, { ok: number; changed: n
   if (!recap) throw new Error(`no recap in output:\n${stdout}`);
   return recap.hosts;
 }
+
+/** The PLAY RECAP of plain output, per host; throws when there is none. */
+export function plainRecapOf(stdout: string): Record<string, { ok: number; changed: number; failed: number; unreachable: number }> {
+  const start = stdout.lastIndexOf('PLAY RECAP');
+  if (start < 0) throw new Error(`no PLAY RECAP in output:\n${stdout.slice(-2000)}`);
+  const hosts: Record<string, { ok: number; changed: number; failed: number; unreachable: number }> = {};
+  for (const line of stdout.slice(start).split('\n')) {
+    const row = /^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)/.exec(line);
+    if (row) hosts[row[1]!] = { ok: Number(row[2]), changed: Number(row[3]), unreachable: Number(row[4]), failed: Number(row[5]) };
+  }
+  return hosts;
+}
