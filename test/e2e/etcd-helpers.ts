@@ -99,7 +99,7 @@ export function startEtcdctlWorkload(lab: LabInfo, inventory = lab.inventory): {
 /** GET /health on a member's client port over TLS, with or without a client certificate; the error says why it failed. */
 export function tlsProbe(address: string, tls: { ca: string; cert?: string; key?: string }): Promise<{ status?: number; error?: string }> {
   return new Promise((resolve) => {
-    const req = request({ host: address, port: 2379, path: '/health', method: 'GET', ...tls, timeout: 5000 }, (res) => {
+    const req = request({ host: address, port: 2379, path: '/health', method: 'GET', ...tls, servername: '', timeout: 5000 }, (res) => {
       res.resume();
       resolve({ status: res.statusCode });
     });

@@ -103,14 +103,14 @@ describe('etcd site.yml on the lab', function () {
     const workload = startEtcdctlWorkload(lab());
     const result = await play(['-e', 'etcd_quota_backend_bytes=4294967296', '--output', 'plain', '-v']);
     const seen = await workload.stop();
-    strictEqual(result.code, 0, result.stdout + result.stderr);
-    assertRestartedOneAtATime(result.stdout);
-    const after = await pids();
-    HOSTS.forEach((host, i) => notStrictEqual(after[i], before[i], `${host} restarted`));
     process.stderr.write(`      etcdctl during the rolling restart: ${seen.succeeded} writes, ${seen.failed.length} failed, longest wait for a write ${seen.longestGapMs} ms\n`);
+    strictEqual(result.code, 0, result.stdout + result.stderr);
     deepStrictEqual(seen.failed, [], 'every write through etcdctl (all endpoints) succeeded');
     ok(seen.succeeded >= 20, `the client kept writing through the whole rollout (${seen.succeeded} writes)`);
     ok(seen.longestGapMs < 2000, `writes stalled for ${seen.longestGapMs} ms`);
+    assertRestartedOneAtATime(result.stdout);
+    const after = await pids();
+    HOSTS.forEach((host, i) => notStrictEqual(after[i], before[i], `${host} restarted`));
     const config = await sshRun(lab(), 'n2', 'grep quota-backend-bytes /etc/etcd/etcd.conf.yml');
     match(config.stdout, /4294967296/);
   });

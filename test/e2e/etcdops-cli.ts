@@ -67,3 +67,18 @@ export function plainRecapOf(stdout: string): Record<string, { ok: number; chang
   }
   return hosts;
 }
+
+/** Resolves once the child's standard output has shown `pattern` (e.g. a task's start), so a signal is sent at a known moment. */
+export function outputSeen(child: ChildProcess, pattern: RegExp, timeoutMs = 60_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`not seen within ${timeoutMs} ms: ${pattern}\n${seen.slice(-2000)}`)), timeoutMs);
+    child.stdout!.on('data', (chunk: Buffer | string) => {
+      seen += chunk.toString();
+      if (pattern.test(seen)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+}
