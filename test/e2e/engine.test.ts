@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
-import { etcdops, etcdopsProcess, jsonEvents, outputSeen, recapOf } from './etcdops-cli.js';
+import { etcdops, etcdopsInTerminal, etcdopsProcess, jsonEvents, outputSeen, recapOf } from './etcdops-cli.js';
 import { hostFingerprint } from './host-fingerprint.js';
 import { sshRun, useLab } from './lab-fixture.js';
 import { runCommand } from '../../src/lab/run-command.js';
@@ -118,13 +118,21 @@ describe('engine on the lab', function () {
     for (const host of HOSTS) deepStrictEqual([recap[host]!.ok, recap[host]!.failed, recap[host]!.unreachable], [2, 0, 0]);
   });
 
-  /** Drops every packet to a host's port 22 inside its network namespace (established sessions too) until the returned function runs. */
+  /**
+   * Drops every SSH packet to and from a host inside its network namespace (established sessions too, both
+   * ways, as a cut link would) until the returned function runs.
+   */
   async function blockSsh(host: string): Promise<() => Promise<void>> {
     const index = Number(lab().subnet.split('.')[2]);
     const netns = hostLayout(index, Number(host.slice(1))).netns;
-    const rule = ['INPUT', '-p', 'tcp', '--dport', '22', '-j', 'DROP'];
-    await runCommand('ip', ['netns', 'exec', netns, 'iptables', '-w', '-I', ...rule]);
-    return async () => void (await runCommand('ip', ['netns', 'exec', netns, 'iptables', '-w', '-D', ...rule], { allowFailure: true }));
+    const rules = [
+      ['INPUT', '-p', 'tcp', '--dport', '22', '-j', 'DROP'],
+      ['OUTPUT', '-p', 'tcp', '--sport', '22', '-j', 'DROP'],
+    ];
+    for (const rule of rules) await runCommand('ip', ['netns', 'exec', netns, 'iptables', '-w', '-I', ...rule]);
+    return async () => {
+      for (const rule of rules) await runCommand('ip', ['netns', 'exec', netns, 'iptables', '-w', '-D', ...rule], { allowFailure: true });
+    };
   }
 
   it('a host whose SSH link drops mid-task is reported unreachable (exit 3), the others finish, and a re-run converges', async () => {
@@ -154,6 +162,7 @@ describe('engine on the lab', function () {
       const silent = await etcdops(['play', fixture('whoami.yml'), '-i', connectTimeout, '--limit', 'n2', '--output', 'json']);
       const took = Date.now() - t0;
       strictEqual(silent.code, 3, silent.stdout + silent.stderr);
+      process.stderr.write(`      link lost noticed after ${elapsed} ms; connect to the silent host gave up after ${took} ms\n`);
       ok(took < 6000, `a 2 s connect timeout took ${took} ms`);
       match(jsonEvents(silent.stdout).find((e) => e.host === 'n2' && e.status === 'UNREACHABLE')?.msg ?? '', /timed out|timeout/i);
     } finally {
@@ -263,6 +272,22 @@ describe('engine on the lab', function () {
     strictEqual(result.code, 99, result.stdout + result.stderr);
     const slow = jsonEvents(result.stdout).filter((e) => e.event === 'host_result' && e.task === 'Takes a while');
     strictEqual(slow.length, 3, 'the running task finished on every host');
+    const after = await Promise.all(HOSTS.map((h) => sshRun(lab(), h, 'test -e /tmp/after-interrupt')));
+    deepStrictEqual(after.map((r) => r.code), [1, 1, 1]);
+  });
+
+  it('Ctrl-C typed at a terminal in the default view also lets running tasks finish, prints the recap, and exits 99', async () => {
+    await Promise.all(HOSTS.map((h) => sshRun(lab(), h, 'rm -f /tmp/after-interrupt /tmp/slow-done')));
+    const run = etcdopsInTerminal(['play', fixture('slow.yml'), '-i', lab().inventory]);
+    await outputSeen(run.child, /Takes a while/);
+    await new Promise((r) => setTimeout(r, 300));
+    run.child.stdin!.write('\x03');
+    const result = await run.done;
+    const screen = result.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+    strictEqual(result.code, 99, screen.slice(-3000) + result.stderr);
+    match(screen, /Interrupted: finishing running tasks/);
+    match(screen, /PLAY RECAP/);
+    for (const host of HOSTS) match(screen, new RegExp(`${host} +: ok=1 `), `${host} finished the running task only`);
     const after = await Promise.all(HOSTS.map((h) => sshRun(lab(), h, 'test -e /tmp/after-interrupt')));
     deepStrictEqual(after.map((r) => r.code), [1, 1, 1]);
   });
