@@ -4,7 +4,7 @@
 import { deepStrictEqual, match, notStrictEqual, ok, strictEqual } from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import type { Etcd3 } from 'etcd3';
-import { etcdops } from './etcdops-cli.js';
+import { etcdops, etcdopsInTerminal, outputSeen } from './etcdops-cli.js';
 import { sshRun, useLab } from './lab-fixture.js';
 import {
   clusterClient, keyOf, LOCAL_DIR, MEMBERS, OFFSITE_VARS, readKeys, REMOTE_DIR, SFTP_TARGET, SNAPSHOT_NAME, valueOf,
@@ -50,10 +50,24 @@ describe('etcd restore from a snapshot (lab)', function () {
   });
   after(() => client?.close());
 
-  it('--check shows every step of the restore and changes nothing', async () => {
+  it('--check names the snapshot latest resolves to against the live cluster, shows every step, and changes nothing', async () => {
+    const healthy = await run('n2', `${ETCDCTL} endpoint health --cluster 2>&1`);
+    strictEqual(healthy.match(/is healthy/g)?.length, MEMBERS.length, `precondition: ${MEMBERS.length} healthy members\n${healthy}`);
+    strictEqual(Object.keys(await readKeys(client)).length, KEYS, `precondition: the ${KEYS} keys`);
     const before = await memberState();
+    // Writes after the backup: the preview must count them as lost.
+    for (let i = 0; i < 5; i++) await client.put(`preview/newer-than-the-backup-${i}`).value(String(i));
+    const live = (await run('n2', `${ETCDCTL} get "" --from-key --count-only -w fields`));
+    const liveRevision = Number(/"Revision" : (\d+)/.exec(live)![1]);
+    const liveKeys = Number(/"Count" : (\d+)/.exec(live)![1]);
+    const snapshotRevision = Number(SNAPSHOT_NAME.exec(snapshot)![1]);
     const result = await restore('-e', 'snapshot=latest', '--check');
     strictEqual(result.code, 0, result.stdout + result.stderr);
+    const preview = new RegExp(
+      `${LOCAL_DIR}/${snapshot}: revision ${snapshotRevision}, \\d+ keys; the live cluster is at revision ${liveRevision} with ${liveKeys} keys: the ${liveRevision - snapshotRevision} revisions written since the snapshot will be lost`,
+    );
+    match(result.stdout, preview);
+    ok(liveRevision - snapshotRevision >= 5, 'the writes after the backup are counted');
     for (const step of [
       'etcd snapshot fetched onto the restore source host', 'etcd snapshot read back', 'etcd snapshot copied to every member',
       'etcd data dir restored beside the current one', 'etcd stopped on every member',
@@ -78,7 +92,7 @@ describe('etcd restore from a snapshot (lab)', function () {
     };
     for (const [file, corrupt] of Object.entries(corruptions)) {
       await run(BACKUP_HOST, corrupt);
-      const result = await restore('-e', `snapshot=${file}`);
+      const result = await restore('-e', `snapshot=${file}`, '-e', 'confirm=yes');
       strictEqual(result.code, 2, result.stdout + result.stderr);
       match(result.stdout, /refusing it/, file);
       strictEqual(/TASK \[etcd stopped on every member\]/.test(result.stdout), false, `${file}: the stop step never started`);
@@ -95,7 +109,7 @@ describe('etcd restore from a snapshot (lab)', function () {
     await run(BACKUP_HOST, `rm -f ${LOCAL_DIR}/*.db`);
 
     const started = Date.now();
-    const result = await restore('-e', `snapshot=offsite:snapshots/etcd/${snapshot}`);
+    const result = await restore('-e', `snapshot=offsite:snapshots/etcd/${snapshot}`, '-e', 'confirm=yes');
     const seconds = (Date.now() - started) / 1000;
     strictEqual(result.code, 0, result.stdout + result.stderr);
     process.stdout.write(`      (restore of 3 members from the off-site copy: ${seconds.toFixed(1)} s)\n`);
@@ -123,7 +137,19 @@ describe('etcd restore from a snapshot (lab)', function () {
     const newest = /snapshot (\S+) from/.exec(now.stdout)![1]!;
     await client.put('app/after-the-backup').value('lost by the restore');
 
-    const result = await restore('-e', 'snapshot=latest');
+    const before = await memberState();
+    const refused = await restore('-e', 'snapshot=latest');
+    strictEqual(refused.code, 2, refused.stdout + refused.stderr);
+    match(refused.stdout, new RegExp(`a restore replaces the data of every member \\(${LOCAL_DIR}/${newest}: .* will be lost\\)\\. Nothing was changed; run again with -e confirm=yes`));
+    strictEqual(/TASK \[etcd snapshot fetched onto the restore source host\]/.test(refused.stdout), false, 'refused before the first step that changes anything');
+    deepStrictEqual(await memberState(), before, 'every member still running as before');
+    strictEqual(await client.get('app/after-the-backup').string(), 'lost by the restore');
+
+    // On a terminal the operator is asked instead, and a typed yes goes ahead.
+    const asked = etcdopsInTerminal(['play', playbook('restore.yml'), '-i', inventory, '--output', 'plain', '-e', 'snapshot=latest']);
+    await outputSeen(asked.child, new RegExp(`\\(${LOCAL_DIR}/${newest}: .* will be lost\\)\\. Type yes to restore: `), 120_000);
+    asked.child.stdin!.write('yes\r');
+    const result = await asked.done;
     strictEqual(result.code, 0, result.stdout + result.stderr);
     match(result.stdout, new RegExp(`restoring ${LOCAL_DIR}/${newest}`));
     strictEqual(await client.get('app/after-the-backup').string(), null);
