@@ -66,13 +66,17 @@ function etcdctlPut(argv: readonly string[]): Promise<{ code: number; stderr: st
  * Availability as a user's Go client sees it: etcdctl (clientv3, every endpoint, its own failover) writes a
  * key, one write after another, until `stop()`. A stalled cluster shows as a long gap, a refused write as a failure.
  */
-export function startEtcdctlWorkload(lab: LabInfo, inventory = lab.inventory): { stop: () => Promise<EtcdctlWorkload> } {
+export function startEtcdctlWorkload(
+  lab: LabInfo,
+  inventory = lab.inventory,
+  addresses = lab.hosts.map((h) => h.address),
+): { stop: () => Promise<EtcdctlWorkload> } {
   let running = true;
   const result = { succeeded: 0, failed: [] as string[], longestGapMs: 0 };
   const done = (async () => {
     const dir = join(dirname(inventory), '.etcdops', 'pki');
     const [ca, cert, key] = PKI_FILES.map((f) => join(dir, f));
-    const endpoints = lab.hosts.map((h) => `https://${h.address}:2379`).join(',');
+    const endpoints = addresses.map((a) => `https://${a}:2379`).join(',');
     const base = [`--endpoints=${endpoints}`, `--cacert=${ca}`, `--cert=${cert}`, `--key=${key}`, '--dial-timeout=2s', '--command-timeout=10s'];
     let last = Date.now();
     for (let seq = 0; running; seq++) {
