@@ -179,7 +179,7 @@ describe('engine on the lab', function () {
       match(refused?.msg ?? '', /timed out|timeout/i);
       // The task's own time (the CLI's start-up on a busy machine is not the connection's doing).
       const took = refused!.durationMs as number;
-      process.stderr.write(`      link lost noticed after ${elapsed} ms; connect to the silent host gave up after ${took} ms\n`);
+      process.stderr.write(`      link lost noticed after ${elapsed} ms (${lost?.msg}); connect to the silent host gave up after ${took} ms\n`);
       ok(took >= 1900 && took < 4000, `a 2 s connect timeout took ${took} ms`);
     } finally {
       // The link stays cut for 20 s in all, as a real outage would.
