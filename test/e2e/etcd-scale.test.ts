@@ -47,11 +47,15 @@ describe('etcd scale-out and member replacement on the lab', function () {
         await new Promise((r) => setTimeout(r, Math.max(0, 50 - (Date.now() - started))));
       }
     })();
+    const goClient = startEtcdctlWorkload(lab, lab.inventory, lab.hosts.slice(0, 3).map((h) => h.address));
     const result = await etcdops(['play', playbook('scale-out.yml'), '-i', lab.inventory, '--output', 'plain', '-v']);
     writing = false;
     await writer;
+    const seen = await goClient.stop();
+    process.stderr.write(`      etcdctl during scale-out: ${seen.succeeded} writes, ${seen.failed.length} failed, longest wait ${seen.longestGapMs} ms\n`);
     strictEqual(result.code, 0, result.stdout + result.stderr);
     deepStrictEqual(failures, []);
+    deepStrictEqual(seen.failed, [], 'no write through etcdctl (Go client, all endpoints) failed');
     ok(writes > 20, `only ${writes} writes`);
     const n4 = result.stdout.indexOf('CREATE member n4');
     const promoted4 = result.stdout.indexOf('UPDATE member n4: learner: promoted');

@@ -7,7 +7,7 @@ import type { Etcd3 } from 'etcd3';
 import { openEndpointClient, withEndpointClient } from '../../src/etcd/cluster-access.js';
 import type { LabInfo } from '../../src/lab/lab.js';
 import { etcdops, jsonEvents, recapOf, type JsonEvent } from './etcdops-cli.js';
-import { adminAccess, etcdPid, health } from './etcd-helpers.js';
+import { adminAccess, etcdPid, health, startEtcdctlWorkload } from './etcd-helpers.js';
 import { assertFreshHosts, sshRun, useLab } from './lab-fixture.js';
 
 const SITE = fileURLToPath(new URL('../../playbooks/site.yml', import.meta.url));
@@ -142,11 +142,15 @@ function suite(name: string, size: number): void {
     it(`upgrades to ${TO} one member at a time, the leader last, while a client writes and reads every 20 ms`, async () => {
       const leader = (await health(lab())).members.find((m) => m.isLeader)!.name;
       const workload = startWorkload(lab());
+      const goClient = startEtcdctlWorkload(lab());
       await new Promise((r) => setTimeout(r, 500));
       const run = await play(UPGRADE, ['-e', `etcd_version=${TO}`, '--output', 'json']);
       await new Promise((r) => setTimeout(r, 500));
       const seen = await workload.stop();
+      const go = await goClient.stop();
+      process.stderr.write(`      etcdctl during the upgrade: ${go.succeeded} writes, ${go.failed.length} failed, longest wait ${go.longestGapMs} ms\n`);
       strictEqual(run.code, 0, run.stdout.slice(-4000) + run.stderr);
+      deepStrictEqual(go.failed, [], 'no write through etcdctl (Go client, all endpoints) failed');
       const events = jsonEvents(run.stdout);
 
       deepStrictEqual(seen.errors, [], 'only retried leader changes and restarts');
