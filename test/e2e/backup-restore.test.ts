@@ -160,4 +160,26 @@ describe('etcd restore from a snapshot (lab)', function () {
       match(await run(host, `ls ${aside[1]}/member/snap ${aside[1]}/member/wal`), /db[\s\S]*\.wal/, `${host}: the live data, whole`);
     }
   });
+
+  it('a restore that fails after the data swap on one member: the printed steps bring the old cluster back, with its newer writes', async () => {
+    const clusterId = (await run('n2', `${ETCDCTL} endpoint status -w json`)).match(/"cluster_id":(\d+)/)![1];
+    await client.put('app/after-the-last-backup').value('kept by going back');
+    // n3 cannot start etcd any more, which the running etcd does not notice until the restore restarts it.
+    await run('n3', 'mkdir -p /etc/systemd/system/etcd.service.d && printf "[Service]\\nExecStartPre=/bin/false\\n" > /etc/systemd/system/etcd.service.d/zz-broken.conf && systemctl daemon-reload');
+    const failed = await restore('-e', 'snapshot=latest', '-e', 'confirm=yes');
+    strictEqual(failed.code, 2, failed.stdout + failed.stderr);
+    match(failed.stdout, /etcd did not start on n3 with the restored data/);
+    const steps = /on every\s+member run: (systemctl stop etcd && mv \S+ \S+ && mv \S+ \S+)\s+and then start etcd on all members at the same time/.exec(failed.stdout);
+    ok(steps, `the recovery steps are printed:\n${failed.stdout.slice(-3000)}`);
+
+    // The operator fixes the cause, then follows the printed steps.
+    await run('n3', 'rm /etc/systemd/system/etcd.service.d/zz-broken.conf && systemctl daemon-reload');
+    await onMembers(steps![1]!);
+    await onMembers('systemctl start etcd');
+    for (const host of MEMBERS) match(await run(host, `${ETCDCTL} endpoint health 2>&1`), /is healthy/);
+    const after = (await run('n2', `${ETCDCTL} endpoint status -w json`)).match(/"cluster_id":(\d+)/)![1];
+    strictEqual(after, clusterId, 'the cluster from before the restore, not the restored one');
+    strictEqual(await client.get('app/after-the-last-backup').string(), 'kept by going back');
+    strictEqual(Object.keys(await readKeys(client)).length, KEYS + 2);
+  });
 });
