@@ -253,3 +253,47 @@ describe('upgrade.yml when a member fails its gate mid-upgrade', function () {
     strictEqual(after.members.find((m) => m.name === leader)!.version, FROM);
   });
 });
+
+describe('upgrade.yml when the leader fails after its restart, and the pre-upgrade snapshot restored', function () {
+  this.timeout(600_000);
+  const lab = useLab('upg3', 3);
+  const hosts = () => lab().hosts.map((h) => h.name);
+  const RESTORE = fileURLToPath(new URL('../../playbooks/restore.yml', import.meta.url));
+
+  it('stops at the leader with the followers upgraded, its rollback works, and restore.yml brings back the data from before the upgrade', async () => {
+    await assertFreshHosts(lab());
+    const built = await etcdops(['play', SITE, '-i', lab().inventory, '-e', `etcd_version=${FROM}`, '--output', 'json']);
+    strictEqual(built.code, 0, built.stdout.slice(-3000) + built.stderr);
+    strictEqual((await etcdops(['etcdctl', '-i', lab().inventory, '--', 'put', 'written-before-the-upgrade', 'kept'])).code, 0);
+    const leader = (await health(lab())).members.find((m) => m.isLeader)!.name;
+    // The running leader keeps its open files; the new release cannot open the data and fails its start.
+    strictEqual((await sshRun(lab(), leader, 'chmod 000 /var/lib/etcd/member')).code, 0);
+
+    const run = await etcdops(['play', UPGRADE, '-i', lab().inventory, '-e', `etcd_version=${TO}`, '--output', 'json']);
+    notStrictEqual(run.code, 0, 'the rollout must fail');
+    const events = jsonEvents(run.stdout);
+    deepStrictEqual([...restartOrder(events)].sort(), hosts().filter((h) => h !== leader).sort(), 'the followers were upgraded first');
+    const stop = events.find((e) => e.event === 'host_result' && e.status === 'FAILED' && /stopped at/.test(e.msg ?? ''));
+    ok(stop, `the rollout stops with rollback steps:\n${run.stdout.slice(-3000)}`);
+    match(stop.msg, new RegExp(`The upgrade to ${TO} stopped at ${leader}`));
+    const during = await health(lab());
+    ok(during.leaderId !== null, 'the two upgraded members keep a leader');
+
+    const flip = /flip the links back: (.+)$/m.exec(stop.msg)![1]!;
+    const rolled = await sshRun(lab(), leader, `chmod 700 /var/lib/etcd/member && ${flip} && systemctl restart etcd`);
+    strictEqual(rolled.code, 0, rolled.stderr);
+    const after = await health(lab());
+    deepStrictEqual(after.problems, []);
+    strictEqual(after.members.find((m) => m.name === leader)!.version, FROM, 'the old leader runs the old release again');
+
+    strictEqual((await etcdops(['etcdctl', '-i', lab().inventory, '--', 'put', 'written-after-the-failed-upgrade', 'lost'])).code, 0);
+    const found = await Promise.all(hosts().map(async (h) => [h, (await sshRun(lab(), h, `ls /var/lib/etcd-snapshots/before-upgrade-${TO}-*.db`)).stdout.trim()] as const));
+    const [source, snapshot] = found.find(([, path]) => path !== '')!;
+    const restored = await etcdops(['play', RESTORE, '-i', lab().inventory, '-e', `snapshot=${snapshot}`, '-e', `etcd_restore_source=${source}`, '-e', 'confirm=yes', '--output', 'plain']);
+    strictEqual(restored.code, 0, restored.stdout.slice(-4000) + restored.stderr);
+    deepStrictEqual((await health(lab())).problems, []);
+    const get = (key: string) => etcdops(['etcdctl', '-i', lab().inventory, '--', 'get', key, '--print-value-only']);
+    strictEqual((await get('written-before-the-upgrade')).stdout.trim(), 'kept');
+    strictEqual((await get('written-after-the-failed-upgrade')).stdout.trim(), '', 'the data is the snapshot taken before the upgrade');
+  });
+});
