@@ -272,7 +272,8 @@ describe('upgrade.yml when the leader fails after its restart, and the pre-upgra
     const run = await etcdops(['play', UPGRADE, '-i', lab().inventory, '-e', `etcd_version=${TO}`, '--output', 'json']);
     notStrictEqual(run.code, 0, 'the rollout must fail');
     const events = jsonEvents(run.stdout);
-    deepStrictEqual([...restartOrder(events)].sort(), hosts().filter((h) => h !== leader).sort(), 'the followers were upgraded first');
+    const failures = events.filter((e) => e.event === 'host_result' && e.status === 'FAILED').map((e) => `${e.host} ${e.task}: ${e.msg}`);
+    deepStrictEqual([...restartOrder(events)].sort(), hosts().filter((h) => h !== leader).sort(), `the followers were upgraded first; failures: ${failures.join('\n')}`);
     const stop = events.find((e) => e.event === 'host_result' && e.status === 'FAILED' && /stopped at/.test(e.msg ?? ''));
     ok(stop, `the rollout stops with rollback steps:\n${run.stdout.slice(-3000)}`);
     match(stop.msg, new RegExp(`The upgrade to ${TO} stopped at ${leader}`));
