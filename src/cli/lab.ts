@@ -38,8 +38,8 @@ export function register(program: Command): void {
     .command('up')
     .description('Create and boot the lab hosts n1..nN, write the inventory; a no-op when the lab already runs.')
     .addOption(nameOption())
-    .option('--hosts <count>', 'number of hosts', parseCount, 3)
-    .action(async (options: { name: string; hosts: number }) => {
+    .option('--hosts <count>', 'number of hosts (default 3; a running lab must have this many)', parseCount)
+    .action(async (options: { name: string; hosts?: number }) => {
       const started = Date.now();
       const info = await labUp({ name: options.name, hosts: options.hosts, log: (line) => process.stderr.write(`${line}\n`) });
       if (info.alreadyRunning) process.stderr.write(`lab ${info.name} is already running; nothing to do\n`);

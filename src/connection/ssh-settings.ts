@@ -16,6 +16,12 @@ export interface SshSettings {
   /** `user@host:port` of a jump host (ProxyJump). */
   readonly jump?: string;
   readonly connectTimeoutMs: number;
+  /**
+   * A probe every this many ms when the server has been silent (OpenSSH's ServerAliveInterval); after
+   * `aliveCountMax` unanswered probes the link counts as lost and the host as unreachable.
+   */
+  readonly aliveIntervalMs: number;
+  readonly aliveCountMax: number;
   readonly become: boolean;
   readonly becomeUser: string;
   /** A connection variable that cannot be used: connecting fails (or is unreachable) with this message. */
@@ -91,6 +97,8 @@ export function sshSettingsFor(
     hostKeyChecking: checking,
     jump: options.get('proxyjump'),
     connectTimeoutMs: target.connectTimeoutMs,
+    aliveIntervalMs: Number(options.get('serveraliveinterval') ?? 15) * 1000,
+    aliveCountMax: Number(options.get('serveralivecountmax') ?? 3),
     become: vars.ansible_become === true || vars.ansible_become === 'true',
     becomeUser: String(vars.ansible_become_user ?? 'root'),
     ...(target.problem ? { problem: target.problem } : {}),

@@ -33,6 +33,8 @@ export class SshConnection implements Connection {
   private ssh?: NodeSSH;
   private jumpSsh?: NodeSSH;
   private connecting?: Promise<void>;
+  /** Settles with why the session ended (keepalives unanswered, reset), so a running command is not left waiting. */
+  private lost?: Promise<never>;
 
   constructor(private readonly settings: SshSettings) {}
 
@@ -67,8 +69,8 @@ export class SshConnection implements Connection {
       privateKey,
       agent: process.env.SSH_AUTH_SOCK,
       readyTimeout: s.connectTimeoutMs,
-      keepaliveInterval: 15_000,
-      keepaliveCountMax: 4,
+      keepaliveInterval: s.aliveIntervalMs,
+      keepaliveCountMax: s.aliveCountMax,
       algorithms: { serverHostKey: preferredHostKeyAlgorithms(s.knownHostsFiles, address, port, HOST_KEY_ALGORITHMS) },
       hostVerifier: (key: Buffer) => {
         const verdict = verifyHostKey(s.knownHostsFiles, address, port, key, s.hostKeyChecking);
@@ -94,6 +96,14 @@ export class SshConnection implements Connection {
       }
     }
     this.ssh = await this.handshake(target, `ssh ${s.user}@${s.address}:${s.port}`);
+    const session = this.ssh.connection!;
+    this.lost = new Promise<never>((_, reject) => {
+      const fail = (why: string) => reject(new UnreachableError(s.host, `connection lost: ${why}`));
+      session.on('error', (error: Error) => fail(error.message));
+      session.on('close', () => fail('the session closed'));
+    });
+    // Nobody may be waiting on it when the session ends between commands.
+    this.lost.catch(() => undefined);
   }
 
   private async handshake(hop: ReturnType<SshConnection['baseConfig']>, label: string): Promise<NodeSSH> {
@@ -110,7 +120,9 @@ export class SshConnection implements Connection {
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     await this.connect();
     this.stats.commands++;
-    const line = withBecome(command, this.settings.user, options.become, options.becomeUser);
+    const become = withBecome(command, this.settings.user, options.become, options.becomeUser);
+    // The remote side enforces the time limit too, so a command abandoned here does not run on.
+    const line = options.timeoutMs ? `timeout -k 5 ${Math.ceil(options.timeoutMs / 1000)} sh -c ${quote(become)}` : become;
     const stdin = options.stdin === undefined ? undefined : Readable.from([Buffer.from(options.stdin)]);
     let timer: NodeJS.Timeout | undefined;
     const run = this.ssh!.execCommand(line, { cwd: options.cwd, stdin, noTrim: true });
@@ -120,10 +132,10 @@ export class SshConnection implements Connection {
       }
     });
     try {
-      const result = await Promise.race([run, timeout]);
+      const result = await Promise.race([run, timeout, this.lost!]);
       return { stdout: result.stdout, stderr: result.stderr, code: result.code ?? -1 };
     } catch (error) {
-      if (error instanceof UserError) throw error;
+      if (error instanceof UserError || error instanceof UnreachableError) throw error;
       throw new UnreachableError(this.host, `connection lost: ${(error as Error).message}`);
     } finally {
       clearTimeout(timer);
@@ -151,5 +163,6 @@ export class SshConnection implements Connection {
     this.ssh = undefined;
     this.jumpSsh = undefined;
     this.connecting = undefined;
+    this.lost = undefined;
   }
 }

@@ -14,6 +14,7 @@ import type { ConnectionPool } from './connection-pool.js';
 import type { HostState } from './host-state.js';
 import { checkModuleArguments } from './module-arguments.js';
 import { lazyVars } from './lazy-vars.js';
+import { withTaskTimeout } from './task-timeout.js';
 
 export interface TaskOutcome {
   readonly status: HostStatus;
@@ -156,7 +157,7 @@ export class TaskRunner {
       const attempts = task.until ? (task.retries ?? 3) + 1 : 1;
       let outcome: TaskOutcome | undefined;
       for (let attempt = 1; attempt <= attempts; attempt++) {
-        outcome = await this.attempt(task, module, args, context, connection, host, item, started);
+        outcome = await withTaskTimeout(task, host.name, connection, (bounded) => this.attempt(task, module, args, context, connection, bounded, host, item, started));
         if (!task.until || outcome.status === HostStatus.UNREACHABLE) break;
         const scope = lazyVars([vars, task.register ? { [task.register]: outcome.result } : {}], task.source);
         if (evaluateCondition(task.until, scope, { ...task.source, field: 'until' })) break;
@@ -177,12 +178,14 @@ export class TaskRunner {
     module: ModuleDefinition<any, any>,
     args: Record<string, unknown>,
     context: ModuleContext,
+    shared: Connection,
     connection: Connection,
     host: HostState,
     item: unknown,
     started: number,
   ): Promise<TaskOutcome> {
-    const facts = this.reader(connection, context.become);
+    // Facts are cached per host connection for the whole run; `connection` may be this task's bounded view of it.
+    const facts = this.reader(shared, context.become);
     const gathered = await module.gather(args, { ...context, facts, connection });
     const plan = module.plan(args, gathered, context);
     let result: Record<string, unknown>;

@@ -24,6 +24,7 @@ export type { LabInfo, LabHostInfo } from './lab-info.js';
 
 export interface LabUpOptions {
   readonly name: string;
+  /** How many hosts; default 3 for a new lab, and for a running lab whatever it has. */
   readonly hosts?: number;
   /** Progress lines for the user (the CLI prints them on stderr). */
   readonly log?: (line: string) => void;
@@ -142,6 +143,12 @@ export async function labUp(options: LabUpOptions): Promise<LabUpResult> {
     if (existing) {
       const running = await runningHosts(existing);
       if (running.size === existing.hosts.length && (await isMirrorProcess(existing.mirrorPid, bridgeAddressOf(existing.index)))) {
+        // A caller that asked for another size would otherwise go on with a lab it did not ask for.
+        if (options.hosts !== undefined && options.hosts !== existing.hosts.length) {
+          throw new UserError(
+            `lab ${name} already runs ${existing.hosts.length} hosts, not ${options.hosts}: take it down first (etcdops lab down --name ${name}) or ask for ${existing.hosts.length}`,
+          );
+        }
         return { ...labInfoOf(existing, running), alreadyRunning: true };
       }
       log(`lab ${name} is partly up (a previous run stopped early); cleaning it up first`);

@@ -22,6 +22,7 @@ import { fileModule } from './file.js';
 import { getUrlModule } from './get-url.js';
 import { groupModule } from './group.js';
 import type { ModuleDefinition } from './module.js';
+import { pauseModule } from './pause.js';
 import { setFactModule } from './set-fact.js';
 import { shellModule } from './shell.js';
 import { systemdModule } from './systemd.js';
@@ -53,6 +54,7 @@ const byName = {
   file: fileModule,
   get_url: getUrlModule,
   group: groupModule,
+  pause: pauseModule,
   set_fact: setFactModule,
   shell: shellModule,
   systemd: systemdModule,

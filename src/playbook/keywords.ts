@@ -118,6 +118,7 @@ export const TASK_KEYWORDS: Readonly<Record<string, Keyword>> = {
   become_user: { kind: 'string', description: 'User to become (default root).' },
   retries: { kind: 'count', description: 'How many times to retry until `until` holds.' },
   delay: { kind: 'seconds', description: 'Seconds between retries.' },
+  timeout: { kind: 'seconds', description: 'Fail the task when it has not finished after this many seconds; a remote command is stopped too (as Ansible 2.10+).' },
   until: { kind: 'conditions', description: 'Retry the task until this condition holds.' },
   ignore_errors: { kind: 'boolean', description: 'Carry on with the host when the task fails.' },
   changed_when: { kind: 'conditions', description: 'Condition (or boolean) deciding whether the task reports changed.' },

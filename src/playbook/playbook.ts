@@ -21,6 +21,8 @@ export interface Task {
   readonly becomeUser?: string;
   readonly retries?: number;
   readonly delay?: number;
+  /** Seconds a task (each attempt of it) may run before it fails. */
+  readonly timeout?: number;
   readonly until?: string;
   readonly ignoreErrors: boolean;
   readonly changedWhen?: readonly string[] | boolean;

@@ -224,6 +224,7 @@ function buildTask(raw: Raw, source: YamlSource, at: readonly PathSegment[], sco
     becomeUser: own.becomeUser,
     retries: raw.retries as number | undefined,
     delay: raw.delay as number | undefined,
+    timeout: raw.timeout as number | undefined,
     until: until === undefined ? undefined : until.length === 1 ? until[0] : until.map((c) => `(${c})`).join(' and '),
     ignoreErrors: raw.ignore_errors === true,
     changedWhen: conditionsOrBoolean(raw.changed_when),

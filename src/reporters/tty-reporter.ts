@@ -93,10 +93,13 @@ export class TtyReporter implements Reporter {
             else line.finish = (failure) => (failure ? reject(failure) : resolve());
           }),
       })),
-      { concurrent: true, exitOnError: false },
+      { concurrent: true, exitOnError: false, registerSignalListeners: false },
     );
+    // listr2's own Ctrl-C handler ends the process at once (exit 127, no recap); the run's handler lets running
+    // tasks finish and exits 99, as with every other view.
     const parent = new Listr([{ title: `${handler ? 'HANDLER' : 'TASK'} [${title}]`, task: () => list }], {
       exitOnError: false,
+      registerSignalListeners: false,
       rendererOptions: { collapseSubtasks: false },
     });
     this.later(() => parent.run().catch(() => undefined));

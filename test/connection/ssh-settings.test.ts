@@ -42,4 +42,16 @@ describe('sshSettingsFor', () => {
     it(`host-key checking "${args}" ${JSON.stringify(vars ?? {})} ${override ?? ''} → ${mode}`, () =>
       strictEqual(sshSettingsFor('h', { ansible_ssh_common_args: args, ...vars }, '/', override).hostKeyChecking, mode));
   }
+  const keepalives: { args: string; vars?: Record<string, unknown>; interval: number; count: number; connect: number }[] = [
+    { args: '', interval: 15_000, count: 3, connect: 10_000 },
+    { args: '-o ServerAliveInterval=1 -o ServerAliveCountMax=5', interval: 1000, count: 5, connect: 10_000 },
+    { args: '-oServerAliveInterval=2', vars: { ansible_timeout: 3 }, interval: 2000, count: 3, connect: 3000 },
+    { args: '-o ConnectTimeout=4', interval: 15_000, count: 3, connect: 4000 },
+  ];
+  for (const { args, vars, interval, count, connect } of keepalives) {
+    it(`keepalives and connect timeout from "${args}" ${JSON.stringify(vars ?? {})} → ${interval} ms × ${count}, connect ${connect} ms`, () => {
+      const s = sshSettingsFor('h', { ansible_ssh_common_args: args, ...vars }, '/');
+      deepStrictEqual([s.aliveIntervalMs, s.aliveCountMax, s.connectTimeoutMs], [interval, count, connect]);
+    });
+  }
 });

@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
-import { etcdops, etcdopsProcess, jsonEvents, recapOf } from './etcdops-cli.js';
+import { etcdops, etcdopsInTerminal, etcdopsProcess, jsonEvents, outputSeen, recapOf } from './etcdops-cli.js';
 import { hostFingerprint } from './host-fingerprint.js';
 import { sshRun, useLab } from './lab-fixture.js';
 import { runCommand } from '../../src/lab/run-command.js';
+import { hostLayout } from '../../src/lab/lab-layout.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../playbooks/examples/hello-service.yml', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`fixtures/${name}`, import.meta.url));
@@ -117,6 +118,100 @@ describe('engine on the lab', function () {
     for (const host of HOSTS) deepStrictEqual([recap[host]!.ok, recap[host]!.failed, recap[host]!.unreachable], [2, 0, 0]);
   });
 
+  /** How many processes on a host run exactly `commandLine`. */
+  async function processCount(host: string, commandLine: string): Promise<number> {
+    const found = await sshRun(lab(), host, `for p in /proc/[0-9]*; do tr '\\0' ' ' < $p/cmdline 2>/dev/null; echo; done | grep -cxF '${commandLine} ' || true`);
+    strictEqual(found.code, 0, found.stderr);
+    return Number(found.stdout.trim());
+  }
+
+  async function until(what: string, check: () => Promise<boolean>, ms = 30_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /**
+   * Drops every SSH packet to and from a host inside its network namespace (established sessions too, both
+   * ways, as a cut link would) until the returned function runs.
+   */
+  async function blockSsh(host: string): Promise<() => Promise<void>> {
+    const index = Number(lab().subnet.split('.')[2]);
+    const netns = hostLayout(index, Number(host.slice(1))).netns;
+    const rules = [
+      ['INPUT', '-p', 'tcp', '--dport', '22', '-j', 'DROP'],
+      ['OUTPUT', '-p', 'tcp', '--sport', '22', '-j', 'DROP'],
+    ];
+    for (const rule of rules) await runCommand('ip', ['netns', 'exec', netns, 'iptables', '-w', '-I', ...rule]);
+    return async () => {
+      for (const rule of rules) await runCommand('ip', ['netns', 'exec', netns, 'iptables', '-w', '-D', ...rule], { allowFailure: true });
+    };
+  }
+
+  it('a host whose SSH link drops mid-task is reported unreachable (exit 3), the others finish, and a re-run converges', async () => {
+    await Promise.all(HOSTS.map((h) => sshRun(lab(), h, 'rm -f /tmp/ssh-drop-1 /tmp/ssh-drop-2')));
+    // Probes every second, three unanswered ones end the link (OpenSSH's options, read as Ansible passes them).
+    const inventory = inventoryWith((inv) => (inv.all.vars.ansible_ssh_common_args += ' -o ServerAliveInterval=1 -o ServerAliveCountMax=3'));
+    const run = etcdopsProcess(['play', fixture('ssh-drop.yml'), '-i', inventory, '--output', 'json']);
+    await outputSeen(run.child, /"event":"task_start"[^\n]*"Slow step"/);
+    // Cut while the command runs on n2, not while its session is still being opened.
+    await until('the slow step to run on n2', async () => (await processCount('n2', 'sleep 5')) > 0);
+    const unblock = await blockSsh('n2');
+    const blockedAt = Date.now();
+    let result;
+    try {
+      result = await run.done;
+      const elapsed = Date.now() - blockedAt;
+      strictEqual(result.code, 3, result.stdout + result.stderr);
+      const recap = recapOf(result.stdout);
+      deepStrictEqual([recap.n2!.unreachable, recap.n2!.failed], [1, 0], JSON.stringify(recap.n2));
+      for (const host of ['n1', 'n3']) deepStrictEqual([recap[host]!.changed, recap[host]!.unreachable], [2, 0], `${host}: ${JSON.stringify(recap[host])}`);
+      const lost = jsonEvents(result.stdout).find((e) => e.event === 'host_result' && e.host === 'n2' && e.status === 'UNREACHABLE');
+      match(lost?.msg ?? '', /n2: unreachable: connection lost/);
+      ok(elapsed < 12_000, `the lost link was noticed ${elapsed} ms after the cut, not left hanging`);
+      // ansible_timeout bounds the connection attempt to a host that does not answer.
+      const connectTimeout = inventoryWith((inv) => (inv.all.vars.ansible_timeout = 2));
+      const silent = await etcdops(['play', fixture('whoami.yml'), '-i', connectTimeout, '--limit', 'n2', '--output', 'json']);
+      strictEqual(silent.code, 3, silent.stdout + silent.stderr);
+      const refused = jsonEvents(silent.stdout).find((e) => e.host === 'n2' && e.status === 'UNREACHABLE');
+      match(refused?.msg ?? '', /timed out|timeout/i);
+      // The task's own time (the CLI's start-up on a busy machine is not the connection's doing).
+      const took = refused!.durationMs as number;
+      process.stderr.write(`      link lost noticed after ${elapsed} ms (${lost?.msg}); connect to the silent host gave up after ${took} ms\n`);
+      ok(took >= 1900 && took < 4000, `a 2 s connect timeout took ${took} ms`);
+    } finally {
+      // The link stays cut for 20 s in all, as a real outage would.
+      await new Promise((r) => setTimeout(r, Math.max(0, 20_000 - (Date.now() - blockedAt))));
+      await unblock();
+    }
+    const again = await etcdops(['play', fixture('ssh-drop.yml'), '-i', inventory, '--output', 'json']);
+    strictEqual(again.code, 0, again.stdout + again.stderr);
+    const recap = recapOf(again.stdout);
+    for (const host of ['n1', 'n3']) strictEqual(recap[host]!.changed, 0, `${host}: ${JSON.stringify(recap[host])}`);
+    const files = await Promise.all(HOSTS.map((h) => sshRun(lab(), h, 'test -e /tmp/ssh-drop-1 && test -e /tmp/ssh-drop-2')));
+    deepStrictEqual(files.map((f) => f.code), [0, 0, 0], 'every host has both steps done');
+  });
+
+  it('a task past its `timeout:` fails on every host, its remote command is stopped, and nothing after it runs', async () => {
+    await Promise.all(HOSTS.map((h) => sshRun(lab(), h, 'rm -f /tmp/after-timeout')));
+    const started = Date.now();
+    const result = await etcdops(['play', fixture('task-timeout.yml'), '-i', lab().inventory, '--output', 'json']);
+    const took = Date.now() - started;
+    strictEqual(result.code, 2, result.stdout + result.stderr);
+    ok(took < 10_000, `a 2 s task timeout took ${took} ms`);
+    for (const host of HOSTS) {
+      const failed = jsonEvents(result.stdout).find((e) => e.event === 'host_result' && e.host === host && e.task === 'Sleeps past its limit');
+      strictEqual(failed?.status, 'FAILED');
+      match(failed.msg, /task-timeout\.yml:\d+.*did not finish within its timeout of 2 s/);
+    }
+    await new Promise((r) => setTimeout(r, 4000));
+    deepStrictEqual(await Promise.all(HOSTS.map((h) => processCount(h, 'sleep 31.5'))), [0, 0, 0], 'no sleep left running on any host');
+    const after = await Promise.all(HOSTS.map((h) => sshRun(lab(), h, 'test -e /tmp/after-timeout')));
+    deepStrictEqual(after.map((r) => r.code), [1, 1, 1]);
+  });
+
   it('refuses a host whose key does not match known_hosts, and changes nothing on it', async () => {
     const knownHosts = readFileSync(lab().knownHostsFile, 'utf8').split('\n');
     const keyOf = (host: string) => knownHosts.find((l) => l.startsWith(`${host},`))!.split(' ').slice(1).join(' ');
@@ -182,7 +277,9 @@ describe('engine on the lab', function () {
   it('Ctrl-C lets running tasks finish, starts nothing new, and exits 99', async () => {
     await Promise.all(HOSTS.map((h) => sshRun(lab(), h, 'rm -f /tmp/after-interrupt')));
     const run = etcdopsProcess(['play', fixture('slow.yml'), '-i', lab().inventory, '--output', 'json']);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Signalled once the slow task runs: a fixed delay can land before the CLI has started on a busy machine.
+    await outputSeen(run.child, /"event":"task_start"[^\n]*"Takes a while"/);
+    await new Promise((r) => setTimeout(r, 300));
     run.child.kill('SIGINT');
     const result = await run.done;
     strictEqual(result.code, 99, result.stdout + result.stderr);
@@ -192,10 +289,35 @@ describe('engine on the lab', function () {
     deepStrictEqual(after.map((r) => r.code), [1, 1, 1]);
   });
 
-  it('becomes root through sudo when connecting as an unprivileged user', async () => {
+  it('Ctrl-C typed at a terminal in the default view also lets running tasks finish, prints the recap, and exits 99', async () => {
+    await Promise.all(HOSTS.map((h) => sshRun(lab(), h, 'rm -f /tmp/after-interrupt /tmp/slow-done')));
+    const run = etcdopsInTerminal(['play', fixture('slow.yml'), '-i', lab().inventory]);
+    await outputSeen(run.child, /Takes a while/);
+    await new Promise((r) => setTimeout(r, 300));
+    run.child.stdin!.write('\x03');
+    const result = await run.done;
+    const screen = result.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+    strictEqual(result.code, 99, screen.slice(-3000) + result.stderr);
+    match(screen, /Interrupted: finishing running tasks/);
+    match(screen, /PLAY RECAP/);
+    for (const host of HOSTS) match(screen, new RegExp(`${host} +: ok=1 `), `${host} finished the running task only`);
+    const after = await Promise.all(HOSTS.map((h) => sshRun(lab(), h, 'test -e /tmp/after-interrupt')));
+    deepStrictEqual(after.map((r) => r.code), [1, 1, 1]);
+  });
+
+  it('becomes root through sudo when connecting as an unprivileged user, and sudo logs it', async () => {
+    const since = (await sshRun(lab(), 'n1', 'date +%s')).stdout.trim();
     const inventory = inventoryWith((inv) => (inv.all.vars.ansible_user = 'ops'));
-    const result = await etcdops(['play', fixture('whoami.yml'), '-i', inventory, '--output', 'json']);
+    const result = await etcdops(['play', fixture('become-proof.yml'), '-i', inventory, '--output', 'json']);
     strictEqual(result.code, 0, result.stdout);
-    for (const host of HOSTS) strictEqual(recapOf(result.stdout)[host]!.failed, 0);
+    const outputOf = (host: string, task: string) =>
+      jsonEvents(result.stdout).find((e) => e.event === 'host_result' && e.host === host && e.task === task)?.result?.stdout?.trim();
+    for (const host of HOSTS) {
+      strictEqual(outputOf(host, 'Login user'), 'ops', `${host}: logged in as ops, not root`);
+      strictEqual(outputOf(host, 'Become user'), '0', `${host}: root after become`);
+      // A login as root would give the same id -u; only sudo leaves this line.
+      const log = await sshRun(lab(), host, `journalctl --no-pager -q _COMM=sudo --since=@${since}`);
+      match(log.stdout, /ops : .*USER=root ; COMMAND=\S*sh -c '(exec )?id -u'/, `${host}: sudo's own log of the become:\n${log.stdout}${log.stderr}`);
+    }
   });
 });

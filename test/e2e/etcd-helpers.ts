@@ -1,16 +1,20 @@
 // What the etcd e2e suites check on a lab cluster as a user would: the cluster's health through the
 // admin certificate etcdops keeps beside the inventory, etcd's PID and files on each member.
+import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { request } from 'node:https';
 import { dirname, join } from 'node:path';
 import { checkClusterHealth, type ClusterHealth } from '../../src/etcd/cluster-health.js';
 import type { ClusterAccess } from '../../src/etcd/cluster-access.js';
 import type { LabInfo } from '../../src/lab/lab.js';
 import { sshRun } from './lab-fixture.js';
 
+const PKI_FILES = ['ca.crt', 'admin.crt', 'admin.key'] as const;
+
 /** The admin's access to the cluster of `inventory` (its PKI folder is `.etcdops/pki` beside it). */
 export async function adminAccess(inventory: string, addresses: readonly string[]): Promise<ClusterAccess> {
   const dir = join(dirname(inventory), '.etcdops', 'pki');
-  const [ca, cert, key] = await Promise.all(['ca.crt', 'admin.crt', 'admin.key'].map((f) => readFile(join(dir, f), 'utf8')));
+  const [ca, cert, key] = await Promise.all(PKI_FILES.map((f) => readFile(join(dir, f), 'utf8')));
   return { endpoints: addresses.map((a) => `https://${a}:2379`), ca: ca!, cert: cert!, key: key!, timeoutMs: 3000 };
 }
 
@@ -18,10 +22,15 @@ export async function health(lab: LabInfo, inventory = lab.inventory): Promise<C
   return checkClusterHealth(await adminAccess(inventory, lab.hosts.filter((h) => h.state === 'running').map((h) => h.address)));
 }
 
-/** The etcd main PID on a member (0 when not running). */
+/**
+ * The etcd main PID on a member (0 when systemd says it is not running). A failed ssh or an answer that
+ * is not a number throws: taken for a PID, two failures would compare equal and pass a "not restarted" check.
+ */
 export async function etcdPid(lab: LabInfo, host: string): Promise<number> {
   const out = await sshRun(lab, host, 'systemctl show -p MainPID --value etcd');
-  return Number(out.stdout.trim());
+  const text = out.stdout.trim();
+  if (out.code !== 0 || !/^\d+$/.test(text)) throw new Error(`cannot read etcd's PID on ${host} (exit ${out.code}): ${text} ${out.stderr.trim()}`);
+  return Number(text);
 }
 
 /** sha256 of each TLS file on a member, by file name. */
@@ -33,4 +42,73 @@ export async function pkiDigests(lab: LabInfo, host: string): Promise<Record<str
 /** Every task's display name in plain output, in order, with the batch lines between them. */
 export function plainSteps(stdout: string): string[] {
   return stdout.split('\n').filter((line) => /^(TASK \[|BATCH |changed: |ok: |fatal: )/.test(line));
+}
+
+export interface EtcdctlWorkload {
+  readonly succeeded: number;
+  /** One line per failed write: its key and etcdctl's error. */
+  readonly failed: string[];
+  /** The longest time between the start of the run (or the last acknowledged write) and the next one. */
+  readonly longestGapMs: number;
+}
+
+function etcdctlPut(argv: readonly string[]): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('etcdctl', argv, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ETCDCTL_API: '3' } });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.on('error', (error) => resolve({ code: -1, stderr: error.message }));
+    child.on('close', (code) => resolve({ code: code ?? -1, stderr }));
+  });
+}
+
+/**
+ * Availability as a user's Go client sees it: etcdctl (clientv3, every endpoint, its own failover) writes a
+ * key, one write after another, until `stop()`. A stalled cluster shows as a long gap, a refused write as a failure.
+ */
+export function startEtcdctlWorkload(
+  lab: LabInfo,
+  inventory = lab.inventory,
+  addresses = lab.hosts.map((h) => h.address),
+): { stop: () => Promise<EtcdctlWorkload> } {
+  let running = true;
+  const result = { succeeded: 0, failed: [] as string[], longestGapMs: 0 };
+  const done = (async () => {
+    const dir = join(dirname(inventory), '.etcdops', 'pki');
+    const [ca, cert, key] = PKI_FILES.map((f) => join(dir, f));
+    const endpoints = addresses.map((a) => `https://${a}:2379`).join(',');
+    const base = [`--endpoints=${endpoints}`, `--cacert=${ca}`, `--cert=${cert}`, `--key=${key}`, '--dial-timeout=2s', '--command-timeout=10s'];
+    let last = Date.now();
+    for (let seq = 0; running; seq++) {
+      const key = `availability/${String(seq).padStart(6, '0')}`;
+      const put = await etcdctlPut([...base, 'put', key, String(Date.now())]);
+      const now = Date.now();
+      result.longestGapMs = Math.max(result.longestGapMs, now - last);
+      if (put.code === 0) {
+        result.succeeded++;
+        last = now;
+      } else result.failed.push(`${key}: ${put.stderr.trim()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await done;
+      return result;
+    },
+  };
+}
+
+/** GET /health on a member's client port over TLS, with or without a client certificate; the error says why it failed. */
+export function tlsProbe(address: string, tls: { ca: string; cert?: string; key?: string }): Promise<{ status?: number; error?: string }> {
+  return new Promise((resolve) => {
+    const req = request({ host: address, port: 2379, path: '/health', method: 'GET', ...tls, servername: '', timeout: 5000 }, (res) => {
+      res.resume();
+      resolve({ status: res.statusCode });
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', (error: NodeJS.ErrnoException) => resolve({ error: `${error.code ?? ''} ${error.message}` }));
+    req.end();
+  });
 }

@@ -9,8 +9,9 @@ import { parse, stringify } from 'yaml';
 import { withAnyEndpoint } from '../../src/etcd/cluster-access.js';
 import { labAddHosts, labHostPowerOff, labStatus, type LabInfo } from '../../src/lab/lab.js';
 import { etcdops } from './etcdops-cli.js';
-import { adminAccess, health } from './etcd-helpers.js';
-import { sshRun, useLab } from './lab-fixture.js';
+import { checkClusterHealth } from '../../src/etcd/cluster-health.js';
+import { adminAccess, health, startEtcdctlWorkload } from './etcd-helpers.js';
+import { assertFreshHosts, sshRun, useLab } from './lab-fixture.js';
 
 const playbook = (name: string) => fileURLToPath(new URL(`../../playbooks/${name}`, import.meta.url));
 
@@ -22,6 +23,7 @@ describe('etcd scale-out and member replacement on the lab', function () {
   const voters = async (inventory = lab.inventory) => (await health(lab, inventory)).members.filter((m) => !m.isLearner).map((m) => m.name).sort();
 
   it('forms a cluster by scale-out (first member alone, then one at a time) with 3 voting members', async () => {
+    await assertFreshHosts(lab);
     const result = await etcdops(['play', playbook('site.yml'), '-i', lab.inventory, '-e', 'etcd_formation=scale-out', '--output', 'plain', '-v']);
     strictEqual(result.code, 0, result.stdout + result.stderr);
     match(result.stdout, /CREATE member n2: not a member yet: added as a learner[\s\S]*UPDATE member n2: learner: promoted[\s\S]*CREATE member n3: not a member yet: added as a learner[\s\S]*UPDATE member n3: learner: promoted/);
@@ -45,11 +47,15 @@ describe('etcd scale-out and member replacement on the lab', function () {
         await new Promise((r) => setTimeout(r, Math.max(0, 50 - (Date.now() - started))));
       }
     })();
+    const goClient = startEtcdctlWorkload(lab, lab.inventory, lab.hosts.slice(0, 3).map((h) => h.address));
     const result = await etcdops(['play', playbook('scale-out.yml'), '-i', lab.inventory, '--output', 'plain', '-v']);
     writing = false;
     await writer;
+    const seen = await goClient.stop();
+    process.stderr.write(`      etcdctl during scale-out: ${seen.succeeded} writes, ${seen.failed.length} failed, longest wait ${seen.longestGapMs} ms\n`);
     strictEqual(result.code, 0, result.stdout + result.stderr);
     deepStrictEqual(failures, []);
+    deepStrictEqual(seen.failed, [], 'no write through etcdctl (Go client, all endpoints) failed');
     ok(writes > 20, `only ${writes} writes`);
     const n4 = result.stdout.indexOf('CREATE member n4');
     const promoted4 = result.stdout.indexOf('UPDATE member n4: learner: promoted');
@@ -103,5 +109,25 @@ describe('etcd scale-out and member replacement on the lab', function () {
     const n3 = cluster.members.find((m) => m.name === 'n3')!;
     deepStrictEqual(n3.peerURLs, [`https://${fresh.address}:2380`]);
     deepStrictEqual(await voters(file), ['n1', 'n2', 'n3', 'n4', 'n5']);
+  });
+
+  it('remove-member.yml decommissions n5 while etcdctl keeps writing: 4 healthy voters, n5 stopped, disabled, its data kept aside', async () => {
+    const file = join(dirname(lab.inventory), 'inventory-replaced.yml');
+    const address = (name: string) => parse(readFileSync(file, 'utf8')).all.children.etcd.hosts[name].ansible_host as string;
+    const remaining = ['n1', 'n2', 'n3', 'n4'].map(address);
+    const workload = startEtcdctlWorkload(lab, file, remaining);
+    const result = await etcdops(['play', playbook('remove-member.yml'), '-i', file, '-e', 'member=n5', '--output', 'plain']);
+    const seen = await workload.stop();
+    process.stderr.write(`      etcdctl during remove-member: ${seen.succeeded} writes, ${seen.failed.length} failed, longest wait ${seen.longestGapMs} ms\n`);
+    strictEqual(result.code, 0, result.stdout + result.stderr);
+    deepStrictEqual(seen.failed, [], 'no write failed');
+    const cluster = await checkClusterHealth(await adminAccess(file, remaining));
+    deepStrictEqual(cluster.problems, []);
+    deepStrictEqual(cluster.members.filter((m) => !m.isLearner).map((m) => m.name).sort(), ['n1', 'n2', 'n3', 'n4']);
+    const n5 = lab.hosts.find((h) => h.name === 'n5')!;
+    const state = await sshRun(lab, 'n5', 'systemctl is-active etcd; systemctl is-enabled etcd; ls -d /var/lib/etcd.removed-*; ls -A /var/lib/etcd | wc -l');
+    const [active, enabled, aside, left] = state.stdout.trim().split('\n');
+    deepStrictEqual([active, enabled, left], ['inactive', 'disabled', '0'], `${n5.name}: ${state.stdout}${state.stderr}`);
+    match(aside ?? '', /^\/var\/lib\/etcd\.removed-\d{8}T\d{6}Z$/);
   });
 });

@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import type { Etcd3 } from 'etcd3';
 import { openEndpointClient, withEndpointClient } from '../../src/etcd/cluster-access.js';
 import type { LabInfo } from '../../src/lab/lab.js';
-import { etcdops, jsonEvents, type JsonEvent } from './etcdops-cli.js';
-import { adminAccess, etcdPid, health } from './etcd-helpers.js';
-import { sshRun, useLab } from './lab-fixture.js';
+import { etcdops, jsonEvents, recapOf, type JsonEvent } from './etcdops-cli.js';
+import { adminAccess, etcdPid, health, startEtcdctlWorkload } from './etcd-helpers.js';
+import { assertFreshHosts, sshRun, useLab } from './lab-fixture.js';
 
 const SITE = fileURLToPath(new URL('../../playbooks/site.yml', import.meta.url));
 const UPGRADE = fileURLToPath(new URL('../../playbooks/upgrade.yml', import.meta.url));
@@ -118,6 +118,7 @@ function suite(name: string, size: number): void {
     const play = (playbook: string, args: string[]) => etcdops(['play', playbook, '-i', lab().inventory, ...args]);
 
     it(`builds the starting cluster on ${FROM}`, async () => {
+      await assertFreshHosts(lab());
       const built = await play(SITE, ['-e', `etcd_version=${FROM}`, '--output', 'json']);
       strictEqual(built.code, 0, built.stdout.slice(-3000) + built.stderr);
       const cluster = await health(lab());
@@ -141,11 +142,15 @@ function suite(name: string, size: number): void {
     it(`upgrades to ${TO} one member at a time, the leader last, while a client writes and reads every 20 ms`, async () => {
       const leader = (await health(lab())).members.find((m) => m.isLeader)!.name;
       const workload = startWorkload(lab());
+      const goClient = startEtcdctlWorkload(lab());
       await new Promise((r) => setTimeout(r, 500));
       const run = await play(UPGRADE, ['-e', `etcd_version=${TO}`, '--output', 'json']);
       await new Promise((r) => setTimeout(r, 500));
       const seen = await workload.stop();
+      const go = await goClient.stop();
+      process.stderr.write(`      etcdctl during the upgrade: ${go.succeeded} writes, ${go.failed.length} failed, longest wait ${go.longestGapMs} ms\n`);
       strictEqual(run.code, 0, run.stdout.slice(-4000) + run.stderr);
+      deepStrictEqual(go.failed, [], 'no write through etcdctl (Go client, all endpoints) failed');
       const events = jsonEvents(run.stdout);
 
       deepStrictEqual(seen.errors, [], 'only retried leader changes and restarts');
@@ -182,6 +187,8 @@ function suite(name: string, size: number): void {
       const pids = await Promise.all(hosts().map((h) => etcdPid(lab(), h)));
       const again = await play(UPGRADE, ['-e', `etcd_version=${TO}`, '--output', 'json']);
       strictEqual(again.code, 0, again.stdout.slice(-3000) + again.stderr);
+      const recap = recapOf(again.stdout);
+      for (const host of hosts()) strictEqual(recap[host]?.changed, 0, `${host} changed something: ${JSON.stringify(recap[host])}`);
       deepStrictEqual(restartOrder(jsonEvents(again.stdout)), []);
       deepStrictEqual(await Promise.all(hosts().map((h) => etcdPid(lab(), h))), pids);
     });
@@ -216,6 +223,7 @@ describe('upgrade.yml when a member fails its gate mid-upgrade', function () {
   const hosts = () => lab().hosts.map((h) => h.name);
 
   it('stops at the failing member, leaves the rest on the old release, and its rollback steps work', async () => {
+    await assertFreshHosts(lab());
     const built = await etcdops(['play', SITE, '-i', lab().inventory, '-e', `etcd_version=${FROM}`, '--output', 'json']);
     strictEqual(built.code, 0, built.stdout.slice(-3000) + built.stderr);
     const before = await health(lab());
@@ -252,5 +260,50 @@ describe('upgrade.yml when a member fails its gate mid-upgrade', function () {
     deepStrictEqual(after.problems, []);
     strictEqual(after.members.find((m) => m.name === victim)!.version, FROM);
     strictEqual(after.members.find((m) => m.name === leader)!.version, FROM);
+  });
+});
+
+describe('upgrade.yml when the leader fails after its restart, and the pre-upgrade snapshot restored', function () {
+  this.timeout(600_000);
+  const lab = useLab('upg3', 3);
+  const hosts = () => lab().hosts.map((h) => h.name);
+  const RESTORE = fileURLToPath(new URL('../../playbooks/restore.yml', import.meta.url));
+
+  it('stops at the leader with the followers upgraded, its rollback works, and restore.yml brings back the data from before the upgrade', async () => {
+    await assertFreshHosts(lab());
+    const built = await etcdops(['play', SITE, '-i', lab().inventory, '-e', `etcd_version=${FROM}`, '--output', 'json']);
+    strictEqual(built.code, 0, built.stdout.slice(-3000) + built.stderr);
+    strictEqual((await etcdops(['etcdctl', '-i', lab().inventory, '--', 'put', 'written-before-the-upgrade', 'kept'])).code, 0);
+    const leader = (await health(lab())).members.find((m) => m.isLeader)!.name;
+    // The running leader keeps its open files; the new release cannot open the data and fails its start.
+    strictEqual((await sshRun(lab(), leader, 'chmod 000 /var/lib/etcd/member')).code, 0);
+
+    const run = await etcdops(['play', UPGRADE, '-i', lab().inventory, '-e', `etcd_version=${TO}`, '--output', 'json']);
+    notStrictEqual(run.code, 0, 'the rollout must fail');
+    const events = jsonEvents(run.stdout);
+    const failures = events.filter((e) => e.event === 'host_result' && e.status === 'FAILED').map((e) => `${e.host} ${e.task}: ${e.msg}`);
+    deepStrictEqual([...restartOrder(events)].sort(), hosts().filter((h) => h !== leader).sort(), `the followers were upgraded first; failures: ${failures.join('\n')}`);
+    const stop = events.find((e) => e.event === 'host_result' && e.status === 'FAILED' && /stopped at/.test(e.msg ?? ''));
+    ok(stop, `the rollout stops with rollback steps:\n${run.stdout.slice(-3000)}`);
+    match(stop.msg, new RegExp(`The upgrade to ${TO} stopped at ${leader}`));
+    const during = await health(lab());
+    ok(during.leaderId !== null, 'the two upgraded members keep a leader');
+
+    const flip = /flip the links back: (.+)$/m.exec(stop.msg)![1]!;
+    const rolled = await sshRun(lab(), leader, `chmod 700 /var/lib/etcd/member && ${flip} && systemctl restart etcd`);
+    strictEqual(rolled.code, 0, rolled.stderr);
+    const after = await health(lab());
+    deepStrictEqual(after.problems, []);
+    strictEqual(after.members.find((m) => m.name === leader)!.version, FROM, 'the old leader runs the old release again');
+
+    strictEqual((await etcdops(['etcdctl', '-i', lab().inventory, '--', 'put', 'written-after-the-failed-upgrade', 'lost'])).code, 0);
+    const found = await Promise.all(hosts().map(async (h) => [h, (await sshRun(lab(), h, `ls /var/lib/etcd-snapshots/before-upgrade-${TO}-*.db`)).stdout.trim()] as const));
+    const [source, snapshot] = found.find(([, path]) => path !== '')!;
+    const restored = await etcdops(['play', RESTORE, '-i', lab().inventory, '-e', `snapshot=${snapshot}`, '-e', `etcd_restore_source=${source}`, '-e', 'confirm=yes', '--output', 'plain']);
+    strictEqual(restored.code, 0, restored.stdout.slice(-4000) + restored.stderr);
+    deepStrictEqual((await health(lab())).problems, []);
+    const get = (key: string) => etcdops(['etcdctl', '-i', lab().inventory, '--', 'get', key, '--print-value-only']);
+    strictEqual((await get('written-before-the-upgrade')).stdout.trim(), 'kept');
+    strictEqual((await get('written-after-the-failed-upgrade')).stdout.trim(), '', 'the data is the snapshot taken before the upgrade');
   });
 });

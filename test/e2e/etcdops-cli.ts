@@ -37,6 +37,29 @@ export function etcdopsProcess(args: readonly string[], options: CliOptions = {}
   return { child, done };
 }
 
+/**
+ * Starts the CLI inside a real pseudo-terminal (util-linux `script`), so it draws its terminal view; writing
+ * "\x03" to `child.stdin` is a Ctrl-C typed at that terminal (the terminal sends SIGINT to the CLI).
+ */
+export function etcdopsInTerminal(args: readonly string[], options: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult> } {
+  const command = [process.execPath, MAIN, ...args].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
+  // The terminal `script` opens has no size (its own input is a pipe): give it one, or the view wraps every character.
+  const child = spawn('script', ['-qefc', `stty cols 120 rows 40 && exec ${command}`, '/dev/null'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    timeout: options.timeoutMs ?? 300_000,
+    env: environment({ TERM: 'xterm-256color', ...options.env }),
+  });
+  const done = new Promise<CliResult>((resolve, reject) => {
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? -1 : 0), stdout, stderr }));
+  });
+  return { child, done };
+}
+
 export function etcdops(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   return etcdopsProcess(args, options).done;
 }
@@ -54,4 +77,32 @@ export function recapOf(stdout: string): Record<string, { ok: number; changed: n
   const recap = jsonEvents(stdout).find((e) => e.event === 'recap');
   if (!recap) throw new Error(`no recap in output:\n${stdout}`);
   return recap.hosts;
+}
+
+/** The PLAY RECAP of plain output, per host; throws when there is none. */
+export function plainRecapOf(stdout: string): Record<string, { ok: number; changed: number; failed: number; unreachable: number }> {
+  const start = stdout.lastIndexOf('PLAY RECAP');
+  if (start < 0) throw new Error(`no PLAY RECAP in output:\n${stdout.slice(-2000)}`);
+  const hosts: Record<string, { ok: number; changed: number; failed: number; unreachable: number }> = {};
+  for (const line of stdout.slice(start).split('\n')) {
+    const row = /^(\S+)\s+:\s+ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)/.exec(line);
+    if (row) hosts[row[1]!] = { ok: Number(row[2]), changed: Number(row[3]), unreachable: Number(row[4]), failed: Number(row[5]) };
+  }
+  return hosts;
+}
+
+/** Resolves once the child's standard output has shown `pattern` (e.g. a task's start), so a signal is sent at a known moment. */
+export function outputSeen(child: ChildProcess, pattern: RegExp, timeoutMs = 60_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`not seen within ${timeoutMs} ms: ${pattern}\n${seen.slice(-2000)}`)), timeoutMs);
+    child.stdout!.on('data', (chunk: Buffer | string) => {
+      // Terminal output: colours and cursor moves are not part of what is matched.
+      seen += chunk.toString().replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+      if (pattern.test(seen)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
 }

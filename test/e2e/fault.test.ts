@@ -39,6 +39,10 @@ describe('etcd fault.yml on the lab', function () {
   });
 
   it('partitions n3 while n1 and n2 keep a leader and take writes, then heals it', async () => {
+    const start = await health(lab());
+    deepStrictEqual(start.problems, [], 'precondition: a healthy cluster');
+    strictEqual(start.members.filter((m) => m.healthy && !m.isLearner).length, 3, 'precondition: 3 healthy voting members');
+    for (const host of ['n1', 'n2', 'n3']) strictEqual(/ETCDOPS_FAULT/.test((await firewall(host)).stdout), false, `precondition: no fault on ${host}`);
     const injected = await fault('partition', 'n3');
     strictEqual(injected.code, 0, injected.stdout + injected.stderr);
     match((await firewall('n3')).stdout, new RegExp(`-A ETCDOPS_FAULT -s ${address('n1').replace(/\./g, '\\.')}/32 .*-j DROP`));
@@ -51,6 +55,7 @@ describe('etcd fault.yml on the lab', function () {
     const put = await etcdctl('n1', address('n1'), 'put rehearsal partitioned');
     strictEqual(put.code, 0, put.stderr);
     const stale = await etcdctl('n3', address('n3'), 'get rehearsal --consistency=s --print-value-only');
+    strictEqual(stale.code, 0, `n3 still answers a serializable read from its own data: ${stale.stderr}`);
     strictEqual(stale.stdout.trim(), '', 'n3 cannot have the write made while it was cut off');
 
     const cleared = await fault('partition', 'n3', 'action=clear');

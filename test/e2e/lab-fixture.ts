@@ -42,7 +42,13 @@ export function useLab(suiteName: string, hosts: number): () => LabInfo {
     installSignalHandlers();
     liveLabs.add(name);
     try {
-      info = await labUp({ name, hosts });
+      // A lab of this name can only be a leftover of a run that crashed: its hosts hold that run's state,
+      // so it is replaced, never reused.
+      if (await labDown(name)) process.stderr.write(`      lab ${name} was left by an earlier run; replaced by fresh hosts\n`);
+      const up = await labUp({ name, hosts });
+      if (up.alreadyRunning || up.hosts.length !== hosts) throw new Error(`lab ${name} is not a fresh lab of ${hosts} hosts`);
+      await assertFreshHosts(up);
+      info = up;
     } catch (error) {
       await labDown(name).catch(() => undefined);
       liveLabs.delete(name);
@@ -58,6 +64,19 @@ export function useLab(suiteName: string, hosts: number): () => LabInfo {
     if (!info) throw new Error(`lab ${name} is not up (its before hook failed or has not run)`);
     return info;
   };
+}
+
+/** Fails unless every host of the lab runs and carries nothing a playbook installs (no etcd, no ops files). */
+export async function assertFreshHosts(lab: LabInfo): Promise<void> {
+  const leftovers = await Promise.all(
+    lab.hosts.map(async (host) => {
+      const found = await sshRun(lab, host.name, 'ls -d /etc/etcd /var/lib/etcd /opt/etcd /etc/systemd/system/etcd.service /etc/hello 2>/dev/null; true');
+      if (found.code !== 0) return `${host.name}: not reachable (${found.stderr.trim()})`;
+      return found.stdout.trim() ? `${host.name}: ${found.stdout.trim().split('\n').join(', ')}` : '';
+    }),
+  );
+  const dirty = leftovers.filter(Boolean);
+  if (dirty.length > 0) throw new Error(`lab ${lab.name} is not fresh: ${dirty.join('; ')}`);
 }
 
 export interface SshRunOptions {

@@ -36,7 +36,8 @@ describe('lab (e2e)', function () {
   this.timeout(120_000);
 
   describe('a running lab of 3 hosts', () => {
-    const lab = useLab(LAB, 3);
+    // useLab adds the prefix itself: LAB is the name it gives the lab.
+    const lab = useLab('labtest', 3);
 
     it('lab status --output json names the lab, its inventory and every running host', async () => {
       const result = await cli(['lab', 'status', '--name', LAB, '--output', 'json']);
@@ -129,6 +130,25 @@ describe('lab (e2e)', function () {
       }
     });
 
+    it('lab up on the running lab does nothing, and refuses a different host count instead of handing it over', async () => {
+      const same = await cli(['lab', 'up', '--name', LAB]);
+      assert.equal(same.code, 0, same.stderr);
+      assert.match(same.stderr, /already running; nothing to do/);
+      const other = await cli(['lab', 'up', '--name', LAB, '--hosts', '2']);
+      assert.equal(other.code, 1, other.stdout + other.stderr);
+      assert.match(other.stderr, new RegExp(`lab ${LAB} already runs 3 hosts, not 2: take it down first \\(etcdops lab down --name ${LAB}\\)`));
+      assert.equal(lab().hosts.length, 3);
+    });
+
+    it('lab ssh runs a command on a host as root and passes its output and exit code through', async () => {
+      const result = await cli(['lab', 'ssh', '--name', LAB, 'n2', '--', 'hostname; id -u; exit 7']);
+      assert.equal(result.code, 7, result.stderr);
+      assert.deepEqual(result.stdout.trim().split('\n'), ['n2', '0']);
+      const unknown = await cli(['lab', 'ssh', '--name', LAB, 'n9', '--', 'true']);
+      assert.notEqual(unknown.code, 0);
+      assert.match(unknown.stderr, /has no host n9 \(hosts: n1, n2, n3\)/);
+    });
+
     it('a hard power-off leaves the host unreachable until it is started again', async () => {
       await labHostPowerOff(LAB, 'n3', { graceful: false });
       const off = await sshRun(lab(), 'n3', 'true', { timeoutMs: 10_000 });
@@ -159,7 +179,7 @@ describe('lab (e2e)', function () {
       assert.equal(existsSync(lab().stateDir), false);
       const status = await cli(['lab', 'status', '--name', LAB]);
       assert.notEqual(status.code, 0);
-      assert.match(status.stderr, /no lab named "labtest"/);
+      assert.match(status.stderr, new RegExp(`no lab named "${LAB}"`));
     });
   });
 
@@ -193,6 +213,31 @@ describe('lab (e2e)', function () {
       assert.match(result.stderr, /^ERROR: the lab must run as root/);
       assert.doesNotMatch(result.stderr, /\n\s+at /);
       assert.equal(result.stdout, '');
+    });
+  });
+
+  describe('etcdops demo, the README\'s first command', () => {
+    const DEMO = labName('demo');
+    after(async function () {
+      this.timeout(120_000);
+      await cli(['lab', 'down', '--name', DEMO]);
+    });
+
+    it('brings up 3 fresh hosts, builds a TLS cluster on them and prints its health: 3 healthy members, one leader', async function () {
+      this.timeout(900_000);
+      await cli(['lab', 'down', '--name', DEMO]);
+      const result = await cli(['demo', '--name', DEMO]);
+      assert.equal(result.code, 0, result.stdout.slice(-3000) + result.stderr.slice(-3000));
+      const table = result.stdout.split('\n').filter((line) => /^n[1-3] +[0-9a-f]{16} /.test(line));
+      assert.deepEqual(table.map((line) => line.split(/\s+/)[0]).sort(), ['n1', 'n2', 'n3'], result.stdout);
+      assert.ok(table.every((line) => / healthy$/.test(line)), result.stdout);
+      assert.equal(table.filter((line) => / yes /.test(line)).length, 1, `one leader:\n${result.stdout}`);
+      assert.match(result.stdout, /^cluster healthy in \d+\.\d s$/m);
+      // The table is etcdops's own view: etcdctl, as the printed hint runs it, must agree.
+      const inventory = /^try: etcdops etcdctl -i (\S+) -- member list/m.exec(result.stdout)![1]!;
+      const endpoints = await cli(['etcdctl', '-i', inventory, '--', 'endpoint', 'health', '--cluster']);
+      assert.equal(endpoints.code, 0, endpoints.stdout + endpoints.stderr);
+      assert.equal((endpoints.stdout + endpoints.stderr).match(/is healthy/g)?.length, 3, endpoints.stdout + endpoints.stderr);
     });
   });
 });

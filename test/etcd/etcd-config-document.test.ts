@@ -48,7 +48,7 @@ describe('renderEtcdConfig: the shipped template', () => {
       'initial-cluster-token': 'etcd-etcd',
       'strict-reconfig-check': true,
       'client-transport-security': { 'cert-file': '/etc/etcd/pki/server.crt', 'key-file': '/etc/etcd/pki/server.key', 'trusted-ca-file': '/etc/etcd/pki/ca.crt', 'client-cert-auth': true },
-      'peer-transport-security': { 'cert-file': '/etc/etcd/pki/peer.crt', 'key-file': '/etc/etcd/pki/peer.key', 'trusted-ca-file': '/etc/etcd/pki/ca.crt', 'client-cert-auth': true },
+      'peer-transport-security': { 'cert-file': '/etc/etcd/pki/peer.crt', 'key-file': '/etc/etcd/pki/peer.key', 'trusted-ca-file': '/etc/etcd/pki/peer-ca.crt', 'client-cert-auth': true },
       'quota-backend-bytes': 8589934592,
       'auto-compaction-mode': 'periodic',
       'auto-compaction-retention': '1h',
