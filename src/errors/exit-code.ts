@@ -1,4 +1,5 @@
-// Exit codes, as ansible-playbook documents them, so wrappers written for Ansible keep working.
+// Exit codes as ansible-playbook (ansible-core 2.14) returns them, so wrappers written for Ansible keep
+// working. Its docs list 3 for an unreachable host, but it exits 4, as it does for a parse error.
 export enum ExitCode {
   /** Every host ok. */
   OK = 0,
@@ -6,9 +7,9 @@ export enum ExitCode {
   ERROR = 1,
   /** At least one host failed a task. */
   HOST_FAILED = 2,
-  /** At least one host was unreachable. */
-  HOST_UNREACHABLE = 3,
-  /** A file did not parse or validate. */
+  /** At least one host was unreachable (this wins over a failed host, as in Ansible). */
+  HOST_UNREACHABLE = 4,
+  /** A file did not parse or validate (the same code as an unreachable host, as in Ansible). */
   PARSE_ERROR = 4,
   /** Bad or incompatible command-line options. */
   BAD_OPTIONS = 5,

@@ -108,10 +108,10 @@ export class PlaybookRun {
     const states = [...this.states.values()];
     const exitCode = this.interrupted
       ? ExitCode.INTERRUPTED
-      : states.some((s) => s.failed)
-        ? ExitCode.HOST_FAILED
-        : states.some((s) => s.unreachable)
-          ? ExitCode.HOST_UNREACHABLE
+      : states.some((s) => s.unreachable)
+        ? ExitCode.HOST_UNREACHABLE
+        : states.some((s) => s.failed)
+          ? ExitCode.HOST_FAILED
           : ExitCode.OK;
     return { exitCode, recap, stats: this.connectionStats, interrupted: this.interrupted };
   }

@@ -1,6 +1,6 @@
 // The corpus of bad inputs: each gives one clear message naming the file, line and field where they
 // apply, the documented exit code, and no host is contacted. The inventory's hosts point at a port where
-// nothing listens, so a run that reached them would end "unreachable" (exit 3) instead.
+// nothing listens, so a run that reached them would print its plays and an UNREACHABLE line.
 import { match, strictEqual } from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

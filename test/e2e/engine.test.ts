@@ -106,13 +106,13 @@ describe('engine on the lab', function () {
     strictEqual(recapOf(result.stdout).n2!.failed, 1);
   });
 
-  it('reports an unreachable host, lets the others finish, and exits 3', async () => {
+  it('reports an unreachable host, lets the others finish, and exits 4 as ansible-playbook does', async () => {
     const inventory = inventoryWith((inv) => {
       const subnet = lab().bridgeAddress.replace(/\.1$/, '');
       inv.all.children.etcd.hosts.n9 = { ansible_host: `${subnet}.99`, ansible_timeout: 2 };
     });
     const result = await etcdops(['play', fixture('whoami.yml'), '-i', inventory, '--output', 'json']);
-    strictEqual(result.code, 3, result.stdout + result.stderr);
+    strictEqual(result.code, 4, result.stdout + result.stderr);
     const recap = recapOf(result.stdout);
     strictEqual(recap.n9!.unreachable, 1);
     for (const host of HOSTS) deepStrictEqual([recap[host]!.ok, recap[host]!.failed, recap[host]!.unreachable], [2, 0, 0]);
@@ -150,7 +150,7 @@ describe('engine on the lab', function () {
     };
   }
 
-  it('a host whose SSH link drops mid-task is reported unreachable (exit 3), the others finish, and a re-run converges', async () => {
+  it('a host whose SSH link drops mid-task is reported unreachable (exit 4), the others finish, and a re-run converges', async () => {
     await Promise.all(HOSTS.map((h) => sshRun(lab(), h, 'rm -f /tmp/ssh-drop-1 /tmp/ssh-drop-2')));
     // Probes every second, three unanswered ones end the link (OpenSSH's options, read as Ansible passes them).
     const inventory = inventoryWith((inv) => (inv.all.vars.ansible_ssh_common_args += ' -o ServerAliveInterval=1 -o ServerAliveCountMax=3'));
@@ -164,7 +164,7 @@ describe('engine on the lab', function () {
     try {
       result = await run.done;
       const elapsed = Date.now() - blockedAt;
-      strictEqual(result.code, 3, result.stdout + result.stderr);
+      strictEqual(result.code, 4, result.stdout + result.stderr);
       const recap = recapOf(result.stdout);
       deepStrictEqual([recap.n2!.unreachable, recap.n2!.failed], [1, 0], JSON.stringify(recap.n2));
       for (const host of ['n1', 'n3']) deepStrictEqual([recap[host]!.changed, recap[host]!.unreachable], [2, 0], `${host}: ${JSON.stringify(recap[host])}`);
@@ -174,7 +174,7 @@ describe('engine on the lab', function () {
       // ansible_timeout bounds the connection attempt to a host that does not answer.
       const connectTimeout = inventoryWith((inv) => (inv.all.vars.ansible_timeout = 2));
       const silent = await etcdops(['play', fixture('whoami.yml'), '-i', connectTimeout, '--limit', 'n2', '--output', 'json']);
-      strictEqual(silent.code, 3, silent.stdout + silent.stderr);
+      strictEqual(silent.code, 4, silent.stdout + silent.stderr);
       const refused = jsonEvents(silent.stdout).find((e) => e.host === 'n2' && e.status === 'UNREACHABLE');
       match(refused?.msg ?? '', /timed out|timeout/i);
       // The task's own time (the CLI's start-up on a busy machine is not the connection's doing).
@@ -222,7 +222,7 @@ describe('engine on the lab', function () {
     });
     await sshRun(lab(), 'n1', 'rm -f /tmp/serial-mark');
     const result = await etcdops(['play', fixture('serial-fail.yml'), '-i', inventory, '--limit', 'n1', '--output', 'json']);
-    strictEqual(result.code, 3);
+    strictEqual(result.code, 4);
     const unreachable = jsonEvents(result.stdout).find((e) => e.event === 'host_result' && e.host === 'n1');
     match(unreachable!.msg, /host key .* does not match/);
     strictEqual((await sshRun(lab(), 'n1', 'test -e /tmp/serial-mark')).code, 1);
@@ -249,7 +249,7 @@ describe('engine on the lab', function () {
       await runCommand('ssh-add', [lab().keyFile], { env: { ...process.env, SSH_AUTH_SOCK: socket } });
       const inventory = inventoryWith((inv) => delete inv.all.vars.ansible_ssh_private_key_file);
       const without = await etcdops(['play', fixture('whoami.yml'), '-i', inventory, '--limit', 'n1', '--output', 'json'], { env: { SSH_AUTH_SOCK: '' } });
-      strictEqual(without.code, 3, 'no key and no agent: unreachable');
+      strictEqual(without.code, 4, 'no key and no agent: unreachable');
       const result = await etcdops(['play', fixture('whoami.yml'), '-i', inventory, '--limit', 'n1', '--output', 'json'], { env: { SSH_AUTH_SOCK: socket } });
       strictEqual(result.code, 0, result.stdout + result.stderr);
     } finally {
@@ -264,7 +264,7 @@ describe('engine on the lab', function () {
       inv.all.vars.ansible_ssh_common_args = `-o UserKnownHostsFile=${pinned}`;
     });
     const strict = await etcdops(['play', fixture('whoami.yml'), '-i', inventory, '--limit', 'n1', '--output', 'json']);
-    strictEqual(strict.code, 3, 'strict by default: an unknown host is refused');
+    strictEqual(strict.code, 4, 'strict by default: an unknown host is refused');
     const accepted = await etcdops(['play', fixture('whoami.yml'), '-i', inventory, '--limit', 'n1', '--host-key-checking', 'accept-new', '--output', 'json']);
     strictEqual(accepted.code, 0, accepted.stdout + accepted.stderr);
     const line = readFileSync(pinned, 'utf8').trim();

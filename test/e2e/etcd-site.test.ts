@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { ensureCa } from '../../src/etcd/pki/certificate-authority.js';
 import { issueCertificate } from '../../src/etcd/pki/issue-certificate.js';
+import { ensurePeerCa } from '../../src/etcd/pki/peer-certificate-authority.js';
 import { etcdops, plainRecapOf, recapOf } from './etcdops-cli.js';
 import { adminAccess, etcdPid, health, pkiDigests, plainSteps, startEtcdctlWorkload, tlsProbe } from './etcd-helpers.js';
 import { assertFreshHosts, sshRun, useLab } from './lab-fixture.js';
@@ -313,13 +314,15 @@ describe('etcd site.yml on the lab', function () {
   it('renews certificates that have already expired, one member at a time', async () => {
     const pki = join(dirname(lab().inventory), '.etcdops', 'pki');
     const ca = await ensureCa(pki, { commonName: 'unused: the CA exists' });
+    const peerCa = await ensurePeerCa(pki, ca);
     const past = new Date(Date.now() - 400 * 86_400_000);
     for (const host of HOSTS) {
       const names = { dnsNames: [host, 'localhost'], ipAddresses: [address(host), '127.0.0.1'] };
-      for (const kind of ['server', 'peer'] as const) {
-        const expired = await issueCertificate(ca, { kind, commonName: host, ...names, now: past, validityDays: 1 });
+      // Each from its own CA, as etcdops issues them, so that expiry is the one reason to re-issue.
+      for (const [kind, issuer, chain] of [['server', ca, ''], ['peer', peerCa, peerCa.certPem]] as const) {
+        const expired = await issueCertificate(issuer, { kind, commonName: host, ...names, now: past, validityDays: 1 });
         await putPem(host, `/etc/etcd/pki/${kind}.key`, expired.keyPem);
-        await putPem(host, `/etc/etcd/pki/${kind}.crt`, expired.certPem);
+        await putPem(host, `/etc/etcd/pki/${kind}.crt`, `${expired.certPem.trim()}\n${chain}`);
       }
     }
     const before = await pids();

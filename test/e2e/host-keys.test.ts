@@ -103,7 +103,7 @@ describe('host keys on port 2222, as OpenSSH checks them', function () {
       ok(ssh.code !== 0 && /REMOTE HOST IDENTIFICATION HAS CHANGED/.test(ssh.stderr), `OpenSSH refuses: ${ssh.stderr}`);
       match(ssh.stderr, new RegExp(`Offending ED25519 key in ${file}:1`));
       const result = await play(file, mode);
-      strictEqual(result.code, 3, result.output);
+      strictEqual(result.code, 4, result.output);
       match(result.msg, /REMOTE HOST IDENTIFICATION HAS CHANGED/);
       ok(result.msg.includes(`Offending ssh-ed25519 key in ${file}:1`), result.msg);
       strictEqual(readFileSync(file, 'utf8'), content, 'known_hosts unchanged');
@@ -125,7 +125,7 @@ describe('host keys on port 2222, as OpenSSH checks them', function () {
       const ssh = await openssh(file, mode);
       ok(ssh.code !== 0 && /REVOKED HOST KEY DETECTED/.test(ssh.stderr), `OpenSSH refuses: ${ssh.stderr}`);
       const result = await play(file, mode);
-      strictEqual(result.code, 3, result.output);
+      strictEqual(result.code, 4, result.output);
       match(result.msg, new RegExp(`REVOKED HOST KEY DETECTED.*revoked in ${file}:2`));
     });
   }
@@ -137,7 +137,7 @@ describe('host keys on port 2222, as OpenSSH checks them', function () {
       huge: { ansible_host: address, ansible_port: 70000 },
       dashed: { ansible_host: '-oProxyCommand=touch /tmp/x' },
     }), '--output', 'json']);
-    strictEqual(result.code, 2, `a failed host: exit 2 (etcdops ranks failed above unreachable)\n${result.stdout}${result.stderr}`);
+    strictEqual(result.code, 4, `unreachable hosts win over a failed one: exit 4, as ansible-playbook\n${result.stdout}${result.stderr}`);
     const recap = recapOf(result.stdout);
     deepStrictEqual(
       Object.fromEntries(['n1', 'worded', 'huge', 'dashed'].map((h) => [h, [recap[h]!.ok, recap[h]!.failed, recap[h]!.unreachable]])),
