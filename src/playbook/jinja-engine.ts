@@ -8,13 +8,23 @@ import { Environment } from 'minijinja-js';
 import { UserError, type SourceLocation } from '../errors/user-error.js';
 import { UnsafeText } from '../yaml/pyyaml-compat.js';
 import { FILTERS, TESTS, type Callable } from './ansible-filters.js';
-import { type ExpressionFacts, JinjaSourceError, inspectTemplate, normaliseExpression, splitTemplate } from './jinja-source.js';
+import { type ExpressionFacts, JinjaSourceError, guardedCode, inspectTemplate, splitTemplate } from './jinja-source.js';
 import { pyStr } from './python-values.js';
 
 type Vars = Readonly<Record<string, unknown>>;
 
 /** Bounds one render: enough for any real template, small enough that a runaway loop ends in well under a second. */
 const FUEL = 5_000_000;
+
+/** A read of a variable path that does not exist; `path` is as the user wrote it. */
+class UndefinedVariable extends Error {
+  constructor(readonly path: string) {
+    super(`undefined variable '${path}'`);
+  }
+}
+
+/** The global the guarded code calls when a path it reads is missing. */
+const UNDEFINED = '__etcdops_undefined';
 
 /** The first error a JavaScript filter raised during the current render (throwing into the engine would abort it). */
 let pending: unknown;
@@ -80,6 +90,10 @@ function engine(): Environment {
   for (const [name, callable] of Object.entries(TESTS)) env.addTest(name, guarded(name, callable));
   env.addFilter('__py', guarded('string', { fn: (v) => pyStr(v) }));
   env.addGlobal('lookup', guarded('lookup', { fn: lookup }));
+  env.addGlobal(UNDEFINED, (path: unknown) => {
+    pending ??= new UndefinedVariable(String(path));
+    return undefined;
+  });
   env.addGlobal('query', guarded('query', { fn: (kind, ...terms) => [lookup(kind, ...terms)].flat() }));
   environment = env;
   return env;
@@ -156,11 +170,15 @@ function clip(text: string): string {
 /** Turns an engine error into one the user can act on: which variable, filter or syntax, and where. */
 function explain(error: unknown, text: string, facts: ExpressionFacts, context: Vars, where: SourceLocation, inFile: boolean): UserError {
   if (error instanceof UserError) return error;
+  const shown = inFile ? '' : ` in "${clip(text)}"`;
+  if (error instanceof UndefinedVariable) {
+    const line = inFile && text.includes(error.path) ? (where.line ?? 1) + text.slice(0, text.indexOf(error.path)).split('\n').length - 1 : where.line;
+    return new UserError(`undefined variable '${error.path}'${shown} (define it, or test it with "is defined" / give it a "| default(...)")`, undefined, { ...where, line });
+  }
   const full = error instanceof Error ? error.message : String(error);
   const message = full.split('\n')[0]!.replace(/ \(in [^)]*\)$/, '');
   const line = /\(in [^:]*:(\d+)\)/.exec(full.split('\n')[0]!);
   const at = inFile && line ? { ...where, line: Number(line[1]) } : where;
-  const shown = inFile ? '' : ` in "${clip(text)}"`;
   if (/^undefined value|undefined/.test(message) && !/unknown (filter|test)/.test(message)) {
     const ordered = [...facts.references.filter((r) => !r.tolerant), ...facts.references.filter((r) => r.tolerant)];
     for (const reference of ordered) {
@@ -192,13 +210,16 @@ function inspect(text: string, where: SourceLocation, inFile: boolean): Expressi
  * The template as the engine runs it: `x.0` written `x[0]`, and every `{{ expr }}` shown through Python's
  * str() (numbers keep the engine's own rendering so `2.0` stays `2.0`; an undefined value still fails).
  */
-function engineSource(text: string): string {
+function engineSource(text: string, locals: ReadonlySet<string>): string {
   return splitTemplate(text)
     .map((block) => {
-      if (block.kind === 'stmt') return `{%${block.trimLeft ? '-' : ''}${normaliseExpression(block.code)}${block.trimRight ? '-' : ''}%}`;
+      const open = block.trimLeft ? '-' : '';
+      const close = block.trimRight ? '-' : '';
+      if (block.kind === 'stmt') return `{%${open} ${guardedCode(block.code, true, locals, UNDEFINED)} ${close}%}`;
       if (block.kind !== 'expr') return block.raw;
       const v = '__etcdops_value';
-      return `{%${block.trimLeft ? '-' : ''} set ${v} = (${normaliseExpression(block.code)}) %}{{ ${v} if ${v} is number or ${v} is undefined else ${v} | __py ${block.trimRight ? '-' : ''}}}`;
+      const code = guardedCode(block.code, false, locals, UNDEFINED);
+      return `{%${open} set ${v} = (${code}) %}{{ ${v} if ${v} is number or ${v} is undefined else ${v} | __py ${close}}}`;
     })
     .join('');
 }
@@ -210,7 +231,7 @@ export function renderJinja(text: string, vars: Vars, where: SourceLocation, inF
   const previous = currentVars;
   currentVars = vars;
   try {
-    return run((env) => env.renderStr(engineSource(text), context));
+    return run((env) => env.renderStr(engineSource(text, new Set(facts.locals)), context));
   } catch (error) {
     throw explain(error, text, facts, context, where, inFile);
   } finally {
@@ -226,7 +247,7 @@ export function evaluateJinja(expression: string, vars: Vars, where: SourceLocat
   const previous = currentVars;
   currentVars = vars;
   try {
-    const code = normaliseExpression(expression);
+    const code = guardedCode(expression, false, new Set(), UNDEFINED);
     const value = run((env) => env.evalExpr(code, context) as unknown);
     // The engine returns None and undefined alike; rendering tells them apart (strict undefined fails).
     if (value === undefined) run((env) => env.renderStr(`{{ (${code}) }}`, context));
@@ -246,7 +267,8 @@ export function testJinja(expression: string, vars: Vars, where: SourceLocation)
   const previous = currentVars;
   currentVars = vars;
   try {
-    return run((env) => env.renderStr(`{% if ${normaliseExpression(expression)} %}True{% else %}False{% endif %}`, context)) === 'True';
+    const code = guardedCode(expression, false, new Set(), UNDEFINED);
+    return run((env) => env.renderStr(`{% if ${code} %}True{% else %}False{% endif %}`, context)) === 'True';
   } catch (error) {
     throw explain(error, expression, facts, context, where, false);
   } finally {
@@ -269,7 +291,7 @@ export function jinjaSyntaxProblem(text: string, knownFilters: ReadonlySet<strin
   if (test) return { message: `unknown test '${test}'`, line: 1 };
   try {
     // Inside a false branch the engine parses everything and evaluates nothing.
-    run((env) => env.renderStr(`{% if false %}${engineSource(text)}{% endif %}`, {}));
+    run((env) => env.renderStr(`{% if false %}${engineSource(text, new Set(facts.locals))}{% endif %}`, {}));
   } catch (error) {
     const full = error instanceof Error ? error.message : String(error);
     const line = /\(in [^:]*:(\d+)\)/.exec(full);

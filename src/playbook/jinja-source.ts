@@ -170,6 +170,9 @@ export interface Reference {
   readonly path: readonly string[];
   /** Read under `| default(...)` or `is defined`, so it may be undefined. */
   readonly tolerant: boolean;
+  /** Where the path is written in the block's code: its start, and the end of each segment. */
+  readonly start: number;
+  readonly ends: readonly number[];
 }
 
 export interface ExpressionFacts {
@@ -191,7 +194,7 @@ function isName(token: Token | undefined, value?: string): boolean {
 }
 
 /** Collects references, filters and tests of one tokenized expression into `into`. */
-function analyse(tokens: readonly Token[], into: ExpressionFacts): void {
+function analyse(tokens: readonly Token[], into: ExpressionFacts): ExpressionFacts {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     const previous = tokens[i - 1];
@@ -212,22 +215,31 @@ function analyse(tokens: readonly Token[], into: ExpressionFacts): void {
     if (KEYWORDS.has(token.value) || TEMPLATE_GLOBALS.has(token.value)) continue;
     if (isOp(tokens[i + 1], '=')) continue;
     const path = [token.value];
+    const ends = [token.pos + token.value.length];
     let j = i + 1;
     for (;;) {
       if (isOp(tokens[j], '.') && (tokens[j + 1]?.kind === 'name' || tokens[j + 1]?.kind === 'number')) {
         path.push(tokens[j + 1]!.value);
+        ends.push(tokens[j + 1]!.pos + tokens[j + 1]!.value.length);
         j += 2;
       } else if (isOp(tokens[j], '[') && (tokens[j + 1]?.kind === 'string' || tokens[j + 1]?.kind === 'number') && isOp(tokens[j + 2], ']')) {
         path.push(tokens[j + 1]!.value);
+        ends.push(tokens[j + 2]!.pos + 1);
         j += 3;
       } else break;
+    }
+    // `d.keys()` calls a method: the method is not a key to look up.
+    if (isOp(tokens[j], '(') && path.length > 1) {
+      path.pop();
+      ends.pop();
     }
     const next = tokens[j];
     const tolerant =
       (isOp(next, '|') && (isName(tokens[j + 1], 'default') || isName(tokens[j + 1], 'd'))) ||
       (isName(next, 'is') && ['defined', 'undefined', 'none'].includes((isName(tokens[j + 1], 'not') ? tokens[j + 2] : tokens[j + 1])?.value ?? ''));
-    into.references.push({ path, tolerant });
+    into.references.push({ path, tolerant, start: token.pos, ends });
   }
+  return into;
 }
 
 function bindings(tokens: readonly Token[]): string[] {
@@ -242,12 +254,21 @@ function bindings(tokens: readonly Token[]): string[] {
   return [];
 }
 
+/** The part of a statement's tokens that is read (`{% for x in READ %}`, `{% set x = READ %}`, `{% if READ %}`). */
+function readPart(tokens: readonly Token[]): readonly Token[] {
+  const head = tokens[0]?.value;
+  if (head === 'for') return tokens.slice(tokens.findIndex((t) => isName(t, 'in')) + 1);
+  if (head === 'set' || head === 'with') return tokens.slice(Math.max(0, tokens.findIndex((t) => isOp(t, '=')) + 1));
+  if (head === 'macro') return [];
+  return tokens.slice(1);
+}
+
 /** What every block of `text` reads (expressions and statement headers), minus the names it binds itself. */
 export function inspectTemplate(text: string): ExpressionFacts {
   const facts: ExpressionFacts = { references: [], filters: [], tests: [], keys: [], locals: [] };
   for (const block of splitTemplate(text)) {
     if (block.kind !== 'expr' && block.kind !== 'stmt') continue;
-    let tokens: Token[];
+    let tokens: readonly Token[];
     try {
       tokens = tokenize(block.code);
     } catch (error) {
@@ -255,16 +276,36 @@ export function inspectTemplate(text: string): ExpressionFacts {
     }
     if (block.kind === 'stmt') {
       facts.locals.push(...bindings(tokens));
-      const head = tokens[0]?.value;
-      if (head === 'for') tokens = tokens.slice(tokens.findIndex((t) => isName(t, 'in')) + 1);
-      else if (head === 'set' || head === 'with') tokens = tokens.slice(Math.max(0, tokens.findIndex((t) => isOp(t, '=')) + 1));
-      else if (head === 'macro') tokens = [];
-      else tokens = tokens.slice(1);
+      tokens = readPart(tokens);
     }
     analyse(tokens, facts);
   }
   const locals = new Set(facts.locals);
   return { ...facts, references: facts.references.filter((r) => !locals.has(r.path[0]!)) };
+}
+
+/**
+ * The code of one block as the engine runs it. Every variable path is guarded so that, as in Ansible,
+ * `a.b.c is defined` and `a.b.c | default(x)` hold even when `a.b` is missing, while any other read of
+ * a missing path (a comparison included) fails naming the path as written: `undefinedVariable("a.b")`.
+ */
+export function guardedCode(code: string, statement: boolean, locals: ReadonlySet<string>, undefinedVariable: string): string {
+  const all = tokenize(code);
+  const tokens = statement ? readPart(all) : all;
+  const facts = analyse(tokens, { references: [], filters: [], tests: [], keys: [], locals: [] });
+  let out = '';
+  let last = 0;
+  for (const ref of facts.references.filter((r) => !locals.has(r.path[0]!))) {
+    const end = ref.ends.at(-1)!;
+    const span = code.slice(ref.start, end);
+    const defined = (count: number) => ref.ends.slice(0, count).map((e) => `${code.slice(ref.start, e)} is defined`).join(' and ');
+    let guarded: string;
+    if (ref.tolerant) guarded = ref.path.length === 1 ? span : `(${span} if (${defined(ref.path.length - 1)}))`;
+    else guarded = `(${span} if (${defined(ref.path.length)}) else ${undefinedVariable}(${JSON.stringify(span)}))`;
+    out += code.slice(last, ref.start) + guarded;
+    last = end;
+  }
+  return normaliseExpression(out + code.slice(last));
 }
 
 /** Expression code with Ansible's `x.0` (attribute by number) written as the `x[0]` Jinja engines accept. */
