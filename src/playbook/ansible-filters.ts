@@ -4,7 +4,7 @@
 import { basename, dirname } from 'node:path';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { yamlOptions } from '../yaml/pyyaml-compat.js';
-import { pyJsonDumps, pyStr, truthy } from './python-values.js';
+import { pyJsonDumps, pyRepr, pyStr, truthy } from './python-values.js';
 
 type Fn = (value: unknown, ...args: unknown[]) => unknown;
 
@@ -94,7 +94,8 @@ function combine(...args: unknown[]): unknown {
 }
 
 function flatten(value: unknown, levels: unknown = null): unknown[] {
-  const depth = levels === null || levels === undefined ? Infinity : Number(levels);
+  const given = isMapping(levels) ? levels.levels : levels;
+  const depth = given === null || given === undefined ? Infinity : Number(given);
   const walk = (list: unknown[], level: number): unknown[] =>
     list.flatMap((item) => (Array.isArray(item) && level < depth ? walk(item, level + 1) : item === null ? [] : [item]));
   return walk(listOf(value, 'flatten'), 0);
@@ -161,10 +162,42 @@ export function shellQuote(value: unknown): string {
 
 const call = (fn: Fn): Callable => ({ fn });
 
+/** Python's `%` formatting for the conversions templates use: %s %r %d %i %f (with width/precision) and %%. */
+function percentFormat(format: unknown, ...args: unknown[]): string {
+  let next = 0;
+  return String(format).replace(/%([-+ 0#]*)(\d+)?(?:\.(\d+))?([sdirf%])/g, (_, flags: string, width: string | undefined, precision: string | undefined, kind: string) => {
+    if (kind === '%') return '%';
+    if (next >= args.length) throw new Error('not enough arguments for format string');
+    const value = args[next++];
+    let text: string;
+    if (kind === 's') text = pyStr(value);
+    else if (kind === 'r') text = pyRepr(value);
+    else if (kind === 'f') text = Number(value).toFixed(precision === undefined ? 6 : Number(precision));
+    else text = String(Math.trunc(Number(value)));
+    const pad = width === undefined ? 0 : Number(width);
+    return flags.includes('-') ? text.padEnd(pad) : text.padStart(pad, flags.includes('0') && kind !== 's' ? '0' : ' ');
+  });
+}
+
+/** Float input as Ansible's `float` filter accepts it: anything that is not a number becomes the default (0.0). */
+function floatInput(value: unknown, fallback: unknown = 0): unknown {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  const text = typeof value === 'string' ? value.trim() : '';
+  return /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i.test(text) || /^[+-]?(?:inf|nan)$/i.test(text) ? text : fallback;
+}
+
 export const FILTERS: Readonly<Record<string, Callable>> = {
   bool: call(toBool),
   int: call(toInt),
   string: call((v) => pyStr(v)),
+  __float_input: call(floatInput),
+  format: call(percentFormat),
+  replace: call((v, old, replacement, count) => {
+    const parts = pyStr(v).split(pyStr(old));
+    const limit = count === undefined || count === null ? parts.length : Number(count) + 1;
+    return parts.slice(0, limit).join(pyStr(replacement)) + (limit < parts.length ? pyStr(old) + parts.slice(limit).join(pyStr(old)) : '');
+  }),
   join: call((v, sep = '') => listOf(v, 'join').map(pyStr).join(pyStr(sep))),
   quote: call(shellQuote),
   to_json: call((v, o) => pyJsonDumps(v, { indent: isMapping(o) && o.indent !== undefined ? Number(o.indent) : undefined, sortKeys: isMapping(o) && truthy(o.sort_keys) })),

@@ -8,7 +8,7 @@ import { Environment } from 'minijinja-js';
 import { UserError, type SourceLocation } from '../errors/user-error.js';
 import { UnsafeText } from '../yaml/pyyaml-compat.js';
 import { FILTERS, TESTS, type Callable } from './ansible-filters.js';
-import { type ExpressionFacts, JinjaSourceError, guardedCode, inspectTemplate, splitTemplate } from './jinja-source.js';
+import { type ExpressionFacts, JinjaSourceError, guardedCode, inspectTemplate, plainPath, splitTemplate } from './jinja-source.js';
 import { pyStr } from './python-values.js';
 
 type Vars = Readonly<Record<string, unknown>>;
@@ -88,7 +88,8 @@ function engine(): Environment {
   env.fuel = FUEL;
   for (const [name, callable] of Object.entries(FILTERS)) env.addFilter(name, guarded(name, callable));
   for (const [name, callable] of Object.entries(TESTS)) env.addTest(name, guarded(name, callable));
-  env.addFilter('__py', guarded('string', { fn: (v) => pyStr(v) }));
+  // None shows as nothing in text, as Ansible's finalize makes it (inside a list it is still `None`).
+  env.addFilter('__py', guarded('string', { fn: (v) => (v === null ? '' : pyStr(v)) }));
   env.addGlobal('lookup', guarded('lookup', { fn: lookup }));
   env.addGlobal(UNDEFINED, (path: unknown) => {
     pending ??= new UndefinedVariable(String(path));
@@ -126,6 +127,18 @@ function missingPart(context: Vars, path: readonly string[]): string | undefined
     value = (value as Record<string, unknown>)[key];
   }
   return undefined;
+}
+
+function readPath(vars: Vars, path: readonly string[], written: string, where: SourceLocation): unknown {
+  let value: unknown = vars;
+  for (const key of path) {
+    const found = Array.isArray(value) ? /^\d+$/.test(key) && Number(key) < value.length : isMapping(value) && hasOwn(value, key);
+    if (!found) {
+      throw new UserError(`undefined variable '${written.trim()}' in "${clip(written)}" (define it, or test it with "is defined" / give it a "| default(...)")`, undefined, where);
+    }
+    value = (value as Record<string, unknown>)[key];
+  }
+  return toEngine(value);
 }
 
 function hasOwn(vars: Vars, name: string): boolean {
@@ -241,6 +254,9 @@ export function renderJinja(text: string, vars: Vars, where: SourceLocation, inF
 
 /** Evaluates one expression to its value (Python types kept: a list stays a list). */
 export function evaluateJinja(expression: string, vars: Vars, where: SourceLocation): unknown {
+  const path = plainPath(expression);
+  // A plain variable read is answered here, as Ansible does: the value exactly as stored (key order too).
+  if (path) return readPath(vars, path, expression, where);
   const text = `{{ ${expression} }}`;
   const facts = inspect(text, where, false);
   const context = contextFor(facts, vars);

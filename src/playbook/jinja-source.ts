@@ -308,7 +308,21 @@ export function guardedCode(code: string, statement: boolean, locals: ReadonlySe
   return normaliseExpression(out + code.slice(last));
 }
 
-/** Expression code with Ansible's `x.0` (attribute by number) written as the `x[0]` Jinja engines accept. */
+/** Index of the `)` closing the `(` at `open`. */
+function closing(tokens: readonly Token[], open: number): number {
+  let depth = 0;
+  for (let i = open; i < tokens.length; i++) {
+    if (isOp(tokens[i], '(')) depth++;
+    else if (isOp(tokens[i], ')') && --depth === 0) return i;
+  }
+  return tokens.length - 1;
+}
+
+/**
+ * Expression code in the dialect the engine accepts: Ansible's `x.0` (attribute by number) as `x[0]`, and
+ * `| float` fed through `__float_input` first, so text that is not a number becomes 0.0 as in Ansible
+ * instead of an error, while the engine's own `float` keeps `2.0` a float.
+ */
 export function normaliseExpression(code: string): string {
   const tokens = tokenize(code);
   let out = '';
@@ -318,9 +332,28 @@ export function normaliseExpression(code: string): string {
     if (token.kind === 'number' && isOp(previous, '.') && (tokens[i - 2]?.kind === 'name' || isOp(tokens[i - 2], ')') || isOp(tokens[i - 2], ']'))) {
       out += `${code.slice(last, previous!.pos)}[${token.value}]`;
       last = token.pos + token.value.length;
+    } else if (isName(token, 'float') && isOp(previous, '|')) {
+      const end = isOp(tokens[i + 1], '(') ? closing(tokens, i + 1) : i;
+      const after = end === i ? token.pos + token.value.length : tokens[end]!.pos + 1;
+      out += `${code.slice(last, token.pos)}__float_input${code.slice(token.pos + token.value.length, after)} | float`;
+      last = after;
     }
   });
   return out + code.slice(last);
+}
+
+/** The path of an expression that only reads a variable (`a`, `a.b`, `a['b'].c`), or undefined. */
+export function plainPath(code: string): string[] | undefined {
+  let tokens: Token[];
+  try {
+    tokens = tokenize(code);
+  } catch {
+    return undefined;
+  }
+  const facts = analyse(tokens, { references: [], filters: [], tests: [], keys: [], locals: [] });
+  const only = facts.references[0];
+  if (facts.references.length !== 1 || !only || only.start !== tokens[0]?.pos || only.ends.at(-1) !== code.trimEnd().length) return undefined;
+  return [...only.path];
 }
 
 /** True when `text` is exactly one `{{ expr }}` (its value then keeps its type, as in Ansible). */

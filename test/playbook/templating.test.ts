@@ -36,7 +36,7 @@ const table: { input: unknown; expected: unknown }[] = [
   { input: '{{ port | default(1) }}', expected: 2379 },
   { input: '{{ nodes | join(",") }}', expected: 'n1,n2' },
   { input: '{{ conf | to_json }}', expected: '{"a": 1, "b": [true]}' },
-  { input: 'conf={{ conf }} on={{ enabled }} none={{ none }}', expected: "conf={'a': 1, 'b': [True]} on=True none=None" },
+  { input: 'conf={{ conf }} on={{ enabled }} none={{ none }} in-list={{ [none] }}', expected: "conf={'a': 1, 'b': [True]} on=True none= in-list=[None]" },
   { input: '{{ hostvars["n2"].ansible_host }}', expected: '10.213.0.12' },
   { input: '{{ groups.etcd }}', expected: ['n1', 'n2'] },
   { input: '{% for n in groups.etcd %}{{ n }}={{ hostvars[n].ansible_host }} {% endfor %}', expected: 'n1=10.213.0.11 n2=10.213.0.12 ' },
