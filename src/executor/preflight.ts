@@ -1,10 +1,14 @@
 // Checks made before any host is contacted, so a typo fails the run at once instead of half-way through
 // a rolling change: every variable a task's arguments use is defined somewhere (inventory, play, extra
-// vars, an earlier register or set_fact, a loop), and every `src` file a task names exists.
+// vars, an earlier register or set_fact, a loop), and every `src` file a task names exists and, for
+// templates, parses with its engine.
+import { readFileSync } from 'node:fs';
 import { ParseError } from '../errors/user-error.js';
 import type { Inventory } from '../inventory/inventory.js';
 import type { ModuleDefinition } from '../modules/module.js';
 import { resolveSource } from '../modules/source-path.js';
+import { KNOWN_FILTERS, KNOWN_TESTS } from '../playbook/condition.js';
+import { jinjaSyntaxProblem } from '../playbook/jinja-engine.js';
 import { hasJinja, inspectTemplate } from '../playbook/jinja-source.js';
 import type { Playbook, Task } from '../playbook/playbook.js';
 
@@ -23,6 +27,20 @@ function variablesRead(text: string): string[] {
     // Syntax errors are reported by the loader with their own message.
     return [];
   }
+}
+
+/** A template file's syntax, filters and tests, by its engine (a `{%` in a `.hbs` file is an error, never text). */
+function checkTemplateFile(path: string): void {
+  const text = readFileSync(path, 'utf8');
+  if (path.endsWith('.hbs')) {
+    const at = text.indexOf('{%');
+    if (at >= 0) {
+      throw new ParseError(`'{%' is Jinja syntax, but a .hbs file is a Handlebars template: rename it to .j2 to use Jinja`, { file: path, line: text.slice(0, at).split('\n').length });
+    }
+    return;
+  }
+  const problem = jinjaSyntaxProblem(text, KNOWN_FILTERS, KNOWN_TESTS);
+  if (problem) throw new ParseError(`invalid Jinja: ${problem.message}`, { file: path, line: problem.line });
 }
 
 function strings(value: unknown, path: string, out: [string, string][]): [string, string][] {
@@ -69,12 +87,14 @@ export function preflight(
         }
       }
       const src = task.args.src;
-      if ((task.module === 'template' || task.module === 'copy') && typeof src === 'string' && !src.includes('{{') && task.args.remote_src !== true) {
+      if ((task.module === 'template' || task.module === 'copy') && typeof src === 'string' && !hasJinja(src) && task.args.remote_src !== true) {
+        let path: string;
         try {
-          resolveSource(src, task, task.module === 'template' ? 'templates' : 'files');
+          path = resolveSource(src, task, task.module === 'template' ? 'templates' : 'files');
         } catch (error) {
           throw new ParseError((error as Error).message, { ...task.source, field: `${task.module}.src` });
         }
+        if (task.module === 'template') checkTemplateFile(path);
       }
     }
   }

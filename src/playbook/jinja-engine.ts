@@ -301,10 +301,14 @@ export function jinjaSyntaxProblem(text: string, knownFilters: ReadonlySet<strin
     if (error instanceof JinjaSourceError) return { message: error.message, line: error.line };
     throw error;
   }
+  const lineOf = (pattern: RegExp) => {
+    const match = pattern.exec(text);
+    return match ? text.slice(0, match.index).split('\n').length : 1;
+  };
   const filter = facts.filters.find((f) => !knownFilters.has(f));
-  if (filter) return { message: `unknown filter '${filter}'`, line: 1 };
+  if (filter) return { message: `unknown filter '${filter}'`, line: lineOf(new RegExp(`\\|\\s*${filter}\\b`)) };
   const test = facts.tests.find((t) => !knownTests.has(t));
-  if (test) return { message: `unknown test '${test}'`, line: 1 };
+  if (test) return { message: `unknown test '${test}'`, line: lineOf(new RegExp(`\\bis\\s+(?:not\\s+)?${test}\\b`)) };
   try {
     // Inside a false branch the engine parses everything and evaluates nothing.
     run((env) => env.renderStr(`{% if false %}${engineSource(text, new Set(facts.locals))}{% endif %}`, {}));
