@@ -87,7 +87,7 @@ describe('etcd site.yml on the lab', function () {
       const probe = await sshRun(lab(), host, 'test -e /tmp/p && echo INJECTED || echo clean');
       strictEqual(probe.stdout.trim(), 'clean', `${host}: the injected command ran`);
     }
-    const odd = await etcdops(['play', SNAPSHOT, '-i', lab().inventory, '-e', "etcd_snapshot_kind=it's $HOME;"]);
+    const odd = await etcdops(['play', SNAPSHOT, '-i', lab().inventory, '-e', JSON.stringify({ etcd_snapshot_kind: "it's $HOME;" })]);
     strictEqual(odd.code, 0, odd.stdout + odd.stderr);
     const listed = await sshRun(lab(), 'n1', 'ls /var/lib/etcd-snapshots');
     match(listed.stdout, /^it's \$HOME;-\d{8}T\d{6}Z\.db$/m);
