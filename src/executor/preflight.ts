@@ -11,6 +11,7 @@ import { KNOWN_FILTERS, KNOWN_TESTS } from '../playbook/condition.js';
 import { jinjaSyntaxProblem } from '../playbook/jinja-engine.js';
 import { hasJinja, inspectTemplate } from '../playbook/jinja-source.js';
 import type { Playbook, Task } from '../playbook/playbook.js';
+import { UnsafeText } from '../yaml/pyyaml-compat.js';
 
 /** Variables every task has without anyone defining them (see task-variables.ts). */
 const MAGIC = [
@@ -44,6 +45,7 @@ function checkTemplateFile(path: string): void {
 }
 
 function strings(value: unknown, path: string, out: [string, string][]): [string, string][] {
+  if (value instanceof UnsafeText) return out;
   if (typeof value === 'string') {
     if (hasJinja(value)) out.push([path, value]);
   } else if (Array.isArray(value)) value.forEach((v, i) => strings(v, `${path}[${i}]`, out));
@@ -77,7 +79,10 @@ export function preflight(
   }
   for (const play of plays) {
     for (const task of allTasks(play)) {
-      for (const [field, text] of strings(task.args, task.module, [])) {
+      // Arguments a module renders only when it needs them (assert's fail_msg) may use what exists only then.
+      const late = modules.get(task.module)?.lateArgs ?? [];
+      const checked = Object.fromEntries(Object.entries(task.args).filter(([key]) => !late.includes(key)));
+      for (const [field, text] of strings(checked, task.module, [])) {
         const missing = variablesRead(text).find((name) => !known.has(name));
         if (missing) {
           throw new ParseError(

@@ -1,6 +1,7 @@
 // Checks on a task's templates made at load, before any host changes: every Jinja text parses and
 // names only known filters and tests, and every value templated into a shell line is quoted.
 import { ParseError, type SourceLocation } from '../errors/user-error.js';
+import { UnsafeText } from '../yaml/pyyaml-compat.js';
 import { KNOWN_FILTERS, KNOWN_TESTS } from './condition.js';
 import { jinjaSyntaxProblem } from './jinja-engine.js';
 import { hasJinja, splitTemplate, tokenize, type Token } from './jinja-source.js';
@@ -9,6 +10,7 @@ type PathSegment = string | number;
 
 /** Every templated string inside `value`, with its path. */
 function templatedStrings(value: unknown, path: readonly PathSegment[], out: [readonly PathSegment[], string][] = []): [readonly PathSegment[], string][] {
+  if (value instanceof UnsafeText) return out;
   if (typeof value === 'string') {
     if (hasJinja(value)) out.push([path, value]);
   } else if (Array.isArray(value)) value.forEach((v, i) => templatedStrings(v, [...path, i], out));

@@ -2,6 +2,7 @@
 // `!unsafe` text left alone, loops over expressions, and assert's fail_msg rendered only on failure.
 import { deepStrictEqual, strictEqual } from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import { preflight } from '../../src/executor/preflight.js';
 import { runPlaybook } from '../../src/executor/run-playbook.js';
 import { loadInventory } from '../../src/inventory/load-inventory.js';
 import { modules } from '../../src/modules/registry.js';
@@ -14,6 +15,8 @@ describe('Jinja in task arguments, on a run', () => {
   it('renders values, text, loops and messages as Ansible does', async () => {
     const inventory = await loadInventory(fixture('inventory.yml'));
     const playbook = await loadPlaybook(fixture('jinja-args.yml'), { modules });
+    // Checked before the run as the CLI does: !unsafe text and fail_msg are not variable reads to resolve.
+    preflight(playbook, inventory, {}, modules);
     const reporter = new MemoryReporter();
     const result = await runPlaybook(playbook, inventory, { check: false, diff: false, tags: [], skipTags: [], extraVars: {}, forks: 1, reporter, modules });
     const outcomes = reporter.events.flatMap((e) => (e.event === 'host_result' ? [{ task: e.task, status: e.status, msg: e.msg, result: e.result }] : []));
