@@ -265,12 +265,11 @@ export const ENGINE_FILTERS = new Set([
   'abs', 'attr', 'batch', 'capitalize', 'count', 'd', 'default', 'dictsort', 'escape', 'e', 'first', 'float', 'groupby',
   'indent', 'items', 'join', 'last', 'length', 'list', 'lower', 'map', 'max', 'min', 'pprint', 'reject', 'rejectattr',
   'replace', 'reverse', 'round', 'safe', 'select', 'selectattr', 'slice', 'sort', 'split', 'sum', 'title', 'tojson',
-  'trim', 'unique', 'upper', 'urlencode', 'chain', 'zip', 'lines', 'format', 'string', 'bool', 'int',
+  'trim', 'unique', 'upper', 'chain', 'lines',
 ]);
 
 export const ENGINE_TESTS = new Set([
   'boolean', 'defined', 'divisibleby', 'endingwith', 'eq', 'equalto', 'even', 'false', 'filter', 'float', 'ge', 'gt',
   'in', 'integer', 'iterable', 'le', 'lower', 'lt', 'mapping', 'ne', 'none', 'number', 'odd', 'safe', 'escaped',
-  'sameas', 'sequence', 'startingwith', 'string', 'test', 'true', 'undefined', 'upper', '==', '!=', '<', '<=', '>', '>=',
-  'greaterthan', 'lessthan',
+  'sameas', 'sequence', 'startingwith', 'string', 'test', 'true', 'undefined', 'upper', 'greaterthan', 'lessthan',
 ]);

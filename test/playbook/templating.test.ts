@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { renderTemplateFile, renderValue } from '../../src/playbook/templating.js';
 import { UserError } from '../../src/errors/user-error.js';
+import { KNOWN_FILTERS, KNOWN_TESTS } from '../../src/playbook/condition.js';
 
 const where = { file: 'site.yml', line: 12, field: 'plays[0].tasks[2].copy.content' };
 const vars = {
@@ -101,5 +102,21 @@ describe('renderTemplateFile', () => {
   });
   it('reports an undefined variable in a .j2 file at its line', () => {
     assert.throws(() => renderTemplateFile('line one\n{% if enabled %}\nport: {{ nope }}\n{% endif %}\n', vars, 'templates/a.j2'), /^UserError: templates\/a\.j2:3: undefined variable 'nope'/);
+  });
+});
+
+describe('the filters and tests the loader accepts', () => {
+  it('all exist in the engine, so a template the loader passed never fails on an unknown name', () => {
+    const unknown: string[] = [];
+    const probe = (text: string, name: string) => {
+      try {
+        renderValue(text, { x: 1 }, where);
+      } catch (error) {
+        if (/unknown (filter|test)/.test((error as Error).message)) unknown.push(name);
+      }
+    };
+    for (const name of KNOWN_FILTERS) probe(`x={{ x | ${name} }}`, name);
+    for (const name of KNOWN_TESTS) probe(`x={{ x is ${name} }}`, name);
+    assert.deepEqual(unknown, []);
   });
 });
