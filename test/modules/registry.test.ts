@@ -30,7 +30,7 @@ describe('module registry', () => {
       const problems = validate(asObject) ? [] : (validate.errors ?? []).filter((e) => !templated(e.instancePath));
       assert.deepEqual(problems, []);
       // Examples are Jinja, as task arguments are: they must pass the loader's template checks.
-      assert.doesNotThrow(() => checkTemplates(task, () => ({ file: `${name} example` })));
+      assert.doesNotThrow(() => checkTemplates(YAML.parse(module.example), () => ({ file: `${name} example` })));
     });
   }
 });
