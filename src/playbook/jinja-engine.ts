@@ -30,7 +30,11 @@ const UNDEFINED = '__etcdops_undefined';
 let pending: unknown;
 /** The variables of the render in progress, for `lookup('template', ...)`. */
 let currentVars: Vars = {};
-let environment: Environment | undefined;
+/** One environment per nesting level: `lookup('template')` renders while its caller's render is running. */
+const environments: (Environment | undefined)[] = [];
+let depth = 0;
+/** How deep `lookup('template')` may nest templates in templates. */
+const MAX_DEPTH = 8;
 
 function isMapping(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -66,7 +70,7 @@ function guarded(name: string, callable: Callable): (...args: unknown[]) => unkn
 
 function lookup(kind: unknown, ...terms: unknown[]): unknown {
   const plugin = String(kind);
-  const paths = terms.filter((t) => !(t instanceof Map)).map(String);
+  const paths = terms.filter((t) => !isMapping(t)).map(String);
   const base = typeof currentVars.playbook_dir === 'string' ? currentVars.playbook_dir : process.cwd();
   const read = (path: string) => readFileSync(isAbsolute(path) ? path : join(base, path), 'utf8');
   const values = paths.map((term) => {
@@ -79,7 +83,8 @@ function lookup(kind: unknown, ...terms: unknown[]): unknown {
 }
 
 function engine(): Environment {
-  if (environment) return environment;
+  const existing = environments[depth];
+  if (existing) return existing;
   const env = new Environment();
   env.enablePyCompat();
   env.undefinedBehavior = 'strict';
@@ -96,25 +101,30 @@ function engine(): Environment {
     return undefined;
   });
   env.addGlobal('query', guarded('query', { fn: (kind, ...terms) => [lookup(kind, ...terms)].flat() }));
-  environment = env;
+  environments[depth] = env;
   return env;
 }
 
 /** Runs one engine call; a JavaScript error raised inside wins over the engine's own report of it. */
 function run<T>(call: (env: Environment) => T): T {
+  if (depth >= MAX_DEPTH) throw new Error(`templates nest more than ${MAX_DEPTH} levels deep (lookup('template') in a loop?)`);
+  const outer = pending;
   pending = undefined;
-  let result: T;
+  const env = engine();
+  depth++;
   try {
-    result = call(engine());
+    const result = call(env);
+    if (pending) throw pending;
+    return result;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     // A trap inside the WebAssembly module leaves the environment unusable: start a fresh one next time.
-    if (/unreachable|recursive use of an object/.test(message)) environment = undefined;
-    if (pending) throw pending;
-    throw error;
+    if (/unreachable|recursive use of an object/.test(message)) environments[depth - 1] = undefined;
+    throw pending ?? error;
+  } finally {
+    depth--;
+    pending = outer;
   }
-  if (pending) throw pending;
-  return result;
 }
 
 /** Follows `path` through the context; the part that exists no more, or undefined when it all exists. */

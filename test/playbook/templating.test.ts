@@ -1,5 +1,8 @@
 // Table tests for templating: native types for single expressions, helpers, and strict undefined errors.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { renderTemplateFile, renderValue } from '../../src/playbook/templating.js';
 import { UserError } from '../../src/errors/user-error.js';
 import { KNOWN_FILTERS, KNOWN_TESTS } from '../../src/playbook/condition.js';
@@ -118,5 +121,20 @@ describe('the filters and tests the loader accepts', () => {
     for (const name of KNOWN_FILTERS) probe(`x={{ x | ${name} }}`, name);
     for (const name of KNOWN_TESTS) probe(`x={{ x is ${name} }}`, name);
     assert.deepEqual(unknown, []);
+  });
+});
+
+describe('lookups', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'etcdops-lookup-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  it("reads files and renders templates relative to playbook_dir, nested in the caller's render", () => {
+    writeFileSync(join(dir, 'motd.txt'), 'welcome\n');
+    writeFileSync(join(dir, 'inner.j2'), '{% for n in nodes %}{{ n }};{% endfor %}');
+    const scope = { ...vars, playbook_dir: dir };
+    assert.equal(renderValue("{{ lookup('file', 'motd.txt') }}!", scope, where), 'welcome!');
+    assert.equal(renderValue("[{{ lookup('template', 'inner.j2') | upper }}]", scope, where), '[N1;N2;]');
+  });
+  it('names an unsupported lookup plugin', () => {
+    assert.throws(() => renderValue("{{ lookup('pipe', 'id') }}", vars, where), /lookup plugin 'pipe' is not supported/);
   });
 });
