@@ -138,3 +138,15 @@ describe('lookups', () => {
     assert.throws(() => renderValue("{{ lookup('pipe', 'id') }}", vars, where), /lookup plugin 'pipe' is not supported/);
   });
 });
+
+describe('bounds and recovery', () => {
+  it('stops a runaway template quickly with a clear error', () => {
+    const started = Date.now();
+    assert.throws(() => renderValue('{% for i in range(100000) %}{% for j in range(100000) %}.{% endfor %}{% endfor %}', vars, where), /takes too long to render/);
+    assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+  });
+  it('reports a failing filter and keeps rendering afterwards', () => {
+    assert.throws(() => renderValue("{{ 'not json' | from_json }}", vars, where), /from_json: .*JSON/);
+    assert.equal(renderValue('{{ name }}-{{ port }}', vars, where), 'etcd-2379');
+  });
+});
