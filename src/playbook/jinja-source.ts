@@ -258,10 +258,16 @@ function bindings(tokens: readonly Token[]): string[] {
 function readPart(tokens: readonly Token[]): readonly Token[] {
   const head = tokens[0]?.value;
   if (head === 'for') return tokens.slice(tokens.findIndex((t) => isName(t, 'in')) + 1);
-  if (head === 'set' || head === 'with') return tokens.slice(Math.max(0, tokens.findIndex((t) => isOp(t, '=')) + 1));
-  if (head === 'macro') return [];
+  if (head === 'set' || head === 'with') {
+    const assign = tokens.findIndex((t) => isOp(t, '='));
+    return assign < 0 ? [] : tokens.slice(assign + 1);
+  }
+  // Statements that name things rather than read them: `{% filter upper %}`, `{% block body %}`, ...
+  if (head === undefined || NAMING_STATEMENTS.has(head) || head.startsWith('end')) return [];
   return tokens.slice(1);
 }
+
+const NAMING_STATEMENTS = new Set(['macro', 'filter', 'block', 'extends', 'include', 'import', 'from', 'raw', 'autoescape', 'else']);
 
 /** What every block of `text` reads (expressions and statement headers), minus the names it binds itself. */
 export function inspectTemplate(text: string): ExpressionFacts {

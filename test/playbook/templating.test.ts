@@ -150,3 +150,19 @@ describe('bounds and recovery', () => {
     assert.equal(renderValue('{{ name }}-{{ port }}', vars, where), 'etcd-2379');
   });
 });
+
+describe('Jinja statements in .j2 files', () => {
+  const table: { text: string; expected: string }[] = [
+    { text: '{% set greeting %}hi {{ name }}{% endset %}{{ greeting | upper }}', expected: 'HI ETCD' },
+    { text: '{% filter upper %}{{ name }}{% endfilter %}', expected: 'ETCD' },
+    { text: '{% set ns = namespace(hit=false) %}{% for n in nodes %}{% if n == "n2" %}{% set ns.hit = true %}{% endif %}{% endfor %}{{ ns.hit }}', expected: 'True' },
+    { text: '{% for k, v in conf | dictsort %}{{ k }}={{ v }} {% endfor %}', expected: 'a=1 b=[True] ' },
+    { text: '{% for n in nodes if n != "n1" %}{{ loop.index }}:{{ n }}{% endfor %}', expected: '1:n2' },
+    { text: '{% macro row(k) %}<{{ k }}>{% endmacro %}{{ row(name) }}{{ row("x") }}', expected: '<etcd><x>' },
+    { text: '{%- if enabled -%}\n  on\n{%- endif %}', expected: 'on' },
+    { text: '{% raw %}{{ kept }}{% endraw %}', expected: '{{ kept }}' },
+  ];
+  for (const { text, expected } of table) {
+    it(`${JSON.stringify(text)} → ${JSON.stringify(expected)}`, () => assert.equal(renderTemplateFile(text, vars, 'templates/t.j2'), expected));
+  }
+});
