@@ -13,6 +13,9 @@ import { pyStr } from './python-values.js';
 
 type Vars = Readonly<Record<string, unknown>>;
 
+/** What `omit` stands for: an argument that renders to it is left out, as in Ansible. */
+export const OMIT = '__omit_place_holder__etcdops';
+
 /** Bounds one render: enough for any real template, small enough that a runaway loop ends in well under a second. */
 const FUEL = 5_000_000;
 
@@ -96,6 +99,7 @@ function engine(): Environment {
   // None shows as nothing in text, as Ansible's finalize makes it (inside a list it is still `None`).
   env.addFilter('__py', guarded('string', { fn: (v) => (v === null ? '' : pyStr(v)) }));
   env.addGlobal('lookup', guarded('lookup', { fn: lookup }));
+  env.addGlobal('omit', OMIT);
   env.addGlobal(UNDEFINED, (path: unknown) => {
     pending ??= new UndefinedVariable(String(path));
     return undefined;

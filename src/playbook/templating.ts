@@ -4,7 +4,7 @@
 import type { SourceLocation } from '../errors/user-error.js';
 import { UnsafeText } from '../yaml/pyyaml-compat.js';
 import { renderHandlebarsFile } from './handlebars-templating.js';
-import { evaluateJinja, renderJinja } from './jinja-engine.js';
+import { OMIT, evaluateJinja, renderJinja } from './jinja-engine.js';
 import { hasJinja, singleExpression } from './jinja-source.js';
 
 function renderString(text: string, vars: Readonly<Record<string, unknown>>, where: SourceLocation): unknown {
@@ -20,7 +20,8 @@ export function renderValue(value: unknown, vars: Readonly<Record<string, unknow
   if (typeof value === 'string') return renderString(value, vars, where);
   if (Array.isArray(value)) return value.map((item) => renderValue(item, vars, where));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderValue(v, vars, where)]));
+    // `x: "{{ y | default(omit) }}"` leaves x out when y is undefined.
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderValue(v, vars, where)]).filter(([, v]) => v !== OMIT));
   }
   return value;
 }

@@ -52,6 +52,7 @@ const table: { input: unknown; expected: unknown }[] = [
   { input: "echo {{ 'a b' | quote }} {{ name | quote }}", expected: "echo 'a b' etcd" },
   { input: '{{ result["stdout"] }}', expected: 'ok' },
   { input: ['{{ port }}', { deep: '{{ name }}-x' }, 5, null], expected: [2379, { deep: 'etcd-x' }, 5, null] },
+  { input: { mode: '{{ missing | default(omit) }}', owner: '{{ name | default(omit) }}' }, expected: { owner: 'etcd' } },
 ];
 
 describe('renderValue', () => {
