@@ -192,6 +192,7 @@ export const FILTERS: Readonly<Record<string, Callable>> = {
   int: call(toInt),
   string: call((v) => pyStr(v)),
   __float_input: call(floatInput),
+  __dict_get: call((v, key, fallback = null) => (isMapping(v) && Object.hasOwn(v, pyStr(key)) ? v[pyStr(key)] : fallback)),
   format: call(percentFormat),
   replace: call((v, old, replacement, count) => {
     const parts = pyStr(v).split(pyStr(old));

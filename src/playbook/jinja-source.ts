@@ -296,22 +296,37 @@ export function inspectTemplate(text: string): ExpressionFacts {
  * a missing path (a comparison included) fails naming the path as written: `undefinedVariable("a.b")`.
  */
 export function guardedCode(code: string, statement: boolean, locals: ReadonlySet<string>, undefinedVariable: string): string {
+  return normaliseExpression(guardReferences(code, statement, locals, undefinedVariable));
+}
+
+function guardReferences(code: string, statement: boolean, locals: ReadonlySet<string>, undefinedVariable: string): string {
   const all = tokenize(code);
   const tokens = statement ? readPart(all) : all;
   const facts = analyse(tokens, { references: [], filters: [], tests: [], keys: [], locals: [] });
   let out = '';
   let last = 0;
   for (const ref of facts.references.filter((r) => !locals.has(r.path[0]!))) {
+    if (ref.start < last) continue;
     const end = ref.ends.at(-1)!;
     const span = code.slice(ref.start, end);
     const defined = (count: number) => ref.ends.slice(0, count).map((e) => `${code.slice(ref.start, e)} is defined`).join(' and ');
     let guarded: string;
     if (ref.tolerant) guarded = ref.path.length === 1 ? span : `(${span} if (${defined(ref.path.length - 1)}))`;
     else guarded = `(${span} if (${defined(ref.path.length)}) else ${undefinedVariable}(${JSON.stringify(span)}))`;
-    out += code.slice(last, ref.start) + guarded;
+    out += code.slice(last, ref.start);
     last = end;
+    // Python's `d.get(key, default)`, which the engine lacks, as a filter on the guarded mapping.
+    const next = all.findIndex((t) => t.pos >= end);
+    if (next >= 0 && isOp(all[next], '.') && isName(all[next + 1], 'get') && isOp(all[next + 2], '(')) {
+      const close = closing(all, next + 2);
+      const args = guardReferences(code.slice(all[next + 2]!.pos + 1, all[close]!.pos), false, locals, undefinedVariable);
+      out += `((${guarded}) | __dict_get(${args}))`;
+      last = all[close]!.pos + 1;
+    } else {
+      out += guarded;
+    }
   }
-  return normaliseExpression(out + code.slice(last));
+  return out + code.slice(last);
 }
 
 /** Index of the `)` closing the `(` at `open`. */
