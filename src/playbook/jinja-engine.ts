@@ -206,7 +206,7 @@ function explain(error: unknown, text: string, facts: ExpressionFacts, context: 
   const message = full.split('\n')[0]!.replace(/ \(in [^)]*\)$/, '');
   const line = /\(in [^:]*:(\d+)\)/.exec(full.split('\n')[0]!);
   const at = inFile && line ? { ...where, line: Number(line[1]) } : where;
-  if (/^undefined value|undefined/.test(message) && !/unknown (filter|test)/.test(message)) {
+  if (/undefined/.test(message) && !/unknown (filter|test)/.test(message)) {
     const ordered = [...facts.references.filter((r) => !r.tolerant), ...facts.references.filter((r) => r.tolerant)];
     for (const reference of ordered) {
       const missing = missingPart(context, reference.path);

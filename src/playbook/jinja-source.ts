@@ -163,7 +163,7 @@ const KEYWORDS = new Set([
 ]);
 
 /** Names templates may use that no variable defines: Jinja's globals and the lookup functions. */
-export const TEMPLATE_GLOBALS = new Set(['range', 'dict', 'lipsum', 'cycler', 'joiner', 'namespace', 'lookup', 'query', 'q', 'loop', 'super', 'caller', 'varargs', 'kwargs', 'self', 'omit']);
+const TEMPLATE_GLOBALS = new Set(['range', 'dict', 'lipsum', 'cycler', 'joiner', 'namespace', 'lookup', 'query', 'q', 'loop', 'super', 'caller', 'varargs', 'kwargs', 'self', 'omit']);
 
 export interface Reference {
   /** Root name and the attribute keys read after it: `result.stdout` is ['result', 'stdout']. */
@@ -344,7 +344,7 @@ function closing(tokens: readonly Token[], open: number): number {
  * `| float` fed through `__float_input` first, so text that is not a number becomes 0.0 as in Ansible
  * instead of an error, while the engine's own `float` keeps `2.0` a float.
  */
-export function normaliseExpression(code: string): string {
+function normaliseExpression(code: string): string {
   const tokens = tokenize(code);
   let out = '';
   let last = 0;
