@@ -2,12 +2,13 @@
 // when read, as Ansible does, so a variable defined in terms of others sees the others' final values
 // and a broken variable fails only when it is used.
 import { UserError, type SourceLocation } from '../errors/user-error.js';
+import { hasJinja } from '../playbook/jinja-source.js';
 import { renderValue } from '../playbook/templating.js';
 
 type Vars = Readonly<Record<string, unknown>>;
 
 function hasTemplate(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('{{');
+  if (typeof value === 'string') return hasJinja(value);
   if (Array.isArray(value)) return value.some(hasTemplate);
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     return Object.values(value).some(hasTemplate);

@@ -1,14 +1,17 @@
 // Checks made before any host is contacted, so a typo fails the run at once instead of half-way through
 // a rolling change: every variable a task's arguments use is defined somewhere (inventory, play, extra
-// vars, an earlier register or set_fact, a loop), and every `src` file a task names exists.
-import Handlebars from 'handlebars';
+// vars, an earlier register or set_fact, a loop), and every `src` file a task names exists and, for
+// templates, parses with its engine.
+import { readFileSync } from 'node:fs';
 import { ParseError } from '../errors/user-error.js';
 import type { Inventory } from '../inventory/inventory.js';
 import type { ModuleDefinition } from '../modules/module.js';
 import { resolveSource } from '../modules/source-path.js';
+import { KNOWN_FILTERS, KNOWN_TESTS } from '../playbook/condition.js';
+import { jinjaSyntaxProblem } from '../playbook/jinja-engine.js';
+import { hasJinja, inspectTemplate } from '../playbook/jinja-source.js';
 import type { Playbook, Task } from '../playbook/playbook.js';
-
-type Node = hbs.AST.Node;
+import { UnsafeText } from '../yaml/pyyaml-compat.js';
 
 /** Variables every task has without anyone defining them (see task-variables.ts). */
 const MAGIC = [
@@ -17,54 +20,34 @@ const MAGIC = [
   'inventory_file', 'inventory_dir', 'omit',
 ];
 
-/** Helpers whose first argument may be undefined by design. */
-const TOLERANT_HELPERS = new Set(['default']);
-
-/** Root names of the variables a Handlebars text reads in its own context (block bodies that change context are left alone). */
+/** Root names of the variables a Jinja text must find (reads under `default` or `is defined` may be missing). */
 function variablesRead(text: string): string[] {
-  let program: hbs.AST.Program;
   try {
-    program = Handlebars.parse(text);
+    return inspectTemplate(text).references.filter((r) => !r.tolerant).map((r) => r.path[0]!);
   } catch {
+    // Syntax errors are reported by the loader with their own message.
     return [];
   }
-  const names: string[] = [];
-  const path = (node: Node | undefined) => {
-    if (node?.type !== 'PathExpression') return visitExpression(node);
-    const p = node as hbs.AST.PathExpression;
-    if (!p.data && p.depth === 0 && p.parts.length > 0 && p.original !== 'this') names.push(p.parts[0]!);
-  };
-  const visitExpression = (node: Node | undefined) => {
-    if (node?.type !== 'SubExpression') return;
-    call(node as hbs.AST.SubExpression);
-  };
-  const call = (node: { path: Node; params: Node[]; hash?: hbs.AST.Hash }) => {
-    const helper = (node.path as hbs.AST.PathExpression).original;
-    if (node.params.length === 0 && !node.hash) return path(node.path);
-    node.params.forEach((param, i) => (i === 0 && TOLERANT_HELPERS.has(helper) ? undefined : path(param)));
-    for (const pair of node.hash?.pairs ?? []) path(pair.value);
-  };
-  const visit = (statements: Node[]) => {
-    for (const s of statements) {
-      if (s.type === 'MustacheStatement') call(s as hbs.AST.MustacheStatement);
-      else if (s.type === 'BlockStatement') {
-        const block = s as hbs.AST.BlockStatement;
-        call(block);
-        const helper = (block.path as hbs.AST.PathExpression).original;
-        if (helper === 'if' || helper === 'unless') {
-          visit(block.program.body);
-          if (block.inverse) visit(block.inverse.body);
-        }
-      }
+}
+
+/** A template file's syntax, filters and tests, by its engine (a `{%` in a `.hbs` file is an error, never text). */
+function checkTemplateFile(path: string): void {
+  const text = readFileSync(path, 'utf8');
+  if (path.endsWith('.hbs')) {
+    const at = text.indexOf('{%');
+    if (at >= 0) {
+      throw new ParseError(`'{%' is Jinja syntax, but a .hbs file is a Handlebars template: rename it to .j2 to use Jinja`, { file: path, line: text.slice(0, at).split('\n').length });
     }
-  };
-  visit(program.body);
-  return names;
+    return;
+  }
+  const problem = jinjaSyntaxProblem(text, KNOWN_FILTERS, KNOWN_TESTS);
+  if (problem) throw new ParseError(`invalid Jinja: ${problem.message}`, { file: path, line: problem.line });
 }
 
 function strings(value: unknown, path: string, out: [string, string][]): [string, string][] {
+  if (value instanceof UnsafeText) return out;
   if (typeof value === 'string') {
-    if (value.includes('{{')) out.push([path, value]);
+    if (hasJinja(value)) out.push([path, value]);
   } else if (Array.isArray(value)) value.forEach((v, i) => strings(v, `${path}[${i}]`, out));
   else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) strings(v, path ? `${path}.${k}` : k, out);
   return out;
@@ -96,7 +79,10 @@ export function preflight(
   }
   for (const play of plays) {
     for (const task of allTasks(play)) {
-      for (const [field, text] of strings(task.args, task.module, [])) {
+      // Arguments a module renders only when it needs them (assert's fail_msg) may use what exists only then.
+      const late = modules.get(task.module)?.lateArgs ?? [];
+      const checked = Object.fromEntries(Object.entries(task.args).filter(([key]) => !late.includes(key)));
+      for (const [field, text] of strings(checked, task.module, [])) {
         const missing = variablesRead(text).find((name) => !known.has(name));
         if (missing) {
           throw new ParseError(
@@ -106,12 +92,14 @@ export function preflight(
         }
       }
       const src = task.args.src;
-      if ((task.module === 'template' || task.module === 'copy') && typeof src === 'string' && !src.includes('{{') && task.args.remote_src !== true) {
+      if ((task.module === 'template' || task.module === 'copy') && typeof src === 'string' && !hasJinja(src) && task.args.remote_src !== true) {
+        let path: string;
         try {
-          resolveSource(src, task, task.module === 'template' ? 'templates' : 'files');
+          path = resolveSource(src, task, task.module === 'template' ? 'templates' : 'files');
         } catch (error) {
           throw new ParseError((error as Error).message, { ...task.source, field: `${task.module}.src` });
         }
+        if (task.module === 'template') checkTemplateFile(path);
       }
     }
   }

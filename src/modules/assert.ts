@@ -23,7 +23,7 @@ export const assertModule = defineModule<AssertArgs, undefined>({
         items: { type: 'string' },
         description: 'One condition or a list of conditions, all of which must be true.',
       },
-      fail_msg: { type: 'string', description: 'Message when a condition is false.' },
+      fail_msg: { type: 'string', description: 'Message when a condition is false (rendered only then, so it may use variables that exist only on failure).' },
       msg: { type: 'string', description: 'Same as fail_msg.' },
       success_msg: { type: 'string', description: 'Message when every condition is true.' },
     },
@@ -36,12 +36,14 @@ export const assertModule = defineModule<AssertArgs, undefined>({
 `,
   idempotent: true,
   controlOnly: true,
+  lateArgs: ['fail_msg', 'msg'],
   gather: async () => undefined,
   plan(args, _facts, ctx) {
     const conditions = typeof args.that === 'string' ? [args.that] : args.that;
     for (const condition of conditions) {
       if (!ctx.evaluate(condition)) {
-        const msg = args.fail_msg ?? args.msg ?? `Assertion failed: ${condition}`;
+        const written = args.fail_msg ?? args.msg;
+        const msg = written === undefined ? `Assertion failed: ${condition}` : ctx.renderArg(written);
         throw new TaskFailure(msg, { assertion: condition, evaluated_to: false, msg });
       }
     }

@@ -129,7 +129,7 @@ export const etcdClusterFactsModule = defineModule<EtcdClusterFactsArgs, EtcdClu
   etcd_cluster_facts:
   run_once: true
 - debug:
-    msg: "members {{ join etcd_member_names ', ' }}"
+    msg: "members {{ etcd_member_names | join(', ') }}"
   run_once: true
 `,
   idempotent: true,

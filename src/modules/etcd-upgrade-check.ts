@@ -148,7 +148,7 @@ export const etcdUpgradeCheckModule = defineModule<EtcdUpgradeCheckArgs, EtcdUpg
     version: "{{ etcd_version }}"
   run_once: true
 - debug:
-    msg: "order {{ join etcd_upgrade_pending ', ' }}"
+    msg: "order {{ etcd_upgrade_pending | join(', ') }}"
   run_once: true
 `,
   idempotent: true,

@@ -18,10 +18,12 @@ export interface ModuleContext {
   readonly searchPaths: readonly string[];
   /** Whether the task runs with `become`. */
   readonly become: boolean;
-  /** Renders a Handlebars template text with the task's variables (for the `template` module). */
+  /** Renders a template file's text with the task's variables; the extension of `source` picks the engine. */
   render(text: string, source: string): string;
   /** Evaluates a condition expression (Ansible's `when` syntax) with the task's variables. */
   evaluate(expression: string): unknown;
+  /** Renders an argument named in `lateArgs` (Jinja, the task's variables), when the module needs it. */
+  renderArg(value: string): string;
 }
 
 export interface GatherContext extends ModuleContext {
@@ -59,6 +61,8 @@ export interface ModuleDefinition<A = Record<string, unknown>, F = unknown> {
   readonly facts?: readonly string[];
   /** True for modules that run only on the control node (debug, set_fact, assert): no connection is used. */
   readonly controlOnly?: boolean;
+  /** Arguments passed as written and rendered by the module only if used (assert's fail_msg, as in Ansible). */
+  readonly lateArgs?: readonly string[];
   gather(args: A, ctx: GatherContext): Promise<F>;
   /** Pure: no connection here. */
   plan(args: A, facts: F, ctx: ModuleContext): TaskPlan;

@@ -1,5 +1,5 @@
-// template: renders a Handlebars file from the control node with the task's variables and puts the result
-// on the host exactly like copy does.
+// template: renders a template file from the control node with the task's variables (Jinja, or Handlebars
+// for `.hbs` files) and puts the result on the host exactly like copy does.
 import { readFileSync } from 'node:fs';
 import { type FileState, fileState } from '../facts/file-state.js';
 import { isSensitive } from './content-diff.js';
@@ -30,7 +30,7 @@ const sensitiveFor = (args: TemplateArgs, content: Buffer): boolean =>
 
 export const templateModule = defineModule<TemplateArgs, TemplateFacts>({
   name: 'template',
-  description: 'Render a Handlebars template from the control node and write it to the host (atomic, exact owner and mode).',
+  description: 'Render a Jinja template (Handlebars for .hbs files) from the control node and write it to the host (atomic, exact owner and mode).',
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -38,7 +38,7 @@ export const templateModule = defineModule<TemplateArgs, TemplateFacts>({
     properties: {
       src: {
         type: 'string',
-        description: "Template on the control node (usually NAME.hbs), searched in the role's templates/, then the playbook's folder.",
+        description: "Template on the control node (NAME.j2 is Jinja, NAME.hbs Handlebars), searched in the role's templates/, then the playbook's folder.",
       },
       dest: { type: 'string', pattern: '^/', description: 'Absolute path of the rendered file on the host.' },
       ...fileAttributeProperties,

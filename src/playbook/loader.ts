@@ -9,6 +9,7 @@ import type { ModuleSpec } from './module-args.js';
 import type { Play, Playbook, Task } from './playbook.js';
 import { didYouMean } from './suggest.js';
 import { loadTasks, type TaskLoadOptions, type TaskScope } from './task-loader.js';
+import { checkTemplates } from './template-checks.js';
 import { renderValue } from './templating.js';
 import { readYaml, type PathSegment, type YamlSource } from './yaml-source.js';
 
@@ -122,6 +123,7 @@ async function loadPlay(raw: unknown, source: YamlSource, index: number, options
   const baseDir = dirname(source.file);
   const extraVars = options.extraVars ?? {};
   const playVars = (raw.vars ?? {}) as Raw;
+  checkTemplates(playVars, (path) => source.locate([...at, 'vars', ...path]));
   const fileVars: Raw = {};
   for (const [i, entry] of toList(raw.vars_files).entries()) {
     const where = source.locate(Array.isArray(raw.vars_files) ? [...at, 'vars_files', i] : [...at, 'vars_files']);
@@ -149,6 +151,7 @@ async function loadPlay(raw: unknown, source: YamlSource, index: number, options
   const roleVars: Raw = {};
   for (const [i, entry] of ((raw.roles ?? []) as unknown[]).entries()) {
     const role = await loadRole(entry, source, [...at, 'roles', i], scope, taskOptions);
+    checkTemplates({ defaults: role.defaults, vars: role.vars }, (path) => ({ ...source.locate([...at, 'roles', i]), field: `role ${path.join('.')}` }));
     roleTasks.push(...role.tasks);
     roleHandlers.push(...role.handlers);
     Object.assign(roleDefaults, role.defaults);

@@ -1,7 +1,9 @@
 // Validates a task's module arguments against the module's JSON Schema with ajv, before anything runs.
-// Values that are templates (`{{ ... }}`) are only known at run time, so their type checks are skipped.
+// Values that are templates (`{{ ... }}`, `{% ... %}`, `!unsafe` text) are only known at run time, so their type checks are skipped.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { didYouMean } from './suggest.js';
+import { UnsafeText } from '../yaml/pyyaml-compat.js';
+import { hasJinja } from './jinja-source.js';
 
 export interface ModuleSpec {
   readonly schema: object;
@@ -42,7 +44,7 @@ function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
   return value;
 }
 
-const isTemplate = (value: unknown): boolean => typeof value === 'string' && value.includes('{{');
+const isTemplate = (value: unknown): boolean => (typeof value === 'string' && hasJinja(value)) || value instanceof UnsafeText;
 
 function propertyNames(schema: object, path: readonly (string | number)[]): string[] {
   let node = schema as { properties?: Record<string, object> };

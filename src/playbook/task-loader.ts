@@ -3,6 +3,7 @@
 import { dirname, isAbsolute, join } from 'node:path';
 import { ParseError, type SourceLocation } from '../errors/user-error.js';
 import { expressionSyntaxProblem } from './condition.js';
+import { checkShellQuoting, checkTemplates } from './template-checks.js';
 import { KINDS, TASK_KEYWORDS } from './keywords.js';
 import { checkModuleArgs, type ModuleSpec } from './module-args.js';
 import type { Task } from './playbook.js';
@@ -202,6 +203,11 @@ function buildTask(raw: Raw, source: YamlSource, at: readonly PathSegment[], sco
   } else if (!(META_ACTIONS as readonly string[]).includes(String(args.action))) {
     throw new ParseError(`meta must be one of: ${META_ACTIONS.join(', ')}`, source.locate([...at, key]));
   }
+  const argsAt = (path: readonly PathSegment[]) =>
+    typeof raw[key] === 'string' ? source.locate([...at, key]) : source.locate([...at, raw[key] === null || typeof raw[key] !== 'object' || !Object.hasOwn(raw[key] as Raw, String(path[0])) ? 'args' : key, ...path]);
+  checkTemplates(args, argsAt);
+  checkTemplates({ loop: raw.loop, with_items: raw.with_items, vars: raw.vars, delegate_to: raw.delegate_to }, (path) => source.locate([...at, ...path]));
+  checkShellQuoting(module, args, argsAt(['cmd']));
   const freeText = typeof raw[key] === 'string' ? ` ${String(raw[key])}` : '';
   const own = scopeFrom(raw, scope);
   const loopControl = raw.loop_control as Raw | undefined;

@@ -2,7 +2,8 @@
 // context (`hostvars`, `groups`), so templates stay pure functions of the variables.
 import type { HelperDelegate, HelperOptions } from 'handlebars';
 import { stringify as toYaml } from 'yaml';
-import { looseEqual, truthy } from './jinja-filters.js';
+import { isDeepStrictEqual as looseEqual } from 'node:util';
+import { truthy } from './python-values.js';
 import { decimal, iniName, iniValue, safeName, systemdPath, systemdText } from './template-escaping.js';
 
 /** Handlebars passes its options object last; helpers only want the values before it. */

@@ -1,12 +1,29 @@
 // How etcdops reads YAML: as Ansible's PyYAML does (YAML 1.1: `yes`/`on` are true, `0644` is octal),
-// except that a lone `y` or `n` stays a string, as it does for PyYAML. `!unsafe` only tells Ansible not
-// to template a string; the value itself is the plain string.
+// except that a lone `y` or `n` stays a string, as it does for PyYAML. `!unsafe` marks a string that
+// templating must never render (it may hold `{{` meant literally, or come from an untrusted source).
 import type { ParseOptions, DocumentOptions, SchemaOptions, Tags } from 'yaml';
 
 const TRUE = /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/;
 const FALSE = /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
 
-const unsafeTag = { tag: '!unsafe', resolve: (value: string): string => value };
+/** A `!unsafe` string: templating passes it through as text, never rendering what it holds. */
+export class UnsafeText {
+  constructor(readonly text: string) {}
+
+  toString(): string {
+    return this.text;
+  }
+
+  toJSON(): string {
+    return this.text;
+  }
+}
+
+const unsafeTag = {
+  tag: '!unsafe',
+  identify: (value: unknown) => value instanceof UnsafeText,
+  resolve: (value: string): UnsafeText => new UnsafeText(value),
+};
 
 function ansibleTags(tags: Tags): Tags {
   const adjusted = tags.map((tag) => {

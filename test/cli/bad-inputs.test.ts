@@ -29,6 +29,7 @@ const corpus: BadInput[] = [
   ...playbookErrors,
   { name: 'undefined variable', args: ['play', dir('cli/undefined-variable.yml'), '-i', INVENTORY], code: 4, message: /undefined-variable\.yml:6:7 \(file\.path\): undefined variable "confdir"/ },
   { name: 'missing template', args: ['play', dir('cli/missing-template.yml'), '-i', INVENTORY], code: 4, message: /missing-template\.yml:4:7 \(template\.src\): source file nowhere\.conf\.hbs not found/ },
+  { name: 'bad Jinja template', args: ['play', dir('cli/bad-template.yml'), '-i', INVENTORY], code: 4, message: /templates\/bad-filter\.conf\.j2:4: invalid Jinja: unknown filter 'uper'/ },
   { name: 'bad pattern in a play', args: ['play', dir('cli/bad-hosts-pattern.yml'), '-i', INVENTORY], code: 4, message: /bad-hosts-pattern\.yml:2:10 \(plays\[0\]\.hosts\): host pattern 'etcd:&'/ },
   { name: 'missing playbook', args: ['play', dir('cli/missing.yml'), '-i', INVENTORY], code: 4, message: /missing\.yml not found/ },
   { name: 'inventory YAML syntax', args: ['play', OK, '-i', dir('cli/inventory-syntax.yml')], code: 4, message: /inventory-syntax\.yml:\d+:\d+: YAML syntax error/ },

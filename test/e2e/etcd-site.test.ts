@@ -18,6 +18,7 @@ import { assertFreshHosts, sshRun, useLab } from './lab-fixture.js';
 
 const run = promisify(execFile);
 const SITE = fileURLToPath(new URL('../../playbooks/site.yml', import.meta.url));
+const SNAPSHOT = fileURLToPath(new URL('./fixtures/snapshot-kind.yml', import.meta.url));
 const HOSTS = ['n1', 'n2', 'n3'];
 
 describe('etcd site.yml on the lab', function () {
@@ -106,6 +107,20 @@ describe('etcd site.yml on the lab', function () {
     process.stderr.write(`      no-op re-run: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     for (const host of HOSTS) strictEqual(recapOf(result.stdout)[host]!.changed, 0, `${host} changed something`);
     deepStrictEqual(await pids(), before);
+  });
+
+  it('takes snapshots whose kind is data, never shell: an injected command runs nowhere', async () => {
+    const injected = await etcdops(['play', SNAPSHOT, '-i', lab().inventory, '-e', 'etcd_snapshot_kind=x$(touch${IFS}/tmp/p)']);
+    // The name holds a '/', so the snapshot cannot be saved under it: the run fails, and nothing else happens.
+    notStrictEqual(injected.code, 0, injected.stdout);
+    for (const host of HOSTS) {
+      const probe = await sshRun(lab(), host, 'test -e /tmp/p && echo INJECTED || echo clean');
+      strictEqual(probe.stdout.trim(), 'clean', `${host}: the injected command ran`);
+    }
+    const odd = await etcdops(['play', SNAPSHOT, '-i', lab().inventory, '-e', JSON.stringify({ etcd_snapshot_kind: "it's $HOME;" })]);
+    strictEqual(odd.code, 0, odd.stdout + odd.stderr);
+    const listed = await sshRun(lab(), 'n1', 'ls /var/lib/etcd-snapshots');
+    match(listed.stdout, /^it's \$HOME;-\d{8}T\d{6}Z\.db$/m);
   });
 
   /** The control node's PKI folder beside the lab inventory (CA, admin, prometheus, added certificates). */

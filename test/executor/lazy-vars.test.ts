@@ -9,7 +9,7 @@ describe('lazyVars', () => {
     strictEqual(vars.url, 'https://x/v3.5.16/etcd.tar.gz');
   });
   it('keeps native types of a lone expression and renders nested values', () => {
-    const vars = lazyVars([{ ports: [2379, 2380], conf: { list: '{{ ports }}', name: 'n-{{ ports.[0] }}' } }], where);
+    const vars = lazyVars([{ ports: [2379, 2380], conf: { list: '{{ ports }}', name: 'n-{{ ports.0 }}' } }], where);
     deepStrictEqual(vars.conf, { list: [2379, 2380], name: 'n-2379' });
   });
   it('fails only when a broken variable is read, naming it', () => {

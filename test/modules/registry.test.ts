@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { Ajv } from 'ajv';
 import YAML from 'yaml';
 import { modules } from '../../src/modules/registry.js';
+import { checkTemplates } from '../../src/playbook/template-checks.js';
 
 describe('module registry', () => {
   it('holds the modules the engine promises', () => {
@@ -28,6 +29,8 @@ describe('module registry', () => {
       };
       const problems = validate(asObject) ? [] : (validate.errors ?? []).filter((e) => !templated(e.instancePath));
       assert.deepEqual(problems, []);
+      // Examples are Jinja, as task arguments are: they must pass the loader's template checks.
+      assert.doesNotThrow(() => checkTemplates(YAML.parse(module.example), () => ({ file: `${name} example` })));
     });
   }
 });

@@ -71,6 +71,10 @@ describe('loadPlaybook: bad playbooks', () => {
     { file: 'two-modules.yml', at: ':4:7', field: 'plays[0].tasks[0].file', hint: /more than one module \(command, file\)/ },
     { file: 'listen-on-task.yml', at: ':4:7', field: 'plays[0].tasks[0].listen', hint: /'listen' is only valid on handlers/ },
     { file: 'not-a-list.yml', at: ':1:1', field: 'plays', hint: /a playbook is a list of plays/ },
+    { file: 'unquoted-command.yml', at: ':4:16', field: 'plays[0].tasks[0].command', hint: /\{\{ scratch_dir \}\} is pasted into the shell line unquoted.*write \{\{ scratch_dir \| quote \}\}/ },
+    { file: 'unknown-filter.yml', at: ':4:14', field: 'plays[0].tasks[0].debug.msg', hint: /invalid Jinja in "\{\{ name \| frobnicate \}\}": unknown filter 'frobnicate'/ },
+    { file: 'handlebars-in-arg.yml', at: ':4:14', field: 'plays[0].tasks[0].debug.msg', hint: /invalid Jinja in "\{\{#if flag\}\}on\{\{\/if\}\}"/ },
+    { file: 'unknown-test.yml', at: ':4:13', field: 'plays[0].tasks[0].when', hint: /invalid condition "x is sparkly": unknown test 'sparkly'/ },
   ];
   for (const { file, at, field, hint } of table) {
     it(`${file}: ${hint.source}`, async () => {
@@ -87,6 +91,13 @@ describe('loadPlaybook: bad playbooks', () => {
 });
 
 describe('loadPlaybook: templates in args skip type checks', () => {
+  it("templates a play's hosts from extra vars with Jinja filters", async () => {
+    const file = join(fixtures, 'templated-hosts.yml');
+    const given = await loadPlaybook(file, { modules: FAKE_MODULES, extraVars: { etcd_group: 'etcd_eu' } });
+    assert.equal(given.plays[0]!.hosts, 'etcd_eu');
+    const fallback = await loadPlaybook(file, { modules: FAKE_MODULES });
+    assert.equal(fallback.plays[0]!.hosts, 'etcd');
+  });
   it('accepts a template string where the schema wants an integer', async () => {
     const { plays } = await loadPlaybook(join(fixtures, 'templated-args.yml'), { modules: FAKE_MODULES, extraVars: { target: 'etcd' } });
     assert.equal(plays[0]!.hosts, 'etcd');

@@ -1,0 +1,276 @@
+// Ansible's filters and tests that real playbooks use, on top of the Jinja engine's own: each behaves
+// as Ansible 2.14 does (`'y' | bool` is false, `'12abc' | int` is 0, `to_json` uses Python's
+// separators). Arguments arrive as plain values; keyword arguments as a trailing options object.
+import { basename, dirname } from 'node:path';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { yamlOptions } from '../yaml/pyyaml-compat.js';
+import { pyJsonDumps, pyRepr, pyStr, truthy } from './python-values.js';
+
+type Fn = (value: unknown, ...args: unknown[]) => unknown;
+
+/** A filter or test; keyword arguments reach it as a trailing mapping. */
+export interface Callable {
+  readonly fn: Fn;
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function listOf(value: unknown, what: string): unknown[] {
+  if (Array.isArray(value)) return value;
+  if (isMapping(value)) return Object.keys(value);
+  if (typeof value === 'string') return [...value];
+  throw new Error(`${what} needs a list, not ${value === null ? 'None' : typeof value}`);
+}
+
+/** Ansible's `bool` filter: true for true, 1 and the strings yes/on/1/true (any case); false otherwise. */
+export function toBool(value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number') return value === 1;
+  if (typeof value === 'string') return ['yes', 'on', '1', 'true'].includes(value.trim().toLowerCase());
+  return false;
+}
+
+/** Jinja's `int`: Python's int(), then int(float()), then the default. */
+function toInt(value: unknown, fallback: unknown = 0, base: unknown = 10): unknown {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : fallback;
+  if (typeof value === 'string') {
+    const text = value.trim().replaceAll('_', '');
+    const radix = Number(base);
+    const digits = radix === 16 ? /^[+-]?(?:0x)?[0-9a-f]+$/i : radix === 8 ? /^[+-]?(?:0o)?[0-7]+$/i : radix === 2 ? /^[+-]?(?:0b)?[01]+$/i : /^[+-]?\d+$/;
+    if (digits.test(text)) return Number.parseInt(text.replace(/^([+-]?)0[xob]/i, '$1'), radix);
+    if (/^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i.test(text)) return Math.trunc(Number(text));
+  }
+  return fallback;
+}
+
+/** Python regular expressions in JavaScript's dialect: named groups and `\A`/`\Z` anchors. */
+function pyRegex(pattern: unknown, flags: string): RegExp {
+  const source = String(pattern).replace(/\(\?P<(\w+)>/g, '(?<$1>').replace(/\(\?P=(\w+)\)/g, '\\k<$1>').replace(/\\A/g, '^').replace(/\\Z/g, '$');
+  return new RegExp(source, flags);
+}
+
+function regexFlags(options: unknown, extra = ''): string {
+  const o = isMapping(options) ? options : {};
+  return `${extra}${truthy(o.ignorecase) ? 'i' : ''}${truthy(o.multiline) ? 'm' : ''}`;
+}
+
+/** Python replacement syntax (`\1`, `\g<1>`, `\g<name>`) in JavaScript's (`$1`, `$<name>`). */
+function pyReplacement(replacement: unknown): string {
+  return String(replacement ?? '')
+    .replace(/\$/g, '$$$$')
+    .replace(/\\g<(\d+)>|\\(\d+)/g, (_, a: string | undefined, b: string | undefined) => `$${a ?? b}`)
+    .replace(/\\g<(\w+)>/g, '$<$1>');
+}
+
+function regexSearch(value: unknown, pattern: unknown, ...rest: unknown[]): unknown {
+  const options = isMapping(rest.at(-1)) ? rest.pop() : undefined;
+  const match = pyRegex(pattern, regexFlags(options)).exec(String(value));
+  if (!match) return null;
+  if (rest.length === 0) return match[0];
+  return rest.map((group) => {
+    const name = String(group).replace(/^\\g<(\w+)>$|^\\(\d+)$/, '$1$2');
+    return /^\d+$/.test(name) ? (match[Number(name)] ?? null) : (match.groups?.[name] ?? null);
+  });
+}
+
+function combine(...args: unknown[]): unknown {
+  const options = args.length > 1 && isMapping(args.at(-1)) && Object.keys(args.at(-1) as object).every((k) => k === 'recursive' || k === 'list_merge') && Object.keys(args.at(-1) as object).length > 0 ? (args.pop() as Record<string, unknown>) : {};
+  const recursive = truthy(options.recursive);
+  const merge = (a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> => {
+    const out: Record<string, unknown> = { ...a };
+    for (const [k, v] of Object.entries(b)) {
+      const before = out[k];
+      out[k] = recursive && isMapping(before) && isMapping(v) && Object.hasOwn(out, k) ? merge(before, v) : v;
+    }
+    return out;
+  };
+  return args.flatMap((a) => (Array.isArray(a) ? a : [a])).reduce<Record<string, unknown>>((acc, d) => {
+    if (!isMapping(d)) throw new Error(`combine needs mappings, not ${d === null ? 'None' : typeof d}`);
+    return merge(acc, d);
+  }, {});
+}
+
+function flatten(value: unknown, levels: unknown = null): unknown[] {
+  const given = isMapping(levels) ? levels.levels : levels;
+  const depth = given === null || given === undefined ? Infinity : Number(given);
+  const walk = (list: unknown[], level: number): unknown[] =>
+    list.flatMap((item) => (Array.isArray(item) && level < depth ? walk(item, level + 1) : item === null ? [] : [item]));
+  return walk(listOf(value, 'flatten'), 0);
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return pyJsonDumps(a, { sortKeys: true }) === pyJsonDumps(b, { sortKeys: true });
+}
+
+function uniqueList(list: unknown[]): unknown[] {
+  return list.filter((item, i) => list.findIndex((other) => sameValue(other, item)) === i);
+}
+
+/** Loose version comparison as Ansible's `version` test does by default. */
+function compareVersions(a: unknown, b: unknown): number {
+  const parts = (v: unknown) => String(v).match(/\d+|[a-z]+/gi) ?? [];
+  const x = parts(a);
+  const y = parts(b);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const p = x[i];
+    const q = y[i];
+    if (p === undefined) return -1;
+    if (q === undefined) return 1;
+    const pn = /^\d+$/.test(p);
+    const qn = /^\d+$/.test(q);
+    if (pn && qn && Number(p) !== Number(q)) return Number(p) < Number(q) ? -1 : 1;
+    if (pn !== qn) return pn ? 1 : -1;
+    if (!pn && p !== q) return p < q ? -1 : 1;
+  }
+  return 0;
+}
+
+const VERSION_OPERATORS: Readonly<Record<string, (c: number) => boolean>> = {
+  '==': (c) => c === 0, eq: (c) => c === 0, '=': (c) => c === 0,
+  '!=': (c) => c !== 0, '<>': (c) => c !== 0, ne: (c) => c !== 0,
+  '<': (c) => c < 0, lt: (c) => c < 0, '<=': (c) => c <= 0, le: (c) => c <= 0,
+  '>': (c) => c > 0, gt: (c) => c > 0, '>=': (c) => c >= 0, ge: (c) => c >= 0,
+};
+
+function versionTest(value: unknown, version: unknown, operator: unknown = 'eq'): boolean {
+  const op = isMapping(operator) ? (operator.operator ?? 'eq') : operator;
+  const check = Object.hasOwn(VERSION_OPERATORS, String(op)) ? VERSION_OPERATORS[String(op)] : undefined;
+  if (!check) throw new Error(`version: unknown operator '${String(op)}' (use one of ${Object.keys(VERSION_OPERATORS).join(' ')})`);
+  return check(compareVersions(value, version));
+}
+
+function registered(value: unknown, test: string): Record<string, unknown> {
+  if (!isMapping(value)) throw new Error(`'is ${test}' needs a registered task result, not ${value === null ? 'None' : typeof value}`);
+  return value;
+}
+
+function hasFailed(result: Record<string, unknown>): boolean {
+  if (result.failed !== undefined) return truthy(result.failed);
+  return typeof result.rc === 'number' && result.rc !== 0;
+}
+
+/** POSIX shell quoting, as Ansible's `quote` filter: safe words stay bare, others get single quotes. */
+export function shellQuote(value: unknown): string {
+  const text = pyStr(value ?? '');
+  if (text === '') return "''";
+  if (/^[\w@%+=:,./-]+$/.test(text)) return text;
+  return `'${text.replaceAll("'", `'"'"'`)}'`;
+}
+
+const call = (fn: Fn): Callable => ({ fn });
+
+/** Python's `%` formatting for the conversions templates use: %s %r %d %i %f (with width/precision) and %%. */
+function percentFormat(format: unknown, ...args: unknown[]): string {
+  let next = 0;
+  return String(format).replace(/%([-+ 0#]*)(\d+)?(?:\.(\d+))?([sdirf%])/g, (_, flags: string, width: string | undefined, precision: string | undefined, kind: string) => {
+    if (kind === '%') return '%';
+    if (next >= args.length) throw new Error('not enough arguments for format string');
+    const value = args[next++];
+    let text: string;
+    if (kind === 's') text = pyStr(value);
+    else if (kind === 'r') text = pyRepr(value);
+    else if (kind === 'f') text = Number(value).toFixed(precision === undefined ? 6 : Number(precision));
+    else text = String(Math.trunc(Number(value)));
+    const pad = width === undefined ? 0 : Number(width);
+    return flags.includes('-') ? text.padEnd(pad) : text.padStart(pad, flags.includes('0') && kind !== 's' ? '0' : ' ');
+  });
+}
+
+/** Float input as Ansible's `float` filter accepts it: anything that is not a number becomes the default (0.0). */
+function floatInput(value: unknown, fallback: unknown = 0): unknown {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  const text = typeof value === 'string' ? value.trim() : '';
+  return /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i.test(text) || /^[+-]?(?:inf|nan)$/i.test(text) ? text : fallback;
+}
+
+export const FILTERS: Readonly<Record<string, Callable>> = {
+  bool: call(toBool),
+  int: call(toInt),
+  string: call((v) => pyStr(v)),
+  __float_input: call(floatInput),
+  __dict_get: call((v, key, fallback = null) => (isMapping(v) && Object.hasOwn(v, pyStr(key)) ? v[pyStr(key)] : fallback)),
+  format: call(percentFormat),
+  replace: call((v, old, replacement, count) => {
+    const parts = pyStr(v).split(pyStr(old));
+    const limit = count === undefined || count === null ? parts.length : Number(count) + 1;
+    return parts.slice(0, limit).join(pyStr(replacement)) + (limit < parts.length ? pyStr(old) + parts.slice(limit).join(pyStr(old)) : '');
+  }),
+  join: call((v, sep = '') => listOf(v, 'join').map(pyStr).join(pyStr(sep))),
+  quote: call(shellQuote),
+  to_json: call((v, o) => pyJsonDumps(v, { indent: isMapping(o) && o.indent !== undefined ? Number(o.indent) : undefined, sortKeys: isMapping(o) && truthy(o.sort_keys) })),
+  to_nice_json: call((v, o) => pyJsonDumps(v, { indent: isMapping(o) && o.indent !== undefined ? Number(o.indent) : 4, sortKeys: true })),
+  from_json: call((v) => JSON.parse(String(v)) as unknown),
+  to_yaml: call((v) => toYaml(v, { collectionStyle: 'flow' })),
+  to_nice_yaml: call((v) => toYaml(v, { indent: 4, sortMapEntries: true })),
+  from_yaml: call((v) => parseYaml(String(v), yamlOptions) as unknown),
+  b64encode: call((v) => Buffer.from(pyStr(v), 'utf8').toString('base64')),
+  b64decode: call((v) => Buffer.from(String(v), 'base64').toString('utf8')),
+  regex_replace: call((v, pattern = '', replacement = '', o) => pyStr(v).replace(pyRegex(pattern, regexFlags(o, 'g')), pyReplacement(replacement))),
+  regex_search: call(regexSearch),
+  regex_findall: call((v, pattern, o) => [...pyStr(v).matchAll(pyRegex(pattern, regexFlags(o, 'g')))].map((m) => (m.length > 2 ? m.slice(1) : (m[1] ?? m[0])))),
+  regex_escape: call((v) => pyStr(v).replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')),
+  combine: call(combine),
+  dict2items: call((v, o) => {
+    if (!isMapping(v)) throw new Error('dict2items needs a mapping');
+    const keyName = isMapping(o) && o.key_name !== undefined ? String(o.key_name) : 'key';
+    const valueName = isMapping(o) && o.value_name !== undefined ? String(o.value_name) : 'value';
+    return Object.entries(v).map(([k, val]) => ({ [keyName]: k, [valueName]: val }));
+  }),
+  items2dict: call((v, o) => {
+    const keyName = isMapping(o) && o.key_name !== undefined ? String(o.key_name) : 'key';
+    const valueName = isMapping(o) && o.value_name !== undefined ? String(o.value_name) : 'value';
+    return Object.fromEntries(listOf(v, 'items2dict').map((item) => {
+      if (!isMapping(item) || !Object.hasOwn(item, keyName)) throw new Error(`items2dict needs mappings with '${keyName}' and '${valueName}'`);
+      return [pyStr(item[keyName]), item[valueName]];
+    }));
+  }),
+  ternary: call((v, yes, no, none) => (v === null && none !== undefined ? none : truthy(v) ? yes : no)),
+  basename: call((v) => basename(pyStr(v))),
+  dirname: call((v) => dirname(pyStr(v))),
+  flatten: call(flatten),
+  union: call((a, b) => uniqueList([...listOf(a, 'union'), ...listOf(b, 'union')])),
+  intersect: call((a, b) => uniqueList(listOf(a, 'intersect').filter((x) => listOf(b, 'intersect').some((y) => sameValue(x, y))))),
+  difference: call((a, b) => uniqueList(listOf(a, 'difference').filter((x) => !listOf(b, 'difference').some((y) => sameValue(x, y))))),
+  type_debug: call((v) => (v === null ? 'NoneType' : typeof v === 'boolean' ? 'bool' : typeof v === 'number' ? (Number.isInteger(v) ? 'int' : 'float') : typeof v === 'string' ? 'str' : Array.isArray(v) ? 'list' : 'dict')),
+};
+
+export const TESTS: Readonly<Record<string, Callable>> = {
+  succeeded: call((v) => !hasFailed(registered(v, 'succeeded'))),
+  success: call((v) => !hasFailed(registered(v, 'success'))),
+  failed: call((v) => hasFailed(registered(v, 'failed'))),
+  failure: call((v) => hasFailed(registered(v, 'failure'))),
+  changed: call((v) => truthy(registered(v, 'changed').changed)),
+  change: call((v) => truthy(registered(v, 'change').changed)),
+  skipped: call((v) => truthy(registered(v, 'skipped').skipped)),
+  skip: call((v) => truthy(registered(v, 'skip').skipped)),
+  match: call((v, pattern, o) => pyRegex(`^(?:${String(pattern)})`, regexFlags(o)).test(pyStr(v))),
+  search: call((v, pattern, o) => pyRegex(pattern, regexFlags(o)).test(pyStr(v))),
+  regex: call((v, pattern, o) => pyRegex(pattern, regexFlags(o)).test(pyStr(v))),
+  version: call(versionTest),
+  version_compare: call(versionTest),
+  subset: call((a, b) => listOf(a, 'subset').every((x) => listOf(b, 'subset').some((y) => sameValue(x, y)))),
+  superset: call((a, b) => listOf(b, 'superset').every((x) => listOf(a, 'superset').some((y) => sameValue(x, y)))),
+  contains: call((a, b) => listOf(a, 'contains').some((x) => sameValue(x, b))),
+  truthy: call((v) => truthy(v)),
+  falsy: call((v) => !truthy(v)),
+  sequence: call((v) => Array.isArray(v) || typeof v === 'string' || isMapping(v)),
+  iterable: call((v) => Array.isArray(v) || typeof v === 'string' || isMapping(v)),
+};
+
+/** The engine's own filters and tests, so the loader can name an unknown one before the run. */
+export const ENGINE_FILTERS = new Set([
+  'abs', 'attr', 'batch', 'capitalize', 'count', 'd', 'default', 'dictsort', 'escape', 'e', 'first', 'float', 'groupby',
+  'indent', 'items', 'join', 'last', 'length', 'list', 'lower', 'map', 'max', 'min', 'pprint', 'reject', 'rejectattr',
+  'replace', 'reverse', 'round', 'safe', 'select', 'selectattr', 'slice', 'sort', 'split', 'sum', 'title', 'tojson',
+  'trim', 'unique', 'upper', 'chain', 'lines',
+]);
+
+export const ENGINE_TESTS = new Set([
+  'boolean', 'defined', 'divisibleby', 'endingwith', 'eq', 'equalto', 'even', 'false', 'filter', 'float', 'ge', 'gt',
+  'in', 'integer', 'iterable', 'le', 'lower', 'lt', 'mapping', 'ne', 'none', 'number', 'odd', 'safe', 'escaped',
+  'sameas', 'sequence', 'startingwith', 'string', 'test', 'true', 'undefined', 'upper', 'greaterthan', 'lessthan',
+]);

@@ -1,0 +1,335 @@
+// The one Jinja engine (MiniJinja, by Jinja's author) behind every `{{ }}`/`{% %}` in task arguments,
+// conditions, loops, vars and `.j2` files, with Ansible's value semantics on top: text shows values as
+// Python's str() does (`True`, `None`, `{'a': 1}`), strict undefined errors name the variable, only the
+// variables an expression reads are resolved (lazy variables stay lazy), and a fuel limit bounds run time.
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { Environment } from 'minijinja-js';
+import { UserError, type SourceLocation } from '../errors/user-error.js';
+import { UnsafeText } from '../yaml/pyyaml-compat.js';
+import { FILTERS, TESTS, type Callable } from './ansible-filters.js';
+import { type ExpressionFacts, JinjaSourceError, guardedCode, inspectTemplate, plainPath, splitTemplate } from './jinja-source.js';
+import { pyStr } from './python-values.js';
+
+type Vars = Readonly<Record<string, unknown>>;
+
+/** What `omit` stands for: an argument that renders to it is left out, as in Ansible. */
+export const OMIT = '__omit_place_holder__etcdops';
+
+/** Bounds one render: enough for any real template, small enough that a runaway loop ends in well under a second. */
+const FUEL = 5_000_000;
+
+/** A read of a variable path that does not exist; `path` is as the user wrote it. */
+class UndefinedVariable extends Error {
+  constructor(readonly path: string) {
+    super(`undefined variable '${path}'`);
+  }
+}
+
+/** The global the guarded code calls when a path it reads is missing. */
+const UNDEFINED = '__etcdops_undefined';
+
+/** The first error a JavaScript filter raised during the current render (throwing into the engine would abort it). */
+let pending: unknown;
+/** The variables of the render in progress, for `lookup('template', ...)`. */
+let currentVars: Vars = {};
+/** One environment per nesting level: `lookup('template')` renders while its caller's render is running. */
+const environments: (Environment | undefined)[] = [];
+let depth = 0;
+/** How deep `lookup('template')` may nest templates in templates. */
+const MAX_DEPTH = 8;
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Values coming out of the engine: mappings arrive as Map, None as undefined. */
+function fromEngine(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (value instanceof Map) return Object.fromEntries([...value.entries()].map(([k, v]) => [String(k), fromEngine(v)]));
+  if (Array.isArray(value)) return value.map(fromEngine);
+  return value;
+}
+
+/** Values going into the engine: `!unsafe` text as plain text (the engine never re-templates a value). */
+function toEngine(value: unknown): unknown {
+  if (value instanceof UnsafeText) return value.text;
+  if (Array.isArray(value)) return value.map(toEngine);
+  if (isMapping(value)) return Object.fromEntries(Object.keys(value).map((k) => [k, toEngine(value[k])]));
+  return value;
+}
+
+function guarded(name: string, callable: Callable): (...args: unknown[]) => unknown {
+  return (...raw: unknown[]) => {
+    try {
+      const args = raw.map(fromEngine);
+      return toEngine(callable.fn(args[0], ...args.slice(1)));
+    } catch (error) {
+      pending ??= new Error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  };
+}
+
+function lookup(kind: unknown, ...terms: unknown[]): unknown {
+  const plugin = String(kind);
+  const paths = terms.filter((t) => !isMapping(t)).map(String);
+  const base = typeof currentVars.playbook_dir === 'string' ? currentVars.playbook_dir : process.cwd();
+  const read = (path: string) => readFileSync(isAbsolute(path) ? path : join(base, path), 'utf8');
+  const values = paths.map((term) => {
+    if (plugin === 'env') return process.env[term] ?? '';
+    if (plugin === 'file') return read(term).replace(/\n$/, '');
+    if (plugin === 'template') return renderJinja(read(term), currentVars, { file: term });
+    throw new Error(`lookup plugin '${plugin}' is not supported (supported: env, file, template)`);
+  });
+  return values.length === 1 ? values[0] : values.join(',');
+}
+
+function engine(): Environment {
+  const existing = environments[depth];
+  if (existing) return existing;
+  const env = new Environment();
+  env.enablePyCompat();
+  env.undefinedBehavior = 'strict';
+  env.trimBlocks = true;
+  env.keepTrailingNewline = true;
+  env.fuel = FUEL;
+  for (const [name, callable] of Object.entries(FILTERS)) env.addFilter(name, guarded(name, callable));
+  for (const [name, callable] of Object.entries(TESTS)) env.addTest(name, guarded(name, callable));
+  // None shows as nothing in text, as Ansible's finalize makes it (inside a list it is still `None`).
+  env.addFilter('__py', guarded('string', { fn: (v) => (v === null ? '' : pyStr(v)) }));
+  env.addGlobal('lookup', guarded('lookup', { fn: lookup }));
+  env.addGlobal('omit', OMIT);
+  env.addGlobal(UNDEFINED, (path: unknown) => {
+    pending ??= new UndefinedVariable(String(path));
+    return undefined;
+  });
+  env.addGlobal('query', guarded('query', { fn: (kind, ...terms) => [lookup(kind, ...terms)].flat() }));
+  environments[depth] = env;
+  return env;
+}
+
+/** Runs one engine call; a JavaScript error raised inside wins over the engine's own report of it. */
+function run<T>(call: (env: Environment) => T): T {
+  if (depth >= MAX_DEPTH) throw new Error(`templates nest more than ${MAX_DEPTH} levels deep (lookup('template') in a loop?)`);
+  const outer = pending;
+  pending = undefined;
+  const env = engine();
+  depth++;
+  try {
+    const result = call(env);
+    if (pending) throw pending;
+    return result;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // A trap inside the WebAssembly module leaves the environment unusable: start a fresh one next time.
+    if (/unreachable|recursive use of an object/.test(message)) environments[depth - 1] = undefined;
+    throw pending ?? error;
+  } finally {
+    depth--;
+    pending = outer;
+  }
+}
+
+/** Follows `path` through the context; the part that exists no more, or undefined when it all exists. */
+function missingPart(context: Vars, path: readonly string[]): string | undefined {
+  let value: unknown = context;
+  for (let i = 0; i < path.length; i++) {
+    const key = path[i]!;
+    const found = Array.isArray(value) ? /^\d+$/.test(key) && Number(key) < value.length : isMapping(value) && Object.hasOwn(value, key);
+    if (!found) return path.slice(0, i + 1).join('.');
+    value = (value as Record<string, unknown>)[key];
+  }
+  return undefined;
+}
+
+function readPath(vars: Vars, path: readonly string[], written: string, where: SourceLocation): unknown {
+  let value: unknown = vars;
+  for (const key of path) {
+    const found = Array.isArray(value) ? /^\d+$/.test(key) && Number(key) < value.length : isMapping(value) && hasOwn(value, key);
+    if (!found) {
+      throw new UserError(`undefined variable '${written.trim()}' in "${clip(written)}" (define it, or test it with "is defined" / give it a "| default(...)")`, undefined, where);
+    }
+    value = (value as Record<string, unknown>)[key];
+  }
+  return toEngine(value);
+}
+
+function hasOwn(vars: Vars, name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(vars, name);
+}
+
+/** `hostvars` is read host by host and only for the keys the template names (each host's view is lazy). */
+function pickHostvars(hostvars: Vars, keys: readonly string[]): Record<string, unknown> {
+  const wanted = [...new Set(keys)];
+  return Object.fromEntries(
+    Object.keys(hostvars).map((host) => {
+      const view = hostvars[host] as Vars;
+      const picked: [string, unknown][] = [];
+      for (const key of wanted) {
+        if (!hasOwn(view, key)) continue;
+        try {
+          picked.push([key, toEngine(view[key])]);
+        } catch {
+          // A variable of another host that fails to render counts as undefined for this template.
+        }
+      }
+      return [host, Object.fromEntries(picked)];
+    }),
+  );
+}
+
+function contextFor(facts: ExpressionFacts, vars: Vars): Record<string, unknown> {
+  const entries: [string, unknown][] = [];
+  for (const name of new Set(facts.references.map((r) => r.path[0]!))) {
+    if (!hasOwn(vars, name)) continue;
+    const value = vars[name];
+    entries.push([name, name === 'hostvars' && isMapping(value) ? pickHostvars(value, facts.keys) : toEngine(value)]);
+  }
+  return Object.fromEntries(entries);
+}
+
+function clip(text: string): string {
+  const line = text.trim();
+  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+}
+
+/** Turns an engine error into one the user can act on: which variable, filter or syntax, and where. */
+function explain(error: unknown, text: string, facts: ExpressionFacts, context: Vars, where: SourceLocation, inFile: boolean): UserError {
+  if (error instanceof UserError) return error;
+  const shown = inFile ? '' : ` in "${clip(text)}"`;
+  if (error instanceof UndefinedVariable) {
+    const line = inFile && text.includes(error.path) ? (where.line ?? 1) + text.slice(0, text.indexOf(error.path)).split('\n').length - 1 : where.line;
+    return new UserError(`undefined variable '${error.path}'${shown} (define it, or test it with "is defined" / give it a "| default(...)")`, undefined, { ...where, line });
+  }
+  const full = error instanceof Error ? error.message : String(error);
+  const message = full.split('\n')[0]!.replace(/ \(in [^)]*\)$/, '');
+  const line = /\(in [^:]*:(\d+)\)/.exec(full.split('\n')[0]!);
+  const at = inFile && line ? { ...where, line: Number(line[1]) } : where;
+  if (/undefined/.test(message) && !/unknown (filter|test)/.test(message)) {
+    const ordered = [...facts.references.filter((r) => !r.tolerant), ...facts.references.filter((r) => r.tolerant)];
+    for (const reference of ordered) {
+      const missing = missingPart(context, reference.path);
+      if (missing) {
+        return new UserError(`undefined variable '${missing}'${shown} (define it, or test it with "is defined" / give it a "| default(...)")`, undefined, at);
+      }
+    }
+    return new UserError(`undefined value${shown}: ${message}`, undefined, at);
+  }
+  const unknown = /unknown (filter|test): \w+ (\w+) is unknown/.exec(message);
+  if (unknown) return new UserError(`unknown ${unknown[1]} '${unknown[2]}'${shown}`, undefined, at);
+  if (message.startsWith('syntax error')) return new UserError(`invalid Jinja ${message}${shown}`, undefined, at);
+  if (message.includes('ran out of fuel')) return new UserError(`template takes too long to render (stopped after ${FUEL} steps)${shown}`, undefined, at);
+  return new UserError(`cannot render template${shown}: ${message}`, undefined, at);
+}
+
+function inspect(text: string, where: SourceLocation, inFile: boolean): ExpressionFacts {
+  try {
+    return inspectTemplate(text);
+  } catch (error) {
+    if (!(error instanceof JinjaSourceError)) throw error;
+    const at = inFile ? { ...where, line: (where.line ?? 1) + error.line - 1 } : where;
+    throw new UserError(`invalid Jinja: ${error.message}${inFile ? '' : ` in "${clip(text)}"`}`, undefined, at);
+  }
+}
+
+/**
+ * The template as the engine runs it: `x.0` written `x[0]`, and every `{{ expr }}` shown through Python's
+ * str() (numbers keep the engine's own rendering so `2.0` stays `2.0`; an undefined value still fails).
+ */
+function engineSource(text: string, locals: ReadonlySet<string>): string {
+  return splitTemplate(text)
+    .map((block) => {
+      const open = block.trimLeft ? '-' : '';
+      const close = block.trimRight ? '-' : '';
+      if (block.kind === 'stmt') return `{%${open} ${guardedCode(block.code, true, locals, UNDEFINED)} ${close}%}`;
+      if (block.kind !== 'expr') return block.raw;
+      const v = '__etcdops_value';
+      const code = guardedCode(block.code, false, locals, UNDEFINED);
+      return `{%${open} set ${v} = (${code}) %}{{ ${v} if ${v} is number or ${v} is undefined else ${v} | __py ${close}}}`;
+    })
+    .join('');
+}
+
+/** Renders a text (a task argument or a `.j2` file) to a string. */
+export function renderJinja(text: string, vars: Vars, where: SourceLocation, inFile = false): string {
+  const facts = inspect(text, where, inFile);
+  const context = contextFor(facts, vars);
+  const previous = currentVars;
+  currentVars = vars;
+  try {
+    return run((env) => env.renderStr(engineSource(text, new Set(facts.locals)), context));
+  } catch (error) {
+    throw explain(error, text, facts, context, where, inFile);
+  } finally {
+    currentVars = previous;
+  }
+}
+
+/** Evaluates one expression to its value (Python types kept: a list stays a list). */
+export function evaluateJinja(expression: string, vars: Vars, where: SourceLocation): unknown {
+  const path = plainPath(expression);
+  // A plain variable read is answered here, as Ansible does: the value exactly as stored (key order too).
+  if (path) return readPath(vars, path, expression, where);
+  const text = `{{ ${expression} }}`;
+  const facts = inspect(text, where, false);
+  const context = contextFor(facts, vars);
+  const previous = currentVars;
+  currentVars = vars;
+  try {
+    const code = guardedCode(expression, false, new Set(), UNDEFINED);
+    const value = run((env) => env.evalExpr(code, context) as unknown);
+    // The engine returns None and undefined alike; rendering tells them apart (strict undefined fails).
+    if (value === undefined) run((env) => env.renderStr(`{{ (${code}) }}`, context));
+    return fromEngine(value);
+  } catch (error) {
+    throw explain(error, expression, facts, context, where, false);
+  } finally {
+    currentVars = previous;
+  }
+}
+
+/** Evaluates a condition as Ansible does: Jinja's `{% if %}` with Python truthiness. */
+export function testJinja(expression: string, vars: Vars, where: SourceLocation): boolean {
+  const text = `{% if ${expression} %}{% endif %}`;
+  const facts = inspect(text, where, false);
+  const context = contextFor(facts, vars);
+  const previous = currentVars;
+  currentVars = vars;
+  try {
+    const code = guardedCode(expression, false, new Set(), UNDEFINED);
+    return run((env) => env.renderStr(`{% if ${code} %}True{% else %}False{% endif %}`, context)) === 'True';
+  } catch (error) {
+    throw explain(error, expression, facts, context, where, false);
+  } finally {
+    currentVars = previous;
+  }
+}
+
+/** Why `text` is not valid Jinja (syntax, unknown filter or test), or undefined; runs nothing. */
+export function jinjaSyntaxProblem(text: string, knownFilters: ReadonlySet<string>, knownTests: ReadonlySet<string>): { message: string; line: number } | undefined {
+  let facts: ExpressionFacts;
+  try {
+    facts = inspectTemplate(text);
+  } catch (error) {
+    if (error instanceof JinjaSourceError) return { message: error.message, line: error.line };
+    throw error;
+  }
+  const lineOf = (pattern: RegExp) => {
+    const match = pattern.exec(text);
+    return match ? text.slice(0, match.index).split('\n').length : 1;
+  };
+  const filter = facts.filters.find((f) => !knownFilters.has(f));
+  if (filter) return { message: `unknown filter '${filter}'`, line: lineOf(new RegExp(`\\|\\s*${filter}\\b`)) };
+  const test = facts.tests.find((t) => !knownTests.has(t));
+  if (test) return { message: `unknown test '${test}'`, line: lineOf(new RegExp(`\\bis\\s+(?:not\\s+)?${test}\\b`)) };
+  try {
+    // Inside a false branch the engine parses everything and evaluates nothing.
+    run((env) => env.renderStr(`{% if false %}${engineSource(text, new Set(facts.locals))}{% endif %}`, {}));
+  } catch (error) {
+    const full = error instanceof Error ? error.message : String(error);
+    const line = /\(in [^:]*:(\d+)\)/.exec(full);
+    return { message: full.split('\n')[0]!.replace(/ \(in [^)]*\)$/, ''), line: line ? Number(line[1]) : 1 };
+  }
+  return undefined;
+}

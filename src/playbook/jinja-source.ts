@@ -1,0 +1,395 @@
+// Reads Jinja source without running it: splits text into `{{ }}`, `{% %}` and `{# #}` blocks, tokenizes
+// the expressions, and finds what a template reads (root variables, attribute paths, filters, tests).
+// The engine needs this because its context is passed by value (lazy variables must be resolved first)
+// and its errors do not name the undefined variable; the loader needs it to check templates at load.
+
+export type Token =
+  | { readonly kind: 'name' | 'number' | 'op'; readonly value: string; readonly pos: number }
+  | { readonly kind: 'string'; readonly value: string; readonly pos: number; readonly raw: string };
+
+export interface Block {
+  readonly kind: 'text' | 'expr' | 'stmt' | 'comment';
+  /** The code between the delimiters, without whitespace-control marks. */
+  readonly code: string;
+  /** Full source of the block, delimiters included. */
+  readonly raw: string;
+  readonly trimLeft: boolean;
+  readonly trimRight: boolean;
+  /** 1-based line where the block starts. */
+  readonly line: number;
+}
+
+/** A template that cannot be split into blocks (an unterminated `{{`, string or comment). */
+export class JinjaSourceError extends Error {
+  constructor(message: string, readonly line: number) {
+    super(message);
+  }
+}
+
+const OPEN: Readonly<Record<string, { kind: Block['kind']; close: string }>> = {
+  '{{': { kind: 'expr', close: '}}' },
+  '{%': { kind: 'stmt', close: '%}' },
+  '{#': { kind: 'comment', close: '#}' },
+};
+
+function lineAt(text: string, index: number): number {
+  let line = 1;
+  for (let i = 0; i < index; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/** Finds where a `{{`/`{%` block ends: the first closer outside strings and brackets. */
+function blockEnd(text: string, from: number, close: string): number {
+  let depth = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"' || c === "'") {
+      const end = stringEnd(text, i);
+      if (end < 0) return -1;
+      i = end;
+    } else if (c === '(' || c === '[' || c === '{') depth++;
+    else if ((c === ')' || c === ']' || c === '}') && depth > 0) depth--;
+    else if (depth === 0 && text.startsWith(close, i)) return i;
+    else if (depth === 0 && (c === '-' || c === '+') && text.startsWith(close, i + 1)) return i;
+  }
+  return -1;
+}
+
+function stringEnd(text: string, start: number): number {
+  const quote = text[start];
+  for (let i = start + 1; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === quote) return i;
+  }
+  return -1;
+}
+
+/** Splits a template into text and blocks; `{% raw %}` bodies stay text. */
+export function splitTemplate(text: string): Block[] {
+  const blocks: Block[] = [];
+  let i = 0;
+  let textStart = 0;
+  const pushText = (end: number) => {
+    if (end > textStart) {
+      const raw = text.slice(textStart, end);
+      blocks.push({ kind: 'text', code: raw, raw, trimLeft: false, trimRight: false, line: lineAt(text, textStart) });
+    }
+  };
+  while (i < text.length) {
+    const at = text.indexOf('{', i);
+    if (at < 0) break;
+    const open = OPEN[text.slice(at, at + 2)];
+    if (!open) {
+      i = at + 1;
+      continue;
+    }
+    pushText(at);
+    const line = lineAt(text, at);
+    let start = at + 2;
+    const trimLeft = text[start] === '-';
+    if (trimLeft || text[start] === '+') start++;
+    let end: number;
+    if (open.kind === 'comment') end = text.indexOf('#}', start);
+    else end = blockEnd(text, start, open.close);
+    if (end < 0) throw new JinjaSourceError(`unterminated '${text.slice(at, at + 2)}' (no matching '${open.close}')`, line);
+    const trimRight = text[end] === '-';
+    const codeEnd = end;
+    if (text[end] === '-' || text[end] === '+') end++;
+    let close = end + 2;
+    const code = text.slice(start, codeEnd);
+    if (open.kind === 'stmt' && /^\s*raw\s*$/.test(code)) {
+      const endRaw = /\{%[-+]?\s*endraw\s*[-+]?%\}/.exec(text.slice(close));
+      if (!endRaw) throw new JinjaSourceError("'{% raw %}' without '{% endraw %}'", line);
+      const rawEnd = close + endRaw.index + endRaw[0].length;
+      blocks.push({ kind: 'text', code: text.slice(at, rawEnd), raw: text.slice(at, rawEnd), trimLeft: false, trimRight: false, line });
+      close = rawEnd;
+    } else {
+      blocks.push({ kind: open.kind, code, raw: text.slice(at, close), trimLeft, trimRight, line });
+    }
+    i = close;
+    textStart = close;
+  }
+  pushText(text.length);
+  return blocks;
+}
+
+const OPERATORS = ['**', '//', '==', '!=', '<=', '>=', '(', ')', '[', ']', '{', '}', '.', ',', ':', '|', '+', '-', '*', '/', '%', '~', '<', '>', '=', '!'];
+
+export function tokenize(code: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < code.length) {
+    const c = code[i]!;
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      const end = stringEnd(code, i);
+      if (end < 0) throw new JinjaSourceError(`unterminated string starting at column ${i + 1}`, 1);
+      const raw = code.slice(i, end + 1);
+      tokens.push({ kind: 'string', value: unescape(raw.slice(1, -1)), raw, pos: i });
+      i = end + 1;
+      continue;
+    }
+    const previous = tokens.at(-1);
+    const afterDot = previous?.kind === 'op' && previous.value === '.';
+    const number = (afterDot ? /^\d+/ : /^\d[\d_]*(?:\.\d+)?(?:[eE][+-]?\d+)?/).exec(code.slice(i));
+    if (number) {
+      tokens.push({ kind: 'number', value: number[0], pos: i });
+      i += number[0].length;
+      continue;
+    }
+    const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(code.slice(i));
+    if (name) {
+      tokens.push({ kind: 'name', value: name[0], pos: i });
+      i += name[0].length;
+      continue;
+    }
+    const op = OPERATORS.find((o) => code.startsWith(o, i));
+    if (!op) throw new JinjaSourceError(`unexpected character '${c}' at column ${i + 1}`, 1);
+    tokens.push({ kind: 'op', value: op, pos: i });
+    i += op.length;
+  }
+  return tokens;
+}
+
+function unescape(body: string): string {
+  return body.replace(/\\(.)/gs, (_, ch: string) => ({ n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"' })[ch] ?? `\\${ch}`);
+}
+
+const KEYWORDS = new Set([
+  'and', 'or', 'not', 'in', 'is', 'if', 'else', 'true', 'false', 'none', 'True', 'False', 'None', 'recursive',
+]);
+
+/** Names templates may use that no variable defines: Jinja's globals and the lookup functions. */
+const TEMPLATE_GLOBALS = new Set(['range', 'dict', 'lipsum', 'cycler', 'joiner', 'namespace', 'lookup', 'query', 'q', 'loop', 'super', 'caller', 'varargs', 'kwargs', 'self', 'omit']);
+
+export interface Reference {
+  /** Root name and the attribute keys read after it: `result.stdout` is ['result', 'stdout']. */
+  readonly path: readonly string[];
+  /** Read under `| default(...)` or `is defined`, so it may be undefined. */
+  readonly tolerant: boolean;
+  /** Where the path is written in the block's code: its start, and the end of each segment. */
+  readonly start: number;
+  readonly ends: readonly number[];
+}
+
+export interface ExpressionFacts {
+  readonly references: Reference[];
+  readonly filters: string[];
+  readonly tests: string[];
+  /** Every attribute name and string literal: the keys an expression may read from `hostvars[host]`. */
+  readonly keys: string[];
+  /** Names the expression binds itself (`{% for x in %}`, `{% set x %}`), never looked up in variables. */
+  readonly locals: string[];
+}
+
+function isOp(token: Token | undefined, value: string): boolean {
+  return token?.kind === 'op' && token.value === value;
+}
+
+function isName(token: Token | undefined, value?: string): boolean {
+  return token?.kind === 'name' && (value === undefined || token.value === value);
+}
+
+/** Collects references, filters and tests of one tokenized expression into `into`. */
+function analyse(tokens: readonly Token[], into: ExpressionFacts): ExpressionFacts {
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const previous = tokens[i - 1];
+    if (token.kind === 'string') into.keys.push(token.value);
+    if (token.kind !== 'name') continue;
+    if (isOp(previous, '.')) {
+      into.keys.push(token.value);
+      continue;
+    }
+    if (isOp(previous, '|')) {
+      into.filters.push(token.value);
+      continue;
+    }
+    if (isName(previous, 'is') || (isName(previous, 'not') && isName(tokens[i - 2], 'is'))) {
+      if (token.value !== 'not') into.tests.push(token.value);
+      continue;
+    }
+    if (KEYWORDS.has(token.value) || TEMPLATE_GLOBALS.has(token.value)) continue;
+    if (isOp(tokens[i + 1], '=')) continue;
+    const path = [token.value];
+    const ends = [token.pos + token.value.length];
+    let j = i + 1;
+    for (;;) {
+      if (isOp(tokens[j], '.') && (tokens[j + 1]?.kind === 'name' || tokens[j + 1]?.kind === 'number')) {
+        path.push(tokens[j + 1]!.value);
+        ends.push(tokens[j + 1]!.pos + tokens[j + 1]!.value.length);
+        j += 2;
+      } else if (isOp(tokens[j], '[') && (tokens[j + 1]?.kind === 'string' || tokens[j + 1]?.kind === 'number') && isOp(tokens[j + 2], ']')) {
+        path.push(tokens[j + 1]!.value);
+        ends.push(tokens[j + 2]!.pos + 1);
+        j += 3;
+      } else break;
+    }
+    // `d.keys()` calls a method: the method is not a key to look up.
+    if (isOp(tokens[j], '(') && path.length > 1) {
+      path.pop();
+      ends.pop();
+    }
+    const next = tokens[j];
+    const tolerant =
+      (isOp(next, '|') && (isName(tokens[j + 1], 'default') || isName(tokens[j + 1], 'd'))) ||
+      (isName(next, 'is') && ['defined', 'undefined', 'none'].includes((isName(tokens[j + 1], 'not') ? tokens[j + 2] : tokens[j + 1])?.value ?? ''));
+    into.references.push({ path, tolerant, start: token.pos, ends });
+  }
+  return into;
+}
+
+function bindings(tokens: readonly Token[]): string[] {
+  const head = tokens[0]?.value;
+  if (head === 'for') {
+    const names: string[] = [];
+    for (let i = 1; i < tokens.length && !isName(tokens[i], 'in'); i++) if (tokens[i]!.kind === 'name') names.push(tokens[i]!.value);
+    return names;
+  }
+  if (head === 'set' || head === 'with') return tokens.filter((t, i) => t.kind === 'name' && (i === 1 || isOp(tokens[i + 1], '='))).map((t) => t.value);
+  if (head === 'macro' || head === 'call') return tokens.slice(1).filter((t) => t.kind === 'name').map((t) => t.value);
+  return [];
+}
+
+/** The part of a statement's tokens that is read (`{% for x in READ %}`, `{% set x = READ %}`, `{% if READ %}`). */
+function readPart(tokens: readonly Token[]): readonly Token[] {
+  const head = tokens[0]?.value;
+  if (head === 'for') return tokens.slice(tokens.findIndex((t) => isName(t, 'in')) + 1);
+  if (head === 'set' || head === 'with') {
+    const assign = tokens.findIndex((t) => isOp(t, '='));
+    return assign < 0 ? [] : tokens.slice(assign + 1);
+  }
+  // Statements that name things rather than read them: `{% filter upper %}`, `{% block body %}`, ...
+  if (head === undefined || NAMING_STATEMENTS.has(head) || head.startsWith('end')) return [];
+  return tokens.slice(1);
+}
+
+const NAMING_STATEMENTS = new Set(['macro', 'filter', 'block', 'extends', 'include', 'import', 'from', 'raw', 'autoescape', 'else']);
+
+/** What every block of `text` reads (expressions and statement headers), minus the names it binds itself. */
+export function inspectTemplate(text: string): ExpressionFacts {
+  const facts: ExpressionFacts = { references: [], filters: [], tests: [], keys: [], locals: [] };
+  for (const block of splitTemplate(text)) {
+    if (block.kind !== 'expr' && block.kind !== 'stmt') continue;
+    let tokens: readonly Token[];
+    try {
+      tokens = tokenize(block.code);
+    } catch (error) {
+      throw new JinjaSourceError((error as Error).message, block.line);
+    }
+    if (block.kind === 'stmt') {
+      facts.locals.push(...bindings(tokens));
+      tokens = readPart(tokens);
+    }
+    analyse(tokens, facts);
+  }
+  const locals = new Set(facts.locals);
+  return { ...facts, references: facts.references.filter((r) => !locals.has(r.path[0]!)) };
+}
+
+/**
+ * The code of one block as the engine runs it. Every variable path is guarded so that, as in Ansible,
+ * `a.b.c is defined` and `a.b.c | default(x)` hold even when `a.b` is missing, while any other read of
+ * a missing path (a comparison included) fails naming the path as written: `undefinedVariable("a.b")`.
+ */
+export function guardedCode(code: string, statement: boolean, locals: ReadonlySet<string>, undefinedVariable: string): string {
+  return normaliseExpression(guardReferences(code, statement, locals, undefinedVariable));
+}
+
+function guardReferences(code: string, statement: boolean, locals: ReadonlySet<string>, undefinedVariable: string): string {
+  const all = tokenize(code);
+  const tokens = statement ? readPart(all) : all;
+  const facts = analyse(tokens, { references: [], filters: [], tests: [], keys: [], locals: [] });
+  let out = '';
+  let last = 0;
+  for (const ref of facts.references.filter((r) => !locals.has(r.path[0]!))) {
+    if (ref.start < last) continue;
+    const end = ref.ends.at(-1)!;
+    const span = code.slice(ref.start, end);
+    const defined = (count: number) => ref.ends.slice(0, count).map((e) => `${code.slice(ref.start, e)} is defined`).join(' and ');
+    let guarded: string;
+    if (ref.tolerant) guarded = ref.path.length === 1 ? span : `(${span} if (${defined(ref.path.length - 1)}))`;
+    else guarded = `(${span} if (${defined(ref.path.length)}) else ${undefinedVariable}(${JSON.stringify(span)}))`;
+    out += code.slice(last, ref.start);
+    last = end;
+    // Python's `d.get(key, default)`, which the engine lacks, as a filter on the guarded mapping.
+    const next = all.findIndex((t) => t.pos >= end);
+    if (next >= 0 && isOp(all[next], '.') && isName(all[next + 1], 'get') && isOp(all[next + 2], '(')) {
+      const close = closing(all, next + 2);
+      const args = guardReferences(code.slice(all[next + 2]!.pos + 1, all[close]!.pos), false, locals, undefinedVariable);
+      out += `((${guarded}) | __dict_get(${args}))`;
+      last = all[close]!.pos + 1;
+    } else {
+      out += guarded;
+    }
+  }
+  return out + code.slice(last);
+}
+
+/** Index of the `)` closing the `(` at `open`. */
+function closing(tokens: readonly Token[], open: number): number {
+  let depth = 0;
+  for (let i = open; i < tokens.length; i++) {
+    if (isOp(tokens[i], '(')) depth++;
+    else if (isOp(tokens[i], ')') && --depth === 0) return i;
+  }
+  return tokens.length - 1;
+}
+
+/**
+ * Expression code in the dialect the engine accepts: Ansible's `x.0` (attribute by number) as `x[0]`, and
+ * `| float` fed through `__float_input` first, so text that is not a number becomes 0.0 as in Ansible
+ * instead of an error, while the engine's own `float` keeps `2.0` a float.
+ */
+function normaliseExpression(code: string): string {
+  const tokens = tokenize(code);
+  let out = '';
+  let last = 0;
+  tokens.forEach((token, i) => {
+    const previous = tokens[i - 1];
+    if (token.kind === 'number' && isOp(previous, '.') && (tokens[i - 2]?.kind === 'name' || isOp(tokens[i - 2], ')') || isOp(tokens[i - 2], ']'))) {
+      out += `${code.slice(last, previous!.pos)}[${token.value}]`;
+      last = token.pos + token.value.length;
+    } else if (isName(token, 'float') && isOp(previous, '|')) {
+      const end = isOp(tokens[i + 1], '(') ? closing(tokens, i + 1) : i;
+      const after = end === i ? token.pos + token.value.length : tokens[end]!.pos + 1;
+      out += `${code.slice(last, token.pos)}__float_input${code.slice(token.pos + token.value.length, after)} | float`;
+      last = after;
+    }
+  });
+  return out + code.slice(last);
+}
+
+/** The path of an expression that only reads a variable (`a`, `a.b`, `a['b'].c`), or undefined. */
+export function plainPath(code: string): string[] | undefined {
+  let tokens: Token[];
+  try {
+    tokens = tokenize(code);
+  } catch {
+    return undefined;
+  }
+  const facts = analyse(tokens, { references: [], filters: [], tests: [], keys: [], locals: [] });
+  const only = facts.references[0];
+  if (facts.references.length !== 1 || !only || only.start !== tokens[0]?.pos || only.ends.at(-1) !== code.trimEnd().length) return undefined;
+  return [...only.path];
+}
+
+/** True when `text` is exactly one `{{ expr }}` (its value then keeps its type, as in Ansible). */
+export function singleExpression(text: string): string | undefined {
+  if (!text.startsWith('{{') || !text.endsWith('}}')) return undefined;
+  let blocks: Block[];
+  try {
+    blocks = splitTemplate(text);
+  } catch {
+    return undefined;
+  }
+  return blocks.length === 1 && blocks[0]!.kind === 'expr' ? blocks[0]!.code.trim() : undefined;
+}
+
+/** Whether a string holds any Jinja syntax at all (plain text is never sent to the engine). */
+export function hasJinja(text: string): boolean {
+  return text.includes('{{') || text.includes('{%') || text.includes('{#');
+}

@@ -1,0 +1,93 @@
+// Python's view of the values templates handle: truthiness, `str()` and `repr()` (how Ansible prints
+// `True`, `None`, `['a', 1]`, `{'k': 'v'}` inside text), and `json.dumps` with Python's separators.
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Python truthiness: empty strings, lists and mappings are false, as Ansible users expect. */
+export function truthy(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0;
+  if (isMapping(value)) return Object.keys(value).length > 0;
+  return Boolean(value);
+}
+
+function reprNumber(value: number): string {
+  if (Number.isNaN(value)) return 'nan';
+  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
+  const text = String(value);
+  // Python writes large and small floats as 1e+21 / 1e-07; JavaScript as 1e+21 / 1e-7.
+  return text.replace(/e([+-])(\d)$/, 'e$10$2');
+}
+
+/** Python's `repr()` of a string: single quotes unless the text holds a single quote and no double one. */
+function reprString(value: string): string {
+  const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const ch of value) {
+    const code = ch.codePointAt(0)!;
+    if (ch === '\\') out += '\\\\';
+    else if (ch === quote) out += `\\${quote}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else out += ch;
+  }
+  return out + quote;
+}
+
+/** Python's `repr()`: how a value appears inside a printed list or dict. */
+export function pyRepr(value: unknown): string {
+  if (typeof value === 'string') return reprString(value);
+  if (value === true) return 'True';
+  if (value === false) return 'False';
+  if (value === null || value === undefined) return 'None';
+  if (typeof value === 'number') return reprNumber(value);
+  if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
+  if (isMapping(value)) return `{${Object.entries(value).map(([k, v]) => `${reprString(k)}: ${pyRepr(v)}`).join(', ')}}`;
+  return reprString(String(value));
+}
+
+/** Python's `str()`: a string as itself, everything else as its repr. */
+export function pyStr(value: unknown): string {
+  return typeof value === 'string' ? value : pyRepr(value);
+}
+
+function jsonString(value: string, asciiOnly: boolean): string {
+  const json = JSON.stringify(value);
+  return asciiOnly ? json.replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
+}
+
+export interface JsonOptions {
+  readonly indent?: number;
+  readonly sortKeys?: boolean;
+  readonly asciiOnly?: boolean;
+}
+
+/** Python's `json.dumps`: `", "` and `": "` separators, `NaN`/`Infinity` as Python writes them. */
+export function pyJsonDumps(value: unknown, options: JsonOptions = {}, depth = 0): string {
+  const { indent, sortKeys = false, asciiOnly = true } = options;
+  const pad = (level: number) => (indent === undefined ? '' : `\n${' '.repeat(indent * level)}`);
+  const itemSep = indent === undefined ? ', ' : ',';
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) return 'NaN';
+    if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
+    return String(value);
+  }
+  if (typeof value === 'string') return jsonString(value, asciiOnly);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    return `[${value.map((v) => pad(depth + 1) + pyJsonDumps(v, options, depth + 1)).join(itemSep)}${pad(depth)}]`;
+  }
+  if (isMapping(value)) {
+    const entries = Object.entries(value);
+    if (entries.length === 0) return '{}';
+    if (sortKeys) entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const body = entries.map(([k, v]) => `${pad(depth + 1)}${jsonString(k, asciiOnly)}: ${pyJsonDumps(v, options, depth + 1)}`);
+    return `{${body.join(itemSep)}${pad(depth)}}`;
+  }
+  return jsonString(String(value), asciiOnly);
+}
