@@ -24,9 +24,9 @@ function environment(changes: Readonly<Record<string, string>> = {}): NodeJS.Pro
   return env;
 }
 
-export function etcdopsProcess(args: readonly string[], options: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 300_000, env: environment(options.env) });
-  const done = new Promise<CliResult>((resolve, reject) => {
+/** Everything a started CLI prints, and how it ended (-1 when a signal ended it). */
+function outputOf(child: ChildProcess): Promise<CliResult> {
+  return new Promise<CliResult>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
     child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
@@ -34,7 +34,11 @@ export function etcdopsProcess(args: readonly string[], options: CliOptions = {}
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code: code ?? (signal ? -1 : 0), stdout, stderr }));
   });
-  return { child, done };
+}
+
+export function etcdopsProcess(args: readonly string[], options: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult> } {
+  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeoutMs ?? 300_000, env: environment(options.env) });
+  return { child, done: outputOf(child) };
 }
 
 /**
@@ -49,15 +53,7 @@ export function etcdopsInTerminal(args: readonly string[], options: CliOptions =
     timeout: options.timeoutMs ?? 300_000,
     env: environment({ TERM: 'xterm-256color', ...options.env }),
   });
-  const done = new Promise<CliResult>((resolve, reject) => {
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? -1 : 0), stdout, stderr }));
-  });
-  return { child, done };
+  return { child, done: outputOf(child) };
 }
 
 export function etcdops(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
