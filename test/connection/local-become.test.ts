@@ -25,7 +25,7 @@ describe('become on a local connection', function () {
     await runCommand('userdel', ['-r', USER], { allowFailure: true });
     await runCommand('useradd', ['--create-home', '--shell', '/bin/sh', USER]);
     const log = join(dir, 'sudo.log');
-    await writeFile(SUDOERS, `Defaults:${USER} logfile=${log}\n${USER} ALL=(root) NOPASSWD: ALL\n`, { mode: 0o440 });
+    await writeFile(SUDOERS, `Defaults:${USER} logfile=${log}, loglinelen=0\n${USER} ALL=(root) NOPASSWD: ALL\n`, { mode: 0o440 });
     await runCommand('visudo', ['-cf', SUDOERS]);
   });
 

@@ -5,6 +5,7 @@ import { deepStrictEqual, match, notStrictEqual, ok, strictEqual } from 'node:as
 import { fileURLToPath } from 'node:url';
 import type { Etcd3 } from 'etcd3';
 import { openEndpointClient, withEndpointClient } from '../../src/etcd/cluster-access.js';
+import { moveLeader } from '../../src/etcd/membership.js';
 import type { LabInfo } from '../../src/lab/lab.js';
 import { etcdops, jsonEvents, recapOf, type JsonEvent } from './etcdops-cli.js';
 import { adminAccess, etcdPid, health, startEtcdctlWorkload } from './etcd-helpers.js';
@@ -274,7 +275,15 @@ describe('upgrade.yml when the leader fails after its restart, and the pre-upgra
     const built = await etcdops(['play', SITE, '-i', lab().inventory, '-e', `etcd_version=${FROM}`, '--output', 'json']);
     strictEqual(built.code, 0, built.stdout.slice(-3000) + built.stderr);
     strictEqual((await etcdops(['etcdctl', '-i', lab().inventory, '--', 'put', 'written-before-the-upgrade', 'kept'])).code, 0);
-    const leader = (await health(lab())).members.find((m) => m.isLeader)!.name;
+    // The pre-flight snapshot is taken on the first member, and bbolt reopens the data file to write it,
+    // which the chmod below forbids: the leader made to fail must be another member.
+    let state = await health(lab());
+    if (state.members.find((m) => m.isLeader)!.name === hosts()[0]) {
+      await moveLeader(await adminAccess(lab().inventory, lab().hosts.map((h) => h.address)), state.members.find((m) => m.name === hosts()[1])!.id);
+      state = await health(lab());
+    }
+    const leader = state.members.find((m) => m.isLeader)!.name;
+    notStrictEqual(leader, hosts()[0], 'leadership moved off the first member');
     // The running leader keeps its open files; the new release cannot open the data and fails its start.
     strictEqual((await sshRun(lab(), leader, 'chmod 000 /var/lib/etcd/member')).code, 0);
 
