@@ -1,6 +1,6 @@
 // What `hostvars[host]` shows, against the real ansible-playbook: two hosts on a local connection each write,
 // for both hosts, every kind of variable as hostvars shows it. Ansible 2.14 shows inventory variables, facts
-// and magic variables there, but neither role defaults, role vars nor play vars (its hostvars reads a host's
+// magic variables and registered results there, but neither role defaults, role vars nor play vars (its hostvars reads a host's
 // variables without the play); etcdops must answer the same, including for names held in a variable.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -44,6 +44,7 @@ describe('hostvars scope, with ansible-playbook as the oracle', function () {
     assert.equal(run.code, 0, run.stdout + run.stderr);
     const expected = answers(theirs);
     assert.equal(expected.a!['b.inventory_var'], 'b-inventory', 'the oracle run is not what this test expects');
+    assert.equal(expected.a!['b.registered'], 'registered-on-b', 'the oracle run is not what this test expects');
     assert.deepEqual(answers(ours), expected);
   });
 });
