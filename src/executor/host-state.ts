@@ -34,7 +34,9 @@ export class HostState {
     return lazyVars([this.inventoryHost.vars, this.facts, magic], { file: inventorySource });
   }
 
+  /** Ansible's group_names: every group but `all`, sorted; `ungrouped` only for a host in no other group. */
   groupNames(): string[] {
-    return this.inventoryHost.groups.filter((g) => g !== 'all' && g !== 'ungrouped');
+    const named = this.inventoryHost.groups.filter((g) => g !== 'all' && g !== 'ungrouped');
+    return named.length > 0 ? [...new Set(named)].sort() : ['ungrouped'];
   }
 }

@@ -94,8 +94,9 @@ export function defineCommandModule(name: string, viaShell: boolean, description
         become: ctx.become,
         ...(stdin !== undefined ? { stdin } : {}),
       });
-      const stdout = out.stdout.replace(/\n$/, '');
-      const stderr = out.stderr.replace(/\n$/, '');
+      // Ansible strips every trailing newline and carriage return (its strip_empty_ends, on by default).
+      const stdout = out.stdout.replace(/[\r\n]+$/, '');
+      const stderr = out.stderr.replace(/[\r\n]+$/, '');
       const result = {
         cmd: commandText(args),
         rc: out.code,

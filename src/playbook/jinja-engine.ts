@@ -179,12 +179,26 @@ function pickHostvars(hostvars: Vars, keys: readonly string[]): Record<string, u
   );
 }
 
+const MAX_KEY_CANDIDATES = 10_000;
+
+/** The strings inside a value (bounded): names a template may read from `hostvars[host][name]` through a variable. */
+function stringsIn(value: unknown, into: Set<string>, depthLeft = 4): void {
+  if (into.size >= MAX_KEY_CANDIDATES || depthLeft === 0) return;
+  if (typeof value === 'string') into.add(value);
+  else if (Array.isArray(value)) value.forEach((item) => stringsIn(item, into, depthLeft - 1));
+  else if (isMapping(value)) Object.values(value).forEach((item) => stringsIn(item, into, depthLeft - 1));
+}
+
 function contextFor(facts: ExpressionFacts, vars: Vars): Record<string, unknown> {
   const entries: [string, unknown][] = [];
-  for (const name of new Set(facts.references.map((r) => r.path[0]!))) {
-    if (!hasOwn(vars, name)) continue;
-    const value = vars[name];
-    entries.push([name, name === 'hostvars' && isMapping(value) ? pickHostvars(value, facts.keys) : toEngine(value)]);
+  const names = [...new Set(facts.references.map((r) => r.path[0]!))].filter((name) => hasOwn(vars, name));
+  for (const name of names.filter((n) => n !== 'hostvars')) entries.push([name, toEngine(vars[name])]);
+  const hostvars = names.includes('hostvars') ? vars.hostvars : undefined;
+  if (hostvars !== undefined) {
+    // Keys named in the template, and the strings held by the other variables it reads (`hostvars[h][name]` in a loop).
+    const keys = new Set(facts.keys);
+    for (const name of names) if (name !== 'hostvars') stringsIn(vars[name], keys);
+    entries.push(['hostvars', isMapping(hostvars) ? pickHostvars(hostvars, [...keys]) : toEngine(hostvars)]);
   }
   return Object.fromEntries(entries);
 }

@@ -3,6 +3,8 @@
 import { dirname, isAbsolute, join } from 'node:path';
 import { ParseError, type SourceLocation } from '../errors/user-error.js';
 import { expressionSyntaxProblem } from './condition.js';
+import { COMMAND_LIKE_MODULES, FreeFormProblem, parseFreeForm, type FreeFormArgs } from './free-form-args.js';
+import { hasJinja } from './jinja-source.js';
 import { checkShellQuoting, checkTemplates } from './template-checks.js';
 import { KINDS, TASK_KEYWORDS } from './keywords.js';
 import { checkModuleArgs, type ModuleSpec } from './module-args.js';
@@ -40,18 +42,6 @@ const toList = (value: unknown): string[] =>
   value === undefined || value === null ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
 const toTags = (value: unknown): string[] => toList(value).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
 const union = (a: readonly string[], b: readonly string[]): string[] => [...new Set([...a, ...b])];
-
-/** Splits Ansible's `key=value key2="a b"` argument strings. */
-function keyValueArgs(text: string): Record<string, string> | undefined {
-  const args: Record<string, string> = {};
-  let consumed = 0;
-  for (const match of text.matchAll(/\s*([A-Za-z_]\w*)=("(?:[^"\\]|\\.)*"|'[^']*'|\S*)\s*/gy)) {
-    const value = match[2]!;
-    args[match[1]!] = /^["']/.test(value) ? value.slice(1, -1) : value;
-    consumed += match[0].length;
-  }
-  return consumed === text.length && Object.keys(args).length > 0 ? args : undefined;
-}
 
 function scopeFrom(raw: Raw, scope: TaskScope): TaskScope {
   return {
@@ -155,23 +145,57 @@ function moduleKeyProblem(raw: Raw, source: YamlSource, at: readonly PathSegment
   return known[0]!;
 }
 
+const BOOLEAN_WORDS: Readonly<Record<string, boolean>> = {
+  y: true, yes: true, on: true, '1': true, true: true, t: true, n: false, no: false, off: false, '0': false, false: false, f: false,
+};
+
+/** A `key=value` word's text as the type its schema property wants (Ansible's module argument conversion). */
+function typedOption(value: string, spec: ModuleSpec, key: string): unknown {
+  const property = (spec.schema as { properties?: Record<string, { type?: string | string[] }> }).properties?.[key];
+  const types = property?.type === undefined ? [] : [property.type].flat();
+  if (hasJinja(value) || types.includes('string')) return value;
+  if (types.includes('boolean') && value.toLowerCase() in BOOLEAN_WORDS) return BOOLEAN_WORDS[value.toLowerCase()];
+  if ((types.includes('integer') || types.includes('number')) && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+  return value;
+}
+
+/** The arguments of a module written as one string, read as Ansible reads them. */
+function stringArgs(module: string, text: string, spec: ModuleSpec, where: SourceLocation): Raw {
+  const commandLike = COMMAND_LIKE_MODULES.includes(module) && spec.freeForm !== undefined;
+  let parsed: FreeFormArgs;
+  try {
+    parsed = parseFreeForm(text, commandLike);
+  } catch (error) {
+    if (error instanceof FreeFormProblem) throw new ParseError(`arguments of module ${module}: ${error.message}`, where);
+    throw error;
+  }
+  const options = Object.fromEntries(Object.entries(parsed.options).map(([key, value]) => [key, typedOption(value, spec, key)]));
+  if (commandLike) return parsed.rest === undefined ? options : { ...options, [spec.freeForm!]: parsed.rest };
+  if (parsed.rest !== undefined) {
+    throw new ParseError(
+      `module ${module} takes key=value arguments, and '${parsed.rest}' is not one (Ansible refuses it too); write e.g. '${module}: {key: value}'`,
+      where,
+    );
+  }
+  return options;
+}
+
 function moduleArgs(module: string, key: string, raw: Raw, spec: ModuleSpec | undefined, source: YamlSource, at: readonly PathSegment[]): Raw {
   const value = raw[key];
   const where = source.locate([...at, key]);
+  const given = (raw.args ?? {}) as Raw;
   let inline: Raw;
   if (value === null || value === undefined) inline = {};
   else if (typeof value === 'string' || typeof value === 'number') {
     const text = String(value);
-    if (!spec) inline = { action: text };
-    else if (spec.freeForm) inline = { [spec.freeForm]: text };
-    else {
-      const parsed = keyValueArgs(text);
-      if (!parsed) throw new ParseError(`module ${module} takes a mapping of arguments, not a string`, where);
-      inline = parsed;
+    inline = spec ? stringArgs(module, text, spec, where) : { action: text };
+    const freeForm = spec?.freeForm;
+    if (freeForm !== undefined && freeForm in inline && freeForm in given) {
+      throw new ParseError(`'${freeForm}' under args cannot be used when the command is also given after '${key}:'; put it in one place`, where);
     }
   } else if (typeof value === 'object' && !Array.isArray(value)) inline = value as Raw;
   else throw new ParseError(`arguments of module ${module} must be a mapping${spec?.freeForm ? ' or a string' : ''}`, where);
-  return { ...((raw.args ?? {}) as Raw), ...inline };
+  return { ...given, ...inline };
 }
 
 function conditionsOrBoolean(value: unknown): readonly string[] | boolean | undefined {
