@@ -11,6 +11,7 @@ import type { Play, Playbook, Task } from '../playbook/playbook.js';
 import { HostStatus, type HostCounts, type Reporter } from '../reporters/events.js';
 import type { SecretValues } from '../reporters/secret-values.js';
 import { ConnectionPool } from './connection-pool.js';
+import { gatheringTask } from './gathering-task.js';
 import { countOutcome } from './host-counts.js';
 import { HostState } from './host-state.js';
 import { serialBatches } from './serial-batches.js';
@@ -142,6 +143,10 @@ export class PlaybookRun {
         batchHosts: batch.map((h) => h.name),
         groups: this.groups,
       };
+      if (play.gatherFacts) {
+        await this.runTask(gatheringTask(play), scope, batch, runner, false);
+        this.enforceFailurePolicy(play, batch);
+      }
       for (const section of [play.preTasks, play.tasks, play.postTasks]) {
         for (const task of section) {
           if (this.interrupted) return;

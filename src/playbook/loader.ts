@@ -175,6 +175,7 @@ async function loadPlay(raw: unknown, source: YamlSource, index: number, options
     serial: serial.map((s) => (typeof s === 'string' ? s.replace(/\s+/g, '') : (s as number))),
     maxFailPercentage: raw.max_fail_percentage as number | undefined,
     anyErrorsFatal: raw.any_errors_fatal === true,
+    gatherFacts: raw.gather_facts !== false,
     become: raw.become === true,
     becomeUser: raw.become_user as string | undefined,
     // Ansible's precedence within a play: play vars < vars_files < role vars.

@@ -51,6 +51,8 @@ export interface Play {
   readonly serial: readonly (number | string)[];
   readonly maxFailPercentage?: number;
   readonly anyErrorsFatal: boolean;
+  /** `gather_facts` (default true, as Ansible): run `setup` on each batch's hosts before its first task. */
+  readonly gatherFacts: boolean;
   readonly become: boolean;
   readonly becomeUser?: string;
   /** Play vars, with `vars_files` and role defaults already merged at their precedence. */
