@@ -11,6 +11,7 @@ import { loadInventory } from '../../src/inventory/load-inventory.js';
 import { modules } from '../../src/modules/registry.js';
 import { chooseSubsets, SETUP_FACT_NAMES } from '../../src/modules/setup.js';
 import { loadPlaybook } from '../../src/playbook/loader.js';
+import { HostStatus } from '../../src/reporters/events.js';
 import { MemoryReporter } from '../../src/reporters/memory-reporter.js';
 
 const INVENTORY = fileURLToPath(new URL('../fixtures/executor/inventory.yml', import.meta.url));
@@ -63,7 +64,7 @@ describe('gather_facts on the control node against ansible -m setup', function (
     const playbook = await loadPlaybook(file, { modules, extraVars: {} });
     const reporter = new MemoryReporter();
     const result = await runPlaybook(playbook, inventory, { check, diff: false, tags: [], skipTags: [], extraVars: {}, forks: 5, reporter, modules });
-    strictEqual(result.exitCode, 0, JSON.stringify(reporter.events.filter((e) => e.event === 'host_result' && e.status === 'failed')));
+    strictEqual(result.exitCode, 0, JSON.stringify(reporter.events.filter((e) => e.event === 'host_result' && e.status === HostStatus.FAILED)));
     return reporter.events.flatMap((e) => (e.event === 'host_result' && e.task.startsWith('debug') ? [e.result as Record<string, any>] : []));
   }
 
