@@ -1,5 +1,5 @@
 // The "Gathering Facts" task Ansible runs at the start of each batch of a play with `gather_facts` on:
-// `setup` with its defaults, on every host of the batch in parallel, whatever --tags selects.
+// `setup` with the play's gather_subset, on every host of the batch in parallel, whatever --tags selects.
 import { dirname } from 'node:path';
 import type { Play, Task } from '../playbook/playbook.js';
 
@@ -7,7 +7,7 @@ export function gatheringTask(play: Play): Task {
   return {
     name: 'Gathering Facts',
     module: 'setup',
-    args: {},
+    args: play.gatherSubset.length > 0 ? { gather_subset: [...play.gatherSubset] } : {},
     when: [],
     loopVar: 'item',
     notify: [],

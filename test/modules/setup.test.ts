@@ -1,6 +1,6 @@
 // setup and gather_facts: gather_subset as Ansible chooses subsets, refusals of subsets etcdops does not
 // gather, and the facts gathered on the control node compared with the real `ansible -m setup` there.
-import { deepStrictEqual, ok, strictEqual, throws } from 'node:assert/strict';
+import { deepStrictEqual, match, ok, rejects, strictEqual, throws } from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,9 +57,9 @@ describe('gather_facts on the control node against ansible -m setup', function (
   after(() => rmSync(scratch, { recursive: true, force: true }));
 
   /** Runs the tasks on local1 (a local connection) with Ansible's default gather_facts; the debug results. */
-  async function etcdopsResults(tasks: readonly Record<string, unknown>[], check = false): Promise<Record<string, any>[]> {
+  async function etcdopsResults(tasks: readonly Record<string, unknown>[], check = false, play: Record<string, unknown> = {}): Promise<Record<string, any>[]> {
     const file = join(scratch, `play-${Math.random().toString(36).slice(2)}.yml`);
-    writeFileSync(file, JSON.stringify([{ hosts: 'local1', tasks }]));
+    writeFileSync(file, JSON.stringify([{ hosts: 'local1', ...play, tasks }]));
     const inventory = await loadInventory(INVENTORY);
     const playbook = await loadPlaybook(file, { modules, extraVars: {} });
     const reporter = new MemoryReporter();
@@ -69,9 +69,13 @@ describe('gather_facts on the control node against ansible -m setup', function (
   }
 
   it('gathers by default, in check mode too: the same values as Ansible, un-prefixed under ansible_facts', async () => {
+    // Other labs on this machine add and remove interfaces and mounts at any moment: lists read by etcdops must
+    // hold what both Ansible reads around them hold, and nothing neither holds.
     const theirs = ansibleSetup('');
-    for (const check of [false, true]) {
-      const [facts, top] = await etcdopsResults([{ debug: { var: 'ansible_facts' } }, { debug: { msg: '{{ ansible_hostname }} {{ ansible_distribution }}' } }], check);
+    const runs = [];
+    for (const check of [false, true]) runs.push(await etcdopsResults([{ debug: { var: 'ansible_facts' } }, { debug: { msg: '{{ ansible_hostname }} {{ ansible_distribution }}' } }], check));
+    const later = ansibleSetup('');
+    for (const [facts, top] of runs) {
       const ours = facts!.ansible_facts as Record<string, any>;
       strictEqual(top!.msg, `${theirs.ansible_hostname} ${theirs.ansible_distribution}`);
       const exact = [
@@ -81,10 +85,14 @@ describe('gather_facts on the control node against ansible -m setup', function (
         'memtotal_mb', 'swaptotal_mb', 'default_ipv4', 'default_ipv6', 'service_mgr',
       ];
       for (const name of exact) deepStrictEqual(ours[name], theirs[`ansible_${name}`], name);
-      for (const name of ['all_ipv4_addresses', 'all_ipv6_addresses', 'interfaces']) deepStrictEqual([...ours[name]].sort(), [...theirs[`ansible_${name}`]].sort(), name);
+      const between = (name: string, list: readonly string[], before: readonly string[], after: readonly string[]) => {
+        for (const entry of before.filter((e) => after.includes(e))) ok(list.includes(entry), `${name}: ${entry} missing`);
+        for (const entry of list) ok(before.includes(entry) || after.includes(entry), `${name}: ${entry} Ansible never saw`);
+      };
+      for (const name of ['all_ipv4_addresses', 'all_ipv6_addresses', 'interfaces']) between(name, ours[name], theirs[`ansible_${name}`], later[`ansible_${name}`]);
       ok(Math.abs(ours.memfree_mb - theirs.ansible_memfree_mb) < 1024, 'free memory, read moments apart');
-      const mounts = (list: any[]) => list.map((m) => `${m.mount} ${m.device} ${m.fstype} ${m.size_total}`).sort();
-      deepStrictEqual(mounts(ours.mounts), mounts(theirs.ansible_mounts));
+      const mounts = (list: any[]): string[] => list.map((m) => `${m.mount} ${m.device} ${m.fstype} ${m.size_total}`);
+      between('mounts', mounts(ours.mounts), mounts(theirs.ansible_mounts), mounts(later.ansible_mounts));
       ok(ours.python === undefined || ours.python.version.major === theirs.ansible_python.version.major);
     }
   });
@@ -97,5 +105,17 @@ describe('gather_facts on the control node against ansible -m setup', function (
       const comparable = (names: string[]) => names.filter((n) => !n.startsWith('ansible_python')).sort();
       deepStrictEqual(comparable(Object.keys(registered!['gathered.ansible_facts'])), comparable(SETUP_FACT_NAMES.filter((n) => n in theirs)), JSON.stringify(args));
     }
+  });
+
+  it("the play's gather_subset narrows gather_facts as Ansible's does; one etcdops does not gather is refused at load", async () => {
+    const theirs = ansibleSetup('gather_subset=!all');
+    const [facts] = await etcdopsResults([{ debug: { var: 'ansible_facts' } }], false, { gather_subset: ['!all'] });
+    const comparable = (names: string[]) => names.filter((n) => !n.startsWith('ansible_python')).sort();
+    deepStrictEqual(comparable(Object.keys(facts!.ansible_facts).map((n) => `ansible_${n}`)), comparable(SETUP_FACT_NAMES.filter((n) => n in theirs)));
+    await rejects(etcdopsResults([], false, { gather_subset: 'virtual' }), (error: Error) => {
+      match(error.message, /gather_subset "virtual" is an Ansible subset etcdops does not gather/);
+      match(error.message, /play-[a-z0-9]+\.yml:\d+/, 'where: the playbook file and line');
+      return true;
+    });
   });
 });
