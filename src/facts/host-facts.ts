@@ -1,6 +1,7 @@
 // Ansible's everyday host facts (`gather_facts`, `setup`) read by one POSIX sh script per host, so hosts
 // need no python; a pure parser turns its sectioned output into facts with Ansible's names and shapes.
-// A value that cannot be read is left out, as Ansible leaves it out, never guessed.
+// A value that cannot be read is left out, as Ansible leaves it out, never guessed. A mount that does not
+// answer within 10 s (a hung network file system) is left out too, as Ansible's gather_timeout does.
 import { defineFact } from './fact.js';
 import { requireSuccess } from './file-state.js';
 
@@ -27,8 +28,9 @@ echo '@python'; p=$(command -v python3 || command -v python) && echo "$p" && "$p
 const HARDWARE_SCRIPT = `echo '@cpuinfo'; grep -E '^(processor|physical id|core id|cpu cores|siblings)[[:space:]]*:' /proc/cpuinfo 2>/dev/null
 echo '@nproc'; nproc 2>/dev/null
 echo '@meminfo'; grep -E '^(MemTotal|MemFree|SwapTotal|SwapFree):' /proc/meminfo 2>/dev/null
-echo '@mounts'; while read -r dev mnt fs rest; do case $dev in /*|*:/*) ;; *) continue ;; esac; [ "$fs" = none ] && continue
-m=$(printf '%b' "$mnt"); s=$(stat -f -c '%s %S %b %a %f %c %d' "$m" 2>/dev/null) || continue; printf '%s\\t%s\\t%s\\t%s\\n' "$(printf '%b' "$dev")" "$m" "$fs" "$s"; done < /etc/mtab
+echo '@mounts'; t=; command -v timeout >/dev/null 2>&1 && t='timeout 10'
+while read -r dev mnt fs rest; do case $dev in /*|*:/*) ;; *) continue ;; esac; [ "$fs" = none ] && continue
+m=$(printf '%b' "$mnt"); s=$($t stat -f -c '%s %S %b %a %f %c %d' "$m" 2>/dev/null) || continue; printf '%s\\t%s\\t%s\\t%s\\n' "$(printf '%b' "$dev")" "$m" "$fs" "$s"; done < /etc/mtab
 `;
 
 // Ansible asks the kernel which route a packet to these public addresses would take; nothing is sent.

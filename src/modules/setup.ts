@@ -88,7 +88,9 @@ export const setupModule = defineModule<SetupArgs, Record<string, unknown>>({
   async gather(args, ctx) {
     const subsets = chooseSubsets(list(args.gather_subset));
     if (subsets.length === 0) return {};
-    return ctx.facts.read(hostFacts, { subsets });
+    // Read afresh, not from the run's fact cache: as in Ansible, each setup reports the host as it is now.
+    const command = hostFacts.command({ subsets });
+    return hostFacts.parse(await ctx.connection.exec(command, { become: ctx.become }), { subsets });
   },
   plan(args, facts) {
     const patterns = list(args.filter).map(globToRegExp);
