@@ -343,6 +343,8 @@ describe('engine on the lab', function () {
       strictEqual('python' in f, python !== 'none', 'python reported only where it is');
       match(result.stdout, new RegExp(`Debian ${debianVersion!.split('.')[0]} on ${node}`));
     }
+    const gathering = events.filter((e) => e.event === 'host_result' && e.task === 'Gathering Facts').map((e) => e.durationMs);
+    process.stderr.write(`      gathering facts: ${gathering.join(', ')} ms per host\n`);
     const recap = events.at(-1)!;
     for (const host of HOSTS) strictEqual(recap.connections[host].commands, 2, `${host}: one command to gather, one to read the probe file`);
     for (const host of HOSTS) strictEqual((await sshRun(lab(), host, 'test -e /tmp/etcdops-facts-probe || echo absent')).stdout, 'absent\n');
