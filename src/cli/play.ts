@@ -33,6 +33,7 @@ export interface PlayOptions {
   syntaxCheck?: boolean;
   hostKeyChecking?: HostKeyChecking;
   plan?: string;
+  factCache?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -47,6 +48,7 @@ export function addRunOptions(command: Command): Command {
     .option('--skip-tags <tags>', 'skip tasks with these tags', collectList, [])
     .option('-e, --extra-vars <vars>', 'NAME=VALUE pairs, a JSON/YAML mapping, or @FILE (repeatable)', collect, [])
     .option('-f, --forks <n>', 'hosts worked on at once', (v) => Number.parseInt(v, 10), 10)
+    .option('--fact-cache <dir>', "keep gathered facts in this folder (Ansible's jsonfile layout, a day), so hostvars shows facts of hosts not in the run")
     .option('-v, --verbose', 'more output (-vv, -vvv)', (_: string, previous: number) => previous + 1, 0)
     .addOption(new Option('--output <format>', 'output format').choices(Object.keys(reporters)))
     .addOption(new Option('--host-key-checking <mode>', 'override SSH host-key checking').choices(['strict', 'accept-new', 'off']));
@@ -88,6 +90,7 @@ async function execute(run: LoadedRun, options: PlayOptions, check: boolean, out
     secrets,
     modules,
     hostKeyChecking: options.hostKeyChecking,
+    factCache: options.factCache,
     signal: interruptSignal(),
   });
   await reporter.close();

@@ -75,6 +75,7 @@ export function preflight(
   // Facts persist from play to play, and handlers may read what any task registered: collect first.
   for (const play of plays) {
     for (const name of [...Object.keys(play.vars), ...Object.keys(play.roleDefaults)]) known.add(name);
+    if (play.gatherFacts) for (const name of modules.get('setup')?.facts ?? []) known.add(name);
     for (const task of allTasks(play)) for (const name of definedBy(task, modules)) known.add(name);
   }
   for (const play of plays) {

@@ -11,6 +11,8 @@ import type { Play, Playbook, Task } from '../playbook/playbook.js';
 import { HostStatus, type HostCounts, type Reporter } from '../reporters/events.js';
 import type { SecretValues } from '../reporters/secret-values.js';
 import { ConnectionPool } from './connection-pool.js';
+import { FactCache, hostVariablesOf, prefixedFacts } from './fact-cache.js';
+import { gatheringTask } from './gathering-task.js';
 import { countOutcome } from './host-counts.js';
 import { HostState } from './host-state.js';
 import { serialBatches } from './serial-batches.js';
@@ -32,6 +34,8 @@ export interface RunOptions {
   readonly secrets?: SecretValues;
   readonly modules: ReadonlyMap<string, ModuleDefinition<any, any>>;
   readonly hostKeyChecking?: HostKeyChecking;
+  /** `--fact-cache DIR`: facts of earlier runs are read from it, and gathered facts written to it. */
+  readonly factCache?: string;
   /** Aborted by Ctrl-C: running tasks finish, nothing new starts. */
   readonly signal?: AbortSignal;
 }
@@ -58,11 +62,20 @@ export class PlaybookRun {
   private readonly groups: Record<string, string[]>;
   private readonly limit: ReturnType<typeof pLimit>;
   private connectionStats: RunResult['stats'] = {};
+  private readonly factCache?: FactCache;
+  private readonly cachedFacts = new Map<string, Record<string, unknown>>();
 
   constructor(private readonly playbook: Playbook, private readonly inventory: Inventory, private readonly options: RunOptions) {
     this.pool = new ConnectionPool(inventory, options.hostKeyChecking);
     this.groups = groupMembership(inventory);
     this.limit = pLimit(Math.max(1, options.forks));
+    if (options.factCache) {
+      this.factCache = new FactCache(options.factCache);
+      for (const name of inventory.hosts.keys()) {
+        const cached = this.factCache.read(name);
+        if (cached) this.cachedFacts.set(name, hostVariablesOf(cached));
+      }
+    }
   }
 
   private get interrupted(): boolean {
@@ -74,6 +87,7 @@ export class PlaybookRun {
     if (!state) {
       const host = this.inventory.hosts.get(name) ?? { name, vars: {}, groups: ['all'] };
       state = new HostState(host);
+      Object.assign(state.facts, this.cachedFacts.get(name));
       this.states.set(name, state);
     }
     return state;
@@ -141,7 +155,12 @@ export class PlaybookRun {
         playHosts: hosts.map((h) => h.name),
         batchHosts: batch.map((h) => h.name),
         groups: this.groups,
+        cachedFacts: this.cachedFacts,
       };
+      if (play.gatherFacts) {
+        await this.runTask(gatheringTask(play), scope, batch, runner, false);
+        this.enforceFailurePolicy(play, batch);
+      }
       for (const section of [play.preTasks, play.tasks, play.postTasks]) {
         for (const task of section) {
           if (this.interrupted) return;
@@ -202,6 +221,10 @@ export class PlaybookRun {
           const before = new Map(Object.entries(host.facts));
           const outcomes = await runner.run(task, host, taskVariables(scope, host, task));
           this.settle(task, host, outcomes);
+          const gathered = host.facts.ansible_facts;
+          if (this.factCache && host.active && this.options.modules.get(task.module)?.hostFacts && gathered && typeof gathered === 'object') {
+            this.factCache.write(host.name, prefixedFacts(gathered as Record<string, unknown>));
+          }
           if (task.runOnce) {
             // As in Ansible, what a run_once task registers or sets holds for every host of the batch.
             const set = Object.entries(host.facts).filter(([k, v]) => before.get(k) !== v);

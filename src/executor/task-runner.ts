@@ -84,7 +84,14 @@ export class TaskRunner {
 
   private register(task: Task, host: HostState, result: Record<string, unknown>): void {
     const facts = result.ansible_facts;
-    if (facts && typeof facts === 'object') Object.assign(host.facts, facts);
+    if (facts && typeof facts === 'object') {
+      Object.assign(host.facts, facts);
+      // As in Ansible, gathered facts are also `ansible_facts.NAME`; set_fact values are variables only.
+      if (this.options.modules.get(task.module)?.hostFacts) {
+        const bare = Object.entries(facts).map(([name, value]) => [name.replace(/^ansible_/, ''), value]);
+        host.facts.ansible_facts = { ...(host.facts.ansible_facts as object | undefined), ...Object.fromEntries(bare) };
+      }
+    }
     if (task.register) host.facts[task.register] = result;
   }
 

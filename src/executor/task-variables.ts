@@ -18,15 +18,22 @@ export interface RunScope {
   readonly hosts: ReadonlyMap<string, HostState>;
   readonly playHosts: readonly string[];
   readonly batchHosts: readonly string[];
+  /** Facts `--fact-cache` kept from earlier runs, by host, as host variables. */
+  readonly cachedFacts?: ReadonlyMap<string, Record<string, unknown>>;
   /** Group name → host names, computed once per run. */
   readonly groups: Readonly<Record<string, readonly string[]>>;
+}
+
+/** A host this run has not reached: its inventory variables and the facts `--fact-cache` kept of it. */
+function withCachedFacts(vars: Record<string, unknown> | undefined, facts: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  return vars && facts ? { ...vars, ...facts } : vars;
 }
 
 /** `hostvars` resolves a host's view only when a template reads it, so big inventories stay cheap. */
 function hostvarsProxy(scope: RunScope): Record<string, unknown> {
   const read = (name: string | symbol) =>
     typeof name === 'string'
-      ? (scope.hosts.get(name)?.view(scope.inventory.source) ?? scope.inventory.hosts.get(name)?.vars)
+      ? (scope.hosts.get(name)?.view(scope.inventory.source) ?? withCachedFacts(scope.inventory.hosts.get(name)?.vars, scope.cachedFacts?.get(name)))
       : undefined;
   return new Proxy({} as Record<string, unknown>, {
     get: (_, name) => read(name),

@@ -59,6 +59,8 @@ export interface ModuleDefinition<A = Record<string, unknown>, F = unknown> {
   readonly idempotent: boolean;
   /** Names of the facts the module sets on a host (through `ansible_facts`), so they count as defined. */
   readonly facts?: readonly string[];
+  /** The `ansible_facts` it returns are host facts (setup): also visible without the prefix under `ansible_facts`. */
+  readonly hostFacts?: boolean;
   /** True for modules that run only on the control node (debug, set_fact, assert): no connection is used. */
   readonly controlOnly?: boolean;
   /** Arguments passed as written and rendered by the module only if used (assert's fail_msg, as in Ansible). */

@@ -24,6 +24,7 @@ import { groupModule } from './group.js';
 import type { ModuleDefinition } from './module.js';
 import { pauseModule } from './pause.js';
 import { setFactModule } from './set-fact.js';
+import { setupModule } from './setup.js';
 import { shellModule } from './shell.js';
 import { systemdModule } from './systemd.js';
 import { templateModule } from './template.js';
@@ -56,6 +57,7 @@ const byName = {
   group: groupModule,
   pause: pauseModule,
   set_fact: setFactModule,
+  setup: setupModule,
   shell: shellModule,
   systemd: systemdModule,
   template: templateModule,

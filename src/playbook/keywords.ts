@@ -102,7 +102,8 @@ export const PLAY_KEYWORDS: Readonly<Record<string, Keyword>> = {
   post_tasks: { kind: 'tasks', description: 'Tasks run after tasks.' },
   handlers: { kind: 'tasks', description: 'Tasks run once at the end of a batch when notified.' },
   tags: { kind: 'names', description: 'Tags added to every task of the play.' },
-  gather_facts: { kind: 'boolean', description: 'Accepted for compatibility with Ansible; facts are gathered per module as needed.' },
+  gather_facts: { kind: 'boolean', description: 'Gather the hosts\' facts (ansible_hostname, ansible_distribution, ...) with `setup` before the first task; default true, as in Ansible. Set false when the play uses no facts: it saves one command per host.' },
+  gather_subset: { kind: 'names', description: 'Which facts gather_facts reads: all (default), min, hardware, network; "!name" excludes one (see `etcdops doc setup`).' },
 };
 
 export const TASK_KEYWORDS: Readonly<Record<string, Keyword>> = {

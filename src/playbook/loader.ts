@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { ParseError, type SourceLocation } from '../errors/user-error.js';
 import { parseHostPattern } from '../inventory/host-pattern.js';
+import { chooseSubsets } from '../modules/setup.js';
 import { KINDS, PLAY_KEYWORDS } from './keywords.js';
 import type { ModuleSpec } from './module-args.js';
 import type { Play, Playbook, Task } from './playbook.js';
@@ -168,6 +169,12 @@ async function loadPlay(raw: unknown, source: YamlSource, index: number, options
   } catch (error) {
     throw new ParseError((error as Error).message, hostsWhere);
   }
+  const gatherSubset = toList(raw.gather_subset).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  try {
+    chooseSubsets(gatherSubset);
+  } catch (error) {
+    throw new ParseError((error as Error).message, source.locate([...at, 'gather_subset']));
+  }
   const serial = raw.serial === undefined || raw.serial === null ? [] : Array.isArray(raw.serial) ? raw.serial : [raw.serial];
   return {
     name: typeof raw.name === 'string' ? raw.name : hosts,
@@ -175,6 +182,8 @@ async function loadPlay(raw: unknown, source: YamlSource, index: number, options
     serial: serial.map((s) => (typeof s === 'string' ? s.replace(/\s+/g, '') : (s as number))),
     maxFailPercentage: raw.max_fail_percentage as number | undefined,
     anyErrorsFatal: raw.any_errors_fatal === true,
+    gatherFacts: raw.gather_facts !== false,
+    gatherSubset,
     become: raw.become === true,
     becomeUser: raw.become_user as string | undefined,
     // Ansible's precedence within a play: play vars < vars_files < role vars.

@@ -51,6 +51,10 @@ export interface Play {
   readonly serial: readonly (number | string)[];
   readonly maxFailPercentage?: number;
   readonly anyErrorsFatal: boolean;
+  /** `gather_facts` (default true, as Ansible): run `setup` on each batch's hosts before its first task. */
+  readonly gatherFacts: boolean;
+  /** `gather_subset` for that gathering (empty: Ansible's default, all). */
+  readonly gatherSubset: readonly string[];
   readonly become: boolean;
   readonly becomeUser?: string;
   /** Play vars, with `vars_files` and role defaults already merged at their precedence. */

@@ -320,4 +320,33 @@ describe('engine on the lab', function () {
       match(log.stdout, /ops : .*USER=root ; COMMAND=\S*sh -c '(exec )?id -u'/, `${host}: sudo's own log of the become:\n${log.stdout}${log.stderr}`);
     }
   });
+  it('gather_facts reads each host in one command, in check mode, with the values the host itself reports', async () => {
+    const result = await etcdops(['play', fixture('facts.yml'), '-i', lab().inventory, '--check', '--diff', '--output', 'json']);
+    strictEqual(result.code, 0, result.stdout + result.stderr);
+    const events = jsonEvents(result.stdout);
+    const facts = Object.fromEntries(events.filter((e) => e.event === 'host_result' && e.task === 'debug facts').map((e) => [e.host, e.result.ansible_facts]));
+    for (const host of HOSTS) {
+      const own = await sshRun(lab(), host, [
+        'uname -n', 'uname -r', 'uname -m', 'cat /etc/debian_version', 'nproc', "awk '/^MemTotal:/ {print int($2 / 1024)}' /proc/meminfo",
+        'cat /proc/1/comm', "ip -o -4 addr show scope global | awk '{print $4}' | cut -d/ -f1 | paste -sd ' '",
+        'ls /sys/class/net | paste -sd " "', 'command -v python3 || echo none',
+      ].join('; '));
+      const [node, kernel, machine, debianVersion, nproc, memtotal, pid1, addresses, links, python] = own.stdout.trim().split('\n');
+      const f = facts[host];
+      deepStrictEqual(
+        [f.hostname, f.nodename, f.kernel, f.architecture, f.distribution, f.distribution_version, f.distribution_major_version, f.os_family],
+        [node, node, kernel, machine, 'Debian', debianVersion, debianVersion!.split('.')[0], 'Debian'],
+      );
+      deepStrictEqual([f.processor_nproc, f.memtotal_mb, f.service_mgr], [Number(nproc), Number(memtotal), pid1]);
+      deepStrictEqual([f.all_ipv4_addresses, [...f.interfaces].sort()], [addresses!.split(' '), links!.split(' ').sort()]);
+      deepStrictEqual([f.default_ipv4, f.default_ipv6], [{}, {}], 'lab hosts have no default route: empty, as Ansible reports it');
+      strictEqual('python' in f, python !== 'none', 'python reported only where it is');
+      match(result.stdout, new RegExp(`Debian ${debianVersion!.split('.')[0]} on ${node}`));
+    }
+    const gathering = events.filter((e) => e.event === 'host_result' && e.task === 'Gathering Facts').map((e) => e.durationMs);
+    process.stderr.write(`      gathering facts: ${gathering.join(', ')} ms per host\n`);
+    const recap = events.at(-1)!;
+    for (const host of HOSTS) strictEqual(recap.connections[host].commands, 2, `${host}: one command to gather, one to read the probe file`);
+    for (const host of HOSTS) strictEqual((await sshRun(lab(), host, 'test -e /tmp/etcdops-facts-probe || echo absent')).stdout, 'absent\n');
+  });
 });
