@@ -45,7 +45,7 @@ describe('no secret in any output or plan file (lab)', function () {
     const check = await etcdops(['play', PLAYBOOK, '-i', lab().inventory, '--check', '--diff', '-vvv', '--output', 'plain'], { env });
     strictEqual(check.code, 0, both(check));
     match(check.stdout, /content hidden \(sensitive\)/);
-    match(check.stdout, /echo '\*{8}'/, 'the command is shown, its secret argument is not');
+    match(check.stdout, /echo '?\*{8}(?!\*)/, 'the command is shown, its secret argument is not');
     assertNoSecret('play --check --diff -vvv', both(check));
 
     const plan = await etcdops(['plan', PLAYBOOK, '-i', lab().inventory], { env });
