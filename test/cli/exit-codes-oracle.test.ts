@@ -2,8 +2,8 @@
 // an unreachable host, and both at once (unreachable wins). Ansible documents 3 for unreachable and
 // returns 4; etcdops follows what Ansible does.
 import { strictEqual } from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { ansiblePlaybook } from './ansible-playbook.js';
 import { etcdops } from '../e2e/etcdops-cli.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/cli/exit-codes/${name}`, import.meta.url));
@@ -17,21 +17,12 @@ const cases = [
   { name: 'one failed and one unreachable', target: 'all', code: 1 },
 ] as const;
 
-function ansiblePlaybook(extra: readonly string[]): number {
-  const result = spawnSync('ansible-playbook', ['-i', INVENTORY, PLAY, ...extra], {
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, ANSIBLE_HOST_KEY_CHECKING: 'false', ANSIBLE_NOCOLOR: '1' },
-  });
-  return result.status ?? -1;
-}
-
 describe('exit codes, with ansible-playbook as the oracle', function () {
   this.timeout(90_000);
   for (const c of cases) {
     it(c.name, async () => {
       const extra = ['--limit', c.target, '-e', `code=${c.code}`];
-      const expected = ansiblePlaybook(extra);
+      const expected = ansiblePlaybook(['-i', INVENTORY, PLAY, ...extra]).status;
       const ours = await etcdops(['play', PLAY, '-i', INVENTORY, ...extra, '--output', 'plain']);
       strictEqual(ours.code, expected, `ansible-playbook exits ${expected}, etcdops ${ours.code}\n${ours.stdout}${ours.stderr}`);
     });

@@ -2,11 +2,11 @@
 // connection, run by both into two empty folders; what each left there (names, modes, contents) must match:
 // creates/removes skip, chdir moves, words that are not options stay in the command line.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ansiblePlaybook } from './ansible-playbook.js';
 import { etcdops } from '../e2e/etcdops-cli.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/cli/free-form/${name}`, import.meta.url));
@@ -32,11 +32,7 @@ describe('free-form arguments, with ansible-playbook as the oracle', function ()
   it('skips, moves and keeps words as Ansible does', async () => {
     const [theirs, ours] = [mkdtempSync(join(tmpdir(), 'ff-ansible-')), mkdtempSync(join(tmpdir(), 'ff-etcdops-'))];
     dirs.push(theirs, ours);
-    const ansible = spawnSync('ansible-playbook', ['-i', INVENTORY, PLAY, '-e', `dir=${theirs}`], {
-      encoding: 'utf8',
-      timeout: 60_000,
-      env: { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCALHOST_WARNING: 'false' },
-    });
+    const ansible = ansiblePlaybook(['-i', INVENTORY, PLAY, '-e', `dir=${theirs}`]);
     assert.equal(ansible.status, 0, ansible.stdout + ansible.stderr);
     const run = await etcdops(['play', PLAY, '-i', INVENTORY, '-e', `dir=${ours}`, '--output', 'plain']);
     assert.equal(run.code, 0, run.stdout + run.stderr);

@@ -3,11 +3,11 @@
 // magic variables and registered results there, but neither role defaults, role vars nor play vars (its hostvars reads a host's
 // variables without the play); etcdops must answer the same, including for names held in a variable.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ansiblePlaybook } from './ansible-playbook.js';
 import { etcdops } from '../e2e/etcdops-cli.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/cli/hostvars-scope/${name}`, import.meta.url));
@@ -34,11 +34,7 @@ describe('hostvars scope, with ansible-playbook as the oracle', function () {
   it('shows inventory vars, facts and magic variables, not role defaults or play vars, as Ansible does', async () => {
     const [theirs, ours] = [mkdtempSync(join(tmpdir(), 'ff-hv-ansible-')), mkdtempSync(join(tmpdir(), 'ff-hv-etcdops-'))];
     dirs.push(theirs, ours);
-    const ansible = spawnSync('ansible-playbook', ['-i', INVENTORY, PLAY, '-e', `dir=${theirs}`], {
-      encoding: 'utf8',
-      timeout: 60_000,
-      env: { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCALHOST_WARNING: 'false' },
-    });
+    const ansible = ansiblePlaybook(['-i', INVENTORY, PLAY, '-e', `dir=${theirs}`]);
     assert.equal(ansible.status, 0, ansible.stdout + ansible.stderr);
     const run = await etcdops(['play', PLAY, '-i', INVENTORY, '-e', `dir=${ours}`, '--output', 'plain']);
     assert.equal(run.code, 0, run.stdout + run.stderr);
