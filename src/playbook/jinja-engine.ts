@@ -265,19 +265,36 @@ function engineSource(text: string, locals: ReadonlySet<string>): string {
     .join('');
 }
 
-/** Renders a text (a task argument or a `.j2` file) to a string. */
-export function renderJinja(text: string, vars: Vars, where: SourceLocation, inFile = false): string {
+/**
+ * Runs `work` on the context `text` reads, with `vars` visible to lookups; an engine error becomes a
+ * UserError about `written` (what the user wrote) at `where`.
+ */
+function withContext<T>(
+  text: string,
+  written: string,
+  vars: Vars,
+  where: SourceLocation,
+  inFile: boolean,
+  work: (context: Record<string, unknown>, facts: ExpressionFacts) => T,
+): T {
   const facts = inspect(text, where, inFile);
   const context = contextFor(facts, vars);
   const previous = currentVars;
   currentVars = vars;
   try {
-    return run((env) => env.renderStr(engineSource(text, new Set(facts.locals)), context));
+    return work(context, facts);
   } catch (error) {
-    throw explain(error, text, facts, context, where, inFile);
+    throw explain(error, written, facts, context, where, inFile);
   } finally {
     currentVars = previous;
   }
+}
+
+/** Renders a text (a task argument or a `.j2` file) to a string. */
+export function renderJinja(text: string, vars: Vars, where: SourceLocation, inFile = false): string {
+  return withContext(text, text, vars, where, inFile, (context, facts) =>
+    run((env) => env.renderStr(engineSource(text, new Set(facts.locals)), context)),
+  );
 }
 
 /** Evaluates one expression to its value (Python types kept: a list stays a list). */
@@ -285,42 +302,23 @@ export function evaluateJinja(expression: string, vars: Vars, where: SourceLocat
   const path = plainPath(expression);
   // A plain variable read is answered here, as Ansible does: the value exactly as stored (key order too).
   if (path) return readPath(vars, path, expression, where);
-  const text = `{{ ${expression} }}`;
-  const facts = inspect(text, where, false);
-  const context = contextFor(facts, vars);
-  const previous = currentVars;
-  currentVars = vars;
-  try {
+  return withContext(`{{ ${expression} }}`, expression, vars, where, false, (context) => {
     const code = guardedCode(expression, false, new Set(), UNDEFINED);
     const value = run((env) => env.evalExpr(code, context) as unknown);
     // The engine returns None and undefined alike; rendering tells them apart (strict undefined fails).
     if (value === undefined) run((env) => env.renderStr(`{{ (${code}) }}`, context));
     return fromEngine(value);
-  } catch (error) {
-    throw explain(error, expression, facts, context, where, false);
-  } finally {
-    currentVars = previous;
-  }
+  });
 }
 
 /** Evaluates a condition as Ansible does: Jinja's `{% if %}` with Python truthiness. */
 export function testJinja(expression: string, vars: Vars, where: SourceLocation): boolean {
-  const text = `{% if ${expression} %}{% endif %}`;
-  const facts = inspect(text, where, false);
-  const context = contextFor(facts, vars);
-  const previous = currentVars;
-  currentVars = vars;
-  try {
+  return withContext(`{% if ${expression} %}{% endif %}`, expression, vars, where, false, (context) => {
     const code = guardedCode(expression, false, new Set(), UNDEFINED);
     return run((env) => env.renderStr(`{% if ${code} %}True{% else %}False{% endif %}`, context)) === 'True';
-  } catch (error) {
-    throw explain(error, expression, facts, context, where, false);
-  } finally {
-    currentVars = previous;
-  }
+  });
 }
 
-/** Why `text` is not valid Jinja (syntax, unknown filter or test), or undefined; runs nothing. */
 export function jinjaSyntaxProblem(text: string, knownFilters: ReadonlySet<string>, knownTests: ReadonlySet<string>): { message: string; line: number } | undefined {
   let facts: ExpressionFacts;
   try {
