@@ -94,6 +94,7 @@ export function register(program: Command): void {
     .description('Check that this machine can run the lab; prints the apt-get line for anything missing.')
     .action(async () => {
       const report = await labDoctor();
+      for (const note of report.notes) process.stdout.write(`note: ${note}\n`);
       if (report.problems.length === 0) {
         process.stdout.write('ok: everything the lab needs is here\n');
         return;

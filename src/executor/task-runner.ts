@@ -226,7 +226,8 @@ export class TaskRunner {
     return {
       status,
       item,
-      msg: msg ?? (typeof result.msg === 'string' ? result.msg : undefined),
+      // A list or mapping (debug's msg) is shown as JSON, as Ansible shows it, rather than not at all.
+      msg: msg ?? (typeof result.msg === 'string' || result.msg === undefined ? result.msg : JSON.stringify(result.msg)),
       changes: plan.changes,
       reason: plan.reason ?? plan.deferred,
       ignored: failed && task.ignoreErrors,

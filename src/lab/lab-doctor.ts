@@ -2,6 +2,7 @@
 import { constants } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
+import { inotifyInstanceLimit, LAB_INOTIFY_INSTANCES } from './inotify-limit.js';
 
 /** Each tool the lab runs, and the Debian package that ships it. */
 export const REQUIRED_TOOLS: readonly { readonly command: string; readonly pkg: string }[] = [
@@ -29,6 +30,8 @@ export interface DoctorReport {
   readonly packages: readonly string[];
   /** The exact command that installs them, when any are missing. */
   readonly installCommand?: string;
+  /** What `lab up` will change on this machine by itself. */
+  readonly notes: readonly string[];
 }
 
 async function onPath(command: string, path: string): Promise<boolean> {
@@ -63,9 +66,15 @@ export async function labDoctor(path = process.env.PATH ?? ''): Promise<DoctorRe
   const filesystems = await readFile('/proc/filesystems', 'utf8').catch(() => '');
   if (!/\boverlay\b/.test(filesystems)) problems.push('the kernel has no overlay filesystem (try `modprobe overlay`)');
   if (!isRoot()) problems.push(NOT_ROOT_MESSAGE);
+  const notes: string[] = [];
+  const inotify = await inotifyInstanceLimit();
+  if (inotify !== undefined && inotify < LAB_INOTIFY_INSTANCES) {
+    notes.push(`fs.inotify.max_user_instances is ${inotify}: hosts past ~20 would boot degraded, so lab up raises it to ${LAB_INOTIFY_INSTANCES}`);
+  }
   const sorted = [...packages].sort();
   return {
     problems,
+    notes,
     packages: sorted,
     ...(sorted.length > 0 ? { installCommand: `apt-get install -y ${sorted.join(' ')}` } : {}),
   };

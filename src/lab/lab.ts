@@ -9,6 +9,7 @@ import { withFileLock } from './file-lock.js';
 import { removeHostCgroup, killHostCgroup } from './host-cgroup.js';
 import { hostRootPaths, mountHostRoot, personaliseHostRoot, removeHostRoot, writeHostsFile } from './host-root.js';
 import { isRoot, labDoctor, NOT_ROOT_MESSAGE } from './lab-doctor.js';
+import { LAB_INOTIFY_INSTANCES, raiseInotifyInstanceLimit } from './inotify-limit.js';
 import { labFiles, labInfoOf, type LabInfo } from './lab-info.js';
 import { renderLabInventory } from './lab-inventory.js';
 import { allocateIndex, bridgeAddressOf, checkLabName, hostLayout, MAX_HOSTS } from './lab-layout.js';
@@ -154,32 +155,47 @@ export async function labUp(options: LabUpOptions): Promise<LabUpResult> {
       log(`lab ${name} is partly up (a previous run stopped early); cleaning it up first`);
       await teardown(existing);
     }
-    const files = labFiles(name);
     const index = await withFileLock(join(labsDir(), '.allocate.lock'), 60_000, async () => {
       const allocated = allocateIndex(name, await takenIndexes(name));
       await writeLabState({ name, index: allocated, mirrorPid: null, hosts: newHosts(allocated, 1, count) });
       return allocated;
     });
-    let state: LabState = { name, index, mirrorPid: null, hosts: newHosts(index, 1, count) };
-    await mkdir(files.logsDir, { recursive: true, mode: 0o700 });
-    const [rootfs, artifacts, publicKey] = await Promise.all([
-      ensureRootfs(log),
-      ensureArtifacts(log),
-      ensureLabKey(files.keyFile),
-      ensureNspawnRuntime(),
-      ensureBridge(index),
-    ]);
-    const bridgeAddress = bridgeAddressOf(index);
-    state = { ...state, mirrorPid: await startMirror(artifacts, bridgeAddress, join(files.logsDir, 'mirror.log')) };
-    await writeLabState(state);
-    const { booted, hostKeys } = await bootHosts(state, state.hosts, state.hosts, rootfs.path, publicKey);
-    state = { ...state, hosts: booted };
-    await writeLabState(state);
-    await writeLabFiles(state, booted.map((host) => knownHostsLine(host, hostKeys.get(host.name) ?? '')).join(''));
-    await waitForMirror(bridgeAddress, 15_000);
-    await waitForHosts(state, booted, hostKeys);
-    return { ...labInfoOf(state, new Set(booted.map((host) => host.name))), alreadyRunning: false };
+    const started = { state: { name, index, mirrorPid: null, hosts: newHosts(index, 1, count) } as LabState };
+    try {
+      return await startLab(started, log);
+    } catch (error) {
+      // What this call started (hosts, mirror, bridge) must not outlive it: a failed `up` leaves nothing.
+      log(`lab ${name} did not come up; removing what was started`);
+      await teardown(started.state);
+      throw error;
+    }
   });
+}
+
+/** Boots a lab whose index is allocated; `started.state` records what runs at each step, for the cleanup of a failure. */
+async function startLab(started: { state: LabState }, log: (line: string) => void): Promise<LabUpResult> {
+  const { name, index } = started.state;
+  const files = labFiles(name);
+  const raisedFrom = await raiseInotifyInstanceLimit();
+  if (raisedFrom !== undefined) log(`raised fs.inotify.max_user_instances from ${raisedFrom} to ${LAB_INOTIFY_INSTANCES}: each host's systemd needs its own`);
+  await mkdir(files.logsDir, { recursive: true, mode: 0o700 });
+  const [rootfs, artifacts, publicKey] = await Promise.all([
+    ensureRootfs(log),
+    ensureArtifacts(log),
+    ensureLabKey(files.keyFile),
+    ensureNspawnRuntime(),
+    ensureBridge(index),
+  ]);
+  const bridgeAddress = bridgeAddressOf(index);
+  started.state = { ...started.state, mirrorPid: await startMirror(artifacts, bridgeAddress, join(files.logsDir, 'mirror.log')) };
+  await writeLabState(started.state);
+  const { booted, hostKeys } = await bootHosts(started.state, started.state.hosts, started.state.hosts, rootfs.path, publicKey);
+  started.state = { ...started.state, hosts: booted };
+  await writeLabState(started.state);
+  await writeLabFiles(started.state, booted.map((host) => knownHostsLine(host, hostKeys.get(host.name) ?? '')).join(''));
+  await waitForMirror(bridgeAddress, 15_000);
+  await waitForHosts(started.state, booted, hostKeys);
+  return { ...labInfoOf(started.state, new Set(booted.map((host) => host.name))), alreadyRunning: false };
 }
 
 /** Unmounts every mount left under the lab's folder, deepest first. */

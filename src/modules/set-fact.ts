@@ -6,6 +6,15 @@ import { TaskFailure } from './task-failure.js';
 
 export type SetFactArgs = Readonly<Record<string, unknown>>;
 
+/** As Ansible's set_fact (without native Jinja): a string value true/false/yes/no, any case, is a boolean. */
+function factValue(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const word = value.toLowerCase();
+  if (word === 'true' || word === 'yes') return true;
+  if (word === 'false' || word === 'no') return false;
+  return value;
+}
+
 export const setFactModule = defineModule<SetFactArgs, undefined>({
   name: 'set_fact',
   description: 'Set variables on the host for the following tasks (key: value pairs).',
@@ -25,7 +34,7 @@ export const setFactModule = defineModule<SetFactArgs, undefined>({
   plan(args) {
     const names = Object.keys(args);
     if (!names.length) throw new TaskFailure('set_fact needs at least one key: value pair');
-    return noop(`sets ${names.join(', ')}`, { ansible_facts: { ...args } });
+    return noop(`sets ${names.join(', ')}`, { ansible_facts: Object.fromEntries(names.map((name) => [name, factValue(args[name])])) });
   },
   apply: async (_args, plan) => ({ changed: false, result: plan.result }),
 });

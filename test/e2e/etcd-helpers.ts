@@ -100,10 +100,10 @@ export function startEtcdctlWorkload(
   };
 }
 
-/** GET /health on a member's client port over TLS, with or without a client certificate; the error says why it failed. */
-export function tlsProbe(address: string, tls: { ca: string; cert?: string; key?: string }): Promise<{ status?: number; error?: string }> {
+/** GET /health on a member's TLS port, with or without a client certificate; the error says why it failed. */
+export function tlsProbe(address: string, port: number, tls: { ca: string; cert?: string; key?: string }): Promise<{ status?: number; error?: string }> {
   return new Promise((resolve) => {
-    const req = request({ host: address, port: 2379, path: '/health', method: 'GET', ...tls, servername: '', timeout: 5000 }, (res) => {
+    const req = request({ host: address, port, path: '/health', method: 'GET', ...tls, servername: '', timeout: 5000 }, (res) => {
       res.resume();
       resolve({ status: res.statusCode });
     });

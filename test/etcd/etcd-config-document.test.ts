@@ -27,6 +27,7 @@ const VARS: Record<string, unknown> = {
   etcd_client_port: 2379,
   etcd_peer_port: 2380,
   etcd_metrics_port: 2381,
+  etcd_listen_client_http_urls: 'https://10.0.0.1:2382,https://127.0.0.1:2382',
 };
 
 const render = (vars: Record<string, unknown>, template = TEMPLATE, version: unknown = '3.5.16') =>
@@ -42,6 +43,7 @@ describe('renderEtcdConfig: the shipped template', () => {
       'listen-client-urls': 'https://10.0.0.1:2379,https://127.0.0.1:2379',
       'initial-advertise-peer-urls': 'https://10.0.0.1:2380',
       'advertise-client-urls': 'https://10.0.0.1:2379',
+      'listen-client-http-urls': 'https://10.0.0.1:2382,https://127.0.0.1:2382',
       'listen-metrics-urls': 'http://10.0.0.1:2381',
       'initial-cluster': 'n1=https://10.0.0.1:2380,n2=https://10.0.0.2:2380',
       'initial-cluster-state': 'new',
@@ -108,10 +110,13 @@ describe('renderEtcdConfig: the shipped template', () => {
 });
 
 describe('renderEtcdConfig: templates a user writes', () => {
-  const rows: { readonly title: string; readonly template: string; readonly version?: string; readonly expected?: unknown; readonly error?: RegExp }[] = [
+  const rows: { readonly title: string; readonly template: string; readonly vars?: Record<string, unknown>; readonly version?: string; readonly expected?: unknown; readonly error?: RegExp }[] = [
     { title: 'an unknown key, with a suggestion', template: 'heartbeat-intervall: 100\n', error: /:1: heartbeat-intervall is not a key etcd 3\.5 reads \(did you mean 'heartbeat-interval'\?\)/ },
     { title: 'an unknown key in a section', template: 'peer-transport-security:\n  client-cert-auht: true\n', error: /:2: peer-transport-security\.client-cert-auht is not a key/ },
     { title: 'a 3.5 key for etcd 3.4', template: 'tls-min-version: TLS1.3\n', version: '3.4.23', error: /tls-min-version is not a key etcd 3\.4 reads \(etcd 3\.5 only\)/ },
+    { title: 'a 3.5 key whose value renders empty for etcd 3.4 is left out', template: "name: a\nlisten-client-http-urls: '{{ etcd_no_urls }}'\n", vars: { etcd_no_urls: '' }, version: '3.4.23', expected: { name: 'a' } },
+    { title: 'the same key rendering URLs for etcd 3.4 is refused', template: "listen-client-http-urls: 'https://{{ etcd_name }}:2382'\n", version: '3.4.23', error: /listen-client-http-urls is not a key etcd 3\.4 reads \(etcd 3\.5 only\)/ },
+    { title: 'an unknown key is refused even when empty', template: "listen-client-htp-urls: ''\n", version: '3.4.23', error: /listen-client-htp-urls is not a key etcd 3\.4 reads/ },
     { title: 'the same 3.5 key for etcd 3.5', template: 'tls-min-version: TLS1.3\n', version: '3.5.16', expected: { 'tls-min-version': 'TLS1.3' } },
     { title: 'a newer version checked as the newest known', template: 'experimental-memory-mlock: true\n', version: '3.6.0', expected: { 'experimental-memory-mlock': true } },
     { title: 'an unquoted template (a YAML flow mapping)', template: 'name: {{ etcd_name }}\n', error: /name: a mapping where a single value belongs/ },
@@ -123,8 +128,9 @@ describe('renderEtcdConfig: templates a user writes', () => {
   ];
   for (const row of rows) {
     it(row.title, () => {
-      if (row.error) assert.throws(() => render(VARS, row.template, row.version), row.error);
-      else assert.deepStrictEqual(parse(render(VARS, row.template, row.version)), row.expected);
+      const vars = { ...VARS, ...row.vars };
+      if (row.error) assert.throws(() => render(vars, row.template, row.version), row.error);
+      else assert.deepStrictEqual(parse(render(vars, row.template, row.version)), row.expected);
     });
   }
 });

@@ -122,6 +122,14 @@ const rows: Row[] = [
   { module: 'debug', args: { var: 'nope' }, facts: undefined, changes: [], result: { nope: 'VARIABLE IS NOT DEFINED!' } },
   { module: 'debug', args: { msg: 'hello' }, facts: undefined, changes: [], result: { msg: 'hello' } },
   { module: 'set_fact', args: { leader: 'n1', size: 3 }, facts: undefined, changes: [], result: { ansible_facts: { leader: 'n1', size: 3 } } },
+  // Ansible 2.14's set_fact turns the strings true/false/yes/no (any case, nothing around them) into booleans.
+  {
+    module: 'set_fact',
+    args: { a: 'yes', b: 'No', c: 'True', d: 'on', e: '1', f: ' yes', g: 'FALSE' },
+    facts: undefined,
+    changes: [],
+    result: { ansible_facts: { a: true, b: false, c: true, d: 'on', e: '1', f: ' yes', g: false } },
+  },
   { module: 'fetch', args: { src: '/ca.crt', dest: 'out' }, facts: { remote: file('', SHA_ONE), localSha256: null }, changes: [[A.CREATE, 'control node: out/localhost/ca.crt', /no local copy/]] },
   { module: 'fetch', args: { src: '/ca.crt', dest: 'ca.crt', flat: true }, facts: { remote: file('', SHA_ONE), localSha256: SHA_ONE }, changes: [] },
   { module: 'fetch', args: { src: '/ca.crt', dest: 'ca.crt', flat: true }, facts: { remote: file('', SHA_ONE), localSha256: 'f'.repeat(64) }, changes: [[A.REPLACE, 'control node: ca.crt', /differs/]] },

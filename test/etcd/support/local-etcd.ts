@@ -41,10 +41,12 @@ export interface MemberPorts {
   readonly client: number;
   readonly peer: number;
   readonly metrics: number;
+  /** etcd 3.5+: /health, /version and the JSON gateway, apart from gRPC on `client`. */
+  readonly clientHttp: number;
 }
 
 export async function freeMemberPorts(): Promise<MemberPorts> {
-  return { client: await freePort(), peer: await freePort(), metrics: await freePort() };
+  return { client: await freePort(), peer: await freePort(), metrics: await freePort(), clientHttp: await freePort() };
 }
 
 export interface TestPki {
@@ -119,6 +121,8 @@ export async function prepareMember(
     etcd_client_port: member.ports.client,
     etcd_peer_port: member.ports.peer,
     etcd_metrics_port: member.ports.metrics,
+    // Empty for 3.4 (Debian's, by default), which has no separate client HTTP listener.
+    etcd_listen_client_http_urls: ETCD_VERSION.startsWith('3.4') ? '' : `https://127.0.0.1:${member.ports.clientHttp}`,
   };
   // Rendered as etcd_config does: each value checked, the file written by the YAML serializer.
   const source = fileURLToPath(new URL('etcd.conf.yml.hbs', TEMPLATES));
