@@ -9,6 +9,7 @@ import { MemoryReporter } from '../reporters/memory-reporter.js';
 import { RedactingReporter } from '../reporters/redacting-reporter.js';
 import type { Reporter } from '../reporters/events.js';
 import { requireLimitMatches, selectHosts } from '../inventory/select-hosts.js';
+import { releaseRunLocks } from '../etcd/run-lock.js';
 import { modules } from '../modules/registry.js';
 import { runPlaybook } from '../executor/run-playbook.js';
 import { isSelectedByTags } from '../executor/tag-filter.js';
@@ -78,21 +79,27 @@ async function execute(run: LoadedRun, options: PlayOptions, check: boolean, out
   checkKeyFiles(run.inventory, hosts);
   const secrets = knownSecrets(run);
   const reporter = new RedactingReporter(output, secrets);
-  const result = await runPlaybook(run.playbook, run.inventory, {
-    check,
-    diff: options.diff === true,
-    limit: options.limit,
-    tags: options.tags,
-    skipTags: options.skipTags,
-    extraVars: run.extraVars,
-    forks: options.forks,
-    reporter,
-    secrets,
-    modules,
-    hostKeyChecking: options.hostKeyChecking,
-    factCache: options.factCache,
-    signal: interruptSignal(),
-  });
+  let result: Awaited<ReturnType<typeof runPlaybook>>;
+  try {
+    result = await runPlaybook(run.playbook, run.inventory, {
+      check,
+      diff: options.diff === true,
+      limit: options.limit,
+      tags: options.tags,
+      skipTags: options.skipTags,
+      extraVars: run.extraVars,
+      forks: options.forks,
+      reporter,
+      secrets,
+      modules,
+      hostKeyChecking: options.hostKeyChecking,
+      factCache: options.factCache,
+      signal: interruptSignal(),
+    });
+  } finally {
+    // The run lock goes with the run, failed or not, rather than at the end of its TTL.
+    await releaseRunLocks();
+  }
   await reporter.close();
   return result;
 }

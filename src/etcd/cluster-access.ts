@@ -51,6 +51,19 @@ export async function openEndpointClient(access: ClusterAccess, endpoint: string
   });
 }
 
+/**
+ * One client over every endpoint with etcd3's own failover and retries: for what must outlive a member's
+ * restart, like the keepalive of a lease held for a whole run.
+ */
+export async function openClusterClient(access: ClusterAccess): Promise<Etcd3> {
+  const { Etcd3 } = await loadEtcd3();
+  return new Etcd3({
+    hosts: [...access.endpoints],
+    credentials: { rootCertificate: Buffer.from(access.ca), certChain: Buffer.from(access.cert), privateKey: Buffer.from(access.key) },
+    dialTimeout: access.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+  });
+}
+
 /** Runs `use` with a client of one endpoint and always closes it. */
 export async function withEndpointClient<T>(
   access: ClusterAccess,

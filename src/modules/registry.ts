@@ -4,6 +4,7 @@ import { commandModule } from './command.js';
 import { copyModule } from './copy.js';
 import { debugModule } from './debug.js';
 import { etcdAuthModule } from './etcd-auth.js';
+import { etcdRunLockModule } from './etcd-run-lock.js';
 import { etcdCertificatesModule } from './etcd-certificates.js';
 import { etcdClientCertificateModule } from './etcd-client-certificate.js';
 import { etcdClusterFactsModule } from './etcd-cluster-facts.js';
@@ -38,6 +39,7 @@ const byName = {
   copy: copyModule,
   debug: debugModule,
   etcd_auth: etcdAuthModule,
+  etcd_run_lock: etcdRunLockModule,
   etcd_certificates: etcdCertificatesModule,
   etcd_client_certificate: etcdClientCertificateModule,
   etcd_cluster_facts: etcdClusterFactsModule,

@@ -1,0 +1,142 @@
+// The run lock: one key in the cluster itself, attached to a lease this process keeps alive, so two
+// operators cannot change one cluster at once. A run that dies stops renewing the lease, and etcd deletes
+// the key when its TTL runs out; a run that ends revokes it at once.
+import { randomUUID } from 'node:crypto';
+import { hostname, userInfo } from 'node:os';
+import type { Etcd3, Lease } from 'etcd3';
+import { openClusterClient, withAnyEndpoint, type ClusterAccess } from './cluster-access.js';
+
+export const RUN_LOCK_KEY = '/etcdops/run-lock';
+
+/** Who holds the lock, as stored in the key. */
+export interface RunLockHolder {
+  /** `user@host (pid N)` of the etcdops process. */
+  readonly holder: string;
+  /** The control node and process id, so a run on the same node can tell that the holder died. */
+  readonly host?: string;
+  readonly pid?: number;
+  readonly operation: string;
+  /** ISO time the lock was taken. */
+  readonly since: string;
+  /** Identifies the process run, so a later play of the same run sees the lock as its own. */
+  readonly run: string;
+}
+
+/** This process's run. */
+export const THIS_RUN = randomUUID();
+
+export function thisHolder(operation: string, now = new Date()): RunLockHolder {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // No passwd entry for this uid (a container): the pid and host still name the run.
+  }
+  return { holder: `${user}@${hostname()} (pid ${process.pid})`, host: hostname(), pid: process.pid, operation, since: now.toISOString(), run: THIS_RUN };
+}
+
+export function describeHolder(holder: RunLockHolder): string {
+  return `${holder.holder}, running ${holder.operation} since ${holder.since}`;
+}
+
+function parseHolder(text: string | null): RunLockHolder | undefined {
+  if (text === null) return undefined;
+  try {
+    const value = JSON.parse(text) as Partial<RunLockHolder>;
+    if (typeof value.holder === 'string' && typeof value.run === 'string') {
+      return {
+        holder: value.holder,
+        ...(typeof value.host === 'string' ? { host: value.host } : {}),
+        ...(Number.isInteger(value.pid) ? { pid: value.pid } : {}),
+        operation: String(value.operation ?? '?'),
+        since: String(value.since ?? '?'),
+        run: value.run,
+      };
+    }
+  } catch {
+    // Not ours to read: shown as it is below.
+  }
+  return { holder: `unreadable lock value ${JSON.stringify(text.slice(0, 80))}`, operation: '?', since: '?', run: '' };
+}
+
+/** The lock as read: who holds it, and the stored text a takeover must find unchanged. */
+export interface RunLockState {
+  readonly holder?: RunLockHolder;
+  readonly value?: string;
+}
+
+export async function readRunLock(access: ClusterAccess): Promise<RunLockState> {
+  const value = await withAnyEndpoint(access, async (client) => client.get(RUN_LOCK_KEY).string());
+  return value === null ? {} : { holder: parseHolder(value), value };
+}
+
+/**
+ * Whether the holder is known to be dead: a run of this same control node whose process is gone. Only
+ * then can a lock be taken over at once; a holder elsewhere is waited for until its lease runs out.
+ */
+export function holderIsGone(holder: RunLockHolder, isAlive: (pid: number) => boolean = processAlive): boolean {
+  return holder.host === hostname() && holder.pid !== undefined && holder.pid !== process.pid && !isAlive(holder.pid);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+interface HeldLock {
+  readonly client: Etcd3;
+  readonly lease: Lease;
+}
+
+const held: HeldLock[] = [];
+
+/** Deletes a lock another run left (after the operator confirmed it is dead). */
+export async function breakRunLock(access: ClusterAccess): Promise<void> {
+  await withAnyEndpoint(access, async (client) => {
+    await client.delete().key(RUN_LOCK_KEY).exec();
+  });
+}
+
+/**
+ * Takes the lock for this run unless another run holds it (then returns that holder): a transaction puts
+ * the key only if it does not exist (or, with `replacing`, still holds exactly that text: a dead run's
+ * lock taken over), attached to a lease of `ttlSeconds` this process renews until it ends.
+ */
+export async function takeRunLock(access: ClusterAccess, holder: RunLockHolder, ttlSeconds: number, replacing?: string): Promise<RunLockHolder | undefined> {
+  const client = await openClusterClient(access);
+  const lease = client.lease(ttlSeconds);
+  try {
+    const id = await lease.grant();
+    const result = await (replacing === undefined ? client.if(RUN_LOCK_KEY, 'Create', '==', 0) : client.if(RUN_LOCK_KEY, 'Value', '==', replacing))
+      .then(client.put(RUN_LOCK_KEY).value(JSON.stringify(holder)).lease(id))
+      .else(client.get(RUN_LOCK_KEY))
+      .commit();
+    if (!result.succeeded) {
+      const kv = result.responses[0]?.response_range?.kvs[0];
+      await lease.revoke().catch(() => undefined);
+      client.close();
+      return parseHolder(kv ? kv.value.toString() : null) ?? { holder: 'another run', operation: '?', since: '?', run: '' };
+    }
+  } catch (error) {
+    lease.release();
+    client.close();
+    throw error;
+  }
+  held.push({ client, lease });
+  return undefined;
+}
+
+/** Ends this run's locks: the keys go at once rather than at the end of their TTL. */
+export async function releaseRunLocks(): Promise<void> {
+  const locks = held.splice(0);
+  await Promise.all(
+    locks.map(async ({ client, lease }) => {
+      await lease.revoke().catch(() => lease.release());
+      client.close();
+    }),
+  );
+}

@@ -1,0 +1,90 @@
+// The run lock on one lab: while one operator's playbook changes members, a second run is refused naming
+// the holder, with nothing changed; a holder of this node killed with SIGKILL is taken over at once; a
+// holder on another node keeps it until its lease runs out, or until broken; --check takes no lock.
+import { deepStrictEqual, match, ok, strictEqual } from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { etcdops, etcdopsProcess, outputSeen, plainRecapOf } from './etcdops-cli.js';
+import { withEndpointClient } from '../../src/etcd/cluster-access.js';
+import { adminAccess, etcdPid } from './etcd-helpers.js';
+import { assertFreshHosts, useLab } from './lab-fixture.js';
+
+const playbook = (name: string) => fileURLToPath(new URL(`../../playbooks/${name}`, import.meta.url));
+const SITE = playbook('site.yml');
+const UPGRADE = playbook('upgrade.yml');
+const HOSTS = ['n1', 'n2', 'n3'];
+/** The lock task done, in plain output: its banner, then the one host it runs on. */
+const TAKEN = /TASK \[etcd run lock taken for this run\] \*+\nok: \[n1\]/;
+const LOCKED = /the cluster is locked by another run: \S+ \(pid (\d+)\), running (\S+) since /;
+
+describe('the run lock', function () {
+  this.timeout(300_000);
+  const lab = useLab('lock', 3);
+  const play = (file: string, args: string[] = []) => etcdops(['play', file, '-i', lab().inventory, '--output', 'plain', ...args]);
+  const lockValue = async () => (await etcdops(['etcdctl', '-i', lab().inventory, '--', 'get', '/etcdops/run-lock', '--print-value-only'])).stdout.trim();
+
+  it('is not needed before the cluster exists', async () => {
+    await assertFreshHosts(lab());
+    const built = await play(SITE);
+    strictEqual(built.code, 0, built.stdout.slice(-3000) + built.stderr);
+    match(built.stdout, TAKEN);
+    strictEqual(await lockValue(), '', 'a finished run leaves no lock');
+  });
+
+  it('refuses a second run while a first one holds the lock, before any change, naming the holder', async () => {
+    const pids = await Promise.all(HOSTS.map((h) => etcdPid(lab(), h)));
+    const first = etcdopsProcess(['play', SITE, '-i', lab().inventory, '--output', 'plain']);
+    await outputSeen(first.child, TAKEN);
+    const second = await play(UPGRADE, ['-e', 'etcd_version=3.5.16']);
+    const done = await first.done;
+    strictEqual(done.code, 0, done.stdout.slice(-2000) + done.stderr);
+    strictEqual(second.code, 2, second.stdout.slice(-2000) + second.stderr);
+    const named = LOCKED.exec(second.stdout);
+    ok(named, second.stdout.slice(-2000));
+    deepStrictEqual([named[1], named[2]], [String(first.child.pid), 'site.yml'], 'the holder is named with what it runs');
+    for (const counts of Object.values(plainRecapOf(second.stdout))) strictEqual(counts.changed, 0);
+    deepStrictEqual(await Promise.all(HOSTS.map((h) => etcdPid(lab(), h))), pids);
+    strictEqual(await lockValue(), '', 'the first run released the lock at its end');
+  });
+
+  it('is taken over at once from a holder of this node killed with SIGKILL, naming the dead run', async () => {
+    // A quota change: a rolling restart, long enough to kill the run while it holds the lock.
+    const holder = etcdopsProcess(['play', SITE, '-i', lab().inventory, '--output', 'plain', '-e', 'etcd_quota_backend_bytes=4294967296']);
+    await outputSeen(holder.child, TAKEN);
+    holder.child.kill('SIGKILL');
+    await holder.done;
+    const checked = await play(SITE, ['--check']);
+    strictEqual(checked.code, 0, `--check takes no lock and is not refused:\n${checked.stdout.slice(-2000)}`);
+    const next = await play(SITE, ['-v', '-e', 'etcd_quota_backend_bytes=4294967296']);
+    strictEqual(next.code, 0, next.stdout.slice(-2000));
+    match(next.stdout, new RegExp(`CREATE /etcdops/run-lock: take over the lock of a run that died \\(\\S+ \\(pid ${holder.child.pid}\\), running site\\.yml`));
+  });
+
+  it("waits for another node's lock until its lease runs out, and breaks it with -e etcd_break_lock=true", async () => {
+    const access = await adminAccess(lab().inventory, lab().hosts.map((h) => h.address));
+    // What a run on another control node leaves when that node is lost: the key, on a lease nobody renews.
+    const lockFromElsewhere = (ttl: number) =>
+      withEndpointClient(access, access.endpoints[0]!, async (client) => {
+        const lease = client.lease(ttl, { autoKeepAlive: false });
+        const holder = { holder: 'ana@ops2 (pid 4242)', host: 'ops2', pid: 4242, operation: 'upgrade.yml', since: new Date().toISOString(), run: 'elsewhere' };
+        await lease.put('/etcdops/run-lock').value(JSON.stringify(holder));
+        lease.release();
+      });
+
+    await lockFromElsewhere(5);
+    const placed = Date.now();
+    const refused = await play(SITE);
+    strictEqual(refused.code, 2, refused.stdout.slice(-2000));
+    match(refused.stdout, /locked by another run: ana@ops2 \(pid 4242\), running upgrade\.yml since/);
+    let after = refused;
+    while (after.code !== 0 && Date.now() - placed < 30_000) after = await play(SITE);
+    strictEqual(after.code, 0, `a run proceeds once the lease expired:\n${after.stdout.slice(-2000)}`);
+    ok(Date.now() - placed >= 4000, 'not before the lease of 5 s ran out');
+
+    await lockFromElsewhere(300);
+    strictEqual((await play(SITE)).code, 2, 'refused while the other node holds a 300 s lock');
+    const broken = await play(SITE, ['-v', '-e', 'etcd_break_lock=true']);
+    strictEqual(broken.code, 0, broken.stdout.slice(-2000));
+    match(broken.stdout, /CREATE \/etcdops\/run-lock: break the lock of ana@ops2 \(pid 4242\)/);
+    strictEqual(await lockValue(), '', 'released at the end of the run that broke it');
+  });
+});
