@@ -123,7 +123,7 @@ export const uriModule = defineModule<UriArgs, undefined>({
     additionalProperties: false,
     required: ['url'],
     properties: {
-      url: { type: 'string', description: 'http:// or https:// URL; other schemes are refused.' },
+      url: { type: 'string', pattern: '^[Hh][Tt][Tt][Pp][Ss]?://', description: 'http:// or https:// URL; other schemes are refused.' },
       method: { type: 'string', description: 'HTTP method (default GET); GET and HEAD follow redirects.' },
       body: { description: 'Request body: text, or data with body_format json or form-urlencoded.' },
       body_format: { type: 'string', enum: ['raw', 'json', 'form-urlencoded'], description: 'How body is encoded (default raw); json and form-urlencoded set Content-Type.' },
