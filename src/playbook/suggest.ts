@@ -55,13 +55,21 @@ const OTHER_ANSIBLE_MODULES = new Set([
   'tempfile', 'timezone', 'ufw', 'uri_facts', 'yum', 'yum_repository', 'zypper',
 ]);
 
+/** True when b is a with two neighbouring letters swapped. */
+function swapped(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  const diff = [...a].flatMap((c, i) => (c === b[i] ? [] : [i]));
+  return diff.length === 2 && diff[1] === diff[0]! + 1 && a[diff[0]!] === b[diff[1]!] && a[diff[1]!] === b[diff[0]!];
+}
+
 /** ` (did you mean 'x'?)` for an unknown module name, never pointing at an unrelated module. */
 export function suggestModule(name: string, known: readonly string[]): string {
   const relatives = (MODULE_RELATIVES[name] ?? []).filter((candidate) => known.includes(candidate));
   if (relatives.length) return ` (did you mean ${relatives.map((r) => `'${r}'`).join(' or ')}?)`;
   if (OTHER_ANSIBLE_MODULES.has(name)) return ` ('${name}' is an Ansible module etcdops does not provide)`;
-  // Short names are a few edits from many others: only a one-letter slip counts as a typo there.
-  const best = closest(name, known);
-  if (best === undefined || (name.length <= 4 && editDistance(name.toLowerCase(), best.toLowerCase()) > 1)) return '';
+  // Short names are a few edits from many others: only a one-letter slip or two swapped letters count there.
+  const slip = (candidate: string): boolean => editDistance(name.toLowerCase(), candidate.toLowerCase()) <= 1 || swapped(name.toLowerCase(), candidate.toLowerCase());
+  const best = name.length <= 4 ? known.find(slip) : closest(name, known);
+  if (best === undefined) return '';
   return ` (did you mean '${best}'?)`;
 }

@@ -141,6 +141,9 @@ describe('module name suggestions', () => {
     ['tar', " ('tar' is an Ansible module etcdops does not provide)"],
     ['zzz', ''],
     ['ur', " (did you mean 'uri'?)"],
+    ['fiel', " (did you mean 'file'?)"],
+    ['rwa', " (did you mean 'raw'?)"],
+    ['wra', ''],
   ];
   for (const [name, hint] of rows) it(`${name} →${hint || ' no hint'}`, () => assert.equal(suggestModule(name, known), hint));
 });
