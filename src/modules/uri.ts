@@ -1,6 +1,6 @@
-// uri: makes an HTTP(S) request from the host with curl and registers Ansible's results (status,
+// uri: makes an HTTP(S) request from the host with curl (or wget) and registers Ansible's results (status,
 // content, json). Only http and https, also across redirects; headers, body and certificate paths go to
-// curl in a config on stdin, so they never appear in a command line, a log or a plan.
+// curl (or wget) in a config on stdin, so they never appear in a command line, a log or a plan.
 import { sh } from '../connection/shell-quote.js';
 import { ChangeAction } from '../plan/change.js';
 import { shownUrl } from './get-url.js';
@@ -67,12 +67,60 @@ export function curlConfig(args: UriArgs): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Runs curl with the config on stdin; prints the curl exit code, status, content type, final URL, then the body in base64. */
-export const URI_SCRIPT = sh`command -v curl >/dev/null 2>&1 || { echo 'uri needs curl on the host' >&2; exit 127; }
-b=$(mktemp); trap 'rm -f -- "$b"' EXIT
-m=$(curl -sS -K - -o "$b" -w '%{http_code}\\n%{content_type}\\n%{url_effective}\\n'); rc=$?
+/** A value in a wgetrc line: it runs to the end of the line, so a line break in it is refused. */
+const wgetValue = (what: string, text: string): string => {
+  if (/[\r\n]/.test(text)) throw new TaskFailure(`${what} must not contain a line break`);
+  return text;
+};
+
+/**
+ * The wgetrc for hosts without curl. wget would follow a redirect to ftp://, so it follows none: a redirect
+ * is then the answer (its 3xx status), and the URL itself is read from a file by the script, never argv.
+ */
+export function wgetConfig(args: UriArgs): string {
+  const method = (args.method ?? 'GET').toUpperCase();
+  const { data, contentType } = requestBody(args);
+  const headers = { ...(contentType ? { 'Content-Type': contentType } : {}), ...(args.headers ?? {}) };
+  const lines = [
+    `method = ${wgetValue('method', method)}`,
+    `timeout = ${Number(args.timeout ?? 30)}`,
+    'tries = 1',
+    'max_redirect = 0',
+    'content_on_error = on',
+    ...Object.entries(headers).map(([k, v]) => `header = ${wgetValue(`header ${k}`, `${k}: ${v}`)}`),
+    ...(data !== undefined ? ['#has-body'] : []),
+    ...(args.validate_certs === false ? ['check_certificate = off'] : []),
+    ...(args.ca_path ? [`ca_certificate = ${wgetValue('ca_path', args.ca_path)}`] : []),
+    ...(args.client_cert ? [`certificate = ${wgetValue('client_cert', args.client_cert)}`] : []),
+    ...(args.client_key ? [`private_key = ${wgetValue('client_key', args.client_key)}`] : []),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** What the host reads on stdin: curl's config, wget's, the URL, then the body, each after a marker line. */
+export function uriInput(args: UriArgs): string {
+  return `${curlConfig(args)}#wget\n${wgetConfig(args)}#url\n${wgetValue('url', args.url)}\n#body\n${requestBody(args).data ?? ''}`;
+}
+
+/** Runs curl (or wget) with its config from stdin; prints the exit code, status, content type, final URL, then the body in base64. */
+export const URI_SCRIPT = sh`command -v curl >/dev/null 2>&1 || command -v wget >/dev/null 2>&1 || { echo 'uri needs curl or wget on the host' >&2; exit 127; }
+d=$(mktemp -d); trap 'rm -rf -- "$d"' EXIT
+cat > "$d/in"
+if command -v curl >/dev/null 2>&1; then
+sed '/^#wget$/,$d' "$d/in" > "$d/curl"
+m=$(curl -sS -K "$d/curl" -o "$d/b" -w '%{http_code}\\n%{content_type}\\n%{url_effective}\\n'); rc=$?
+else
+sed -n '/^#wget$/,/^#url$/p' "$d/in" | sed '1d;$d' > "$d/wget"
+sed -n '/^#url$/{n;p;q}' "$d/in" > "$d/url"
+sed '1,/^#body$/d' "$d/in" > "$d/body"
+if grep -qx '#has-body' "$d/wget"; then printf 'body_file = %s\\n' "$d/body" >> "$d/wget"; fi
+wget --config="$d/wget" -S -O "$d/b" -i "$d/url" 2>"$d/h"; rc=$?
+s=$(sed -n 's/^ *HTTP\\/[0-9.]* \\([0-9][0-9][0-9]\\).*/\\1/p' "$d/h" | tail -n 1)
+if [ -z "$s" ]; then s=000; tail -n 3 "$d/h" >&2; fi
+m=$(printf '%s\\n%s\\n%s' "$s" "$(sed -n 's/^ *[Cc]ontent-[Tt]ype: *//p' "$d/h" | tail -n 1 | tr -d '\\r')" "$(cat "$d/url")")
+fi
 printf 'rc=%s\\n%s\\ncontent\\n' "$rc" "$m"
-base64 -w0 < "$b"; echo`;
+base64 -w0 < "$d/b" 2>/dev/null; echo`;
 
 export interface UriResponse {
   readonly curlExit: number;
@@ -117,7 +165,7 @@ export function uriResult(args: UriArgs, response: UriResponse, stderr: string):
 
 export const uriModule = defineModule<UriArgs, undefined>({
   name: 'uri',
-  description: 'Make an HTTP(S) request from the host (with curl) and register status, content and json.',
+  description: 'Make an HTTP(S) request from the host (with curl, or wget) and register status, content and json.',
   schema: {
     type: 'object',
     additionalProperties: false,
@@ -153,12 +201,12 @@ export const uriModule = defineModule<UriArgs, undefined>({
   gather: async () => undefined,
   plan(args) {
     checkUrl(args.url);
-    requestBody(args);
+    uriInput(args);
     const method = (args.method ?? 'GET').toUpperCase();
     return { changes: [{ action: ChangeAction.RUN, target: `${method} ${shownUrl(args.url)}`, reason: 'a request is made; its answer cannot be known in advance' }] };
   },
   async apply(args, _plan, ctx) {
-    const out = await ctx.connection.exec(URI_SCRIPT.text, { become: ctx.become, stdin: curlConfig(args) });
+    const out = await ctx.connection.exec(URI_SCRIPT.text, { become: ctx.become, stdin: uriInput(args) });
     if (out.code !== 0) return { changed: false, failed: true, msg: out.stderr.trim() || `exit code ${out.code}` };
     const { failed, msg, result } = uriResult(args, parseUriOutput(out.stdout), out.stderr);
     // A request changes nothing Ansible can see: uri reports ok, as Ansible's does.

@@ -2,7 +2,8 @@
 // answers, raw/fail/ping plans, module-name suggestions, Python regex translation; and lineinfile,
 // blockinfile, stat and raw converging on this machine (apply, then the second plan is empty).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { type Server, createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { blockinfileModule } from '../../src/modules/blockinfile.js';
@@ -14,7 +15,7 @@ import { rawModule } from '../../src/modules/raw.js';
 import { serviceModule } from '../../src/modules/service.js';
 import { statModule, statResult } from '../../src/modules/stat.js';
 import { modules } from '../../src/modules/registry.js';
-import { checkUrl, curlConfig, parseUriOutput, uriModule, uriResult } from '../../src/modules/uri.js';
+import { checkUrl, curlConfig, parseUriOutput, uriInput, uriModule, uriResult } from '../../src/modules/uri.js';
 import { ChangeAction } from '../../src/plan/change.js';
 import { suggestModule } from '../../src/playbook/suggest.js';
 import { converge, gatherContext, moduleContext } from './module-context.js';
@@ -220,5 +221,68 @@ describe('everyday modules converge on this machine', () => {
     assert.equal((sha.result!.stat as Record<string, unknown>).checksum, 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     const missing = statModule.plan({ path: `${path}.no` }, await statModule.gather({ path: `${path}.no` }, ctx), moduleContext());
     assert.deepEqual(missing.result, { stat: { exists: false } });
+  });
+});
+
+describe('uri on this machine, with curl and with wget', () => {
+  let server: Server;
+  let base: string;
+  let noCurl: string;
+  before(async () => {
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        if (req.url === '/missing') return res.writeHead(404, { 'content-type': 'text/plain' }).end('no');
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ method: req.method, token: req.headers['x-token'], type: req.headers['content-type'], body }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    // A PATH with the tools the script uses but no curl, so the wget branch runs.
+    noCurl = mkdtempSync(join(tmpdir(), 'etcdops-nocurl-'));
+    mkdirSync(join(noCurl, 'bin'));
+    for (const tool of ['sh', 'mktemp', 'rm', 'cat', 'sed', 'grep', 'printf', 'tail', 'tr', 'base64', 'wget']) symlinkSync(`/usr/bin/${tool}`, join(noCurl, 'bin', tool));
+  });
+  after(() => {
+    server.close();
+    rmSync(noCurl, { recursive: true, force: true });
+  });
+
+  for (const client of ['curl', 'wget']) {
+    const run = async (args: Record<string, unknown>) => {
+      const path = process.env.PATH;
+      if (client === 'wget') process.env.PATH = join(noCurl, 'bin');
+      try {
+        const ctx = gatherContext(moduleContext());
+        const plan = uriModule.plan(args as never, undefined, moduleContext());
+        return await uriModule.apply(args as never, plan, ctx);
+      } finally {
+        process.env.PATH = path;
+      }
+    };
+    it(`${client}: GET json, POST a json body with a header, and a 404`, async () => {
+      const got = await run({ url: `${base}/x` });
+      assert.equal(got.failed, false, got.msg);
+      assert.equal(got.changed, false);
+      assert.deepEqual(got.result!.json, { method: 'GET', body: '' });
+      assert.equal(got.result!.status, 200);
+      const posted = await run({ url: `${base}/x`, method: 'POST', body: { a: 'b\nc' }, body_format: 'json', headers: { 'X-Token': 's3cret' } });
+      assert.deepEqual(posted.result!.json, { method: 'POST', token: 's3cret', type: 'application/json', body: '{"a":"b\\nc"}' });
+      const missing = await run({ url: `${base}/missing`, return_content: true });
+      assert.equal(missing.failed, true);
+      assert.equal(missing.result!.status, 404);
+      assert.equal(missing.result!.content, 'no');
+      assert.match(missing.msg!, /Status code was 404 and not \[200\]/);
+      const refused = await run({ url: 'http://127.0.0.1:1/' });
+      assert.equal(refused.failed, true);
+      assert.equal(refused.result!.status, -1);
+    });
+  }
+
+  it('the input sections cannot be confused by a body holding marker lines', () => {
+    const input = uriInput({ url: 'http://h/x', method: 'PUT', body: '#url\nhttp://evil\n#wget\n' });
+    assert.ok(input.endsWith('#body\n#url\nhttp://evil\n#wget\n'));
+    assert.equal(input.split('\n').indexOf('#url') < input.split('\n').indexOf('#body'), true);
   });
 });
