@@ -1,5 +1,6 @@
 // Every module by name: one literal map, so adding a module is one file and one line here.
 import { assertModule } from './assert.js';
+import { blockinfileModule } from './blockinfile.js';
 import { commandModule } from './command.js';
 import { copyModule } from './copy.js';
 import { debugModule } from './debug.js';
@@ -18,23 +19,31 @@ import { etcdRestartModule } from './etcd-restart.js';
 import { etcdRestartPendingModule } from './etcd-restart-pending.js';
 import { etcdUpgradeCheckModule } from './etcd-upgrade-check.js';
 import { etcdVersionGuardModule } from './etcd-version-guard.js';
+import { failModule } from './fail.js';
 import { fetchModule } from './fetch.js';
 import { fileModule } from './file.js';
 import { getUrlModule } from './get-url.js';
 import { groupModule } from './group.js';
+import { lineinfileModule } from './lineinfile.js';
 import type { ModuleDefinition } from './module.js';
 import { pauseModule } from './pause.js';
+import { pingModule } from './ping.js';
+import { rawModule } from './raw.js';
+import { serviceModule } from './service.js';
 import { setFactModule } from './set-fact.js';
 import { setupModule } from './setup.js';
 import { shellModule } from './shell.js';
+import { statModule } from './stat.js';
 import { systemdModule } from './systemd.js';
 import { templateModule } from './template.js';
 import { unarchiveModule } from './unarchive.js';
+import { uriModule } from './uri.js';
 import { userModule } from './user.js';
 import { waitForModule } from './wait-for.js';
 
 const byName = {
   assert: assertModule,
+  blockinfile: blockinfileModule,
   command: commandModule,
   copy: copyModule,
   debug: debugModule,
@@ -53,17 +62,24 @@ const byName = {
   etcd_restart_pending: etcdRestartPendingModule,
   etcd_upgrade_check: etcdUpgradeCheckModule,
   etcd_version_guard: etcdVersionGuardModule,
+  fail: failModule,
   fetch: fetchModule,
   file: fileModule,
   get_url: getUrlModule,
   group: groupModule,
+  lineinfile: lineinfileModule,
   pause: pauseModule,
+  ping: pingModule,
+  raw: rawModule,
+  service: serviceModule,
   set_fact: setFactModule,
   setup: setupModule,
   shell: shellModule,
+  stat: statModule,
   systemd: systemdModule,
   template: templateModule,
   unarchive: unarchiveModule,
+  uri: uriModule,
   user: userModule,
   wait_for: waitForModule,
 };

@@ -9,7 +9,7 @@ import { checkShellQuoting, checkTemplates } from './template-checks.js';
 import { KINDS, TASK_KEYWORDS } from './keywords.js';
 import { checkModuleArgs, type ModuleSpec } from './module-args.js';
 import type { Task } from './playbook.js';
-import { closest, didYouMean } from './suggest.js';
+import { closest, didYouMean, suggestModule } from './suggest.js';
 import { readYaml, type PathSegment, type YamlSource } from './yaml-source.js';
 
 /** What a task inherits from the play, role, import or block that contains it. */
@@ -138,7 +138,7 @@ function moduleKeyProblem(raw: Raw, source: YamlSource, at: readonly PathSegment
     if (known.length > 0 || looksLikeKeyword) {
       throw new ParseError(`unknown task keyword '${unknown}'${didYouMean(unknown, keywords)}`, where);
     }
-    throw new ParseError(`unknown module '${unknown}'${didYouMean(unknown.replace(BUILTIN_PREFIX, ''), modules)}; 'etcdops doc' lists the modules`, where);
+    throw new ParseError(`unknown module '${unknown}'${suggestModule(unknown.replace(BUILTIN_PREFIX, ''), modules)}; 'etcdops doc' lists the modules`, where);
   }
   if (known.length === 0) throw new ParseError(`task has no module; give exactly one, e.g. 'command: ...'`, source.locate(at));
   if (known.length > 1) throw new ParseError(`task has more than one module (${known.join(', ')}); split it into one task per module`, source.locate([...at, known[1]!], { key: true }));
