@@ -3,18 +3,22 @@ import { assertModule } from './assert.js';
 import { commandModule } from './command.js';
 import { copyModule } from './copy.js';
 import { debugModule } from './debug.js';
+import { etcdAlarmDisarmModule } from './etcd-alarm-disarm.js';
 import { etcdAuthModule } from './etcd-auth.js';
 import { etcdCertificatesModule } from './etcd-certificates.js';
 import { etcdClientCertificateModule } from './etcd-client-certificate.js';
 import { etcdClusterFactsModule } from './etcd-cluster-facts.js';
 import { etcdConfigModule } from './etcd-config.js';
+import { etcdCompactModule } from './etcd-compact.js';
 import { etcdConfigCheckModule } from './etcd-config-check.js';
+import { etcdDefragModule } from './etcd-defrag.js';
 import { etcdHealthModule } from './etcd-health.js';
 import { etcdLeaderModule } from './etcd-leader.js';
 import { etcdMemberModule } from './etcd-member.js';
 import { etcdMemberReadyModule } from './etcd-member-ready.js';
 import { etcdRestartModule } from './etcd-restart.js';
 import { etcdRestartPendingModule } from './etcd-restart-pending.js';
+import { etcdSpaceModule } from './etcd-space.js';
 import { etcdUpgradeCheckModule } from './etcd-upgrade-check.js';
 import { etcdVersionGuardModule } from './etcd-version-guard.js';
 import { fetchModule } from './fetch.js';
@@ -37,18 +41,22 @@ const byName = {
   command: commandModule,
   copy: copyModule,
   debug: debugModule,
+  etcd_alarm_disarm: etcdAlarmDisarmModule,
   etcd_auth: etcdAuthModule,
   etcd_certificates: etcdCertificatesModule,
   etcd_client_certificate: etcdClientCertificateModule,
   etcd_cluster_facts: etcdClusterFactsModule,
   etcd_config: etcdConfigModule,
+  etcd_compact: etcdCompactModule,
   etcd_config_check: etcdConfigCheckModule,
+  etcd_defrag: etcdDefragModule,
   etcd_health: etcdHealthModule,
   etcd_leader: etcdLeaderModule,
   etcd_member: etcdMemberModule,
   etcd_member_ready: etcdMemberReadyModule,
   etcd_restart: etcdRestartModule,
   etcd_restart_pending: etcdRestartPendingModule,
+  etcd_space: etcdSpaceModule,
   etcd_upgrade_check: etcdUpgradeCheckModule,
   etcd_version_guard: etcdVersionGuardModule,
   fetch: fetchModule,
