@@ -23,7 +23,7 @@ export interface MemberSpace {
 export interface AlarmRaised {
   /** Hex member ID. */
   readonly memberId: string;
-  /** e.g. `NOSPACE`, `CORRUPT`. */
+  /** As etcdctl prints it (`NOSPACE`, `CORRUPT`; the client decodes `Nospace`). */
   readonly alarm: string;
 }
 
@@ -65,7 +65,7 @@ export async function readClusterSpace(access: ClusterAccess): Promise<ClusterSp
   return {
     members: answers.filter((a): a is MemberSpace => !('error' in a)),
     unreachable: answers.filter((a): a is { name: string; error: string } => 'error' in a),
-    alarms: (alarms.alarms ?? []).map((a) => ({ memberId: memberIdToHex(a.memberID), alarm: String(a.alarm) })),
+    alarms: (alarms.alarms ?? []).map((a) => ({ memberId: memberIdToHex(a.memberID), alarm: String(a.alarm).toUpperCase() })),
   };
 }
 

@@ -97,11 +97,12 @@ function toNumber(value: string | undefined): number | null {
 }
 
 /**
- * Whether an alarm entry of a member (an alarm name such as `NOSPACE`, or a status error such as
- * `memberID:... alarm:NOSPACE`) is one of `allowed`.
+ * Whether an alarm entry of a member (an alarm name, `NOSPACE` as etcdctl prints it or `Nospace` as the
+ * client decodes it, or a status error such as `memberID:... alarm:NOSPACE`) is one of `allowed`.
  */
 export function isAllowedAlarm(entry: string, allowed: ReadonlySet<string>): boolean {
-  return allowed.has(entry) || [...allowed].some((name) => new RegExp(`alarm:${name}\\b`).test(entry));
+  const names = [...allowed].map((name) => name.toUpperCase());
+  return names.includes(entry.toUpperCase()) || names.some((name) => new RegExp(`alarm:${name}\\b`, 'i').test(entry));
 }
 
 /**

@@ -2,7 +2,7 @@
 // healthy, exactly one leader is agreed on, no alarm is raised, voting members' raft indexes are close,
 // no learner is pending and every standby learner is caught up with the leader; fails the host with every
 // problem found when the deadline passes.
-import { checkClusterHealth, DEFAULT_MAX_RAFT_INDEX_SPREAD, healthyDespite, isAllowedAlarm, type ClusterHealth } from '../etcd/cluster-health.js';
+import { checkClusterHealth, DEFAULT_MAX_RAFT_INDEX_SPREAD, isAllowedAlarm, type ClusterHealth } from '../etcd/cluster-health.js';
 import { noop } from '../plan/change.js';
 import { learnerLag, standbyLearners } from './etcd-cluster-facts.js';
 import { clusterAccess, memberEndpoints } from './etcd-targets.js';
@@ -38,7 +38,8 @@ export function gateProblems(args: EtcdHealthArgs, health: ClusterHealth, standb
   });
   // An allowed alarm must not hide a member that is down for another reason.
   for (const m of health.members) {
-    if (allowed.size > 0 && m.started && !healthyDespite(m, allowed) && m.alarms.length > 0) problems.push(`member ${m.name || m.id} is unhealthy: ${m.error}`);
+    const hiddenError = m.alarms.length > 0 && m.error !== null && !m.error.startsWith('alarm ');
+    if (allowed.size > 0 && m.started && hiddenError) problems.push(`member ${m.name || m.id} is unhealthy: ${m.error}`);
   }
   const pending = health.pendingLearners.filter((name) => !standby.includes(name));
   if (!args.allow_pending_learners && pending.length > 0) problems.push(`learner ${pending.join(', ')} not promoted yet`);
