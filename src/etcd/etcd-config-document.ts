@@ -63,10 +63,15 @@ class TemplateWalk {
 
   walk(map: YAMLMap, table: Readonly<Record<string, ConfigKey>>, prefix: string): void {
     const known = keysFor(table, this.minor);
+    const omitted = new Set<unknown>();
     for (const pair of map.items as Pair<Node, Node | null>[]) {
       const name = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
       const path = prefix + name;
       const key = known.get(name);
+      if (!key && Object.hasOwn(table, name) && table[name]!.omitElsewhere) {
+        omitted.add(pair);
+        continue;
+      }
       if (!key) {
         const other = Object.hasOwn(table, name) ? ` (etcd ${table[name]!.versions!.join(', ')} only)` : didYouMean(name, known.keys());
         this.problems.push(`${this.where(pair.key)}: ${path} is not a key etcd ${this.minor} reads${other}`);
@@ -79,6 +84,7 @@ class TemplateWalk {
       }
       this.setting(pair, key, path);
     }
+    if (omitted.size > 0) map.items = map.items.filter((pair) => !omitted.has(pair));
   }
 
   private setting(pair: Pair<Node, Node | null>, key: ConfigKey, path: string): void {
