@@ -33,7 +33,7 @@ export interface EtcdHealthFacts {
 export function gateProblems(args: EtcdHealthArgs, health: ClusterHealth, standby: readonly string[] = []): string[] {
   const allowed = new Set(args.allow_alarms ?? []);
   const problems = health.problems.filter((p) => {
-    const alarm = /^alarm (\S+) raised on /.exec(p);
+    const alarm = /^alarm (.+) raised on (unknown )?member \S+$/.exec(p);
     return alarm === null || !isAllowedAlarm(alarm[1]!, allowed);
   });
   // An allowed alarm must not hide a member that is down for another reason.

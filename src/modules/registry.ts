@@ -21,6 +21,7 @@ import { etcdRestartPendingModule } from './etcd-restart-pending.js';
 import { etcdSpaceModule } from './etcd-space.js';
 import { etcdUpgradeCheckModule } from './etcd-upgrade-check.js';
 import { etcdVersionGuardModule } from './etcd-version-guard.js';
+import { etcdZoneSpreadModule } from './etcd-zone-spread.js';
 import { fetchModule } from './fetch.js';
 import { fileModule } from './file.js';
 import { getUrlModule } from './get-url.js';
@@ -59,6 +60,7 @@ const byName = {
   etcd_space: etcdSpaceModule,
   etcd_upgrade_check: etcdUpgradeCheckModule,
   etcd_version_guard: etcdVersionGuardModule,
+  etcd_zone_spread: etcdZoneSpreadModule,
   fetch: fetchModule,
   file: fileModule,
   get_url: getUrlModule,

@@ -63,7 +63,7 @@ describe('etcd_health: gateProblems', () => {
       title: 'a NOSPACE alarm allowed while space is recovered',
       args: { allow_alarms: ['NOSPACE'] },
       members: [{ name: 'n1', leader: true, alarms: ['Nospace'] }, { name: 'n2', alarms: ['memberID:2 alarm:NOSPACE '] }, { name: 'n3' }],
-      problems: ['alarm Nospace raised on member n1', 'alarm NOSPACE raised on member n2'],
+      problems: ['alarm Nospace raised on member n1', 'alarm memberID:2 alarm:NOSPACE  raised on member n2'],
       expected: [],
     },
     {
