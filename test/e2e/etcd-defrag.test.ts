@@ -1,8 +1,11 @@
 // defrag.yml and recover-space.yml on one 3-member lab cluster (quota 16 MiB), as an operator runs them:
 // a deleted and compacted keyspace leaves most pages free, defrag.yml gives them back one member at a
 // time with the leader last while etcdctl keeps writing, and a second run picks nothing; then history
-// written until the NOSPACE alarm turns the cluster read-only, and recover-space.yml makes it take writes.
-import { deepStrictEqual, ok, strictEqual } from 'node:assert/strict';
+// written until the NOSPACE alarm turns the cluster read-only, and recover-space.yml makes it take writes;
+// last, site.yml on the same cluster refuses two of its three members in one zone unless overridden.
+import { deepStrictEqual, match, ok, strictEqual } from 'node:assert/strict';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Etcd3 } from 'etcd3';
 import { openEndpointClient } from '../../src/etcd/cluster-access.js';
@@ -91,7 +94,7 @@ describe('defrag.yml and recover-space.yml on a 3-member lab cluster', function 
     deepStrictEqual([...done.hosts].sort(), ['n1', 'n2', 'n3'], 'every member was defragmented');
     strictEqual(done.hosts.at(-1), leader, `the leader ${leader} last: ${done.hosts.join(', ')}`);
     ok(done.alone, 'one member at a time');
-    const moved = events.find((e) => e.event === 'host_result' && e.task === LEADER_TASK && e.host === leader);
+    const moved = events.find((e) => e.event === 'host_result' && e.task === LEADER_TASK && e.host === leader && e.status !== 'SKIPPED');
     strictEqual(moved?.status, 'CHANGED', 'leadership moved off the leader before its defragmentation');
 
     const after = await readClusterSpace(await access());
@@ -140,5 +143,22 @@ describe('defrag.yml and recover-space.yml on a 3-member lab cluster', function 
     for (const m of space.members) ok(m.dbSize < QUOTA / 2, `${m.name}: db size ${m.dbSize} well under the quota`);
     await withClient((client) => client.put('after-recovery').value(Buffer.alloc(64 * 1024, 'z')).exec());
     deepStrictEqual((await health(lab())).problems, [], 'a healthy cluster, no alarm');
+  });
+
+  it('site.yml refuses two of three members in zone a before changing anything, and proceeds with the override', async () => {
+    const hostVars = join(dirname(lab().inventory), 'host_vars');
+    await mkdir(hostVars, { recursive: true });
+    try {
+      for (const [host, zone] of [['n1', 'a'], ['n2', 'a'], ['n3', 'b']]) await writeFile(join(hostVars, `${host}.yml`), `etcd_zone: ${zone}\n`);
+      const refused = await play(SITE);
+      strictEqual(refused.code, 2, refused.stdout + refused.stderr);
+      match(refused.stdout, /zone a holds 2 of the 3 voting members \(n1, n2\)/);
+      for (const [host, counts] of Object.entries(recapOf(refused.stdout))) strictEqual(counts.changed, 0, `${host}: nothing changed before the refusal`);
+      const allowed = await play(SITE, 'etcd_allow_zone_majority=true');
+      strictEqual(allowed.code, 0, allowed.stdout + allowed.stderr);
+      match(allowed.stdout, /allowed by etcd_allow_zone_majority: zone a holds 2 of the 3/);
+    } finally {
+      await rm(hostVars, { recursive: true, force: true });
+    }
   });
 });
