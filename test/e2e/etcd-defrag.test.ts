@@ -105,7 +105,8 @@ describe('defrag.yml and recover-space.yml on a 3-member lab cluster', function 
       // The file shrinks to about what was in use (plus the writer's keys): the free pages are given back.
       ok(now.dbSize <= m.dbSizeInUse + 2 * MIB, `${m.name}: db size ${m.dbSize} → ${now.dbSize}, ${m.dbSizeInUse} in use before`);
       ok(m.dbSize - now.dbSize >= (m.dbSize - m.dbSizeInUse) * 0.7, `${m.name}: the free pages are given back`);
-      strictEqual(reported.after.db_size, now.dbSize, `${m.name}: the size after is reported`);
+      // The writer's keys may have grown the file by a page since: the size reported is at most today's.
+      ok(reported.after.db_size <= now.dbSize && reported.after.db_size < m.dbSize / 2, `${m.name}: the size after is reported: ${JSON.stringify(reported)}`);
     }
 
     const again = await play(DEFRAG, 'etcd_defrag_min_free_mib=2', 'etcd_defrag_min_free_percent=50');

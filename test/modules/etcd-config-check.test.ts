@@ -17,6 +17,8 @@ const ROLE_VARS = {
   etcd_client_port: 2379,
   etcd_peer_port: 2380,
   etcd_metrics_port: 2381,
+  etcd_corrupt_check: true,
+  etcd_corrupt_check_time_ns: 3600000000000,
   etcd_version: '3.5.16',
 };
 

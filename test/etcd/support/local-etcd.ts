@@ -119,6 +119,9 @@ export async function prepareMember(
     etcd_client_port: member.ports.client,
     etcd_peer_port: member.ports.peer,
     etcd_metrics_port: member.ports.metrics,
+    // The corruption checks on, as the role defaults have them: the real binary must accept the keys.
+    etcd_corrupt_check: true,
+    etcd_corrupt_check_time_ns: 3600000000000,
   };
   // Rendered as etcd_config does: each value checked, the file written by the YAML serializer.
   const source = fileURLToPath(new URL('etcd.conf.yml.hbs', TEMPLATES));
