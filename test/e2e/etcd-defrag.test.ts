@@ -82,6 +82,15 @@ describe('defrag.yml and recover-space.yml on a 3-member lab cluster', function 
     }
     ok(halfFree(before), `every member has at least half its file free: ${JSON.stringify(before.members)}`);
 
+    // --check: which members and why, with the sizes, and nothing defragmented.
+    const check = await etcdops(['play', DEFRAG, '-i', lab().inventory, '--output', 'json', '--check', '-e', 'etcd_defrag_min_free_mib=2', '-e', 'etcd_defrag_min_free_percent=50']);
+    strictEqual(check.code, 0, check.stdout + check.stderr);
+    const wouldDefrag = jsonEvents(check.stdout).filter((e) => e.event === 'host_result' && e.task === DEFRAG_TASK && e.status === 'CHANGED');
+    deepStrictEqual(wouldDefrag.map((e) => e.host).sort(), ['n1', 'n2', 'n3'], '--check names every member');
+    for (const e of wouldDefrag) match(e.changes[0].reason, /^defragment n\d: db size [\d.]+ MiB, in use [\d.]+ MiB, free [\d.]+ MiB \([\d.]+%\): at least 2 MiB and 50% free is reached$/);
+    const unchanged = await readClusterSpace(await access());
+    for (const m of before.members) ok(unchanged.members.find((u) => u.name === m.name)!.dbSize >= m.dbSize, `${m.name}: --check defragmented nothing`);
+
     const writer = startEtcdctlWorkload(lab());
     const run = await play(DEFRAG, 'etcd_defrag_min_free_mib=2', 'etcd_defrag_min_free_percent=50');
     const writes = await writer.stop();
