@@ -96,6 +96,25 @@ function toNumber(value: string | undefined): number | null {
   return value === undefined || value === '' ? null : Number(value);
 }
 
+/**
+ * Whether an alarm entry of a member (an alarm name, `NOSPACE` as etcdctl prints it or `Nospace` as the
+ * client decodes it, or a status error such as `memberID:... alarm:NOSPACE`) is one of `allowed`.
+ */
+export function isAllowedAlarm(entry: string, allowed: ReadonlySet<string>): boolean {
+  const names = [...allowed].map((name) => name.toUpperCase());
+  return names.includes(entry.toUpperCase()) || names.some((name) => new RegExp(`alarm:${name}\\b`, 'i').test(entry));
+}
+
+/**
+ * Healthy, or unhealthy only because of alarms in `allowed` (while recovering from NOSPACE a member still
+ * serves reads and raft; only its alarm keeps it from counting as healthy).
+ */
+export function healthyDespite(member: MemberHealth, allowed: ReadonlySet<string>): boolean {
+  if (member.healthy) return true;
+  const onlyAlarms = member.started && member.alarms.length > 0 && member.error !== null && member.error.startsWith('alarm ');
+  return onlyAlarms && member.alarms.every((a) => isAllowedAlarm(a, allowed));
+}
+
 export async function checkClusterHealth(options: HealthCheckOptions): Promise<ClusterHealth> {
   const started = Date.now();
   const probes = await Promise.all(options.endpoints.map((endpoint) => probe(options, endpoint)));

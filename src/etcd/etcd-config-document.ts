@@ -61,28 +61,18 @@ class TemplateWalk {
     }
   }
 
-  /**
-   * A key only other etcd versions read, whose value renders empty here: the template serves several
-   * versions (e.g. a 3.5 listener whose URLs are empty for 3.4) and the key is left out of this one.
-   */
-  private rendersEmpty(node: Node | null, path: string): boolean {
-    if (!node || !isScalar(node)) return false;
-    const rendered = this.valueOf(node, path);
-    return rendered !== undefined && (rendered.value === '' || rendered.value === null);
-  }
-
   walk(map: YAMLMap, table: Readonly<Record<string, ConfigKey>>, prefix: string): void {
     const known = keysFor(table, this.minor);
-    const dropped: Pair[] = [];
+    const omitted = new Set<unknown>();
     for (const pair of map.items as Pair<Node, Node | null>[]) {
       const name = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
       const path = prefix + name;
       const key = known.get(name);
+      if (!key && Object.hasOwn(table, name) && table[name]!.omitElsewhere) {
+        omitted.add(pair);
+        continue;
+      }
       if (!key) {
-        if (Object.hasOwn(table, name) && this.rendersEmpty(pair.value, path)) {
-          dropped.push(pair);
-          continue;
-        }
         const other = Object.hasOwn(table, name) ? ` (etcd ${table[name]!.versions!.join(', ')} only)` : didYouMean(name, known.keys());
         this.problems.push(`${this.where(pair.key)}: ${path} is not a key etcd ${this.minor} reads${other}`);
         continue;
@@ -94,7 +84,7 @@ class TemplateWalk {
       }
       this.setting(pair, key, path);
     }
-    map.items = map.items.filter((pair) => !dropped.includes(pair));
+    if (omitted.size > 0) map.items = map.items.filter((pair) => !omitted.has(pair));
   }
 
   private setting(pair: Pair<Node, Node | null>, key: ConfigKey, path: string): void {

@@ -36,6 +36,11 @@ export interface ConfigKey {
   readonly values?: readonly string[];
   /** SECTION: its keys. */
   readonly keys?: Readonly<Record<string, ConfigKey>>;
+  /**
+   * A check etcdops turns on where etcd has it: on the versions not in `versions` the key is left out of
+   * the file instead of refused, so one template serves every version (the version guard is this table).
+   */
+  readonly omitElsewhere?: boolean;
 }
 
 /** The etcd minor versions the table describes; a newer one is checked as the newest of these. */
@@ -81,7 +86,7 @@ export const ETCD_CONFIG_KEYS: Readonly<Record<string, ConfigKey>> = {
   'grpc-keepalive-timeout': { type: NANOSECONDS },
   'listen-peer-urls': { type: URL_LIST },
   'listen-client-urls': { type: URL_LIST },
-  'listen-client-http-urls': { type: URL_LIST, versions: V35 },
+  'listen-client-http-urls': { type: URL_LIST, versions: V35, omitElsewhere: true },
   'listen-metrics-urls': { type: URL_LIST },
   'initial-advertise-peer-urls': { type: URL_LIST },
   'advertise-client-urls': { type: URL_LIST },
@@ -131,8 +136,9 @@ export const ETCD_CONFIG_KEYS: Readonly<Record<string, ConfigKey>> = {
   'proxy-read-timeout': { type: INT },
   'experimental-initial-corrupt-check': { type: BOOL },
   'experimental-corrupt-check-time': { type: NANOSECONDS },
-  'experimental-compact-hash-check-enabled': { type: BOOL, versions: V35 },
-  'experimental-compact-hash-check-time': { type: NANOSECONDS, versions: V35 },
+  // 3.5 only (3.5.16's --help): the leader compares its followers' hashes at each compaction revision.
+  'experimental-compact-hash-check-enabled': { type: BOOL, versions: V35, omitElsewhere: true },
+  'experimental-compact-hash-check-time': { type: NANOSECONDS, versions: V35, omitElsewhere: true },
   'experimental-enable-v2v3': { type: TEXT },
   'experimental-enable-lease-checkpoint': { type: BOOL },
   'experimental-enable-lease-checkpoint-persist': { type: BOOL },

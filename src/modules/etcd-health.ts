@@ -2,7 +2,7 @@
 // healthy, exactly one leader is agreed on, no alarm is raised, voting members' raft indexes are close,
 // no learner is pending and every standby learner is caught up with the leader; fails the host with every
 // problem found when the deadline passes.
-import { checkClusterHealth, DEFAULT_MAX_RAFT_INDEX_SPREAD, type ClusterHealth } from '../etcd/cluster-health.js';
+import { checkClusterHealth, DEFAULT_MAX_RAFT_INDEX_SPREAD, isAllowedAlarm, type ClusterHealth } from '../etcd/cluster-health.js';
 import { noop } from '../plan/change.js';
 import { learnerLag, standbyLearners } from './etcd-cluster-facts.js';
 import { clusterAccess, memberEndpoints } from './etcd-targets.js';
@@ -15,6 +15,7 @@ export interface EtcdHealthArgs {
   readonly max_raft_index_spread?: number;
   readonly allow_pending_learners?: boolean;
   readonly voting_members?: number;
+  readonly allow_alarms?: readonly string[];
   readonly local_pki_dir?: string;
 }
 
@@ -30,7 +31,16 @@ export interface EtcdHealthFacts {
  * started learners the inventory keeps as learners by design: they are not pending, but must keep up.
  */
 export function gateProblems(args: EtcdHealthArgs, health: ClusterHealth, standby: readonly string[] = []): string[] {
-  const problems = [...health.problems];
+  const allowed = new Set(args.allow_alarms ?? []);
+  const problems = health.problems.filter((p) => {
+    const alarm = /^alarm (.+) raised on (unknown )?member \S+$/.exec(p);
+    return alarm === null || !isAllowedAlarm(alarm[1]!, allowed);
+  });
+  // An allowed alarm must not hide a member that is down for another reason.
+  for (const m of health.members) {
+    const hiddenError = m.alarms.length > 0 && m.error !== null && !m.error.startsWith('alarm ');
+    if (allowed.size > 0 && m.started && hiddenError) problems.push(`member ${m.name || m.id} is unhealthy: ${m.error}`);
+  }
   const pending = health.pendingLearners.filter((name) => !standby.includes(name));
   if (!args.allow_pending_learners && pending.length > 0) problems.push(`learner ${pending.join(', ')} not promoted yet`);
   const bound = args.max_raft_index_spread ?? DEFAULT_MAX_RAFT_INDEX_SPREAD;
@@ -53,7 +63,9 @@ function summary(health: ClusterHealth, standby: readonly string[]): string {
   const spread = indexes.length ? Math.max(...indexes) - Math.min(...indexes) : 0;
   const even = voters.length % 2 === 0 ? ` (warning: ${voters.length} voting members tolerate no more failures than ${voters.length - 1} would)` : '';
   const learners = standby.map((name) => `, standby learner ${name} ${learnerLag(health, name)} raft entries behind the leader`).join('');
-  return `${voters.length} voting members healthy${even}${learners}, leader ${leader?.name ?? health.leaderId}, raft index spread ${spread}, no alarm`;
+  const alarms = [...new Set(health.members.flatMap((m) => m.alarms))];
+  const alarmText = alarms.length === 0 ? 'no alarm' : `alarm ${alarms.join(', ')} allowed`;
+  return `${voters.length} voting members healthy${even}${learners}, leader ${leader?.name ?? health.leaderId}, raft index spread ${spread}, ${alarmText}`;
 }
 
 export const etcdHealthModule = defineModule<EtcdHealthArgs, EtcdHealthFacts>({
@@ -73,6 +85,11 @@ export const etcdHealthModule = defineModule<EtcdHealthArgs, EtcdHealthFacts>({
       },
       allow_pending_learners: { type: 'boolean', description: 'Pass even while a learner waits for promotion (default false); standby learners (etcd_learner: true) are never pending.' },
       voting_members: { type: 'integer', minimum: 1, description: 'Also require exactly this many voting members.' },
+      allow_alarms: {
+        type: 'array',
+        items: { type: 'string', enum: ['NOSPACE', 'CORRUPT'] },
+        description: 'Alarms that do not shut the gate, e.g. [NOSPACE] while recover-space.yml frees space (default: none).',
+      },
       local_pki_dir: { type: 'string', description: 'Folder of the admin client certificate on the control node (default: etcd_local_pki_dir).' },
     },
   },

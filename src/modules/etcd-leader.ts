@@ -1,7 +1,7 @@
 // etcd_leader: hands leadership to a chosen member (`to`), or away from a member about to restart
 // (`away_from`), preferring healthy voters that run `prefer_version` (an upgraded member) and are the
 // most caught up; waits until the cluster agrees on the new leader.
-import { checkClusterHealth, type ClusterHealth, type MemberHealth } from '../etcd/cluster-health.js';
+import { checkClusterHealth, healthyDespite, type ClusterHealth, type MemberHealth } from '../etcd/cluster-health.js';
 import { moveLeader } from '../etcd/membership.js';
 import { ChangeAction, noop, type TaskPlan } from '../plan/change.js';
 import { clusterAccess, memberEndpoints } from './etcd-targets.js';
@@ -13,6 +13,7 @@ export interface EtcdLeaderArgs {
   readonly away_from?: string;
   readonly prefer_version?: string;
   readonly timeout?: number;
+  readonly allow_alarms?: readonly string[];
   readonly local_pki_dir?: string;
 }
 
@@ -23,9 +24,10 @@ export interface EtcdLeaderFacts {
 const label = (m: MemberHealth): string => m.name || m.id;
 
 /** The member leadership goes to when it leaves `away`: preferred version first, then the highest raft index, then by name. */
-export function successor(health: ClusterHealth, away: string, preferVersion?: string): { member?: MemberHealth; preferred: boolean } {
+export function successor(health: ClusterHealth, away: string, preferVersion?: string, allowAlarms: readonly string[] = []): { member?: MemberHealth; preferred: boolean } {
+  const allowed = new Set(allowAlarms);
   const others = health.members
-    .filter((m) => !m.isLearner && m.started && m.healthy && m.name !== away)
+    .filter((m) => !m.isLearner && m.started && healthyDespite(m, allowed) && m.name !== away)
     .sort((a, b) => (b.raftIndex ?? 0) - (a.raftIndex ?? 0) || a.name.localeCompare(b.name));
   const preferred = preferVersion === undefined ? undefined : others.find((m) => m.version === preferVersion);
   return { member: preferred ?? others[0], preferred: preferred !== undefined };
@@ -48,12 +50,12 @@ export function planLeader(args: EtcdLeaderArgs, facts: EtcdLeaderFacts, ctx: Mo
     const to = health.members.find((m) => m.name === args.to);
     if (!to) throw new TaskFailure(`cannot move leadership to ${args.to}: not a member (members: ${health.members.map(label).join(', ')})`);
     if (to.isLeader) return noop(`${args.to} is the leader`, { from: args.to, to: args.to });
-    if (to.isLearner || !to.healthy) throw new TaskFailure(`cannot move leadership to ${args.to}: it is ${to.isLearner ? 'a learner' : `unhealthy (${to.error})`}`);
+    if (to.isLearner || !healthyDespite(to, new Set(args.allow_alarms ?? []))) throw new TaskFailure(`cannot move leadership to ${args.to}: it is ${to.isLearner ? 'a learner' : `unhealthy (${to.error})`}`);
     return move(to, `leadership moves from ${label(leader)} to ${args.to}`);
   }
   const away = args.away_from ?? ctx.host;
   if (leader.name !== away) return noop(`the leader is ${label(leader)}, not ${away}: nothing to move`, { from: label(leader), to: label(leader) });
-  const next = successor(health, away, args.prefer_version);
+  const next = successor(health, away, args.prefer_version, args.allow_alarms);
   if (!next.member) return noop(`${away} leads and no other healthy voting member could take over`, { from: away, to: away });
   if (args.prefer_version !== undefined && !next.preferred && check) {
     return { changes: [], deferred: `leadership moves from ${away} to a member running ${args.prefer_version}, once the members before it are upgraded` };
@@ -76,6 +78,11 @@ export const etcdLeaderModule = defineModule<EtcdLeaderArgs, EtcdLeaderFacts>({
       away_from: { type: 'string', description: 'Member name that must not lead (default: the current host); nothing moves when it does not lead.' },
       prefer_version: { type: 'string', description: 'Prefer a new leader that runs this etcd version, e.g. an already upgraded member.' },
       timeout: { type: 'number', exclusiveMinimum: 0, description: 'Seconds to wait for the cluster to agree on the new leader (default 30).' },
+      allow_alarms: {
+        type: 'array',
+        items: { type: 'string', enum: ['NOSPACE', 'CORRUPT'] },
+        description: 'Members raising only these alarms may still take leadership, e.g. [NOSPACE] during recover-space.yml (default: none).',
+      },
       local_pki_dir: { type: 'string', description: 'Folder of the admin client certificate on the control node (default: etcd_local_pki_dir).' },
     },
   },

@@ -4,22 +4,27 @@ import { blockinfileModule } from './blockinfile.js';
 import { commandModule } from './command.js';
 import { copyModule } from './copy.js';
 import { debugModule } from './debug.js';
+import { etcdAlarmDisarmModule } from './etcd-alarm-disarm.js';
 import { etcdAuthModule } from './etcd-auth.js';
 import { etcdRunLockModule } from './etcd-run-lock.js';
 import { etcdCertificatesModule } from './etcd-certificates.js';
 import { etcdClientCertificateModule } from './etcd-client-certificate.js';
 import { etcdClusterFactsModule } from './etcd-cluster-facts.js';
 import { etcdConfigModule } from './etcd-config.js';
+import { etcdCompactModule } from './etcd-compact.js';
 import { etcdConfigCheckModule } from './etcd-config-check.js';
+import { etcdDefragModule } from './etcd-defrag.js';
 import { etcdHealthModule } from './etcd-health.js';
 import { etcdLeaderModule } from './etcd-leader.js';
 import { etcdMemberModule } from './etcd-member.js';
 import { etcdMemberReadyModule } from './etcd-member-ready.js';
 import { etcdRestartModule } from './etcd-restart.js';
 import { etcdRestartPendingModule } from './etcd-restart-pending.js';
+import { etcdSpaceModule } from './etcd-space.js';
 import { etcdUpgradeCheckModule } from './etcd-upgrade-check.js';
 import { etcdVersionGuardModule } from './etcd-version-guard.js';
 import { failModule } from './fail.js';
+import { etcdZoneSpreadModule } from './etcd-zone-spread.js';
 import { fetchModule } from './fetch.js';
 import { fileModule } from './file.js';
 import { getUrlModule } from './get-url.js';
@@ -47,22 +52,27 @@ const byName = {
   command: commandModule,
   copy: copyModule,
   debug: debugModule,
+  etcd_alarm_disarm: etcdAlarmDisarmModule,
   etcd_auth: etcdAuthModule,
   etcd_run_lock: etcdRunLockModule,
   etcd_certificates: etcdCertificatesModule,
   etcd_client_certificate: etcdClientCertificateModule,
   etcd_cluster_facts: etcdClusterFactsModule,
   etcd_config: etcdConfigModule,
+  etcd_compact: etcdCompactModule,
   etcd_config_check: etcdConfigCheckModule,
+  etcd_defrag: etcdDefragModule,
   etcd_health: etcdHealthModule,
   etcd_leader: etcdLeaderModule,
   etcd_member: etcdMemberModule,
   etcd_member_ready: etcdMemberReadyModule,
   etcd_restart: etcdRestartModule,
   etcd_restart_pending: etcdRestartPendingModule,
+  etcd_space: etcdSpaceModule,
   etcd_upgrade_check: etcdUpgradeCheckModule,
   etcd_version_guard: etcdVersionGuardModule,
   fail: failModule,
+  etcd_zone_spread: etcdZoneSpreadModule,
   fetch: fetchModule,
   file: fileModule,
   get_url: getUrlModule,

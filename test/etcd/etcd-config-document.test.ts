@@ -27,7 +27,9 @@ const VARS: Record<string, unknown> = {
   etcd_client_port: 2379,
   etcd_peer_port: 2380,
   etcd_metrics_port: 2381,
-  etcd_listen_client_http_urls: 'https://10.0.0.1:2382,https://127.0.0.1:2382',
+  etcd_client_http_port: 2382,
+  etcd_corrupt_check: true,
+  etcd_corrupt_check_time_ns: 3600000000000,
 };
 
 const render = (vars: Record<string, unknown>, template = TEMPLATE, version: unknown = '3.5.16') =>
@@ -56,12 +58,34 @@ describe('renderEtcdConfig: the shipped template', () => {
       'auto-compaction-retention': '1h',
       'heartbeat-interval': 100,
       'election-timeout': 1000,
+      'experimental-initial-corrupt-check': true,
+      'experimental-corrupt-check-time': 3600000000000,
+      'experimental-compact-hash-check-enabled': true,
       logger: 'zap',
       'log-level': 'info',
       'log-outputs': ['stderr'],
     });
     assert.match(text, /^# etcd member configuration, managed by etcdops/);
     assert.match(text, /^# Plain HTTP, metrics and \/health only/m);
+  });
+
+  it('listens for client HTTP apart from gRPC where etcd can (3.5, not 3.4)', () => {
+    const listener = (version: string) => (parse(render(VARS, TEMPLATE, version)) as Record<string, unknown>)['listen-client-http-urls'];
+    assert.equal(listener('3.5.16'), 'https://10.0.0.1:2382,https://127.0.0.1:2382');
+    assert.equal(listener('3.4.23'), undefined);
+  });
+
+  it('turns the corruption checks on, the compact-hash check only where etcd has it (3.5, not 3.4)', () => {
+    const checks = (version: string) => Object.entries(parse(render(VARS, TEMPLATE, version)) as Record<string, unknown>).filter(([key]) => /corrupt|hash-check/.test(key));
+    assert.deepStrictEqual(checks('3.5.16'), [
+      ['experimental-initial-corrupt-check', true],
+      ['experimental-corrupt-check-time', 3600000000000],
+      ['experimental-compact-hash-check-enabled', true],
+    ]);
+    assert.deepStrictEqual(checks('3.4.23'), [
+      ['experimental-initial-corrupt-check', true],
+      ['experimental-corrupt-check-time', 3600000000000],
+    ]);
   });
 
   it('quotes text that etcd\'s YAML 1.1 reader would take for a boolean or a number', () => {
@@ -110,14 +134,12 @@ describe('renderEtcdConfig: the shipped template', () => {
 });
 
 describe('renderEtcdConfig: templates a user writes', () => {
-  const rows: { readonly title: string; readonly template: string; readonly vars?: Record<string, unknown>; readonly version?: string; readonly expected?: unknown; readonly error?: RegExp }[] = [
+  const rows: { readonly title: string; readonly template: string; readonly version?: string; readonly expected?: unknown; readonly error?: RegExp }[] = [
     { title: 'an unknown key, with a suggestion', template: 'heartbeat-intervall: 100\n', error: /:1: heartbeat-intervall is not a key etcd 3\.5 reads \(did you mean 'heartbeat-interval'\?\)/ },
     { title: 'an unknown key in a section', template: 'peer-transport-security:\n  client-cert-auht: true\n', error: /:2: peer-transport-security\.client-cert-auht is not a key/ },
     { title: 'a 3.5 key for etcd 3.4', template: 'tls-min-version: TLS1.3\n', version: '3.4.23', error: /tls-min-version is not a key etcd 3\.4 reads \(etcd 3\.5 only\)/ },
-    { title: 'a 3.5 key whose value renders empty for etcd 3.4 is left out', template: "name: a\nlisten-client-http-urls: '{{ etcd_no_urls }}'\n", vars: { etcd_no_urls: '' }, version: '3.4.23', expected: { name: 'a' } },
-    { title: 'the same key rendering URLs for etcd 3.4 is refused', template: "listen-client-http-urls: 'https://{{ etcd_name }}:2382'\n", version: '3.4.23', error: /listen-client-http-urls is not a key etcd 3\.4 reads \(etcd 3\.5 only\)/ },
-    { title: 'an unknown key is refused even when empty', template: "listen-client-htp-urls: ''\n", version: '3.4.23', error: /listen-client-htp-urls is not a key etcd 3\.4 reads/ },
     { title: 'the same 3.5 key for etcd 3.5', template: 'tls-min-version: TLS1.3\n', version: '3.5.16', expected: { 'tls-min-version': 'TLS1.3' } },
+    { title: 'a check etcdops turns on where etcd has it, left out elsewhere', template: 'experimental-compact-hash-check-enabled: true\nname: a\n', version: '3.4.23', expected: { name: 'a' } },
     { title: 'a newer version checked as the newest known', template: 'experimental-memory-mlock: true\n', version: '3.6.0', expected: { 'experimental-memory-mlock': true } },
     { title: 'an unquoted template (a YAML flow mapping)', template: 'name: {{ etcd_name }}\n', error: /name: a mapping where a single value belongs/ },
     { title: 'a section given a value', template: 'client-transport-security: yes\n', error: /client-transport-security: must be a mapping/ },
@@ -128,9 +150,8 @@ describe('renderEtcdConfig: templates a user writes', () => {
   ];
   for (const row of rows) {
     it(row.title, () => {
-      const vars = { ...VARS, ...row.vars };
-      if (row.error) assert.throws(() => render(vars, row.template, row.version), row.error);
-      else assert.deepStrictEqual(parse(render(vars, row.template, row.version)), row.expected);
+      if (row.error) assert.throws(() => render(VARS, row.template, row.version), row.error);
+      else assert.deepStrictEqual(parse(render(VARS, row.template, row.version)), row.expected);
     });
   }
 });

@@ -17,7 +17,9 @@ const ROLE_VARS = {
   etcd_client_port: 2379,
   etcd_peer_port: 2380,
   etcd_metrics_port: 2381,
-  etcd_listen_client_http_urls: 'https://10.0.0.1:2382,https://127.0.0.1:2382',
+  etcd_client_http_port: 2382,
+  etcd_corrupt_check: true,
+  etcd_corrupt_check_time_ns: 3600000000000,
   etcd_version: '3.5.16',
 };
 

@@ -18,6 +18,9 @@ export interface MemberSketch {
   readonly healthy?: boolean;
   readonly raftIndex?: number | null;
   readonly id?: string;
+  /** Alarms raised on the member; with no `error`, they alone make it unhealthy, as the health check reports it. */
+  readonly alarms?: readonly string[];
+  readonly error?: string;
 }
 
 export function member(s: MemberSketch): MemberHealth {
@@ -30,16 +33,16 @@ export function member(s: MemberSketch): MemberHealth {
     clientURLs: started ? [`https://${address}:2379`] : [],
     isLearner: s.learner ?? false,
     started,
-    healthy: s.healthy ?? started,
+    healthy: s.healthy ?? (started && !s.alarms?.length && s.error === undefined),
     isLeader: s.leader ?? false,
     raftIndex: s.raftIndex === undefined ? 100 : s.raftIndex,
     raftAppliedIndex: null,
     raftTerm: 2,
     version: '3.5.16',
     dbSize: 20480,
-    alarms: [],
+    alarms: s.alarms ?? [],
     endpoint: started ? `https://${address}:2379` : null,
-    error: started ? null : 'added but not started',
+    error: s.error ?? (!started ? 'added but not started' : s.alarms?.length ? `alarm ${s.alarms.join(', ')}` : null),
   };
 }
 

@@ -53,6 +53,33 @@ describe('etcd_health: gateProblems', () => {
       expected: ['member a4 added but not started'],
     },
     { title: 'the expected number of voters', args: { voting_members: 3 }, members: voters3, expected: [] },
+    {
+      title: 'a NOSPACE alarm shuts the gate',
+      members: [{ name: 'n1', leader: true, alarms: ['NOSPACE'] }, { name: 'n2' }, { name: 'n3' }],
+      problems: ['alarm NOSPACE raised on member n1'],
+      expected: ['alarm NOSPACE raised on member n1'],
+    },
+    {
+      title: 'a NOSPACE alarm allowed while space is recovered',
+      args: { allow_alarms: ['NOSPACE'] },
+      members: [{ name: 'n1', leader: true, alarms: ['Nospace'] }, { name: 'n2', alarms: ['memberID:2 alarm:NOSPACE '] }, { name: 'n3' }],
+      problems: ['alarm Nospace raised on member n1', 'alarm memberID:2 alarm:NOSPACE  raised on member n2'],
+      expected: [],
+    },
+    {
+      title: 'an allowed NOSPACE does not hide a member that does not answer',
+      args: { allow_alarms: ['NOSPACE'] },
+      members: [{ name: 'n1', leader: true }, { name: 'n2', alarms: ['NOSPACE'], error: 'not reached: no endpoint of this member answered' }, { name: 'n3' }],
+      problems: ['alarm NOSPACE raised on member n2'],
+      expected: ['member n2 is unhealthy: not reached: no endpoint of this member answered'],
+    },
+    {
+      title: 'allowing NOSPACE does not allow CORRUPT',
+      args: { allow_alarms: ['NOSPACE'] },
+      members: [{ name: 'n1', leader: true, alarms: ['CORRUPT'] }, { name: 'n2' }, { name: 'n3' }],
+      problems: ['alarm CORRUPT raised on member n1'],
+      expected: ['alarm CORRUPT raised on member n1'],
+    },
     { title: 'fewer voters than expected', args: { voting_members: 4 }, members: [...voters3, { name: 'n4', learner: true, raftIndex: 2000 }], standby: ['n4'], expected: ['3 voting members, expected 4'] },
   ];
   for (const row of rows) {

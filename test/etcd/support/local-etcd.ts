@@ -121,8 +121,10 @@ export async function prepareMember(
     etcd_client_port: member.ports.client,
     etcd_peer_port: member.ports.peer,
     etcd_metrics_port: member.ports.metrics,
-    // Empty for 3.4 (Debian's, by default), which has no separate client HTTP listener.
-    etcd_listen_client_http_urls: ETCD_VERSION.startsWith('3.4') ? '' : `https://127.0.0.1:${member.ports.clientHttp}`,
+    etcd_client_http_port: member.ports.clientHttp,
+    // The corruption checks on, as the role defaults have them: the real binary must accept the keys.
+    etcd_corrupt_check: true,
+    etcd_corrupt_check_time_ns: 3600000000000,
   };
   // Rendered as etcd_config does: each value checked, the file written by the YAML serializer.
   const source = fileURLToPath(new URL('etcd.conf.yml.hbs', TEMPLATES));
