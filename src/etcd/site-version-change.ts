@@ -36,6 +36,7 @@ export function siteVersionChange(host: string, wanted: string, installed: Insta
         reason: `refused: ${host} ${shown}${mixed} and etcd_version says ${target}, a downgrade site.yml never makes. If ${version} is meant (e.g. after upgrade.yml), set etcd_version: ${version} in the inventory; to go back, run playbooks/upgrade.yml -e etcd_version=${target} -e etcd_upgrade_allow_downgrade=true`,
       };
     }
+    if (step.step === UpgradeStep.MINOR && !step.allowed) return { allowed: false, reason: `refused: ${host} ${shown}${mixed} and etcd_version says ${target}: ${step.reason}` };
     if (step.step === UpgradeStep.MINOR) {
       return {
         allowed: false,

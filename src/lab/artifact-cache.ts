@@ -1,8 +1,9 @@
 // Release-style etcd tarballs (`etcd-vX.Y.Z-linux-amd64/` holding the binaries) and a SHA256SUMS file,
-// packed once from Debian's etcd packages so lab hosts install etcd the way real users do.
+// packed once from Debian's etcd packages so lab hosts install etcd the way real users do. A cache made
+// before a release joined the list gets the missing tarball packed and SHA256SUMS rewritten.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { chmod, copyFile, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors/user-error.js';
 import { withFileLock } from './file-lock.js';
@@ -11,14 +12,18 @@ import { runCommand } from './run-command.js';
 
 export interface EtcdRelease {
   readonly version: string;
-  /** Debian suite whose etcd-server/etcd-client packages carry this version. */
-  readonly suite: string;
+  /**
+   * Debian suites whose etcd-server/etcd-client packages carry this version, tried in order: a suite
+   * that moves on to a newer version (testing, unstable) is passed over for the next one.
+   */
+  readonly suites: readonly string[];
   readonly binaries: readonly string[];
 }
 
 export const ETCD_RELEASES: readonly EtcdRelease[] = [
-  { version: '3.4.23', suite: 'bookworm', binaries: ['etcd', 'etcdctl'] },
-  { version: '3.5.16', suite: 'trixie', binaries: ['etcd', 'etcdctl', 'etcdutl'] },
+  { version: '3.4.23', suites: ['bookworm'], binaries: ['etcd', 'etcdctl'] },
+  { version: '3.5.16', suites: ['trixie'], binaries: ['etcd', 'etcdctl', 'etcdutl'] },
+  { version: '3.5.30', suites: ['forky', 'sid'], binaries: ['etcd', 'etcdctl', 'etcdutl'] },
 ];
 
 export const CHECKSUMS_FILE = 'SHA256SUMS';
@@ -55,19 +60,34 @@ async function privateApt(suite: string): Promise<readonly string[]> {
   return options;
 }
 
+/** Whether a Debian package version (`3.5.30-1`, `3.5.16+dfsg-2`) is the upstream release `version`. */
+function carriesRelease(debianVersion: string, version: string): boolean {
+  return debianVersion.startsWith(`${version}-`) || debianVersion.startsWith(`${version}+`);
+}
+
+/** Downloads the release's etcd-server and etcd-client .debs into `work` from the first suite that has them. */
+async function downloadDebs(release: EtcdRelease, work: string): Promise<readonly string[]> {
+  const found: string[] = [];
+  for (const suite of release.suites) {
+    const apt = await privateApt(suite);
+    const dir = join(work, suite);
+    await mkdir(dir, { recursive: true });
+    // A suite without the packages makes apt-get fail: that suite is reported, the next one tried.
+    await runCommand('apt-get', [...apt, 'download', 'etcd-server', 'etcd-client'], { cwd: dir, allowFailure: true });
+    const debs = (await readdir(dir)).filter((file) => file.endsWith('.deb')).map((file) => join(dir, file));
+    const versions = await Promise.all(debs.map(async (deb) => (await runCommand('dpkg-deb', ['-f', deb, 'Version'])).stdout.trim()));
+    if (debs.length === 2 && versions.every((v) => carriesRelease(v, release.version))) return debs;
+    found.push(`${suite} ships ${[...new Set(versions)].join(', ') || 'no etcd package'}`);
+  }
+  throw new UserError(
+    `no Debian suite tried ships etcd ${release.version} any more (${found.join('; ')}): add a suite that does to ETCD_RELEASES in src/lab/artifact-cache.ts, or move the release to a version one of them ships`,
+  );
+}
+
 async function packRelease(release: EtcdRelease, outDir: string): Promise<void> {
   const work = await mkdtemp(join(cacheRoot(), 'apt', `pack-${release.version}-`));
   try {
-    const apt = await privateApt(release.suite);
-    await runCommand('apt-get', [...apt, 'download', 'etcd-server', 'etcd-client'], { cwd: work });
-    const debs = (await readdir(work)).filter((file) => file.endsWith('.deb'));
-    for (const deb of debs) {
-      const version = (await runCommand('dpkg-deb', ['-f', join(work, deb), 'Version'])).stdout.trim();
-      if (!version.startsWith(`${release.version}-`) && !version.startsWith(`${release.version}+`)) {
-        throw new UserError(`Debian ${release.suite} now ships ${deb} version ${version}, not etcd ${release.version}`);
-      }
-      await runCommand('dpkg-deb', ['-x', join(work, deb), join(work, 'root')]);
-    }
+    for (const deb of await downloadDebs(release, work)) await runCommand('dpkg-deb', ['-x', deb, join(work, 'root')]);
     const top = `etcd-v${release.version}-linux-amd64`;
     await mkdir(join(work, 'pack', top), { recursive: true });
     for (const binary of release.binaries) {
@@ -86,20 +106,28 @@ async function packRelease(release: EtcdRelease, outDir: string): Promise<void> 
   }
 }
 
+/** Whether SHA256SUMS exists and lists every release (a cache from before a release was added does not). */
+async function checksumsComplete(sums: string): Promise<boolean> {
+  const text = await readFile(sums, 'utf8').catch(() => null);
+  if (text === null) return false;
+  const listed = new Set(text.split('\n').map((line) => line.split(/\s+/)[1]));
+  return ETCD_RELEASES.every((release) => listed.has(tarballName(release.version)));
+}
+
 /** Builds any missing tarball, then (re)writes SHA256SUMS; returns the artifacts folder. */
 export async function ensureArtifacts(log: (line: string) => void = () => undefined): Promise<string> {
   const dir = artifactsDir();
   const sums = join(dir, CHECKSUMS_FILE);
-  if (await stat(sums).then(() => true, () => false)) return dir;
+  if (await checksumsComplete(sums)) return dir;
   await mkdir(join(cacheRoot(), 'apt'), { recursive: true });
   return withFileLock(join(cacheRoot(), 'apt', 'artifacts.lock'), 15 * 60_000, async () => {
-    if (await stat(sums).then(() => true, () => false)) return dir;
+    if (await checksumsComplete(sums)) return dir;
     await mkdir(dir, { recursive: true });
     const lines: string[] = [];
     for (const release of ETCD_RELEASES) {
       const path = join(dir, tarballPath(release.version));
       if (!(await stat(path).then(() => true, () => false))) {
-        log(`packing etcd ${release.version} from Debian ${release.suite}`);
+        log(`packing etcd ${release.version} from Debian (${release.suites.join(' or ')})`);
         await packRelease(release, dir);
       }
       lines.push(`${await sha256(path)}  ${tarballName(release.version)}\n`);

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ClusterAccess } from '../etcd/cluster-access.js';
-import { memberList } from '../etcd/membership.js';
+import { memberList, type MemberInfo } from '../etcd/membership.js';
 import { hostForUrl } from '../etcd/initial-cluster.js';
 import type { ModuleContext } from './module.js';
 import { TaskFailure } from './task-failure.js';
@@ -105,13 +105,22 @@ export async function clusterAccess(ctx: ModuleContext, options: { pkiDir?: stri
 }
 
 /**
+ * Client URLs of the members, voting members first: a call made on the first endpoint that answers must
+ * not land on a learner, which refuses every request but status and serializable reads ("rpc not
+ * supported for learner"), and etcd lists members by ID, so a standby learner can come first.
+ */
+export function clientUrlsVotersFirst(members: readonly MemberInfo[]): string[] {
+  return [...new Set([...members.filter((m) => !m.isLearner), ...members.filter((m) => m.isLearner)].flatMap((m) => m.clientURLs))];
+}
+
+/**
  * The same access narrowed to the client URLs of the cluster's members, so inventory hosts that have not
  * joined yet (nothing listens on them) are not reported as unhealthy endpoints. Unchanged when no
  * endpoint answers, or before any member has started.
  */
 export async function memberEndpoints(access: ClusterAccess): Promise<ClusterAccess> {
   try {
-    const urls = [...new Set((await memberList(access)).flatMap((m) => m.clientURLs))];
+    const urls = clientUrlsVotersFirst(await memberList(access));
     return urls.length === 0 ? access : { ...access, endpoints: urls };
   } catch {
     return access;

@@ -54,7 +54,7 @@ function planBefore(args: EtcdUpgradeCheckArgs, facts: EtcdUpgradeCheckFacts, ct
   const target = parseVersion(args.version, 'etcd_version').version;
   const { members, problems } = candidates(health, memberHosts(ctx));
   const versions = [...new Set(members.map((m) => m.version))].sort(semver.compare);
-  const steps = versions.map((v) => upgradeStep(v, target, { allowDowngrade: truthy(args.allow_downgrade) }));
+  const steps = versions.map((v) => upgradeStep(v, target, { allowDowngrade: truthy(args.allow_downgrade), clusterVersion: facts.clusterVersion }));
   problems.push(...steps.filter((s) => !s.allowed).map((s) => s.reason));
   if (problems.length > 0) {
     throw new TaskFailure(`pre-flight refused the upgrade to ${target}, nothing was touched: ${problems.join('; ')}`, { problems });
@@ -138,7 +138,7 @@ export const etcdUpgradeCheckModule = defineModule<EtcdUpgradeCheckArgs, EtcdUpg
     properties: {
       version: { type: 'string', description: 'The etcd version to upgrade to, e.g. 3.5.16.' },
       stage: { type: 'string', enum: ['before', 'after'], description: 'before: the pre-flight gate and the order (default); after: wait until the upgrade is complete.' },
-      allow_downgrade: { type: ['boolean', 'string'], description: 'Allow an older target version (one minor at most): etcd must still read the data.' },
+      allow_downgrade: { type: ['boolean', 'string'], description: 'Allow an older target version: another patch, or one minor while the cluster version is still that minor (a stopped upgrade, or after etcd\'s downgrade protocol on 3.6+).' },
       timeout: { type: 'number', exclusiveMinimum: 0, description: 'after: seconds to wait for the versions to settle (default 60).' },
       local_pki_dir: { type: 'string', description: 'Folder of the admin client certificate on the control node (default: etcd_local_pki_dir).' },
     },

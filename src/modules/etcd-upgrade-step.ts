@@ -1,7 +1,12 @@
-// Which version changes a rolling upgrade may make: etcd supports one minor version at a time (a mixed
-// cluster runs at the lower minor's cluster version), any patch change within a minor, and refuses a
-// downgrade unless it is forced (and even then only one minor at a time).
+// Which version changes a rolling upgrade may make, by etcd's published rules: any patch upgrade within a
+// minor in one step; one minor version at a time (a mixed cluster runs at the lower minor's cluster
+// version), some of them only from a minimum patch of the minor before (MINOR_PREREQUISITES); no major
+// change. A downgrade only when forced: a patch one freely, a minor one only while the cluster version is
+// still the target's minor (a stopped upgrade, or once etcd's own downgrade protocol, 3.6+, moved it there):
+// a cluster running at the higher minor refuses older members, and a change of binaries must never bypass
+// the protocol.
 import semver from 'semver';
+import { newestTestedPatch } from '../etcd/tested-etcd-releases.js';
 
 /** How a member's version relates to the target version. */
 export enum UpgradeStep {
@@ -28,15 +33,62 @@ export interface UpgradeStepVerdict {
 }
 
 export interface UpgradeStepOptions {
-  /** Allow going back one minor version or to an older patch (etcd's data must still be readable by it). */
+  /** Allow going back to an older patch, or one minor while the cluster version allows it. */
   readonly allowDowngrade?: boolean;
+  /** The cluster version the members report (e.g. `3.5.0`); a forced minor downgrade needs it. */
+  readonly clusterVersion?: string | null;
 }
+
+interface MinorPrerequisite {
+  /** The lowest patch of the minor before from which the upgrade is safe. */
+  readonly minimum: string;
+  readonly why: string;
+}
+
+/** Minor versions etcd's maintainers allow only from a minimum patch of the minor before, and why. */
+const MINOR_PREREQUISITES: Readonly<Record<string, MinorPrerequisite>> = {
+  '3.6': {
+    minimum: '3.5.26',
+    why:
+      "etcd's maintainers require 3.5.26 or later before 3.6: on the way to 3.6, members on 3.5.1–3.5.19 can turn voting members back into learners " +
+      '("membership: too many learner member"), up to 3.5.25 members removed earlier can come back as zombies, and 3.5.26 repairs the membership store when it starts',
+  },
+};
 
 /** Throws a readable error for anything that is not a plain X.Y.Z version. */
 export function parseVersion(text: string, what: string): semver.SemVer {
   const parsed = semver.parse(text.trim().replace(/^v/, ''));
   if (!parsed) throw new Error(`${what} "${text}" is not a version like 3.5.16`);
   return parsed;
+}
+
+/** `3.5.30 (the newest 3.5 etcdops tests)`, or `the latest 3.5.x` when no tested release fits. */
+function patchToName(major: number, minor: number): string {
+  const tested = newestTestedPatch(major, minor);
+  return tested ? `${tested} (the newest ${major}.${minor} etcdops tests)` : `the latest ${major}.${minor}.x`;
+}
+
+/** Why a forced minor downgrade cannot be a change of binaries now, or null when it can. */
+function minorDowngradeBlocker(a: semver.SemVer, b: semver.SemVer, clusterVersion: string | null | undefined): string | null {
+  const cluster = clusterVersion ? semver.coerce(clusterVersion) : null;
+  if (!cluster) return `the cluster version is unknown, and a minor downgrade by changing binaries is safe only while it is still ${b.major}.${b.minor}`;
+  if (cluster.major === b.major && cluster.minor === b.minor) return null;
+  const target = `${b.major}.${b.minor}`;
+  if (semver.gte(a, '3.6.0')) {
+    return (
+      `the cluster runs at cluster version ${clusterVersion}, and etcd ${a.major}.${a.minor} goes back to ${target} only through its downgrade protocol, which a change of binaries must not bypass: ` +
+      `etcdops etcdctl -i INVENTORY -- downgrade validate ${target}, then -- downgrade enable ${target} (the cluster version becomes ${target}.0), ` +
+      `wait until etcdctl endpoint status shows storage version ${target}.0 on every member, then run this again: the members go back one at a time, the leader last`
+    );
+  }
+  const restore = `Stay on ${a.major}.${a.minor}, or restore the snapshot taken before the upgrade with playbooks/restore.yml on ${b.version} (what was written since is lost)`;
+  if (a.major === 3 && a.minor === 5) {
+    return (
+      `the cluster runs at cluster version ${clusterVersion}: etcd 3.5 takes 3.4 members back only from 3.4.32 on, started with --next-cluster-version-compatible and with authentication off ` +
+      `(3.5 changed how auth is written to the WAL), which etcdops does not do. ${restore}`
+    );
+  }
+  return `the cluster runs at cluster version ${clusterVersion}, and its members refuse an older etcd. ${restore}`;
 }
 
 export function upgradeStep(from: string, to: string, options: UpgradeStepOptions = {}): UpgradeStepVerdict {
@@ -48,14 +100,35 @@ export function upgradeStep(from: string, to: string, options: UpgradeStepOption
   const minors = b.minor - a.minor;
   if (semver.gt(b, a)) {
     if (minors === 0) return verdict(UpgradeStep.PATCH, true, `${a.version} → ${b.version} is a patch upgrade`);
-    if (minors === 1) return verdict(UpgradeStep.MINOR, true, `${a.version} → ${b.version} is a one-minor upgrade`);
-    const next = `${a.major}.${a.minor + 1}`;
-    return verdict(UpgradeStep.SKIPS_MINOR, false, `${a.version} → ${b.version} skips ${minors - 1} minor version${minors > 2 ? 's' : ''}: upgrade to the latest ${next}.x first, one minor at a time`);
+    if (minors === 1) {
+      const prerequisite = MINOR_PREREQUISITES[`${b.major}.${b.minor}`];
+      if (prerequisite && semver.lt(a, prerequisite.minimum)) {
+        const tested = newestTestedPatch(a.major, a.minor, prerequisite.minimum);
+        const first = tested
+          ? `playbooks/upgrade.yml -e etcd_version=${tested} (a patch upgrade; ${tested} is the newest ${a.major}.${a.minor} etcdops tests)`
+          : `playbooks/upgrade.yml -e etcd_version=${a.major}.${a.minor}.Z with the latest Z (${prerequisite.minimum} or later)`;
+        return verdict(
+          UpgradeStep.MINOR,
+          false,
+          `${a.version} → ${b.version} is refused: ${prerequisite.why}. The safe path is two runs: first ${first}, then playbooks/upgrade.yml -e etcd_version=${b.version}`,
+        );
+      }
+      return verdict(UpgradeStep.MINOR, true, `${a.version} → ${b.version} is a one-minor upgrade`);
+    }
+    return verdict(
+      UpgradeStep.SKIPS_MINOR,
+      false,
+      `${a.version} → ${b.version} skips ${minors - 1} minor version${minors > 2 ? 's' : ''}: upgrade one minor at a time, to ${patchToName(a.major, a.minor + 1)} first`,
+    );
   }
+  if (minors < -1) return verdict(UpgradeStep.DOWNGRADE, false, `${a.version} → ${b.version} goes back more than one minor version, which etcd cannot do even when forced`);
+  // Without force and without a cluster version to judge by, the plain refusal below says enough.
+  const judged = options.allowDowngrade === true || options.clusterVersion !== undefined;
+  const blocker = minors === 0 || !judged ? null : minorDowngradeBlocker(a, b, options.clusterVersion);
+  if (blocker) return verdict(UpgradeStep.DOWNGRADE, false, `${a.version} → ${b.version} is a downgrade etcd cannot make by changing binaries now: ${blocker}`);
   if (!options.allowDowngrade) {
     return verdict(UpgradeStep.DOWNGRADE, false, `${a.version} → ${b.version} is a downgrade: refused unless forced with etcd_upgrade_allow_downgrade=true`);
   }
-  if (minors < -1) return verdict(UpgradeStep.DOWNGRADE, false, `${a.version} → ${b.version} goes back more than one minor version, which etcd cannot do even when forced`);
   return verdict(UpgradeStep.DOWNGRADE, true, `${a.version} → ${b.version} is a forced downgrade`);
 }
 

@@ -1,5 +1,6 @@
 // upgrade.yml on the lab, as a user runs it: a 3.4.23 cluster built by site.yml goes to 3.5.16 one member
-// at a time, the leader last, while a client writes and reads back a key every 20 ms; and a member that
+// at a time, the leader last, while a client writes and reads back a key every 20 ms, then (3 members) on
+// to the patch release 3.5.30 the same way, with 3.6 refused before it with the safe path; and a member that
 // cannot start on the new release stops the rollout with the others untouched and rollback steps that work.
 import { deepStrictEqual, match, notStrictEqual, ok, strictEqual } from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,8 @@ const SITE = fileURLToPath(new URL('../../playbooks/site.yml', import.meta.url))
 const UPGRADE = fileURLToPath(new URL('../../playbooks/upgrade.yml', import.meta.url));
 const FROM = '3.4.23';
 const TO = '3.5.16';
+/** The newest tested 3.5 patch: the first of the two runs that take a cluster from 3.5.16 to 3.6. */
+const PATCH = '3.5.30';
 const RESTART_TASK = 'etcd restarted on the new release';
 
 /**
@@ -210,7 +213,13 @@ function suite(name: string, size: number): void {
     });
 
     it('refuses to skip a minor version or to go back without force, touching nothing', async () => {
-      for (const [version, why] of [['3.7.0', /skips 1 minor version/], [FROM, /is a downgrade: refused unless forced/]] as const) {
+      const refusals = [
+        ['3.7.0', /skips 1 minor version/],
+        // The cluster runs at cluster version 3.5.0: 3.4.23 members would not be taken back, forced or not.
+        [FROM, /3\.5\.16 → 3\.4\.23 is a downgrade etcd cannot make by changing binaries now: the cluster runs at cluster version 3\.5\.0/],
+        ['3.6.0', /3\.5\.16 → 3\.6\.0 is refused: .*3\.5\.26 or later before 3\.6.*first playbooks\/upgrade\.yml -e etcd_version=3\.5\.30 .*then playbooks\/upgrade\.yml -e etcd_version=3\.6\.0/],
+      ] as const;
+      for (const [version, why] of refusals) {
         const refused = await play(UPGRADE, ['-e', `etcd_version=${version}`, '--output', 'plain']);
         strictEqual(refused.code, 2, refused.stdout.slice(-2000) + refused.stderr);
         match(refused.stdout, why);
@@ -218,6 +227,57 @@ function suite(name: string, size: number): void {
       }
       for (const host of hosts()) strictEqual(await linkTarget(lab(), host), `/opt/etcd/etcd-v${TO}-linux-amd64/etcd`);
     });
+
+    it(`plan shows the refusal of ${TO} → 3.6.0 with the safe path, touching nothing`, async () => {
+      const pids = await Promise.all(hosts().map((h) => etcdPid(lab(), h)));
+      const planned = await etcdops(['plan', UPGRADE, '-i', lab().inventory, '-e', 'etcd_version=3.6.0']);
+      notStrictEqual(planned.code, 0, planned.stdout.slice(-2000));
+      match(planned.stdout + planned.stderr, /3\.5\.26 or later before 3\.6.*first playbooks\/upgrade\.yml -e etcd_version=3\.5\.30 .*then playbooks\/upgrade\.yml -e etcd_version=3\.6\.0/);
+      deepStrictEqual(await Promise.all(hosts().map((h) => etcdPid(lab(), h))), pids);
+    });
+
+    // One patch upgrade is enough to show the path: the 5-member run would only repeat it.
+    if (size === 3) {
+      it(`patches ${TO} → ${PATCH} one member at a time, the leader last, while clients write: no failed, lost or stale write`, async () => {
+        const leader = (await health(lab())).members.find((m) => m.isLeader)!.name;
+        const workload = startWorkload(lab());
+        const goClient = startEtcdctlWorkload(lab());
+        await new Promise((r) => setTimeout(r, 500));
+        const run = await play(UPGRADE, ['-e', `etcd_version=${PATCH}`, '--output', 'json']);
+        await new Promise((r) => setTimeout(r, 500));
+        const seen = await workload.stop();
+        const go = await goClient.stop();
+        process.stderr.write(`      etcdctl during the patch upgrade: ${go.succeeded} writes, ${go.failed.length} failed, longest wait ${go.longestGapMs} ms\n`);
+        strictEqual(run.code, 0, run.stdout.slice(-4000) + run.stderr);
+        deepStrictEqual(go.failed, [], 'no write through etcdctl (Go client, all endpoints) failed');
+        ok(go.succeeded > 20, `etcdctl kept writing (${go.succeeded} writes)`);
+        deepStrictEqual(seen.errors, [], 'only retried leader changes and restarts');
+        deepStrictEqual(seen.stale, [], 'no read returned stale data');
+        const access = await adminAccess(lab().inventory, lab().hosts.map((h) => h.address));
+        const stored = await withEndpointClient(access, access.endpoints[0]!, (c) => c.getAll().prefix('upgrade/').strings());
+        deepStrictEqual([...seen.acknowledged].filter(([k, v]) => stored[k] !== v).map(([k]) => k), [], 'every acknowledged write is present');
+
+        const cluster = await health(lab());
+        deepStrictEqual(cluster.problems, []);
+        deepStrictEqual(cluster.members.map((m) => m.version), hosts().map(() => PATCH));
+        const events = jsonEvents(run.stdout);
+        const order = restartOrder(events);
+        deepStrictEqual([...order].sort(), [...hosts()].sort(), 'each member restarted once');
+        strictEqual(order.at(-1), leader, `the leader ${leader} was upgraded last (order ${order.join(', ')})`);
+        const record = events.find((e) => e.event === 'host_result' && e.task === 'etcd upgrade recorded')!.result.ansible_facts.etcd_upgrade_record;
+        deepStrictEqual({ from: record.from, to: record.to, cluster_version: record.cluster_version }, { from: [TO], to: PATCH, cluster_version: '3.5.0' });
+        for (const host of hosts()) strictEqual(await linkTarget(lab(), host), `/opt/etcd/etcd-v${PATCH}-linux-amd64/etcd`);
+      });
+
+      it(`site.yml with etcd_version ${PATCH} changes nothing on the patched cluster`, async () => {
+        const pids = await Promise.all(hosts().map((h) => etcdPid(lab(), h)));
+        const again = await play(SITE, ['-e', `etcd_version=${PATCH}`, '--output', 'json']);
+        strictEqual(again.code, 0, again.stdout.slice(-3000) + again.stderr);
+        const recap = recapOf(again.stdout);
+        for (const host of hosts()) strictEqual(recap[host]?.changed, 0, `${host} changed something: ${JSON.stringify(recap[host])}`);
+        deepStrictEqual(await Promise.all(hosts().map((h) => etcdPid(lab(), h))), pids);
+      });
+    }
   });
 }
 

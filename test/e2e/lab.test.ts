@@ -15,6 +15,8 @@ import { labName, sshRun, useLab, type SshResult } from './lab-fixture.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const LAB = labName('labtest');
+/** The etcd releases the lab's mirror serves. */
+const RELEASES = ['3.4.23', '3.5.16', '3.5.30'];
 
 interface CliOptions {
   readonly env?: NodeJS.ProcessEnv;
@@ -84,24 +86,27 @@ describe('lab (e2e)', function () {
       assert.deepEqual(result.stdout.trim().split('\n'), ['ops', '0']);
     });
 
-    it('each host downloads both etcd tarballs and SHA256SUMS from the mirror, and the checksums match', async () => {
+    it('each host downloads every etcd tarball and SHA256SUMS from the mirror, the checksums match, and each release runs there', async () => {
       const base = lab().mirrorUrl;
       const script = [
         'set -e', 'd=$(mktemp -d)', 'cd "$d"',
-        `curl -fsS -O ${base}/SHA256SUMS -O ${base}/v3.4.23/etcd-v3.4.23-linux-amd64.tar.gz -O ${base}/v3.5.16/etcd-v3.5.16-linux-amd64.tar.gz`,
+        `curl -fsS -O ${base}/SHA256SUMS ${RELEASES.map((v) => `-O ${base}/v${v}/etcd-v${v}-linux-amd64.tar.gz`).join(' ')}`,
         'sha256sum -c SHA256SUMS',
-        'tar tzf etcd-v3.5.16-linux-amd64.tar.gz | sort | tr "\\n" " "',
+        'tar tzf etcd-v3.5.30-linux-amd64.tar.gz | sort | tr "\\n" " "',
+        'echo',
+        ...RELEASES.map((v) => `tar xzf etcd-v${v}-linux-amd64.tar.gz && ./etcd-v${v}-linux-amd64/etcd --version | head -1`),
         'cd / && rm -rf "$d"',
       ].join('\n');
       const results = await Promise.all(lab().hosts.map((host) => sshRun(lab(), host.name, script)));
       for (const result of results) {
         assert.equal(result.code, 0, result.stderr);
         const lines = result.stdout.trim().split('\n');
-        assert.deepEqual(lines.slice(0, 2), ['etcd-v3.4.23-linux-amd64.tar.gz: OK', 'etcd-v3.5.16-linux-amd64.tar.gz: OK']);
+        assert.deepEqual(lines.slice(0, RELEASES.length), RELEASES.map((v) => `etcd-v${v}-linux-amd64.tar.gz: OK`));
         assert.equal(
-          lines[2]?.trim(),
-          'etcd-v3.5.16-linux-amd64/ etcd-v3.5.16-linux-amd64/etcd etcd-v3.5.16-linux-amd64/etcdctl etcd-v3.5.16-linux-amd64/etcdutl',
+          lines[RELEASES.length]?.trim(),
+          'etcd-v3.5.30-linux-amd64/ etcd-v3.5.30-linux-amd64/etcd etcd-v3.5.30-linux-amd64/etcdctl etcd-v3.5.30-linux-amd64/etcdutl',
         );
+        assert.deepEqual(lines.slice(RELEASES.length + 1), RELEASES.map((v) => `etcd Version: ${v}`));
       }
     });
 

@@ -12,8 +12,8 @@ const playbook = (name: string) => fileURLToPath(new URL(`../../playbooks/${name
 const SITE = playbook('site.yml');
 const UPGRADE = playbook('upgrade.yml');
 const HOSTS = ['n1', 'n2', 'n3'];
-/** The lock task done, in plain output: its banner, then the one host it runs on. */
-const TAKEN = /TASK \[etcd run lock taken for this run\] \*+\nok: \[n1\]/;
+/** The lock taken, in plain output with -v: the task's banner, its host, and the key it created. */
+const TAKEN = /TASK \[etcd run lock taken for this run\] \*+\nok: \[n1\]\n {4}CREATE \/etcdops\/run-lock: /;
 const LOCKED = /the cluster is locked by another run: \S+ \(pid (\d+)\), running (\S+) since /;
 
 describe('the run lock', function () {
@@ -26,13 +26,13 @@ describe('the run lock', function () {
     await assertFreshHosts(lab());
     const built = await play(SITE);
     strictEqual(built.code, 0, built.stdout.slice(-3000) + built.stderr);
-    match(built.stdout, TAKEN);
+    match(built.stdout, /TASK \[etcd run lock taken for this run\] \*+\nok: \[n1\]/);
     strictEqual(await lockValue(), '', 'a finished run leaves no lock');
   });
 
   it('refuses a second run while a first one holds the lock, before any change, naming the holder', async () => {
     const pids = await Promise.all(HOSTS.map((h) => etcdPid(lab(), h)));
-    const first = etcdopsProcess(['play', SITE, '-i', lab().inventory, '--output', 'plain']);
+    const first = etcdopsProcess(['play', SITE, '-i', lab().inventory, '--output', 'plain', '-v']);
     await outputSeen(first.child, TAKEN);
     const second = await play(UPGRADE, ['-e', 'etcd_version=3.5.16']);
     const done = await first.done;
@@ -48,7 +48,7 @@ describe('the run lock', function () {
 
   it('is taken over at once from a holder of this node killed with SIGKILL, naming the dead run', async () => {
     // A quota change: a rolling restart, long enough to kill the run while it holds the lock.
-    const holder = etcdopsProcess(['play', SITE, '-i', lab().inventory, '--output', 'plain', '-e', 'etcd_quota_backend_bytes=4294967296']);
+    const holder = etcdopsProcess(['play', SITE, '-i', lab().inventory, '--output', 'plain', '-v', '-e', 'etcd_quota_backend_bytes=4294967296']);
     await outputSeen(holder.child, TAKEN);
     holder.child.kill('SIGKILL');
     await holder.done;

@@ -14,6 +14,10 @@ describe('siteVersionChange', () => {
     ['3.5.16', '3.5.16', '3.5.10', false, /a downgrade site\.yml never makes/],
     ['3.4.23', '3.4.23', '3.5.16', false, /refused: n1 runs etcd 3\.4\.23 .* a minor upgrade: run playbooks\/upgrade\.yml -e etcd_version=3\.5\.16 .* or keep etcd_version: 3\.4\.23/],
     ['3.4.23', '3.4.23', '3.6.0', false, /skips 1 minor version/],
+    // Not even upgrade.yml makes this step: the reason and the safe path, not "run upgrade.yml".
+    ['3.5.16', '3.5.16', '3.6.0', false, /refused: n1 runs etcd 3\.5\.16 and etcd_version says 3\.6\.0: .*3\.5\.26 or later before 3\.6.*first playbooks\/upgrade\.yml -e etcd_version=3\.5\.30 .*then playbooks\/upgrade\.yml -e etcd_version=3\.6\.0$/],
+    ['3.5.30', '3.5.30', '3.6.0', false, /a minor upgrade: run playbooks\/upgrade\.yml -e etcd_version=3\.6\.0/],
+    ['3.5.16', '3.5.16', '3.5.30', true, /3\.5\.16 → 3\.5\.30 is a patch change/],
     ['3.5.16', '3.5.16', '4.0.0', false, /major version/],
     // An upgrade stopped between the link flip and the restart: the running version decides too.
     ['3.4.23', '3.5.16', '3.5.16', false, /runs etcd 3\.4\.23 \(its link names 3\.5\.16: an upgrade left half done\) .* minor upgrade/],

@@ -20,8 +20,8 @@ const three = (leader: string, versions = ['3.4.23', '3.4.23', '3.4.23']) =>
   cluster(['n1', 'n2', 'n3'].map((n, i) => member(n, versions[i]!, { isLeader: n === leader })));
 
 describe('etcd_upgrade_check before', () => {
-  const plan = (health: ClusterHealth, version: string, extra: Record<string, unknown> = {}) =>
-    etcdUpgradeCheckModule.plan({ version, ...extra }, { health, clusterVersion: '3.4.0', waitedMs: 0 }, moduleContext(vars));
+  const plan = (health: ClusterHealth, version: string, extra: Record<string, unknown> = {}, clusterVersion = '3.4.0') =>
+    etcdUpgradeCheckModule.plan({ version, ...extra }, { health, clusterVersion, waitedMs: 0 }, moduleContext(vars));
   it('sets the order with the leader last and a rollback text per member', () => {
     const facts = plan(three('n1'), '3.5.16').result!.ansible_facts as Record<string, any>;
     deepStrictEqual(facts.etcd_upgrade_pending, ['n2', 'n3', 'n1']);
@@ -41,6 +41,14 @@ describe('etcd_upgrade_check before', () => {
   for (const [what, health, version, why] of refusals) {
     it(`refuses ${what}`, () => throws(() => plan(health, version), (e: Error) => /pre-flight refused the upgrade/.test(e.message) && why.test(e.message)));
   }
+  it('refuses 3.5.16 → 3.6 with the reason and the safe path', () =>
+    throws(() => plan(three('n1', ['3.5.16', '3.5.16', '3.5.16']), '3.6.0', {}, '3.5.0'), (e: Error) => /pre-flight refused the upgrade to 3\.6\.0, nothing was touched: .*3\.5\.26 or later before 3\.6.*first playbooks\/upgrade\.yml -e etcd_version=3\.5\.30/.test(e.message)));
+  it('allows 3.5.30 → 3.6, and a 3.5.16 → 3.5.30 patch upgrade', () => {
+    deepStrictEqual((plan(three('n1', ['3.5.30', '3.5.30', '3.5.30']), '3.6.0', {}, '3.5.0').result!.ansible_facts as any).etcd_upgrade_pending, ['n2', 'n3', 'n1']);
+    match(plan(three('n2', ['3.5.16', '3.5.16', '3.5.16']), '3.5.30', {}, '3.5.0').reason!, /3\.5\.16 → 3\.5\.30 is a patch upgrade; order: n1, n3, then the leader n2 last/);
+  });
+  it('refuses a forced minor downgrade once the cluster version is the newer minor, naming the way back', () =>
+    throws(() => plan(three('n1', ['3.5.16', '3.5.16', '3.5.16']), '3.4.23', { allow_downgrade: true }, '3.5.0'), /cannot make by changing binaries now: the cluster runs at cluster version 3\.5\.0/));
   it('allows a forced downgrade', () => deepStrictEqual((plan(three('n1', ['3.5.16', '3.5.16', '3.5.16']), '3.4.23', { allow_downgrade: 'true' }).result!.ansible_facts as any).etcd_upgrade_pending, ['n2', 'n3', 'n1']));
   it('resumes a stopped rollout with the members left', () => match(plan(three('n3', ['3.5.16', '3.4.23', '3.4.23']), '3.5.16').reason!, /order: n2, then the leader n3 last/));
 });
