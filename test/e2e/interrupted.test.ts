@@ -217,13 +217,13 @@ describe('interrupted operations resume on the lab', function () {
     const refused = await site(['-e', 'etcd_version=3.4.23', '--output', 'plain']);
     strictEqual(refused.code, 2, refused.stdout + refused.stderr);
     for (const host of HOSTS) {
-      match(refused.stdout, new RegExp(`refused: ${host} runs etcd 3\\.5\\.16 and etcd_version says 3\\.4\\.23, a downgrade site\\.yml never makes\\. If 3\\.5\\.16 is meant .*set etcd_version: 3\\.5\\.16`));
+      match(refused.stdout, new RegExp(`refused: ${host} runs etcd 3\\.5\\.30 and etcd_version says 3\\.4\\.23, a downgrade site\\.yml never makes\\. If 3\\.5\\.30 is meant .*set etcd_version: 3\\.5\\.30`));
     }
     strictEqual(refused.stdout.includes('TASK [etcd release tarball]'), false, 'nothing runs after the refusal');
     deepStrictEqual((await links()).map((l) => l.stdout), before.map((l) => l.stdout), 'every link and release folder as before');
-    for (const l of before) match(l.stdout, /etcd-v3\.5\.16-linux-amd64\/etcd/);
+    for (const l of before) match(l.stdout, /etcd-v3\.5\.30-linux-amd64\/etcd/);
     const plan = await etcdops(['plan', SITE, '-i', lab.inventory, '-e', 'etcd_version=3.4.23', '--no-diff']);
-    match(plan.stdout, /! etcd version change is site\.yml's to make: failed: refused: n1 runs etcd 3\.5\.16 .*a downgrade/);
+    match(plan.stdout, /! etcd version change is site\.yml's to make: failed: refused: n1 runs etcd 3\.5\.30 .*a downgrade/);
     match(plan.stdout, /3 failed/);
   });
 
