@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import type { Etcd3, Lease } from 'etcd3';
 import { openClusterClient, withAnyEndpoint, type ClusterAccess } from './cluster-access.js';
+import { processAlive } from '../os/process-alive.js';
 
 export const RUN_LOCK_KEY = '/etcdops/run-lock';
 
@@ -76,15 +77,6 @@ export async function readRunLock(access: ClusterAccess): Promise<RunLockState> 
  */
 export function holderIsGone(holder: RunLockHolder, isAlive: (pid: number) => boolean = processAlive): boolean {
   return holder.host === hostname() && holder.pid !== undefined && holder.pid !== process.pid && !isAlive(holder.pid);
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 interface HeldLock {

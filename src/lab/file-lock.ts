@@ -2,15 +2,7 @@
 // The holder's PID is written into the file, so a lock left by a crashed process is taken over.
 import { open, readFile, unlink } from 'node:fs/promises';
 import { UserError } from '../errors/user-error.js';
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { processAlive } from '../os/process-alive.js';
 
 async function tryAcquire(path: string): Promise<boolean> {
   try {

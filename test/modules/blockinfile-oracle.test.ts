@@ -1,8 +1,7 @@
 // blockinfile against the real Ansible: every case runs through ansible-playbook on a temp file and through
 // etcdops's pure plan on the same bytes; the resulting file, changed and msg must be the same.
-import assert from 'node:assert/strict';
 import { blockinfileModule } from '../../src/modules/blockinfile.js';
-import { type EditCase, runAnsible, runEtcdops } from './text-edit-oracle.js';
+import { describeAgainstAnsible, type EditCase } from './text-edit-oracle.js';
 
 const HOSTS = '127.0.0.1 localhost\n# lab\n10.0.0.1 a\n# lab\n10.0.0.2 b\n';
 const BLOCK = '10.0.0.11 etcd-1\n10.0.0.12 etcd-2\n';
@@ -42,22 +41,4 @@ const cases: EditCase[] = [
   { name: 'block changed by one character', before: `# BEGIN ANSIBLE MANAGED BLOCK\n${BLOCK}# END ANSIBLE MANAGED BLOCK\n`, args: { block: BLOCK.replace('11', '21') } },
 ];
 
-describe('blockinfile, with ansible as the oracle', function () {
-  this.timeout(240_000);
-  let expected: ReturnType<typeof runAnsible>;
-  before(() => {
-    expected = runAnsible('blockinfile', cases);
-  });
-  const ours = runEtcdops(blockinfileModule, cases);
-  cases.forEach((c, i) => {
-    it(c.name, () => {
-      const want = expected[i]!;
-      const got = ours[i]!;
-      assert.equal(got.failed, want.failed, `failed: ansible says ${want.msg}`);
-      if (want.failed) return assert.equal(got.msg, want.msg);
-      assert.equal(got.after, want.after, 'file content');
-      assert.equal(got.changed, want.changed, 'changed');
-      assert.equal(got.msg, want.msg, 'msg');
-    });
-  });
-});
+describeAgainstAnsible(blockinfileModule, cases);

@@ -1,8 +1,7 @@
 // lineinfile against the real Ansible: every case runs through ansible-playbook on a temp file and through
 // etcdops's pure plan on the same bytes; the resulting file, changed, msg and found must be the same.
-import assert from 'node:assert/strict';
 import { lineinfileModule } from '../../src/modules/lineinfile.js';
-import { type EditCase, runAnsible, runEtcdops } from './text-edit-oracle.js';
+import { describeAgainstAnsible, type EditCase } from './text-edit-oracle.js';
 
 const CONF = 'a=1\nb=2\n# comment\nb=3\nc=4\n';
 
@@ -51,23 +50,4 @@ const cases: EditCase[] = [
   { name: 'CRLF line matches exactly', before: 'a\r\nb\r\n', args: { line: 'a' } },
 ];
 
-describe('lineinfile, with ansible as the oracle', function () {
-  this.timeout(240_000);
-  let expected: ReturnType<typeof runAnsible>;
-  before(() => {
-    expected = runAnsible('lineinfile', cases);
-  });
-  const ours = runEtcdops(lineinfileModule, cases);
-  cases.forEach((c, i) => {
-    it(c.name, () => {
-      const want = expected[i]!;
-      const got = ours[i]!;
-      assert.equal(got.failed, want.failed, `failed: ansible says ${want.msg}`);
-      if (want.failed) return assert.equal(got.msg, want.msg);
-      assert.equal(got.after, want.after, 'file content');
-      assert.equal(got.changed, want.changed, 'changed');
-      assert.equal(got.msg, want.msg, 'msg');
-      assert.equal(got.found, want.found, 'found');
-    });
-  });
-});
+describeAgainstAnsible(lineinfileModule, cases);

@@ -1,5 +1,6 @@
 // Test helper: runs a table of lineinfile/blockinfile cases through the real Ansible (one ansible-playbook
 // run on temp files, json callback) and through etcdops's pure plan on the same input, for comparison.
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,5 +83,32 @@ export function runEtcdops(module: ModuleDefinition<any, any>, cases: readonly E
       if (!(error instanceof TaskFailure)) throw error;
       return { changed: false, failed: true, msg: error.message, after: c.before };
     }
+  });
+}
+
+/**
+ * One test per case: etcdops's outcome must equal ansible-playbook's (failure and its message, file bytes,
+ * changed, msg, and `found` where the module reports it).
+ */
+export function describeAgainstAnsible(module: ModuleDefinition<any, any>, cases: readonly EditCase[]): void {
+  describe(`${module.name}, with ansible as the oracle`, function () {
+    this.timeout(240_000);
+    let expected: EditOutcome[];
+    before(() => {
+      expected = runAnsible(module.name, cases);
+    });
+    const ours = runEtcdops(module, cases);
+    cases.forEach((c, i) => {
+      it(c.name, () => {
+        const want = expected[i]!;
+        const got = ours[i]!;
+        assert.equal(got.failed, want.failed, `failed: ansible says ${want.msg}`);
+        if (want.failed) return assert.equal(got.msg, want.msg);
+        assert.equal(got.after, want.after, 'file content');
+        assert.equal(got.changed, want.changed, 'changed');
+        assert.equal(got.msg, want.msg, 'msg');
+        assert.equal(got.found, want.found, 'found');
+      });
+    });
   });
 }
