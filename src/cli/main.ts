@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The etcdops command line. Each command lives in its own file and registers itself here: one line each.
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../errors/exit-code.js';
 import { UserError } from '../errors/user-error.js';
@@ -24,9 +25,16 @@ process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
   if (code !== 'DEP0123') (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
 }) as typeof process.emitWarning;
 
+/** `etcdops X.Y.Z (node vN)`: this package's version, read from its package.json two levels above this file. */
+function versionLine(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return `etcdops ${pkg.version} (node ${process.version})`;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('etcdops')
     .description('Build and run highly reliable etcd clusters over SSH, Ansible-style.')
+    .version(versionLine(), '--version', 'print the version of etcdops and of the Node.js it runs on')
     .exitOverride()
     .showHelpAfterError();
   for (const register of commands) register(program);

@@ -79,6 +79,13 @@ describe('etcd scale-out and member replacement on the lab', function () {
     notStrictEqual(cluster.members.find((m) => m.name === 'n3')!.id, oldId, 'n3 is a new member');
   });
 
+  it('refuses to remove a host that is not in the group (a typo), naming it, with nothing changed', async () => {
+    const result = await etcdops(['play', playbook('remove-member.yml'), '-i', lab.inventory, '-e', 'member=n9', '--output', 'plain']);
+    strictEqual(result.code, 2, result.stdout + result.stderr);
+    match(result.stdout, /member=n9 is not a host of the inventory group etcd: give the inventory name of the member to remove/);
+    strictEqual((await health(lab)).members.length, 5);
+  });
+
   it('refuses to remove a member when the rest would not keep a healthy majority', async () => {
     for (const host of ['n4', 'n5']) await sshRun(lab, host, 'systemctl stop etcd');
     try {
