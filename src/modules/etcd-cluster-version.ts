@@ -1,5 +1,6 @@
-// The versions a member reports at its client URL's /version (over TLS with the admin certificate): its
-// own server version and the cluster version, which the leader raises only once every member runs it.
+// The versions a member reports at /version (over TLS with the admin certificate): its own server version
+// and the cluster version, which the leader raises only once every member runs it. etcd 3.5+ serves it
+// on the client HTTP port (etcd_client_http_port), 3.4 on the client URL itself; both are asked, in that order.
 import { request } from 'node:https';
 import type { ClusterAccess } from '../etcd/cluster-access.js';
 
@@ -19,7 +20,18 @@ export function parseVersionAnswer(body: string): ReportedVersions {
   return { server: answer.etcdserver, cluster: answer.etcdcluster };
 }
 
-export function fetchVersions(access: ClusterAccess, endpoint: string): Promise<ReportedVersions> {
+/** The member's /version, from its client HTTP port (3.5+) or else its client URL (3.4). */
+export async function fetchVersions(access: ClusterAccess, endpoint: string, httpPort: number): Promise<ReportedVersions> {
+  const httpEndpoint = new URL(endpoint);
+  httpEndpoint.port = String(httpPort);
+  try {
+    return await fetchVersionsAt(access, httpEndpoint.toString());
+  } catch {
+    return fetchVersionsAt(access, endpoint);
+  }
+}
+
+function fetchVersionsAt(access: ClusterAccess, endpoint: string): Promise<ReportedVersions> {
   return new Promise((resolve, reject) => {
     const req = request(
       new URL('/version', endpoint),

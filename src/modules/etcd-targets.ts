@@ -13,6 +13,7 @@ export const ETCD_DEFAULTS = {
   group: 'etcd',
   clientPort: 2379,
   peerPort: 2380,
+  clientHttpPort: 2382,
 } as const;
 
 /** The client certificate etcdops itself uses (etcdctl, health gates, membership changes). */
@@ -58,6 +59,11 @@ function port(ctx: ModuleContext, name: string, fallback: number): number {
 
 export function peerUrl(ctx: ModuleContext, host: string): string {
   return `https://${hostForUrl(memberAddress(ctx, host))}:${port(ctx, 'etcd_peer_port', ETCD_DEFAULTS.peerPort)}`;
+}
+
+/** etcd 3.5+'s port for /health, /version and the JSON gateway, apart from gRPC on the client port. */
+export function clientHttpPort(ctx: ModuleContext): number {
+  return port(ctx, 'etcd_client_http_port', ETCD_DEFAULTS.clientHttpPort);
 }
 
 export function clientUrl(ctx: ModuleContext, host: string): string {

@@ -6,7 +6,7 @@ import semver from 'semver';
 import { checkClusterHealth, type ClusterHealth } from '../etcd/cluster-health.js';
 import { noop, type TaskPlan } from '../plan/change.js';
 import { fetchVersions } from './etcd-cluster-version.js';
-import { clusterAccess, memberEndpoints, memberHosts } from './etcd-targets.js';
+import { clientHttpPort, clusterAccess, memberEndpoints, memberHosts } from './etcd-targets.js';
 import { rollbackSteps, upgradeOrder, type UpgradeCandidate } from './etcd-upgrade-order.js';
 import { expectedClusterVersion, parseVersion, upgradeStep } from './etcd-upgrade-step.js';
 import { defineModule, type ModuleContext } from './module.js';
@@ -167,7 +167,7 @@ export const etcdUpgradeCheckModule = defineModule<EtcdUpgradeCheckArgs, EtcdUpg
       const endpoints = [...new Set([leader?.endpoint, ...health.members.map((m) => m.endpoint)].filter((e): e is string => !!e))];
       let clusterVersion: string | null = null;
       for (const endpoint of endpoints) {
-        clusterVersion = await fetchVersions(access, endpoint).then((v) => v.cluster, () => null);
+        clusterVersion = await fetchVersions(access, endpoint, clientHttpPort(ctx)).then((v) => v.cluster, () => null);
         if (clusterVersion !== null) break;
       }
       const facts = { health, clusterVersion, waitedMs: Date.now() - started };
