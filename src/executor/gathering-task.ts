@@ -10,6 +10,8 @@ export function gatheringTask(play: Play): Task {
     args: play.gatherSubset.length > 0 ? { gather_subset: [...play.gatherSubset] } : {},
     when: [],
     loopVar: 'item',
+    loopExtended: false,
+    environment: {},
     notify: [],
     tags: ['always'],
     ignoreErrors: false,

@@ -15,6 +15,10 @@ export class HostState {
   readonly counts: HostCounts = emptyCounts();
   failed = false;
   unreachable = false;
+  /** How many enclosing blocks with `rescue` the host is running the `block` section of. */
+  rescueDepth = 0;
+  /** The last task that failed on the host and its result: `ansible_failed_task`/`ansible_failed_result` in rescue. */
+  lastFailure?: { readonly task: Record<string, unknown>; readonly result: Record<string, unknown> };
   /** Set by `meta: end_host`: the host sits out the rest of the current play (not a failure). */
   endedPlay = false;
 

@@ -7,7 +7,7 @@ import { parseHostPattern } from '../inventory/host-pattern.js';
 import { chooseSubsets } from '../modules/setup.js';
 import { KINDS, PLAY_KEYWORDS } from './keywords.js';
 import type { ModuleSpec } from './module-args.js';
-import type { Play, Playbook, Task } from './playbook.js';
+import { flattenTasks, type Play, type Playbook, type Task, type TaskNode } from './playbook.js';
 import { didYouMean } from './suggest.js';
 import { loadTasks, type TaskLoadOptions, type TaskScope } from './task-loader.js';
 import { checkTemplates } from './template-checks.js';
@@ -46,8 +46,8 @@ async function readVarsFile(file: string, referencedFrom: SourceLocation, what: 
 }
 
 interface LoadedRole {
-  readonly tasks: Task[];
-  readonly handlers: Task[];
+  readonly tasks: TaskNode[];
+  readonly handlers: TaskNode[];
   readonly defaults: Raw;
   readonly vars: Raw;
 }
@@ -75,11 +75,13 @@ async function loadRole(entry: unknown, source: YamlSource, at: readonly PathSeg
     vars: { ...scope.vars, ...((raw.vars ?? {}) as Raw), ...params },
     become: (raw.become as boolean | undefined) ?? scope.become,
     becomeUser: (raw.become_user as string | undefined) ?? scope.becomeUser,
+    environment: scope.environment,
+    remoteUser: scope.remoteUser,
     baseDir: roleDir,
     searchPaths: [join(roleDir, 'templates'), join(roleDir, 'files')],
   };
   const part = (folder: string) => firstExisting([join(roleDir, folder, 'main.yml'), join(roleDir, folder, 'main.yaml')]);
-  const load = async (folder: string, handlers: boolean): Promise<Task[]> => {
+  const load = async (folder: string, handlers: boolean): Promise<TaskNode[]> => {
     const file = await part(folder);
     if (!file) return [];
     const tasks = await readYaml(file, folder, where);
@@ -96,7 +98,7 @@ function checkPlayKeywords(raw: Raw, source: YamlSource, at: readonly PathSegmen
   for (const [key, value] of Object.entries(raw)) {
     const keyword = PLAY_KEYWORDS[key];
     if (!keyword) {
-      const hint = modules.has(key) ? `; tasks go under 'tasks:'` : key === 'import_playbook' ? '; import_playbook is not supported' : didYouMean(key, Object.keys(PLAY_KEYWORDS));
+      const hint = modules.has(key) ? `; tasks go under 'tasks:'` : key === 'import_playbook' ? '; import_playbook must be an entry of its own (- import_playbook: FILE)' : didYouMean(key, Object.keys(PLAY_KEYWORDS));
       throw new ParseError(`unknown play keyword '${key}'${hint}`, source.locate([...at, key], { key: true }));
     }
     const kind = KINDS[keyword.kind];
@@ -139,6 +141,8 @@ async function loadPlay(raw: unknown, source: YamlSource, index: number, options
     vars: {},
     become: undefined,
     becomeUser: undefined,
+    environment: (raw.environment ?? {}) as Raw,
+    remoteUser: raw.remote_user as string | undefined,
     baseDir,
     searchPaths: [join(baseDir, 'templates'), join(baseDir, 'files')],
   };
@@ -146,8 +150,8 @@ async function loadPlay(raw: unknown, source: YamlSource, index: number, options
   const section = (key: string, handlers = false) =>
     loadTasks(raw[key], source, [...at, key], scope, { ...taskOptions, handlers });
   const preTasks = await section('pre_tasks');
-  const roleTasks: Task[] = [];
-  const roleHandlers: Task[] = [];
+  const roleTasks: TaskNode[] = [];
+  const roleHandlers: TaskNode[] = [];
   const roleDefaults: Raw = {};
   const roleVars: Raw = {};
   for (const [i, entry] of ((raw.roles ?? []) as unknown[]).entries()) {
@@ -160,8 +164,8 @@ async function loadPlay(raw: unknown, source: YamlSource, index: number, options
   }
   const tasks = [...roleTasks, ...(await section('tasks'))];
   const postTasks = await section('post_tasks');
-  const handlers = [...(await section('handlers', true)), ...roleHandlers];
-  checkNotify([...preTasks, ...tasks, ...postTasks, ...handlers], handlers);
+  const handlers = flattenTasks([...(await section('handlers', true)), ...roleHandlers]);
+  checkNotify(flattenTasks([...preTasks, ...tasks, ...postTasks, ...handlers]), handlers);
   const hostsWhere = source.locate([...at, 'hosts']);
   const hosts = String(renderValue(toList(raw.hosts).join(':'), { ...playVars, ...fileVars, ...extraVars }, hostsWhere));
   try {
@@ -198,12 +202,29 @@ async function loadPlay(raw: unknown, source: YamlSource, index: number, options
   };
 }
 
-/** Loads, resolves and validates a playbook; every problem is a ParseError with file:line and field. */
-export async function loadPlaybook(file: string, options: LoadOptions): Promise<Playbook> {
-  const source = await readYaml(file, 'plays', undefined, 'playbook');
+/** The plays of a playbook file, with `- import_playbook: FILE` entries replaced by that file's plays. */
+async function loadPlays(file: string, options: LoadOptions, importing: readonly string[], referencedFrom?: SourceLocation): Promise<Play[]> {
+  const source = await readYaml(file, 'plays', referencedFrom, importing.length > 0 ? 'imported playbook' : 'playbook');
   if (source.value === null || source.value === undefined) throw new ParseError('the playbook is empty; it should be a list of plays', { file });
   if (!Array.isArray(source.value)) throw new ParseError('a playbook is a list of plays (each starting with "- hosts: ...")', source.locate([]));
   const plays: Play[] = [];
-  for (const [index, raw] of source.value.entries()) plays.push(await loadPlay(raw, source, index, options));
-  return { file, plays };
+  for (const [index, raw] of source.value.entries()) {
+    if (isMapping(raw) && 'import_playbook' in raw) {
+      const where = source.locate([index, 'import_playbook']);
+      const extra = Object.keys(raw).find((key) => key !== 'import_playbook' && key !== 'name');
+      if (extra) throw new ParseError(`'${extra}' cannot be used with import_playbook (only name); set it in the imported plays`, source.locate([index, extra], { key: true }));
+      if (typeof raw.import_playbook !== 'string' || raw.import_playbook === '') throw new ParseError('import_playbook must name a playbook file', where);
+      const given = String(renderValue(raw.import_playbook, { ...(options.extraVars ?? {}) }, where));
+      // An absolute path stays absolute; a relative one is relative to the importing playbook, as in Ansible.
+      const imported = isAbsolute(given) ? given : join(dirname(file), given);
+      if ([...importing, file].includes(imported)) throw new ParseError(`import cycle: ${[...importing, file, imported].join(' -> ')}`, where);
+      plays.push(...(await loadPlays(imported, options, [...importing, file], where)));
+    } else plays.push(await loadPlay(raw, source, index, options));
+  }
+  return plays;
+}
+
+/** Loads, resolves and validates a playbook; every problem is a ParseError with file:line and field. */
+export async function loadPlaybook(file: string, options: LoadOptions): Promise<Playbook> {
+  return { file, plays: await loadPlays(file, options, []) };
 }
