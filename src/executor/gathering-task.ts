@@ -12,6 +12,7 @@ export function gatheringTask(play: Play): Task {
     loopVar: 'item',
     loopExtended: false,
     environment: {},
+    remoteUser: play.remoteUser,
     notify: [],
     tags: ['always'],
     ignoreErrors: false,

@@ -13,6 +13,7 @@ import { renderTemplateFile, renderValue } from '../playbook/templating.js';
 import { HostStatus } from '../reporters/events.js';
 import type { ConnectionPool } from './connection-pool.js';
 import type { HostState } from './host-state.js';
+import { ENVIRONMENT_MODULES, withEnvironment } from './environment-connection.js';
 import { checkModuleArguments } from './module-arguments.js';
 import { lazyVars } from './lazy-vars.js';
 import { withTaskTimeout } from './task-timeout.js';
@@ -202,7 +203,11 @@ export class TaskRunner {
 
       const become = task.become ?? this.options.playBecome;
       const delegate = task.delegateTo === undefined ? undefined : String(renderValue(task.delegateTo, vars, task.source));
-      const connection = this.options.pool.get(module.controlOnly ? 'localhost' : (delegate ?? host.name));
+      const remoteUser = task.remoteUser === undefined ? undefined : String(renderValue(task.remoteUser, vars, { ...task.source, field: 'remote_user' }));
+      const connection = this.options.pool.get(module.controlOnly ? 'localhost' : (delegate ?? host.name), remoteUser);
+      const environment = ENVIRONMENT_MODULES.includes(task.module)
+        ? (renderValue(task.environment, vars, { ...task.source, field: 'environment' }) as Record<string, unknown>)
+        : {};
       const context: ModuleContext = {
         host: host.name,
         vars,
@@ -217,7 +222,7 @@ export class TaskRunner {
       const attempts = task.until ? (task.retries ?? 3) + 1 : 1;
       let outcome: TaskOutcome | undefined;
       for (let attempt = 1; attempt <= attempts; attempt++) {
-        outcome = await withTaskTimeout(task, host.name, connection, (bounded) => this.attempt(task, module, args, context, connection, bounded, host, item, started));
+        outcome = await withTaskTimeout(task, host.name, connection, (bounded) => this.attempt(task, module, args, context, connection, withEnvironment(bounded, environment), host, item, started));
         if (!task.until || outcome.status === HostStatus.UNREACHABLE) break;
         const scope = lazyVars([vars, task.register ? { [task.register]: outcome.result } : {}], task.source);
         if (evaluateCondition(task.until, scope, { ...task.source, field: 'until' })) break;

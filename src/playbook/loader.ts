@@ -190,6 +190,7 @@ async function loadPlay(raw: unknown, source: YamlSource, index: number, options
     gatherSubset,
     become: raw.become === true,
     becomeUser: raw.become_user as string | undefined,
+    remoteUser: raw.remote_user as string | undefined,
     // Ansible's precedence within a play: play vars < vars_files < role vars.
     vars: { ...playVars, ...fileVars, ...roleVars },
     roleDefaults,

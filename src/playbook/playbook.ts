@@ -97,6 +97,8 @@ export interface Play {
   readonly gatherSubset: readonly string[];
   readonly become: boolean;
   readonly becomeUser?: string;
+  /** `remote_user`: the login user where the inventory sets no `ansible_user`. */
+  readonly remoteUser?: string;
   /** Play vars, with `vars_files` and role defaults already merged at their precedence. */
   readonly vars: Readonly<Record<string, unknown>>;
   /** Role defaults: lowest precedence, below inventory vars. */
