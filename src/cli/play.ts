@@ -69,7 +69,7 @@ function listTasks(run: LoadedRun, playbookFile: string, options: PlayOptions, w
     write(`\n  play #${index + 1} (${play.hosts}): ${play.name}\tTAGS: [${[...play.tags].sort().join(', ')}]\n    tasks:\n`);
     for (const task of flattenTasks([...play.preTasks, ...play.tasks, ...play.postTasks], [])) {
       const tags = [...new Set([...play.tags, ...task.tags])].sort();
-      if (isSelectedByTags(tags, options.tags, options.skipTags)) write(`      ${task.unnamed ? task.module : task.name}\tTAGS: [${tags.join(', ')}]\n`);
+      if (isSelectedByTags(tags, options.tags, options.skipTags)) write(`      ${task.role ? `${task.role} : ` : ''}${task.unnamed ? task.module : task.name}\tTAGS: [${tags.join(', ')}]\n`);
     }
   }
 }

@@ -83,7 +83,7 @@ export function preflight(
     for (const task of allTasks(play)) for (const name of definedBy(task, modules)) known.add(name);
   }
   // Tasks included at run time, and vars files named by templates, may define any name: no check can be sure.
-  const dynamic = plays.some((play) => allTasks(play).some((task) => task.module === 'include_tasks' || (task.module === 'include_vars' && hasJinja(JSON.stringify(task.args)))));
+  const dynamic = plays.some((play) => allTasks(play).some((task) => task.module === 'include_tasks' || task.module === 'include_role' || (task.module === 'include_vars' && hasJinja(JSON.stringify(task.args)))));
   for (const play of plays) {
     for (const task of allTasks(play)) {
       // Arguments a module renders only when it needs them (assert's fail_msg) may use what exists only then.

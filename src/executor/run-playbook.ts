@@ -178,7 +178,7 @@ export class PlaybookRun {
         this.enforceFailurePolicy(play, batch);
       } else if (node.module === 'meta') await this.meta(node, play, scope, hosts, runner);
       else if (isSelectedByTags([...play.tags, ...node.tags], this.options.tags, this.options.skipTags)) {
-        if (node.module === 'include_tasks') await this.includeTasks(node, play, scope, hosts, batch, runner);
+        if (node.module === 'include_tasks' || node.module === 'include_role') await this.includeTasks(node, play, scope, hosts, batch, runner);
         else await this.runTask(node, scope, hosts, runner, false);
         this.enforceFailurePolicy(play, batch, node);
       }
@@ -237,8 +237,8 @@ export class PlaybookRun {
         entry.hosts.push(host);
         inclusions.set(key, entry);
       }
-      // Each inclusion counts as ok on its own (a looped include once per item), as in Ansible.
-      for (const outcome of included) this.settle(task, host, [outcome]);
+      // Each included file counts as ok on its own (a looped include once per item); an included role does not: as in Ansible.
+      if (task.module === 'include_tasks') for (const outcome of included) this.settle(task, host, [outcome]);
       if (included.length < outcomes.length) this.settle(task, host, outcomes.filter((o) => o.status !== HostStatus.OK));
     }
     this.options.reporter.handle({ event: 'task_end', task: task.name });

@@ -120,9 +120,9 @@ export class TaskRunner {
    */
   private include(task: Task, vars: Record<string, unknown>): Record<string, unknown> {
     const args = renderValue(task.args, vars, task.source) as { file?: string; dir?: string; name?: string };
-    if (task.module === 'include_tasks') {
+    if (task.module === 'include_tasks' || task.module === 'include_role') {
       const names = task.loop === undefined ? [] : [task.loopVar, ...(task.indexVar ? [task.indexVar] : []), ...(task.loopExtended ? ['ansible_loop'] : [])];
-      return { include: String(args.file), include_args: Object.fromEntries(names.map((name) => [name, vars[name]])), changed: false };
+      return { include: String(args.file ?? args.name), include_args: Object.fromEntries(names.map((name) => [name, vars[name]])), changed: false };
     }
     const files = includeVarsFiles({ file: args.file === undefined ? undefined : String(args.file), dir: args.dir === undefined ? undefined : String(args.dir) }, task);
     const included = readIncludedVars(files, { ...task.source, field: 'include_vars' });
@@ -187,7 +187,7 @@ export class TaskRunner {
         return { ...skipped(`deferred: depends on "${dependsOn}", known only after a real run`), status: HostStatus.OK };
       }
       if (!conditionsHold(task.when, vars, task, 'when')) return skipped('conditional result was false');
-      if (task.module === 'include_tasks' || task.module === 'include_vars') {
+      if (task.module === 'include_tasks' || task.module === 'include_role' || task.module === 'include_vars') {
         const result = this.include(task, vars);
         return { status: HostStatus.OK, item, result, durationMs: Date.now() - started };
       }

@@ -1,6 +1,5 @@
 // Loads a playbook file into the validated Play model: plays, vars_files, roles from `roles/NAME/`
 // beside the playbook, and their tasks and handlers. Everything is checked before anything runs.
-import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { ParseError, type SourceLocation } from '../errors/user-error.js';
 import { parseHostPattern } from '../inventory/host-pattern.js';
@@ -9,7 +8,9 @@ import { KINDS, PLAY_KEYWORDS } from './keywords.js';
 import type { ModuleSpec } from './module-args.js';
 import { flattenTasks, type Play, type Playbook, type Task, type TaskNode } from './playbook.js';
 import { didYouMean } from './suggest.js';
-import { loadTasks, type TaskLoadOptions, type TaskScope } from './task-loader.js';
+import { loadRole } from './role-loader.js';
+import { loadTasks, type ImportedRoles, type TaskLoadOptions, type TaskScope } from './task-loader.js';
+import { readVarsFile } from './vars-file.js';
 import { checkTemplates } from './template-checks.js';
 import { renderValue } from './templating.js';
 import { readYaml, type PathSegment, type YamlSource } from './yaml-source.js';
@@ -25,74 +26,6 @@ type Raw = Record<string, unknown>;
 const isMapping = (v: unknown): v is Raw => v !== null && typeof v === 'object' && !Array.isArray(v);
 const toList = (value: unknown): string[] =>
   value === undefined || value === null ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
-
-async function isFolder(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isDirectory(), () => false);
-}
-
-async function firstExisting(paths: readonly string[]): Promise<string | undefined> {
-  for (const path of paths) {
-    if (await stat(path).then((s) => s.isFile(), () => false)) return path;
-  }
-  return undefined;
-}
-
-/** A `vars` mapping file: its content must be a mapping (an empty file is no variables). */
-async function readVarsFile(file: string, referencedFrom: SourceLocation, what: string): Promise<Raw> {
-  const source = await readYaml(file, '', referencedFrom, what);
-  if (source.value === null || source.value === undefined) return {};
-  if (!isMapping(source.value)) throw new ParseError(`${what} must hold a mapping of variables`, source.locate([]));
-  return source.value;
-}
-
-interface LoadedRole {
-  readonly tasks: TaskNode[];
-  readonly handlers: TaskNode[];
-  readonly defaults: Raw;
-  readonly vars: Raw;
-}
-
-const ROLE_ENTRY_KEYWORDS = ['role', 'name', 'when', 'tags', 'vars', 'become', 'become_user'];
-
-async function loadRole(entry: unknown, source: YamlSource, at: readonly PathSegment[], scope: TaskScope, options: TaskLoadOptions): Promise<LoadedRole> {
-  const raw: Raw = typeof entry === 'string' ? { role: entry } : (entry as Raw);
-  const name = raw.role ?? raw.name;
-  const where = source.locate(at);
-  if (typeof name !== 'string' || name === '') throw new ParseError(`a role entry needs 'role: NAME'`, where);
-  for (const key of ['when', 'tags', 'vars'] as const) {
-    const kind = KINDS[key === 'vars' ? 'mapping' : key === 'when' ? 'conditions' : 'names'];
-    if (key in raw && !kind.check(raw[key])) throw new ParseError(`${key} must be ${kind.expected}`, source.locate([...at, key]));
-  }
-  const roleDir = join(dirname(source.file), 'roles', name);
-  if (!(await isFolder(roleDir))) {
-    throw new ParseError(`role '${name}' not found: expected the folder ${roleDir}`, source.locate(typeof entry === 'string' ? at : [...at, raw.role ? 'role' : 'name']));
-  }
-  // Keys other than the role keywords are role parameters: variables scoped to the role's tasks.
-  const params = Object.fromEntries(Object.entries(raw).filter(([key]) => !ROLE_ENTRY_KEYWORDS.includes(key)));
-  const roleScope: TaskScope = {
-    when: [...scope.when, ...toList(raw.when)],
-    tags: [...new Set([...scope.tags, ...toList(raw.tags)])],
-    vars: { ...scope.vars, ...((raw.vars ?? {}) as Raw), ...params },
-    become: (raw.become as boolean | undefined) ?? scope.become,
-    becomeUser: (raw.become_user as string | undefined) ?? scope.becomeUser,
-    environment: scope.environment,
-    remoteUser: scope.remoteUser,
-    baseDir: roleDir,
-    searchPaths: [join(roleDir, 'templates'), join(roleDir, 'files')],
-  };
-  const part = (folder: string) => firstExisting([join(roleDir, folder, 'main.yml'), join(roleDir, folder, 'main.yaml')]);
-  const load = async (folder: string, handlers: boolean): Promise<TaskNode[]> => {
-    const file = await part(folder);
-    if (!file) return [];
-    const tasks = await readYaml(file, folder, where);
-    return loadTasks(tasks.value, tasks, [], roleScope, { ...options, handlers, importing: [file] });
-  };
-  const vars = async (folder: string): Promise<Raw> => {
-    const file = await part(folder);
-    return file ? readVarsFile(file, where, `role ${folder} file`) : {};
-  };
-  return { tasks: await load('tasks', false), handlers: await load('handlers', true), defaults: await vars('defaults'), vars: await vars('vars') };
-}
 
 function checkPlayKeywords(raw: Raw, source: YamlSource, at: readonly PathSegment[], modules: ReadonlyMap<string, ModuleSpec>): void {
   for (const [key, value] of Object.entries(raw)) {
@@ -146,7 +79,8 @@ async function loadPlay(raw: unknown, source: YamlSource, index: number, options
     baseDir,
     searchPaths: [join(baseDir, 'templates'), join(baseDir, 'files')],
   };
-  const taskOptions: TaskLoadOptions = { modules: options.modules, handlers: false, importing: [source.file] };
+  const imported: ImportedRoles = { handlers: [], defaults: {}, vars: {} };
+  const taskOptions: TaskLoadOptions = { modules: options.modules, handlers: false, importing: [source.file], playbookDir: baseDir, importedRoles: imported };
   const section = (key: string, handlers = false) =>
     loadTasks(raw[key], source, [...at, key], scope, { ...taskOptions, handlers });
   const preTasks = await section('pre_tasks');
@@ -164,6 +98,10 @@ async function loadPlay(raw: unknown, source: YamlSource, index: number, options
   }
   const tasks = [...roleTasks, ...(await section('tasks'))];
   const postTasks = await section('post_tasks');
+  // Roles imported by import_role add their handlers, defaults and vars to the play, as in Ansible.
+  roleHandlers.push(...imported.handlers);
+  Object.assign(roleDefaults, imported.defaults);
+  Object.assign(roleVars, imported.vars);
   const handlers = flattenTasks([...(await section('handlers', true)), ...roleHandlers]);
   checkNotify(flattenTasks([...preTasks, ...tasks, ...postTasks, ...handlers]), handlers);
   const hostsWhere = source.locate([...at, 'hosts']);

@@ -30,7 +30,11 @@ export interface Task {
   readonly environment: Readonly<Record<string, unknown>>;
   /** `remote_user` of the play or task: the login user when the inventory sets no `ansible_user`. */
   readonly remoteUser?: string;
-  /** For `include_tasks`: loads the named file's tasks (relative to the including file) at run time. */
+  /** The role the task comes from: listed as `ROLE : name`, as Ansible lists it. */
+  readonly role?: string;
+  /** Defaults of the role include_role brought the task from: the lowest precedence, for this task only. */
+  readonly roleDefaults?: Readonly<Record<string, unknown>>;
+  /** For `include_tasks` and `include_role`: loads the named file's tasks (relative to the including file) at run time. */
   readonly include?: (file: string, vars?: Readonly<Record<string, unknown>>) => Promise<readonly TaskNode[]>;
   readonly register?: string;
   readonly notify: readonly string[];

@@ -10,6 +10,7 @@ import { checkShellQuoting, checkTemplates } from './template-checks.js';
 import { KINDS, TASK_KEYWORDS } from './keywords.js';
 import { checkModuleArgs, type ModuleSpec } from './module-args.js';
 import type { Task, TaskBlock, TaskNode } from './playbook.js';
+import { loadRole } from './role-loader.js';
 import { closest, didYouMean } from './suggest.js';
 import { readYaml, type PathSegment, type YamlSource } from './yaml-source.js';
 
@@ -23,8 +24,19 @@ export interface TaskScope {
   readonly anyErrorsFatal?: boolean;
   readonly environment: Readonly<Record<string, unknown>>;
   readonly remoteUser?: string;
+  /** The role the tasks belong to (listed as `ROLE : task`). */
+  readonly role?: string;
+  /** Defaults of a role included at run time (include_role): below inventory vars, for its tasks only. */
+  readonly roleDefaults?: Readonly<Record<string, unknown>>;
   readonly baseDir: string;
   readonly searchPaths: readonly string[];
+}
+
+/** What import_role adds to the play: the imported roles' handlers, defaults and vars. */
+export interface ImportedRoles {
+  readonly handlers: TaskNode[];
+  readonly defaults: Record<string, unknown>;
+  readonly vars: Record<string, unknown>;
 }
 
 export interface TaskLoadOptions {
@@ -33,6 +45,9 @@ export interface TaskLoadOptions {
   readonly handlers: boolean;
   /** Files being imported, to report an import cycle instead of recursing forever. */
   readonly importing: readonly string[];
+  /** The playbook's folder: roles are found in its `roles/`. */
+  readonly playbookDir: string;
+  readonly importedRoles: ImportedRoles;
 }
 
 /** Values `meta:` accepts. */
@@ -40,11 +55,9 @@ export const META_ACTIONS = ['flush_handlers', 'noop', 'end_play', 'end_host'] a
 const BUILTIN_PREFIX = 'ansible.builtin.';
 const SCOPE_KEYWORDS = ['name', 'when', 'tags', 'vars', 'become', 'become_user', 'any_errors_fatal', 'environment', 'remote_user'];
 /** Actions the executor itself performs (no module file): they change what runs or what is known. */
-export const EXECUTOR_ACTIONS = ['meta', 'include_tasks', 'include_vars'] as const;
+export const EXECUTOR_ACTIONS = ['meta', 'include_tasks', 'include_vars', 'include_role'] as const;
 /** Ansible actions etcdops refuses, and what to write instead. */
 const REFUSED_ACTIONS: Readonly<Record<string, string>> = {
-  import_role: "import_role is not supported; list the role under the play's 'roles:'",
-  include_role: "include_role is not supported; list the role under the play's 'roles:' (with 'when:' for a condition)",
   include: "'include' is deprecated in Ansible (removed in 2.16); use import_tasks (static) or include_tasks (at run time)",
   import_playbook: 'import_playbook is only valid as a whole entry of the playbook (- import_playbook: FILE)',
 };
@@ -118,13 +131,16 @@ export async function loadTasks(
     if ('import_tasks' in raw) {
       onlyKeys(raw, ['import_tasks', ...SCOPE_KEYWORDS], 'import_tasks', source, at);
       tasks.push(...(await importTasks(raw, source, at, scopeFrom(raw, scope), options)));
+    } else if ('import_role' in raw || `${BUILTIN_PREFIX}import_role` in raw) {
+      tasks.push(...(await importRole(raw, source, at, scope, options)));
     } else if ('block' in raw) {
       tasks.push(await loadBlock(raw, source, at, scope, options));
     } else {
       for (const section of ['rescue', 'always']) {
         if (section in raw) throw new ParseError(`'${section}' belongs to a 'block:'; put the tasks it guards under 'block:'`, source.locate([...at, section], { key: true }));
       }
-      tasks.push(buildTask(raw, source, at, scope, options));
+      const roleKey = ['include_role', `${BUILTIN_PREFIX}include_role`].find((key) => key in raw);
+      tasks.push(buildTask(raw, source, at, scope, options, roleKey ? await roleIncluder(raw, roleKey, source, at, { ...scopeFrom(raw, scope), when: scope.when, tags: scope.tags }, options) : undefined));
     }
   }
   return tasks;
@@ -149,6 +165,50 @@ async function importTasks(raw: Raw, source: YamlSource, at: readonly PathSegmen
   if (options.importing.includes(file)) throw new ParseError(`import cycle: ${[...options.importing, file].join(' -> ')}`, where);
   const imported = await readYaml(file, 'tasks', where, 'imported task file');
   return loadTasks(imported.value, imported, [], scope, { ...options, importing: [...options.importing, file] });
+}
+
+/** The role name and tasks_from of an import_role/include_role entry, checked (a templated name is refused). */
+function roleReference(raw: Raw, key: string, source: YamlSource, at: readonly PathSegment[]): { name: string; tasksFrom: string } {
+  const value = raw[key];
+  const where = source.locate([...at, key]);
+  const args: Raw = typeof value === 'string' ? Object.fromEntries(value.trim().split(/\s+/).map((word) => [word.split('=')[0], word.split('=').slice(1).join('=')])) : (value as Raw) ?? {};
+  if (typeof args !== 'object' || Array.isArray(args)) throw new ParseError(`${key} takes a mapping with name (and tasks_from)`, where);
+  for (const option of Object.keys(args)) {
+    if (!['name', 'tasks_from'].includes(option)) throw new ParseError(`${key} option '${option}' is not supported; it takes name and tasks_from`, source.locate([...at, key, option], { key: true }));
+  }
+  const name = args.name;
+  if (typeof name !== 'string' || name === '') throw new ParseError(`${key} needs 'name: ROLE'`, where);
+  if (hasJinja(name) || (typeof args.tasks_from === 'string' && hasJinja(args.tasks_from))) {
+    throw new ParseError(`${key}: a templated role or tasks_from is not supported; name the role literally`, where);
+  }
+  return { name, tasksFrom: typeof args.tasks_from === 'string' ? args.tasks_from.replace(/\.ya?ml$/, '') : 'main' };
+}
+
+/** `import_role`: the role's tasks inline at load; its handlers, defaults and vars join the play (Ansible's import). */
+async function importRole(raw: Raw, source: YamlSource, at: readonly PathSegment[], scope: TaskScope, options: TaskLoadOptions): Promise<TaskNode[]> {
+  const key = 'import_role' in raw ? 'import_role' : `${BUILTIN_PREFIX}import_role`;
+  onlyKeys(raw, [key, ...SCOPE_KEYWORDS], 'import_role', source, at);
+  const { name, tasksFrom } = roleReference(raw, key, source, at);
+  const role = await loadRole({ role: name }, source, [...at, key], scopeFrom(raw, scope), options, tasksFrom);
+  options.importedRoles.handlers.push(...role.handlers);
+  Object.assign(options.importedRoles.defaults, role.defaults);
+  Object.assign(options.importedRoles.vars, role.vars);
+  return role.tasks;
+}
+
+/** `include_role`: the role is checked now and its tasks run when the include does, with its defaults and vars for them only. */
+async function roleIncluder(raw: Raw, key: string, source: YamlSource, at: readonly PathSegment[], scope: TaskScope, options: TaskLoadOptions): Promise<(file: string, vars?: Raw) => Promise<TaskNode[]>> {
+  const { name, tasksFrom } = roleReference(raw, key, source, at);
+  const checked = await loadRole({ role: name }, source, [...at, key], scope, options, tasksFrom);
+  if (checked.handlers.length > 0) {
+    throw new ParseError(`include_role: role '${name}' has handlers, which etcdops does not add at run time; use import_role or the play's 'roles:'`, source.locate([...at, key]));
+  }
+  return async (_file, vars = {}) => {
+    const role = await loadRole({ role: name }, source, [...at, key], { ...scope, vars: { ...scope.vars, ...vars } }, options, tasksFrom);
+    const withRole = (nodes: readonly TaskNode[]): TaskNode[] =>
+      nodes.map((node) => ('block' in node ? { ...node, block: withRole(node.block), rescue: withRole(node.rescue), always: withRole(node.always) } : { ...node, roleDefaults: role.defaults, vars: { ...role.vars, ...node.vars } }));
+    return withRole(role.tasks);
+  };
 }
 
 /** `include_tasks`: the file is named (and may be templated) per host, so it is read when the task runs. */
@@ -236,12 +296,12 @@ function moduleArgs(module: string, key: string, raw: Raw, spec: ModuleSpec | un
 }
 
 /** What include_tasks and include_vars accept: the file as a string, or `file:` (include_vars also `dir:` and `name:`). */
-const INCLUDE_OPTIONS: Readonly<Record<string, readonly string[]>> = { include_tasks: ['file'], include_vars: ['file', 'dir', 'name'] };
+const INCLUDE_OPTIONS: Readonly<Record<string, readonly string[]>> = { include_tasks: ['file'], include_vars: ['file', 'dir', 'name'], include_role: ['name', 'tasks_from'] };
 
 function includeArgs(module: string, key: string, raw: Raw, source: YamlSource, at: readonly PathSegment[]): Raw {
   const value = raw[key];
   const where = source.locate([...at, key]);
-  const args: Raw = typeof value === 'string' ? { file: value } : value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...(value as Raw) } : {};
+  const args: Raw = typeof value === 'string' ? (module === 'include_role' ? { name: value } : { file: value }) : value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...(value as Raw) } : {};
   const allowed = INCLUDE_OPTIONS[module]!;
   for (const [name, given] of Object.entries(args)) {
     if (!allowed.includes(name)) {
@@ -249,6 +309,7 @@ function includeArgs(module: string, key: string, raw: Raw, source: YamlSource, 
     }
     if (typeof given !== 'string' || given === '') throw new ParseError(`${module} ${name} must be a non-empty string`, source.locate([...at, key, name]));
   }
+  if (module === 'include_role') return args;
   const files = ['file', 'dir'].filter((name) => name in args);
   if (files.length !== 1) throw new ParseError(`${module} needs ${module === 'include_vars' ? "exactly one of 'file' or 'dir'" : 'a file name'}, e.g. '${module}: FILE.yml'`, where);
   return args;
@@ -259,7 +320,14 @@ function conditionsOrBoolean(value: unknown): readonly string[] | boolean | unde
   return typeof value === 'boolean' ? value : toList(value);
 }
 
-function buildTask(raw: Raw, source: YamlSource, at: readonly PathSegment[], scope: TaskScope, options: TaskLoadOptions): Task {
+function buildTask(
+  raw: Raw,
+  source: YamlSource,
+  at: readonly PathSegment[],
+  scope: TaskScope,
+  options: TaskLoadOptions,
+  roleInclude?: (file: string, vars?: Raw) => Promise<TaskNode[]>,
+): Task {
   const key = moduleKeyProblem(raw, source, at, options);
   const module = key.startsWith(BUILTIN_PREFIX) ? key.slice(BUILTIN_PREFIX.length) : key;
   const spec = options.modules.get(module);
@@ -315,7 +383,9 @@ function buildTask(raw: Raw, source: YamlSource, at: readonly PathSegment[], sco
     environment: own.environment,
     remoteUser: own.remoteUser,
     // The included tasks share the include's vars, not its own when and tags (Ansible's include_tasks).
-    include: module === 'include_tasks' ? includer(source, { ...own, when: scope.when, tags: scope.tags }, options) : undefined,
+    include: module === 'include_tasks' ? includer(source, { ...own, when: scope.when, tags: scope.tags }, options) : roleInclude,
+    role: scope.role,
+    roleDefaults: scope.roleDefaults,
     register: raw.register as string | undefined,
     notify: toList(raw.notify),
     tags: own.tags,

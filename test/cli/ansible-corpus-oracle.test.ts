@@ -1,5 +1,5 @@
 // The Ansible task-structure corpus (blocks with rescue/always, include_tasks, include_vars, import_playbook,
-// loop_control, environment, remote_user, any_errors_fatal) against the real ansible-playbook: the same
+// loop_control, environment, remote_user, any_errors_fatal, import_role, include_role) against the real ansible-playbook: the same
 // --list-tasks and --syntax-check output, and runs on the control node ending with the same recap per host.
 import { deepStrictEqual, strictEqual } from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,7 @@ import { etcdops } from '../e2e/etcdops-cli.js';
 
 const corpus = (name: string) => fileURLToPath(new URL(`../fixtures/ansible-corpus/${name}`, import.meta.url));
 const INVENTORY = corpus('inventory.yml');
-const PLAYBOOKS = ['blocks.yml', 'includes.yml', 'vars.yml', 'loops.yml', 'environment.yml', 'fatal.yml', 'site.yml'];
+const PLAYBOOKS = ['blocks.yml', 'includes.yml', 'vars.yml', 'loops.yml', 'environment.yml', 'fatal.yml', 'roles.yml', 'site.yml'];
 const COUNTERS = ['ok', 'changed', 'unreachable', 'failed', 'skipped', 'rescued', 'ignored'] as const;
 
 /** The PLAY RECAP rows, both tools printing `host : ok=N changed=N ...`, as numbers per host and counter. */
