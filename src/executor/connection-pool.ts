@@ -11,6 +11,12 @@ import type { Inventory } from '../inventory/inventory.js';
 
 const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
 
+/** A host's connection variables with `remote_user` applied: it is the login user unless the inventory names one. */
+export function withRemoteUser(vars: Readonly<Record<string, unknown>>, remoteUser: string | undefined): Readonly<Record<string, unknown>> {
+  if (remoteUser === undefined || vars.ansible_user !== undefined || vars.ansible_ssh_user !== undefined) return vars;
+  return { ...vars, ansible_user: remoteUser };
+}
+
 export class ConnectionPool {
   private readonly open = new Map<string, Connection>();
 
@@ -18,11 +24,10 @@ export class ConnectionPool {
 
   get(host: string, remoteUser?: string): Connection {
     const inventoryVars = this.inventory.hosts.get(host)?.vars ?? {};
-    const user = remoteUser !== undefined && inventoryVars.ansible_user === undefined && inventoryVars.ansible_ssh_user === undefined ? remoteUser : undefined;
-    const key = user === undefined ? host : `${host}\u0000${user}`;
+    const vars = withRemoteUser(inventoryVars, remoteUser);
+    const key = vars === inventoryVars ? host : `${host}\u0000${String(vars.ansible_user)}`;
     let connection = this.open.get(key);
     if (!connection) {
-      const vars = user === undefined ? inventoryVars : { ...inventoryVars, ansible_user: user };
       connection =
         LOCAL_NAMES.has(host) || vars.ansible_connection === 'local'
           ? new LocalConnection(host)
