@@ -295,6 +295,9 @@ function moduleArgs(module: string, key: string, raw: Raw, spec: ModuleSpec | un
   return { ...given, ...inline };
 }
 
+/** The task keywords an include takes (what it would do with others, such as register or delegate_to, differs from Ansible). */
+const INCLUDE_KEYWORDS = [...SCOPE_KEYWORDS, 'loop', 'with_items', 'loop_control'];
+
 /** What include_tasks and include_vars accept: the file as a string, or `file:` (include_vars also `dir:` and `name:`). */
 const INCLUDE_OPTIONS: Readonly<Record<string, readonly string[]>> = { include_tasks: ['file'], include_vars: ['file', 'dir', 'name'], include_role: ['name', 'tasks_from'] };
 
@@ -332,6 +335,10 @@ function buildTask(
   const module = key.startsWith(BUILTIN_PREFIX) ? key.slice(BUILTIN_PREFIX.length) : key;
   const spec = options.modules.get(module);
   const executorAction = (EXECUTOR_ACTIONS as readonly string[]).includes(module);
+  if (executorAction && module !== 'meta') {
+    if (options.handlers) throw new ParseError(`${module} is not supported in handlers; list the handler's tasks themselves`, source.locate([...at, key], { key: true }));
+    onlyKeys(raw, [key, ...INCLUDE_KEYWORDS], module, source, at);
+  }
   if (!executorAction && !spec) throw new ParseError(`unknown module '${module}'`, source.locate([...at, key], { key: true }));
   if ('listen' in raw && !options.handlers) throw new ParseError(`'listen' is only valid on handlers`, source.locate([...at, 'listen'], { key: true }));
   if ('loop' in raw && 'with_items' in raw) throw new ParseError(`use either 'loop' or 'with_items', not both`, source.locate([...at, 'with_items'], { key: true }));

@@ -20,6 +20,8 @@ describe('loadPlaybook: task structure refused with a way forward', () => {
     { file: 'environment-name.yml', at: ':5:20', hint: /environment must be a mapping of environment variable names/ },
     { file: 'missing-tasks-from.yml', at: ':5:9', hint: /role 'withhandlers' has no tasks\/nope\.yml \(tasks_from\)/ },
     { file: 'import-playbook-keyword.yml', at: ':2:3', hint: /'hosts' cannot be used with import_playbook/ },
+    { file: 'include-register.yml', at: ':5:7', hint: /'register' cannot be used with include_tasks; allowed: include_tasks, name, when/ },
+    { file: 'handler-include.yml', at: ':6:7', hint: /include_tasks is not supported in handlers/ },
     { file: 'handler-rescue.yml', at: ':5:7', hint: /'rescue' and 'always' are not supported in handlers/ },
   ];
   for (const { file, at, hint } of table) {
