@@ -158,8 +158,9 @@ export class PlaybookRun {
         cachedFacts: this.cachedFacts,
       };
       if (play.gatherFacts) {
-        await this.runTask(gatheringTask(play), scope, batch, runner, false);
-        this.enforceFailurePolicy(play, batch);
+        const gathering = gatheringTask(play);
+        await this.runTask(gathering, scope, batch, runner, false);
+        this.enforceFailurePolicy(play, batch, gathering);
       }
       for (const section of [play.preTasks, play.tasks, play.postTasks]) {
         await this.runNodes(section, play, scope, batch, batch, runner);
@@ -193,22 +194,28 @@ export class PlaybookRun {
     const entered = hosts.filter((h) => h.active);
     if (entered.length === 0) return;
     const rescuable = block.rescue.length > 0;
-    if (rescuable) for (const host of entered) host.rescueDepth++;
+    const guarded = block.always.length > 0;
+    if (guarded) for (const host of entered) host.alwaysDepth++;
     try {
-      await this.runNodes(block.block, play, scope, entered, batch, runner);
-    } finally {
-      if (rescuable) for (const host of entered) host.rescueDepth--;
-    }
-    const failed = entered.filter((h) => h.failed && !h.unreachable);
-    if (rescuable && failed.length > 0) {
-      for (const host of failed) {
-        host.failed = false;
-        host.facts.ansible_failed_task = host.lastFailure?.task;
-        host.facts.ansible_failed_result = host.lastFailure?.result;
+      if (rescuable) for (const host of entered) host.rescueDepth++;
+      try {
+        await this.runNodes(block.block, play, scope, entered, batch, runner);
+      } finally {
+        if (rescuable) for (const host of entered) host.rescueDepth--;
       }
-      await this.runNodes(block.rescue, play, scope, failed, batch, runner);
+      const failed = entered.filter((h) => h.failed && !h.unreachable);
+      if (rescuable && failed.length > 0) {
+        for (const host of failed) {
+          host.failed = false;
+          host.facts.ansible_failed_task = host.lastFailure?.task;
+          host.facts.ansible_failed_result = host.lastFailure?.result;
+        }
+        await this.runNodes(block.rescue, play, scope, failed, batch, runner);
+      }
+    } finally {
+      if (guarded) for (const host of entered) host.alwaysDepth--;
     }
-    if (block.always.length === 0) return;
+    if (!guarded) return;
     // A failed host runs `always` too, and stays failed after it even when `always` succeeds.
     const stillFailed = entered.filter((h) => h.failed && !h.unreachable);
     for (const host of stillFailed) host.failed = false;
@@ -268,16 +275,18 @@ export class PlaybookRun {
   }
 
   /**
-   * Ansible's failure policy: any_errors_fatal (of the play, or of the task that failed), max_fail_percentage,
-   * and a batch whose hosts all failed. A host a block's `rescue` will take care of is not down.
+   * Ansible's failure policy: any_errors_fatal (of the task that just ran, else of the play), max_fail_percentage,
+   * and a batch whose hosts all failed. A failed host with a block's `rescue` or `always` still to run is not
+   * down yet: the policy judges it once they ran, as Ansible's iterator does; any_errors_fatal is judged only
+   * right after the failing task, so a failure a block's `always` follows never makes it fire (ansible 2.14).
    */
   private enforceFailurePolicy(play: Play, batch: HostState[], task?: Task): void {
-    const isDown = (h: HostState) => h.unreachable || (h.failed && h.rescueDepth === 0);
-    const down = batch.filter(isDown).length;
+    const failedForGood = (h: HostState) => h.failed && h.rescueDepth === 0 && h.alwaysDepth === 0;
+    const down = batch.filter((h) => h.unreachable || failedForGood(h)).length;
     if (down === 0) return;
-    const fatal = task?.anyErrorsFatal ?? play.anyErrorsFatal;
+    const fatal = task !== undefined && (task.anyErrorsFatal ?? play.anyErrorsFatal);
     const reason =
-      fatal && batch.some((h) => h.failed && h.rescueDepth === 0)
+      fatal && batch.some((h) => failedForGood(h) && h.lastFailure?.failedTask === task)
         ? 'any_errors_fatal is set'
         : play.maxFailPercentage !== undefined && (down / batch.length) * 100 > play.maxFailPercentage
           ? `more than ${play.maxFailPercentage}% of the batch failed (max_fail_percentage)`
@@ -354,7 +363,7 @@ export class PlaybookRun {
     if (worst.status === HostStatus.UNREACHABLE) host.unreachable = true;
     else if (worst.status === HostStatus.FAILED && !worst.ignored) {
       host.failed = true;
-      host.lastFailure = { task: { name: task.name, action: task.module }, result: worst.result };
+      host.lastFailure = { task: { name: task.name, action: task.module }, result: worst.result, failedTask: task };
     }
     else if (outcomes.some((o) => o.status === HostStatus.CHANGED)) for (const n of task.notify) host.notified.add(n);
   }
@@ -371,7 +380,7 @@ export class PlaybookRun {
         for (const h of hosts) for (const n of names) h.notified.delete(n);
         ran = true;
         await this.runTask(handler, scope, hosts, runner, true);
-        this.enforceFailurePolicy(play, batch);
+        this.enforceFailurePolicy(play, batch, handler);
       }
     }
   }

@@ -8,7 +8,7 @@ import { etcdops } from '../e2e/etcdops-cli.js';
 
 const corpus = (name: string) => fileURLToPath(new URL(`../fixtures/ansible-corpus/${name}`, import.meta.url));
 const INVENTORY = corpus('inventory.yml');
-const PLAYBOOKS = ['blocks.yml', 'includes.yml', 'vars.yml', 'loops.yml', 'environment.yml', 'fatal.yml', 'roles.yml', 'site.yml'];
+const PLAYBOOKS = ['blocks.yml', 'always.yml', 'includes.yml', 'vars.yml', 'loops.yml', 'environment.yml', 'fatal.yml', 'fatal-always.yml', 'roles.yml', 'site.yml'];
 const COUNTERS = ['ok', 'changed', 'unreachable', 'failed', 'skipped', 'rescued', 'ignored'] as const;
 
 /** The PLAY RECAP rows, both tools printing `host : ok=N changed=N ...`, as numbers per host and counter. */
