@@ -11,6 +11,7 @@ import type { Reporter } from '../reporters/events.js';
 import { requireLimitMatches, selectHosts } from '../inventory/select-hosts.js';
 import { releaseRunLocks } from '../etcd/run-lock.js';
 import { modules } from '../modules/registry.js';
+import { flattenTasks } from '../playbook/playbook.js';
 import { runPlaybook } from '../executor/run-playbook.js';
 import { isSelectedByTags } from '../executor/tag-filter.js';
 import { defaultOutputFormat, reporters, type OutputFormat } from '../reporters/reporter-registry.js';
@@ -62,14 +63,14 @@ function listHosts(run: LoadedRun, limit: string | undefined, write: (t: string)
   }
 }
 
-function listTasks(run: LoadedRun, options: PlayOptions, write: (t: string) => void): void {
-  for (const play of run.playbook.plays) {
-    write(`\nplay: ${play.name}\n  tasks:\n`);
-    for (const task of [...play.preTasks, ...play.tasks, ...play.postTasks]) {
-      const tags = [...play.tags, ...task.tags];
-      if (task.module !== 'meta' && isSelectedByTags(tags, options.tags, options.skipTags)) {
-        write(`    ${task.name}\tTAGS: [${tags.join(', ')}]\n`);
-      }
+/** Ansible's --list-tasks: per play its tasks (a block's own, not its rescue or always), tags sorted. */
+function listTasks(run: LoadedRun, playbookFile: string, options: PlayOptions, write: (t: string) => void): void {
+  write(`\nplaybook: ${playbookFile}\n`);
+  for (const [index, play] of run.playbook.plays.entries()) {
+    write(`\n  play #${index + 1} (${play.hosts}): ${play.name}\tTAGS: [${[...play.tags].sort().join(', ')}]\n    tasks:\n`);
+    for (const task of flattenTasks([...play.preTasks, ...play.tasks, ...play.postTasks], [])) {
+      const tags = [...new Set([...play.tags, ...task.tags])].sort();
+      if (isSelectedByTags(tags, options.tags, options.skipTags)) write(`      ${task.role ? `${task.role} : ` : ''}${task.unnamed ? task.module : task.name}\tTAGS: [${tags.join(', ')}]\n`);
     }
   }
 }
@@ -156,12 +157,12 @@ export async function play(playbookFile: string, given: PlayOptions): Promise<Ex
   const run = await loadRun(playbookFile, options.inventory, options.extraVars);
   requireLimitMatches(run.inventory, options.limit);
   if (options.syntaxCheck) {
-    write(`playbook: ${playbookFile}: syntax OK\n`);
+    write(`\nplaybook: ${playbookFile}\n`);
     return ExitCode.OK;
   }
   if (options.listHosts || options.listTasks) {
     if (options.listHosts) listHosts(run, options.limit, write);
-    if (options.listTasks) listTasks(run, options, write);
+    if (options.listTasks) listTasks(run, playbookFile, options, write);
     return ExitCode.OK;
   }
   const reporter = reporters[options.output ?? defaultOutputFormat()]({ diff: options.diff === true, verbosity: options.verbose, write });

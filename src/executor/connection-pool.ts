@@ -1,5 +1,6 @@
-// One connection per host for the whole run, opened on first use; `localhost` and hosts with
-// `ansible_connection: local` run on the control node.
+// One connection per host (and login user) for the whole run, opened on first use; `localhost` and hosts
+// with `ansible_connection: local` run on the control node. A play's or task's `remote_user` is the login
+// user only where the inventory sets no `ansible_user`, which wins as in Ansible.
 import { dirname } from 'node:path';
 import type { Connection } from '../connection/connection.js';
 import type { HostKeyChecking } from '../connection/known-hosts.js';
@@ -10,27 +11,41 @@ import type { Inventory } from '../inventory/inventory.js';
 
 const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
 
+/** A host's connection variables with `remote_user` applied: it is the login user unless the inventory names one. */
+export function withRemoteUser(vars: Readonly<Record<string, unknown>>, remoteUser: string | undefined): Readonly<Record<string, unknown>> {
+  if (remoteUser === undefined || vars.ansible_user !== undefined || vars.ansible_ssh_user !== undefined) return vars;
+  return { ...vars, ansible_user: remoteUser };
+}
+
 export class ConnectionPool {
   private readonly open = new Map<string, Connection>();
 
   constructor(private readonly inventory: Inventory, private readonly hostKeyChecking?: HostKeyChecking) {}
 
-  get(host: string): Connection {
-    let connection = this.open.get(host);
+  get(host: string, remoteUser?: string): Connection {
+    const inventoryVars = this.inventory.hosts.get(host)?.vars ?? {};
+    const vars = withRemoteUser(inventoryVars, remoteUser);
+    const key = vars === inventoryVars ? host : `${host}\u0000${String(vars.ansible_user)}`;
+    let connection = this.open.get(key);
     if (!connection) {
-      const vars = this.inventory.hosts.get(host)?.vars ?? {};
       connection =
         LOCAL_NAMES.has(host) || vars.ansible_connection === 'local'
           ? new LocalConnection(host)
           : new SshConnection(sshSettingsFor(host, vars, dirname(this.inventory.source), this.hostKeyChecking));
-      this.open.set(host, connection);
+      this.open.set(key, connection);
     }
     return connection;
   }
 
   /** Connections and commands per host, for the benchmark and `-vvv`. */
   stats(): Record<string, { connections: number; commands: number }> {
-    return Object.fromEntries([...this.open].map(([host, c]) => [host, { ...c.stats }]));
+    const stats: Record<string, { connections: number; commands: number }> = {};
+    for (const c of this.open.values()) {
+      const sum = (stats[c.host] ??= { connections: 0, commands: 0 });
+      sum.connections += c.stats.connections;
+      sum.commands += c.stats.commands;
+    }
+    return stats;
   }
 
   async closeAll(): Promise<void> {

@@ -2,10 +2,14 @@
 import { HostStatus, type HostCounts } from '../reporters/events.js';
 
 export function emptyCounts(): HostCounts {
-  return { ok: 0, changed: 0, failed: 0, unreachable: 0, skipped: 0, ignored: 0 };
+  return { ok: 0, changed: 0, failed: 0, unreachable: 0, skipped: 0, rescued: 0, ignored: 0 };
 }
 
-export function countOutcome(counts: HostCounts, status: HostStatus, ignored: boolean): void {
+/**
+ * `rescuable`: the host is inside a block with `rescue`, so a failure counts as rescued, not failed.
+ * `changed`: the failed result says changed, which an ignored failure also counts (as ansible-playbook).
+ */
+export function countOutcome(counts: HostCounts, status: HostStatus, ignored: boolean, rescuable = false, changed = false): void {
   switch (status) {
     case HostStatus.OK:
       counts.ok++;
@@ -22,7 +26,9 @@ export function countOutcome(counts: HostCounts, status: HostStatus, ignored: bo
       if (ignored) {
         counts.ok++;
         counts.ignored++;
-      } else counts.failed++;
+        if (changed) counts.changed++;
+      } else if (rescuable) counts.rescued++;
+      else counts.failed++;
       break;
     case HostStatus.UNREACHABLE:
       counts.unreachable++;

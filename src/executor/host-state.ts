@@ -1,6 +1,7 @@
 // What the executor remembers about one host during a run: facts set by tasks, registered results,
 // notified handlers, whether it has failed or become unreachable, and its counters.
 import type { InventoryHost } from '../inventory/inventory.js';
+import type { Task } from '../playbook/playbook.js';
 import type { HostCounts } from '../reporters/events.js';
 import { emptyCounts } from './host-counts.js';
 import { lazyVars } from './lazy-vars.js';
@@ -15,6 +16,12 @@ export class HostState {
   readonly counts: HostCounts = emptyCounts();
   failed = false;
   unreachable = false;
+  /** How many enclosing blocks with `rescue` the host is running the `block` section of. */
+  rescueDepth = 0;
+  /** How many enclosing blocks with `always` the host has still to run `always` of: a failure waits for them. */
+  alwaysDepth = 0;
+  /** The last task that failed on the host and its result: `ansible_failed_task`/`ansible_failed_result` in rescue. */
+  lastFailure?: { readonly task: Record<string, unknown>; readonly result: Record<string, unknown>; readonly failedTask: Task };
   /** Set by `meta: end_host`: the host sits out the rest of the current play (not a failure). */
   endedPlay = false;
 

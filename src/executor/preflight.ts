@@ -10,14 +10,16 @@ import { resolveSource } from '../modules/source-path.js';
 import { KNOWN_FILTERS, KNOWN_TESTS } from '../playbook/condition.js';
 import { jinjaSyntaxProblem } from '../playbook/jinja-engine.js';
 import { hasJinja, inspectTemplate } from '../playbook/jinja-source.js';
-import type { Playbook, Task } from '../playbook/playbook.js';
+import { flattenTasks, type Playbook, type Task } from '../playbook/playbook.js';
+import { includeVarsFiles, readIncludedVars } from '../playbook/include-vars-files.js';
 import { UnsafeText } from '../yaml/pyyaml-compat.js';
 
 /** Variables every task has without anyone defining them (see task-variables.ts). */
 const MAGIC = [
   'inventory_hostname', 'inventory_hostname_short', 'group_names', 'groups', 'hostvars', 'play_hosts',
   'ansible_play_hosts', 'ansible_play_batch', 'ansible_check_mode', 'ansible_diff_mode', 'playbook_dir',
-  'inventory_file', 'inventory_dir', 'omit',
+  'inventory_file', 'inventory_dir', 'omit', 'ansible_loop', 'ansible_index_var', 'ansible_loop_var',
+  'ansible_failed_task', 'ansible_failed_result',
 ];
 
 /** Root names of the variables a Jinja text must find (reads under `default` or `is defined` may be missing). */
@@ -54,9 +56,11 @@ function strings(value: unknown, path: string, out: [string, string][]): [string
 }
 
 function definedBy(task: Task, modules: ReadonlyMap<string, ModuleDefinition<any, any>>): string[] {
-  const names = [...Object.keys(task.vars), task.loopVar];
+  const names = [...Object.keys(task.vars), task.loopVar, ...(task.indexVar ? [task.indexVar] : [])];
   if (task.register) names.push(task.register);
   if (task.module === 'set_fact') names.push(...Object.keys(task.args));
+  if (task.module === 'include_vars' && typeof task.args.name === 'string') names.push(task.args.name);
+  else if (task.module === 'include_vars' && !hasJinja(JSON.stringify(task.args))) names.push(...Object.keys(readIncludedVars(includeVarsFiles(task.args, task), task.source)));
   names.push(...(modules.get(task.module)?.facts ?? []));
   return names;
 }
@@ -71,20 +75,22 @@ export function preflight(
   for (const host of inventory.hosts.values()) for (const name of Object.keys(host.vars)) known.add(name);
   for (const group of inventory.groups.values()) for (const name of Object.keys(group.vars)) known.add(name);
   const plays = playbook.plays;
-  const allTasks = (p: (typeof plays)[number]) => [...p.preTasks, ...p.tasks, ...p.postTasks, ...p.handlers];
+  const allTasks = (p: (typeof plays)[number]) => flattenTasks([...p.preTasks, ...p.tasks, ...p.postTasks, ...p.handlers]);
   // Facts persist from play to play, and handlers may read what any task registered: collect first.
   for (const play of plays) {
     for (const name of [...Object.keys(play.vars), ...Object.keys(play.roleDefaults)]) known.add(name);
     if (play.gatherFacts) for (const name of modules.get('setup')?.facts ?? []) known.add(name);
     for (const task of allTasks(play)) for (const name of definedBy(task, modules)) known.add(name);
   }
+  // Tasks included at run time, and vars files named by templates, may define any name: no check can be sure.
+  const dynamic = plays.some((play) => allTasks(play).some((task) => task.module === 'include_tasks' || task.module === 'include_role' || (task.module === 'include_vars' && hasJinja(JSON.stringify(task.args)))));
   for (const play of plays) {
     for (const task of allTasks(play)) {
       // Arguments a module renders only when it needs them (assert's fail_msg) may use what exists only then.
       const late = modules.get(task.module)?.lateArgs ?? [];
       const checked = Object.fromEntries(Object.entries(task.args).filter(([key]) => !late.includes(key)));
       for (const [field, text] of strings(checked, task.module, [])) {
-        const missing = variablesRead(text).find((name) => !known.has(name));
+        const missing = dynamic ? undefined : variablesRead(text).find((name) => !known.has(name));
         if (missing) {
           throw new ParseError(
             `undefined variable "${missing}": not set in the inventory, the play, -e, or by any register/set_fact`,

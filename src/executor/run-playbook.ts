@@ -7,7 +7,7 @@ import type { HostKeyChecking } from '../connection/known-hosts.js';
 import type { Inventory } from '../inventory/inventory.js';
 import { selectHosts } from '../inventory/select-hosts.js';
 import type { ModuleDefinition } from '../modules/module.js';
-import type { Play, Playbook, Task } from '../playbook/playbook.js';
+import { isBlock, type Play, type Playbook, type Task, type TaskBlock, type TaskNode } from '../playbook/playbook.js';
 import { HostStatus, type HostCounts, type Reporter } from '../reporters/events.js';
 import type { SecretValues } from '../reporters/secret-values.js';
 import { ConnectionPool } from './connection-pool.js';
@@ -158,20 +158,108 @@ export class PlaybookRun {
         cachedFacts: this.cachedFacts,
       };
       if (play.gatherFacts) {
-        await this.runTask(gatheringTask(play), scope, batch, runner, false);
-        this.enforceFailurePolicy(play, batch);
+        const gathering = gatheringTask(play);
+        await this.runTask(gathering, scope, batch, runner, false);
+        this.enforceFailurePolicy(play, batch, gathering);
       }
       for (const section of [play.preTasks, play.tasks, play.postTasks]) {
-        for (const task of section) {
-          if (this.interrupted) return;
-          if (task.module === 'meta') await this.meta(task, play, scope, batch, runner);
-          else if (isSelectedByTags([...play.tags, ...task.tags], this.options.tags, this.options.skipTags)) {
-            await this.runTask(task, scope, batch, runner, false);
-            this.enforceFailurePolicy(play, batch);
-          }
-        }
+        await this.runNodes(section, play, scope, batch, batch, runner);
+        if (this.interrupted) return;
         await this.flushHandlers(play, scope, batch, runner);
       }
+    }
+  }
+
+  /** Runs a task list on `hosts` (the active ones among them) in lockstep; `batch` is what the failure policy judges. */
+  private async runNodes(nodes: readonly TaskNode[], play: Play, scope: RunScope, hosts: HostState[], batch: HostState[], runner: TaskRunner): Promise<void> {
+    for (const node of nodes) {
+      if (this.interrupted) return;
+      if (isBlock(node)) {
+        await this.runBlock(node, play, scope, hosts, batch, runner);
+        this.enforceFailurePolicy(play, batch);
+      } else if (node.module === 'meta') await this.meta(node, play, scope, hosts, runner);
+      else if (isSelectedByTags([...play.tags, ...node.tags], this.options.tags, this.options.skipTags)) {
+        if (node.module === 'include_tasks' || node.module === 'include_role') await this.includeTasks(node, play, scope, hosts, batch, runner);
+        else await this.runTask(node, scope, hosts, runner, false);
+        this.enforceFailurePolicy(play, batch, node);
+      }
+    }
+  }
+
+  /**
+   * Ansible's block: hosts a task of `block` failed on run `rescue` (counted as rescued, and no longer failed
+   * when it succeeds); every host that entered runs `always`, after which a host still failed stays failed.
+   */
+  private async runBlock(block: TaskBlock, play: Play, scope: RunScope, hosts: HostState[], batch: HostState[], runner: TaskRunner): Promise<void> {
+    const entered = hosts.filter((h) => h.active);
+    if (entered.length === 0) return;
+    const rescuable = block.rescue.length > 0;
+    const guarded = block.always.length > 0;
+    if (guarded) for (const host of entered) host.alwaysDepth++;
+    try {
+      if (rescuable) for (const host of entered) host.rescueDepth++;
+      try {
+        await this.runNodes(block.block, play, scope, entered, batch, runner);
+      } finally {
+        if (rescuable) for (const host of entered) host.rescueDepth--;
+      }
+      const failed = entered.filter((h) => h.failed && !h.unreachable);
+      if (rescuable && failed.length > 0) {
+        for (const host of failed) {
+          host.failed = false;
+          host.facts.ansible_failed_task = host.lastFailure?.task;
+          host.facts.ansible_failed_result = host.lastFailure?.result;
+        }
+        await this.runNodes(block.rescue, play, scope, failed, batch, runner);
+      }
+    } finally {
+      if (guarded) for (const host of entered) host.alwaysDepth--;
+    }
+    if (!guarded) return;
+    // A failed host runs `always` too, and stays failed after it even when `always` succeeds.
+    const stillFailed = entered.filter((h) => h.failed && !h.unreachable);
+    for (const host of stillFailed) host.failed = false;
+    try {
+      await this.runNodes(block.always, play, scope, entered, batch, runner);
+    } finally {
+      for (const host of stillFailed) host.failed = true;
+    }
+  }
+
+  /**
+   * `include_tasks`: per host, its `when` and loop decide, and its file (a template) is read now; hosts that
+   * include the same file with the same item run its tasks together. Each inclusion counts as ok, as in Ansible.
+   */
+  private async includeTasks(task: Task, play: Play, scope: RunScope, hosts: HostState[], batch: HostState[], runner: TaskRunner): Promise<void> {
+    const inclusions = new Map<string, { file: string; vars: Record<string, unknown>; hosts: HostState[] }>();
+    const active = hosts.filter((h) => h.active);
+    this.options.reporter.handle({ event: 'task_start', task: task.name, source: `${task.source.file}:${task.source.line ?? 0}`, handler: false, hosts: active.map((h) => h.name) });
+    for (const host of active) {
+      const outcomes = await runner.run(task, host, taskVariables(scope, host, task));
+      const included = outcomes.filter((o) => o.status === HostStatus.OK);
+      for (const outcome of included) {
+        const { include, include_args } = outcome.result as { include: string; include_args: Record<string, unknown> };
+        const key = JSON.stringify([include, include_args]);
+        const entry = inclusions.get(key) ?? { file: include, vars: include_args, hosts: [] };
+        entry.hosts.push(host);
+        inclusions.set(key, entry);
+      }
+      // Each included file counts as ok on its own (a looped include once per item); an included role does not: as in Ansible.
+      if (task.module === 'include_tasks') for (const outcome of included) this.settle(task, host, [outcome]);
+      if (included.length < outcomes.length) this.settle(task, host, outcomes.filter((o) => o.status !== HostStatus.OK));
+    }
+    this.options.reporter.handle({ event: 'task_end', task: task.name });
+    for (const inclusion of inclusions.values()) {
+      let nodes: readonly TaskNode[];
+      try {
+        nodes = await task.include!(inclusion.file, inclusion.vars);
+      } catch (error) {
+        // An included file that cannot be loaded fails the hosts that include it, as in Ansible.
+        const msg = (error as Error).message;
+        for (const host of inclusion.hosts) this.settle(task, host, [{ status: HostStatus.FAILED, msg, result: { failed: true, msg }, durationMs: 0 }]);
+        continue;
+      }
+      await this.runNodes(nodes, play, scope, inclusion.hosts, batch, runner);
     }
   }
 
@@ -186,12 +274,19 @@ export class PlaybookRun {
     if (action === 'end_host') for (const host of ending) host.endedPlay = true;
   }
 
-  /** Ansible's failure policy: any_errors_fatal, max_fail_percentage, and a batch whose hosts all failed. */
-  private enforceFailurePolicy(play: Play, batch: HostState[]): void {
-    const down = batch.filter((h) => h.failed || h.unreachable).length;
+  /**
+   * Ansible's failure policy: any_errors_fatal (of the task that just ran, else of the play), max_fail_percentage,
+   * and a batch whose hosts all failed. A failed host with a block's `rescue` or `always` still to run is not
+   * down yet: the policy judges it once they ran, as Ansible's iterator does; any_errors_fatal is judged only
+   * right after the failing task, so a failure a block's `always` follows never makes it fire (ansible 2.14).
+   */
+  private enforceFailurePolicy(play: Play, batch: HostState[], task?: Task): void {
+    const failedForGood = (h: HostState) => h.failed && h.rescueDepth === 0 && h.alwaysDepth === 0;
+    const down = batch.filter((h) => h.unreachable || failedForGood(h)).length;
     if (down === 0) return;
+    const fatal = task !== undefined && (task.anyErrorsFatal ?? play.anyErrorsFatal);
     const reason =
-      play.anyErrorsFatal && batch.some((h) => h.failed)
+      fatal && batch.some((h) => failedForGood(h) && h.lastFailure?.failedTask === task)
         ? 'any_errors_fatal is set'
         : play.maxFailPercentage !== undefined && (down / batch.length) * 100 > play.maxFailPercentage
           ? `more than ${play.maxFailPercentage}% of the batch failed (max_fail_percentage)`
@@ -248,7 +343,7 @@ export class PlaybookRun {
         task: task.name,
         host: host.name,
         status: o.status,
-        item: task.noLog ? undefined : o.item,
+        item: task.noLog ? undefined : (o.label ?? o.item),
         msg: task.noLog && o.msg ? CENSORED : o.msg,
         changes: task.noLog ? undefined : o.changes,
         reason: o.reason,
@@ -264,9 +359,12 @@ export class PlaybookRun {
       outcomes.find((o) => o.status === HostStatus.OK) ??
       outcomes[0];
     if (!worst) return;
-    countOutcome(host.counts, worst.status, worst.ignored === true);
+    countOutcome(host.counts, worst.status, worst.ignored === true, host.rescueDepth > 0, worst.result.changed === true);
     if (worst.status === HostStatus.UNREACHABLE) host.unreachable = true;
-    else if (worst.status === HostStatus.FAILED && !worst.ignored) host.failed = true;
+    else if (worst.status === HostStatus.FAILED && !worst.ignored) {
+      host.failed = true;
+      host.lastFailure = { task: { name: task.name, action: task.module }, result: worst.result, failedTask: task };
+    }
     else if (outcomes.some((o) => o.status === HostStatus.CHANGED)) for (const n of task.notify) host.notified.add(n);
   }
 
@@ -282,7 +380,7 @@ export class PlaybookRun {
         for (const h of hosts) for (const n of names) h.notified.delete(n);
         ran = true;
         await this.runTask(handler, scope, hosts, runner, true);
-        this.enforceFailurePolicy(play, batch);
+        this.enforceFailurePolicy(play, batch, handler);
       }
     }
   }

@@ -8,10 +8,12 @@ import type { ModuleContext, ModuleDefinition } from '../modules/module.js';
 import { isNoop, type Change } from '../plan/change.js';
 import { evaluateCondition, evaluateExpression } from '../playbook/condition.js';
 import type { Task } from '../playbook/playbook.js';
+import { includeVarsFiles, readIncludedVars } from '../playbook/include-vars-files.js';
 import { renderTemplateFile, renderValue } from '../playbook/templating.js';
 import { HostStatus } from '../reporters/events.js';
 import type { ConnectionPool } from './connection-pool.js';
 import type { HostState } from './host-state.js';
+import { ENVIRONMENT_MODULES, withEnvironment } from './environment-connection.js';
 import { checkModuleArguments } from './module-arguments.js';
 import { lazyVars } from './lazy-vars.js';
 import { withTaskTimeout } from './task-timeout.js';
@@ -19,6 +21,8 @@ import { withTaskTimeout } from './task-timeout.js';
 export interface TaskOutcome {
   readonly status: HostStatus;
   readonly item?: unknown;
+  /** `loop_control.label` rendered for this item: shown instead of the item. */
+  readonly label?: unknown;
   readonly msg?: string;
   readonly changes?: readonly Change[];
   readonly reason?: string;
@@ -38,6 +42,31 @@ export interface TaskRunnerOptions {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The variables one loop item adds: the item, and with loop_control its index and `ansible_loop`. */
+function loopVariables(task: Task, items: readonly unknown[], index: number): Record<string, unknown> {
+  const vars: Record<string, unknown> = { [task.loopVar]: items[index], ansible_loop_var: task.loopVar };
+  if (task.indexVar) {
+    vars[task.indexVar] = index;
+    vars.ansible_index_var = task.indexVar;
+  }
+  if (task.loopExtended) {
+    const length = items.length;
+    vars.ansible_loop = {
+      allitems: items,
+      index: index + 1,
+      index0: index,
+      revindex: length - index,
+      revindex0: length - index - 1,
+      first: index === 0,
+      last: index === length - 1,
+      length,
+      ...(index > 0 ? { previtem: items[index - 1] } : {}),
+      ...(index < length - 1 ? { nextitem: items[index + 1] } : {}),
+    };
+  }
+  return vars;
 }
 
 function conditionsHold(conditions: readonly string[], vars: Record<string, unknown>, task: Task, field: string): boolean {
@@ -64,9 +93,12 @@ export class TaskRunner {
         throw new UserError(`loop must be a list, got ${typeof items}`, undefined, { ...task.source, field: 'loop' });
       }
       const outcomes: TaskOutcome[] = [];
-      for (const item of items) {
-        const outcome = await this.runOnce(task, host, lazyVars([vars, { [task.loopVar]: item }], task.source), item);
-        outcomes.push(outcome);
+      for (const [index, item] of items.entries()) {
+        if (index > 0 && task.loopPause) await sleep(task.loopPause * 1000);
+        const itemVars = lazyVars([vars, loopVariables(task, items, index)], task.source);
+        const outcome = await this.runOnce(task, host, itemVars, item);
+        const label = task.loopLabel === undefined ? undefined : renderValue(task.loopLabel, itemVars, { ...task.source, field: 'loop_control.label' });
+        outcomes.push(label === undefined ? outcome : { ...outcome, label });
         if (outcome.status === HostStatus.UNREACHABLE) break;
       }
       const results = outcomes.map((o) => ({ ...o.result, [task.loopVar]: o.item }));
@@ -80,6 +112,21 @@ export class TaskRunner {
     } catch (error) {
       return [this.failure(task, error, started, undefined)];
     }
+  }
+
+  /**
+   * include_tasks names the file (the executor loads and runs it) with the loop item's variables;
+   * include_vars reads its files on the control node now, and returns their variables as facts.
+   */
+  private include(task: Task, vars: Record<string, unknown>): Record<string, unknown> {
+    const args = renderValue(task.args, vars, task.source) as { file?: string; dir?: string; name?: string };
+    if (task.module === 'include_tasks' || task.module === 'include_role') {
+      const names = task.loop === undefined ? [] : [task.loopVar, ...(task.indexVar ? [task.indexVar] : []), ...(task.loopExtended ? ['ansible_loop'] : [])];
+      return { include: String(args.file ?? args.name), include_args: Object.fromEntries(names.map((name) => [name, vars[name]])), changed: false };
+    }
+    const files = includeVarsFiles({ file: args.file === undefined ? undefined : String(args.file), dir: args.dir === undefined ? undefined : String(args.dir) }, task);
+    const included = readIncludedVars(files, { ...task.source, field: 'include_vars' });
+    return { ansible_facts: args.name ? { [String(args.name)]: included } : included, ansible_included_var_files: files, changed: false };
   }
 
   private register(task: Task, host: HostState, result: Record<string, unknown>): void {
@@ -140,6 +187,10 @@ export class TaskRunner {
         return { ...skipped(`deferred: depends on "${dependsOn}", known only after a real run`), status: HostStatus.OK };
       }
       if (!conditionsHold(task.when, vars, task, 'when')) return skipped('conditional result was false');
+      if (task.module === 'include_tasks' || task.module === 'include_role' || task.module === 'include_vars') {
+        const result = this.include(task, vars);
+        return { status: HostStatus.OK, item, result, durationMs: Date.now() - started };
+      }
 
       const module = this.options.modules.get(task.module);
       if (!module) throw new UserError(`unknown module "${task.module}"`, undefined, task.source);
@@ -152,7 +203,11 @@ export class TaskRunner {
 
       const become = task.become ?? this.options.playBecome;
       const delegate = task.delegateTo === undefined ? undefined : String(renderValue(task.delegateTo, vars, task.source));
-      const connection = this.options.pool.get(module.controlOnly ? 'localhost' : (delegate ?? host.name));
+      const remoteUser = task.remoteUser === undefined ? undefined : String(renderValue(task.remoteUser, vars, { ...task.source, field: 'remote_user' }));
+      const connection = this.options.pool.get(module.controlOnly ? 'localhost' : (delegate ?? host.name), remoteUser);
+      const environment = ENVIRONMENT_MODULES.includes(task.module)
+        ? (renderValue(task.environment, vars, { ...task.source, field: 'environment' }) as Record<string, unknown>)
+        : {};
       const context: ModuleContext = {
         host: host.name,
         vars,
@@ -167,7 +222,7 @@ export class TaskRunner {
       const attempts = task.until ? (task.retries ?? 3) + 1 : 1;
       let outcome: TaskOutcome | undefined;
       for (let attempt = 1; attempt <= attempts; attempt++) {
-        outcome = await withTaskTimeout(task, host.name, connection, (bounded) => this.attempt(task, module, args, context, connection, bounded, host, item, started));
+        outcome = await withTaskTimeout(task, host.name, connection, (bounded) => this.attempt(task, module, args, context, connection, withEnvironment(bounded, environment), host, item, started));
         if (!task.until || outcome.status === HostStatus.UNREACHABLE) break;
         const scope = lazyVars([vars, task.register ? { [task.register]: outcome.result } : {}], task.source);
         if (evaluateCondition(task.until, scope, { ...task.source, field: 'until' })) break;

@@ -76,6 +76,6 @@ export function taskVariables(
     inventory_file: scope.inventory.source,
     inventory_dir: dirname(scope.inventory.source),
   };
-  const layers = [scope.play.roleDefaults, host.inventoryHost.vars, scope.play.vars, task?.vars ?? {}, host.facts, extra, scope.extraVars, magic];
+  const layers = [scope.play.roleDefaults, task?.roleDefaults ?? {}, host.inventoryHost.vars, scope.play.vars, task?.vars ?? {}, host.facts, extra, scope.extraVars, magic];
   return lazyVars(layers, task?.source ?? scope.play.source);
 }

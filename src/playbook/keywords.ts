@@ -69,13 +69,31 @@ export const KINDS = {
     schema: { type: ['array', 'null'], items: { anyOf: [stringSchema, { $ref: '#/definitions/role' }] } },
   },
   loopControl: {
-    expected: 'a mapping with loop_var',
-    check: isMapping,
+    expected: 'a mapping of loop_var, index_var, label, pause, extended',
+    check: (v) =>
+      isMapping(v) &&
+      Object.keys(v).every((k) => ['loop_var', 'index_var', 'label', 'pause', 'extended'].includes(k)) &&
+      (v.loop_var === undefined || (isString(v.loop_var) && /^[A-Za-z_]\w*$/.test(v.loop_var))) &&
+      (v.index_var === undefined || (isString(v.index_var) && /^[A-Za-z_]\w*$/.test(v.index_var))) &&
+      (v.label === undefined || isString(v.label)) &&
+      (v.pause === undefined || (typeof v.pause === 'number' && v.pause >= 0)) &&
+      (v.extended === undefined || typeof v.extended === 'boolean'),
     schema: {
       type: 'object',
       additionalProperties: false,
-      properties: { loop_var: { type: 'string', description: 'Name of the loop variable instead of `item`.' } },
+      properties: {
+        loop_var: { type: 'string', description: 'Name of the loop variable instead of `item`.' },
+        index_var: { type: 'string', description: 'Name of a variable holding the index of the item, from 0.' },
+        label: { type: 'string', description: 'Template shown for each item instead of the whole item.' },
+        pause: { type: 'number', minimum: 0, description: 'Seconds to wait between two items.' },
+        extended: { type: 'boolean', description: 'Set `ansible_loop` (index, index0, first, last, length, previtem, nextitem, ...) for each item.' },
+      },
     },
+  },
+  environment: {
+    expected: 'a mapping of environment variable names to values',
+    check: (v) => v === null || (isMapping(v) && Object.keys(v).every((k) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k))),
+    schema: { type: ['object', 'null'], propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } },
   },
 } satisfies Record<string, ValueKind>;
 
@@ -103,6 +121,8 @@ export const PLAY_KEYWORDS: Readonly<Record<string, Keyword>> = {
   handlers: { kind: 'tasks', description: 'Tasks run once at the end of a batch when notified.' },
   tags: { kind: 'names', description: 'Tags added to every task of the play.' },
   gather_facts: { kind: 'boolean', description: 'Gather the hosts\' facts (ansible_hostname, ansible_distribution, ...) with `setup` before the first task; default true, as in Ansible. Set false when the play uses no facts: it saves one command per host.' },
+  environment: { kind: 'environment', description: 'Environment variables exported to every command and shell task of the play.' },
+  remote_user: { kind: 'string', description: 'User to log in as on hosts whose inventory sets no ansible_user (as in Ansible, ansible_user wins).' },
   gather_subset: { kind: 'names', description: 'Which facts gather_facts reads: all (default), min, hardware, network; "!name" excludes one (see `etcdops doc setup`).' },
 };
 
@@ -135,5 +155,10 @@ export const TASK_KEYWORDS: Readonly<Record<string, Keyword>> = {
   listen: { kind: 'names', description: 'For handlers: topics this handler also answers to.' },
   args: { kind: 'mapping', description: 'Module arguments, merged with those given under the module key.' },
   import_tasks: { kind: 'string', description: 'Inline the tasks of this file (relative to the including file) at load time.' },
-  block: { kind: 'tasks', description: 'Tasks that share this entry\'s when, tags, vars and become.' },
+  block: { kind: 'tasks', description: 'Tasks that share this entry\'s when, tags, vars, become and environment.' },
+  rescue: { kind: 'tasks', description: 'With block: tasks run on a host when a task of the block failed on it; when they succeed the host carries on (`ansible_failed_task`, `ansible_failed_result` tell what failed).' },
+  always: { kind: 'tasks', description: 'With block: tasks run after the block (and rescue) whether it failed or not.' },
+  any_errors_fatal: { kind: 'boolean', description: 'When this task (or a task of this block) fails on a host without being rescued, stop the play for every host.' },
+  environment: { kind: 'environment', description: 'Environment variables exported to command and shell (values are templates, quoted safely).' },
+  remote_user: { kind: 'string', description: 'User to log in as for this task, on hosts whose inventory sets no ansible_user.' },
 };

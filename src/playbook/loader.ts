@@ -1,15 +1,16 @@
 // Loads a playbook file into the validated Play model: plays, vars_files, roles from `roles/NAME/`
 // beside the playbook, and their tasks and handlers. Everything is checked before anything runs.
-import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { ParseError, type SourceLocation } from '../errors/user-error.js';
 import { parseHostPattern } from '../inventory/host-pattern.js';
 import { chooseSubsets } from '../modules/setup.js';
 import { KINDS, PLAY_KEYWORDS } from './keywords.js';
 import type { ModuleSpec } from './module-args.js';
-import type { Play, Playbook, Task } from './playbook.js';
+import { flattenTasks, type Play, type Playbook, type Task, type TaskNode } from './playbook.js';
 import { didYouMean } from './suggest.js';
-import { loadTasks, type TaskLoadOptions, type TaskScope } from './task-loader.js';
+import { loadRole } from './role-loader.js';
+import { loadTasks, type ImportedRoles, type TaskLoadOptions, type TaskScope } from './task-loader.js';
+import { readVarsFile } from './vars-file.js';
 import { checkTemplates } from './template-checks.js';
 import { renderValue } from './templating.js';
 import { readYaml, type PathSegment, type YamlSource } from './yaml-source.js';
@@ -26,77 +27,11 @@ const isMapping = (v: unknown): v is Raw => v !== null && typeof v === 'object' 
 const toList = (value: unknown): string[] =>
   value === undefined || value === null ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
 
-async function isFolder(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isDirectory(), () => false);
-}
-
-async function firstExisting(paths: readonly string[]): Promise<string | undefined> {
-  for (const path of paths) {
-    if (await stat(path).then((s) => s.isFile(), () => false)) return path;
-  }
-  return undefined;
-}
-
-/** A `vars` mapping file: its content must be a mapping (an empty file is no variables). */
-async function readVarsFile(file: string, referencedFrom: SourceLocation, what: string): Promise<Raw> {
-  const source = await readYaml(file, '', referencedFrom, what);
-  if (source.value === null || source.value === undefined) return {};
-  if (!isMapping(source.value)) throw new ParseError(`${what} must hold a mapping of variables`, source.locate([]));
-  return source.value;
-}
-
-interface LoadedRole {
-  readonly tasks: Task[];
-  readonly handlers: Task[];
-  readonly defaults: Raw;
-  readonly vars: Raw;
-}
-
-const ROLE_ENTRY_KEYWORDS = ['role', 'name', 'when', 'tags', 'vars', 'become', 'become_user'];
-
-async function loadRole(entry: unknown, source: YamlSource, at: readonly PathSegment[], scope: TaskScope, options: TaskLoadOptions): Promise<LoadedRole> {
-  const raw: Raw = typeof entry === 'string' ? { role: entry } : (entry as Raw);
-  const name = raw.role ?? raw.name;
-  const where = source.locate(at);
-  if (typeof name !== 'string' || name === '') throw new ParseError(`a role entry needs 'role: NAME'`, where);
-  for (const key of ['when', 'tags', 'vars'] as const) {
-    const kind = KINDS[key === 'vars' ? 'mapping' : key === 'when' ? 'conditions' : 'names'];
-    if (key in raw && !kind.check(raw[key])) throw new ParseError(`${key} must be ${kind.expected}`, source.locate([...at, key]));
-  }
-  const roleDir = join(dirname(source.file), 'roles', name);
-  if (!(await isFolder(roleDir))) {
-    throw new ParseError(`role '${name}' not found: expected the folder ${roleDir}`, source.locate(typeof entry === 'string' ? at : [...at, raw.role ? 'role' : 'name']));
-  }
-  // Keys other than the role keywords are role parameters: variables scoped to the role's tasks.
-  const params = Object.fromEntries(Object.entries(raw).filter(([key]) => !ROLE_ENTRY_KEYWORDS.includes(key)));
-  const roleScope: TaskScope = {
-    when: [...scope.when, ...toList(raw.when)],
-    tags: [...new Set([...scope.tags, ...toList(raw.tags)])],
-    vars: { ...scope.vars, ...((raw.vars ?? {}) as Raw), ...params },
-    become: (raw.become as boolean | undefined) ?? scope.become,
-    becomeUser: (raw.become_user as string | undefined) ?? scope.becomeUser,
-    baseDir: roleDir,
-    searchPaths: [join(roleDir, 'templates'), join(roleDir, 'files')],
-  };
-  const part = (folder: string) => firstExisting([join(roleDir, folder, 'main.yml'), join(roleDir, folder, 'main.yaml')]);
-  const load = async (folder: string, handlers: boolean): Promise<Task[]> => {
-    const file = await part(folder);
-    if (!file) return [];
-    const tasks = await readYaml(file, folder, where);
-    return loadTasks(tasks.value, tasks, [], roleScope, { ...options, handlers, importing: [file] });
-  };
-  const vars = async (folder: string): Promise<Raw> => {
-    const file = await part(folder);
-    return file ? readVarsFile(file, where, `role ${folder} file`) : {};
-  };
-  return { tasks: await load('tasks', false), handlers: await load('handlers', true), defaults: await vars('defaults'), vars: await vars('vars') };
-}
-
 function checkPlayKeywords(raw: Raw, source: YamlSource, at: readonly PathSegment[], modules: ReadonlyMap<string, ModuleSpec>): void {
   for (const [key, value] of Object.entries(raw)) {
     const keyword = PLAY_KEYWORDS[key];
     if (!keyword) {
-      const hint = modules.has(key) ? `; tasks go under 'tasks:'` : key === 'import_playbook' ? '; import_playbook is not supported' : didYouMean(key, Object.keys(PLAY_KEYWORDS));
+      const hint = modules.has(key) ? `; tasks go under 'tasks:'` : key === 'import_playbook' ? '; import_playbook must be an entry of its own (- import_playbook: FILE)' : didYouMean(key, Object.keys(PLAY_KEYWORDS));
       throw new ParseError(`unknown play keyword '${key}'${hint}`, source.locate([...at, key], { key: true }));
     }
     const kind = KINDS[keyword.kind];
@@ -139,15 +74,18 @@ async function loadPlay(raw: unknown, source: YamlSource, index: number, options
     vars: {},
     become: undefined,
     becomeUser: undefined,
+    environment: (raw.environment ?? {}) as Raw,
+    remoteUser: raw.remote_user as string | undefined,
     baseDir,
     searchPaths: [join(baseDir, 'templates'), join(baseDir, 'files')],
   };
-  const taskOptions: TaskLoadOptions = { modules: options.modules, handlers: false, importing: [source.file] };
+  const imported: ImportedRoles = { handlers: [], defaults: {}, vars: {} };
+  const taskOptions: TaskLoadOptions = { modules: options.modules, handlers: false, importing: [source.file], playbookDir: baseDir, importedRoles: imported };
   const section = (key: string, handlers = false) =>
     loadTasks(raw[key], source, [...at, key], scope, { ...taskOptions, handlers });
   const preTasks = await section('pre_tasks');
-  const roleTasks: Task[] = [];
-  const roleHandlers: Task[] = [];
+  const roleTasks: TaskNode[] = [];
+  const roleHandlers: TaskNode[] = [];
   const roleDefaults: Raw = {};
   const roleVars: Raw = {};
   for (const [i, entry] of ((raw.roles ?? []) as unknown[]).entries()) {
@@ -160,8 +98,12 @@ async function loadPlay(raw: unknown, source: YamlSource, index: number, options
   }
   const tasks = [...roleTasks, ...(await section('tasks'))];
   const postTasks = await section('post_tasks');
-  const handlers = [...(await section('handlers', true)), ...roleHandlers];
-  checkNotify([...preTasks, ...tasks, ...postTasks, ...handlers], handlers);
+  // Roles imported by import_role add their handlers, defaults and vars to the play, as in Ansible.
+  roleHandlers.push(...imported.handlers);
+  Object.assign(roleDefaults, imported.defaults);
+  Object.assign(roleVars, imported.vars);
+  const handlers = flattenTasks([...(await section('handlers', true)), ...roleHandlers]);
+  checkNotify(flattenTasks([...preTasks, ...tasks, ...postTasks, ...handlers]), handlers);
   const hostsWhere = source.locate([...at, 'hosts']);
   const hosts = String(renderValue(toList(raw.hosts).join(':'), { ...playVars, ...fileVars, ...extraVars }, hostsWhere));
   try {
@@ -186,6 +128,7 @@ async function loadPlay(raw: unknown, source: YamlSource, index: number, options
     gatherSubset,
     become: raw.become === true,
     becomeUser: raw.become_user as string | undefined,
+    remoteUser: raw.remote_user as string | undefined,
     // Ansible's precedence within a play: play vars < vars_files < role vars.
     vars: { ...playVars, ...fileVars, ...roleVars },
     roleDefaults,
@@ -198,12 +141,29 @@ async function loadPlay(raw: unknown, source: YamlSource, index: number, options
   };
 }
 
-/** Loads, resolves and validates a playbook; every problem is a ParseError with file:line and field. */
-export async function loadPlaybook(file: string, options: LoadOptions): Promise<Playbook> {
-  const source = await readYaml(file, 'plays', undefined, 'playbook');
+/** The plays of a playbook file, with `- import_playbook: FILE` entries replaced by that file's plays. */
+async function loadPlays(file: string, options: LoadOptions, importing: readonly string[], referencedFrom?: SourceLocation): Promise<Play[]> {
+  const source = await readYaml(file, 'plays', referencedFrom, importing.length > 0 ? 'imported playbook' : 'playbook');
   if (source.value === null || source.value === undefined) throw new ParseError('the playbook is empty; it should be a list of plays', { file });
   if (!Array.isArray(source.value)) throw new ParseError('a playbook is a list of plays (each starting with "- hosts: ...")', source.locate([]));
   const plays: Play[] = [];
-  for (const [index, raw] of source.value.entries()) plays.push(await loadPlay(raw, source, index, options));
-  return { file, plays };
+  for (const [index, raw] of source.value.entries()) {
+    if (isMapping(raw) && 'import_playbook' in raw) {
+      const where = source.locate([index, 'import_playbook']);
+      const extra = Object.keys(raw).find((key) => key !== 'import_playbook' && key !== 'name');
+      if (extra) throw new ParseError(`'${extra}' cannot be used with import_playbook (only name); set it in the imported plays`, source.locate([index, extra], { key: true }));
+      if (typeof raw.import_playbook !== 'string' || raw.import_playbook === '') throw new ParseError('import_playbook must name a playbook file', where);
+      const given = String(renderValue(raw.import_playbook, { ...(options.extraVars ?? {}) }, where));
+      // An absolute path stays absolute; a relative one is relative to the importing playbook, as in Ansible.
+      const imported = isAbsolute(given) ? given : join(dirname(file), given);
+      if ([...importing, file].includes(imported)) throw new ParseError(`import cycle: ${[...importing, file, imported].join(' -> ')}`, where);
+      plays.push(...(await loadPlays(imported, options, [...importing, file], where)));
+    } else plays.push(await loadPlay(raw, source, index, options));
+  }
+  return plays;
+}
+
+/** Loads, resolves and validates a playbook; every problem is a ParseError with file:line and field. */
+export async function loadPlaybook(file: string, options: LoadOptions): Promise<Playbook> {
+  return { file, plays: await loadPlays(file, options, []) };
 }

@@ -43,7 +43,7 @@ export function playbookJsonSchema(modules: ReadonlyMap<string, ModuleSpec> = ne
     title: 'etcdops playbook',
     description: 'A list of plays, each running tasks on the hosts matching a pattern.',
     type: 'array',
-    items: { $ref: '#/definitions/play' },
+    items: { anyOf: [{ $ref: '#/definitions/play' }, { $ref: '#/definitions/import_playbook' }] },
     definitions: {
       play: {
         type: 'object',
@@ -52,12 +52,56 @@ export function playbookJsonSchema(modules: ReadonlyMap<string, ModuleSpec> = ne
         additionalProperties: false,
         properties: properties(PLAY_KEYWORDS),
       },
+      import_playbook: {
+        type: 'object',
+        description: 'The plays of another playbook, run here.',
+        required: ['import_playbook'],
+        additionalProperties: false,
+        properties: {
+          import_playbook: { type: 'string', description: 'Playbook file, relative to this one.' },
+          name: { type: 'string', description: 'A name for the import.' },
+        },
+      },
       task: {
         type: 'object',
         description: 'A task: exactly one module key with its arguments, plus task keywords.',
         properties: {
           ...properties(TASK_KEYWORDS),
           meta: { enum: ['flush_handlers', 'noop', 'end_play', 'end_host'], description: 'Control action: run notified handlers now, do nothing, or end the play or host.' },
+          include_tasks: {
+            anyOf: [{ type: 'string' }, { type: 'object', additionalProperties: false, required: ['file'], properties: { file: { type: 'string', description: 'Task file (a template), relative to this file.' } } }],
+            description: 'Run the tasks of a file read when this task runs (per host; with loop, once per item).',
+          },
+          include_vars: {
+            anyOf: [
+              { type: 'string' },
+              {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  file: { type: 'string', description: 'YAML or JSON file of variables (a template).' },
+                  dir: { type: 'string', description: 'Folder whose .yml, .yaml and .json files are read in name order.' },
+                  name: { type: 'string', description: 'Put the variables under this one name.' },
+                },
+              },
+            ],
+            description: 'Set variables from files on the control node.',
+          },
+          ...Object.fromEntries(
+            (['import_role', 'include_role'] as const).map((key) => [
+              key,
+              {
+                type: 'object',
+                additionalProperties: false,
+                required: ['name'],
+                properties: {
+                  name: { type: 'string', description: 'Role name: the folder roles/NAME beside the playbook.' },
+                  tasks_from: { type: 'string', description: 'Tasks file of the role instead of tasks/main.yml.' },
+                },
+                description: key === 'import_role' ? "The role's tasks here, at load time; its defaults, vars and handlers join the play." : "The role's tasks, run when this task runs; its defaults and vars are for its tasks only.",
+              },
+            ]),
+          ),
           ...moduleProperties,
         },
         additionalProperties: modules.size > 0 ? false : { description: 'A module and its arguments.' },

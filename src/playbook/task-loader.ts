@@ -1,5 +1,6 @@
-// Turns a YAML list of tasks into validated Task values: keywords, the one module and its arguments,
-// `import_tasks` and `block` inlined at load time with their when/tags/vars/become passed down.
+// Turns a YAML list of tasks into validated task trees: keywords, the one module and its arguments,
+// `import_tasks` inlined at load time, `block`/`rescue`/`always` kept as blocks (what a block shares is
+// passed down to its tasks), `include_tasks` loaded when it runs, `include_vars` read when it runs.
 import { dirname, isAbsolute, join } from 'node:path';
 import { ParseError, type SourceLocation } from '../errors/user-error.js';
 import { expressionSyntaxProblem } from './condition.js';
@@ -8,7 +9,8 @@ import { hasJinja } from './jinja-source.js';
 import { checkShellQuoting, checkTemplates } from './template-checks.js';
 import { KINDS, TASK_KEYWORDS } from './keywords.js';
 import { checkModuleArgs, type ModuleSpec } from './module-args.js';
-import type { Task } from './playbook.js';
+import type { Task, TaskBlock, TaskNode } from './playbook.js';
+import { loadRole } from './role-loader.js';
 import { closest, didYouMean, suggestModule } from './suggest.js';
 import { readYaml, type PathSegment, type YamlSource } from './yaml-source.js';
 
@@ -19,8 +21,22 @@ export interface TaskScope {
   readonly vars: Readonly<Record<string, unknown>>;
   readonly become?: boolean;
   readonly becomeUser?: string;
+  readonly anyErrorsFatal?: boolean;
+  readonly environment: Readonly<Record<string, unknown>>;
+  readonly remoteUser?: string;
+  /** The role the tasks belong to (listed as `ROLE : task`). */
+  readonly role?: string;
+  /** Defaults of a role included at run time (include_role): below inventory vars, for its tasks only. */
+  readonly roleDefaults?: Readonly<Record<string, unknown>>;
   readonly baseDir: string;
   readonly searchPaths: readonly string[];
+}
+
+/** What import_role adds to the play: the imported roles' handlers, defaults and vars. */
+export interface ImportedRoles {
+  readonly handlers: TaskNode[];
+  readonly defaults: Record<string, unknown>;
+  readonly vars: Record<string, unknown>;
 }
 
 export interface TaskLoadOptions {
@@ -29,12 +45,22 @@ export interface TaskLoadOptions {
   readonly handlers: boolean;
   /** Files being imported, to report an import cycle instead of recursing forever. */
   readonly importing: readonly string[];
+  /** The playbook's folder: roles are found in its `roles/`. */
+  readonly playbookDir: string;
+  readonly importedRoles: ImportedRoles;
 }
 
 /** Values `meta:` accepts. */
 export const META_ACTIONS = ['flush_handlers', 'noop', 'end_play', 'end_host'] as const;
 const BUILTIN_PREFIX = 'ansible.builtin.';
-const SCOPE_KEYWORDS = ['name', 'when', 'tags', 'vars', 'become', 'become_user'];
+const SCOPE_KEYWORDS = ['name', 'when', 'tags', 'vars', 'become', 'become_user', 'any_errors_fatal', 'environment', 'remote_user'];
+/** Actions the executor itself performs (no module file): they change what runs or what is known. */
+export const EXECUTOR_ACTIONS = ['meta', 'include_tasks', 'include_vars', 'include_role'] as const;
+/** Ansible actions etcdops refuses, and what to write instead. */
+const REFUSED_ACTIONS: Readonly<Record<string, string>> = {
+  include: "'include' is deprecated in Ansible (removed in 2.16); use import_tasks (static) or include_tasks (at run time)",
+  import_playbook: 'import_playbook is only valid as a whole entry of the playbook (- import_playbook: FILE)',
+};
 
 type Raw = Record<string, unknown>;
 
@@ -51,6 +77,9 @@ function scopeFrom(raw: Raw, scope: TaskScope): TaskScope {
     vars: { ...scope.vars, ...((raw.vars ?? {}) as Raw) },
     become: (raw.become as boolean | undefined) ?? scope.become,
     becomeUser: (raw.become_user as string | undefined) ?? scope.becomeUser,
+    anyErrorsFatal: (raw.any_errors_fatal as boolean | undefined) ?? scope.anyErrorsFatal,
+    environment: { ...scope.environment, ...((raw.environment ?? {}) as Raw) },
+    remoteUser: (raw.remote_user as string | undefined) ?? scope.remoteUser,
   };
 }
 
@@ -81,17 +110,17 @@ function onlyKeys(raw: Raw, allowed: readonly string[], what: string, source: Ya
   }
 }
 
-/** Loads and validates a list of tasks (at `path` in `source`), inlining imports and blocks. */
+/** Loads and validates a list of tasks (at `path` in `source`), inlining imports and keeping blocks. */
 export async function loadTasks(
   list: unknown,
   source: YamlSource,
   path: readonly PathSegment[],
   scope: TaskScope,
   options: TaskLoadOptions,
-): Promise<Task[]> {
+): Promise<TaskNode[]> {
   if (list === null || list === undefined) return [];
   if (!Array.isArray(list)) throw new ParseError(`expected a list of tasks`, source.locate(path));
-  const tasks: Task[] = [];
+  const tasks: TaskNode[] = [];
   for (const [index, entry] of list.entries()) {
     const at = [...path, index];
     if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
@@ -102,20 +131,33 @@ export async function loadTasks(
     if ('import_tasks' in raw) {
       onlyKeys(raw, ['import_tasks', ...SCOPE_KEYWORDS], 'import_tasks', source, at);
       tasks.push(...(await importTasks(raw, source, at, scopeFrom(raw, scope), options)));
+    } else if ('import_role' in raw || `${BUILTIN_PREFIX}import_role` in raw) {
+      tasks.push(...(await importRole(raw, source, at, scope, options)));
     } else if ('block' in raw) {
-      for (const unsupported of ['rescue', 'always']) {
-        if (unsupported in raw) throw new ParseError(`'${unsupported}' is not supported; only plain 'block' grouping is`, source.locate([...at, unsupported], { key: true }));
-      }
-      onlyKeys(raw, ['block', ...SCOPE_KEYWORDS], 'block', source, at);
-      tasks.push(...(await loadTasks(raw.block, source, [...at, 'block'], scopeFrom(raw, scope), options)));
+      tasks.push(await loadBlock(raw, source, at, scope, options));
     } else {
-      tasks.push(buildTask(raw, source, at, scope, options));
+      for (const section of ['rescue', 'always']) {
+        if (section in raw) throw new ParseError(`'${section}' belongs to a 'block:'; put the tasks it guards under 'block:'`, source.locate([...at, section], { key: true }));
+      }
+      const roleKey = ['include_role', `${BUILTIN_PREFIX}include_role`].find((key) => key in raw);
+      tasks.push(buildTask(raw, source, at, scope, options, roleKey ? await roleIncluder(raw, roleKey, source, at, { ...scopeFrom(raw, scope), when: scope.when, tags: scope.tags }, options) : undefined));
     }
   }
   return tasks;
 }
 
-async function importTasks(raw: Raw, source: YamlSource, at: readonly PathSegment[], scope: TaskScope, options: TaskLoadOptions): Promise<Task[]> {
+async function loadBlock(raw: Raw, source: YamlSource, at: readonly PathSegment[], scope: TaskScope, options: TaskLoadOptions): Promise<TaskBlock> {
+  onlyKeys(raw, ['block', 'rescue', 'always', ...SCOPE_KEYWORDS], 'block', source, at);
+  const own = scopeFrom(raw, scope);
+  const section = (key: string) => loadTasks(raw[key], source, [...at, key], own, options);
+  const block: TaskBlock = { block: await section('block'), rescue: await section('rescue'), always: await section('always'), source: source.locate(at) };
+  if (options.handlers && (block.rescue.length > 0 || block.always.length > 0)) {
+    throw new ParseError(`'rescue' and 'always' are not supported in handlers; give the handler's recovery its own task`, source.locate(at));
+  }
+  return block;
+}
+
+async function importTasks(raw: Raw, source: YamlSource, at: readonly PathSegment[], scope: TaskScope, options: TaskLoadOptions): Promise<TaskNode[]> {
   // An absolute path stays absolute, as in Ansible.
   const given = String(raw.import_tasks);
   const file = isAbsolute(given) ? given : join(dirname(source.file), given);
@@ -125,15 +167,70 @@ async function importTasks(raw: Raw, source: YamlSource, at: readonly PathSegmen
   return loadTasks(imported.value, imported, [], scope, { ...options, importing: [...options.importing, file] });
 }
 
+/** The role name and tasks_from of an import_role/include_role entry, checked (a templated name is refused). */
+function roleReference(raw: Raw, key: string, source: YamlSource, at: readonly PathSegment[]): { name: string; tasksFrom: string } {
+  const value = raw[key];
+  const where = source.locate([...at, key]);
+  const args: Raw = typeof value === 'string' ? Object.fromEntries(value.trim().split(/\s+/).map((word) => [word.split('=')[0], word.split('=').slice(1).join('=')])) : (value as Raw) ?? {};
+  if (typeof args !== 'object' || Array.isArray(args)) throw new ParseError(`${key} takes a mapping with name (and tasks_from)`, where);
+  for (const option of Object.keys(args)) {
+    if (!['name', 'tasks_from'].includes(option)) throw new ParseError(`${key} option '${option}' is not supported; it takes name and tasks_from`, source.locate([...at, key, option], { key: true }));
+  }
+  const name = args.name;
+  if (typeof name !== 'string' || name === '') throw new ParseError(`${key} needs 'name: ROLE'`, where);
+  if (hasJinja(name) || (typeof args.tasks_from === 'string' && hasJinja(args.tasks_from))) {
+    throw new ParseError(`${key}: a templated role or tasks_from is not supported; name the role literally`, where);
+  }
+  return { name, tasksFrom: typeof args.tasks_from === 'string' ? args.tasks_from.replace(/\.ya?ml$/, '') : 'main' };
+}
+
+/** `import_role`: the role's tasks inline at load; its handlers, defaults and vars join the play (Ansible's import). */
+async function importRole(raw: Raw, source: YamlSource, at: readonly PathSegment[], scope: TaskScope, options: TaskLoadOptions): Promise<TaskNode[]> {
+  const key = 'import_role' in raw ? 'import_role' : `${BUILTIN_PREFIX}import_role`;
+  onlyKeys(raw, [key, ...SCOPE_KEYWORDS], 'import_role', source, at);
+  const { name, tasksFrom } = roleReference(raw, key, source, at);
+  const role = await loadRole({ role: name }, source, [...at, key], scopeFrom(raw, scope), options, tasksFrom);
+  options.importedRoles.handlers.push(...role.handlers);
+  Object.assign(options.importedRoles.defaults, role.defaults);
+  Object.assign(options.importedRoles.vars, role.vars);
+  return role.tasks;
+}
+
+/** `include_role`: the role is checked now and its tasks run when the include does, with its defaults and vars for them only. */
+async function roleIncluder(raw: Raw, key: string, source: YamlSource, at: readonly PathSegment[], scope: TaskScope, options: TaskLoadOptions): Promise<(file: string, vars?: Raw) => Promise<TaskNode[]>> {
+  const { name, tasksFrom } = roleReference(raw, key, source, at);
+  const checked = await loadRole({ role: name }, source, [...at, key], scope, options, tasksFrom);
+  if (checked.handlers.length > 0) {
+    throw new ParseError(`include_role: role '${name}' has handlers, which etcdops does not add at run time; use import_role or the play's 'roles:'`, source.locate([...at, key]));
+  }
+  return async (_file, vars = {}) => {
+    const role = await loadRole({ role: name }, source, [...at, key], { ...scope, vars: { ...scope.vars, ...vars } }, options, tasksFrom);
+    const withRole = (nodes: readonly TaskNode[]): TaskNode[] =>
+      nodes.map((node) => ('block' in node ? { ...node, block: withRole(node.block), rescue: withRole(node.rescue), always: withRole(node.always) } : { ...node, roleDefaults: role.defaults, vars: { ...role.vars, ...node.vars } }));
+    return withRole(role.tasks);
+  };
+}
+
+/** `include_tasks`: the file is named (and may be templated) per host, so it is read when the task runs. */
+function includer(source: YamlSource, scope: TaskScope, options: TaskLoadOptions): (file: string, vars?: Raw) => Promise<TaskNode[]> {
+  return async (given, vars = {}) => {
+    const file = isAbsolute(given) ? given : join(dirname(source.file), given);
+    if (options.importing.includes(file)) throw new ParseError(`include cycle: ${[...options.importing, file].join(' -> ')}`, { file: source.file });
+    const included = await readYaml(file, 'tasks', { file: source.file }, 'included task file');
+    return loadTasks(included.value, included, [], { ...scope, vars: { ...scope.vars, ...vars } }, { ...options, importing: [...options.importing, file] });
+  };
+}
+
 function moduleKeyProblem(raw: Raw, source: YamlSource, at: readonly PathSegment[], options: TaskLoadOptions): string {
-  const modules = [...options.modules.keys(), 'meta'];
+  const modules = [...options.modules.keys(), ...EXECUTOR_ACTIONS];
   const keywords = Object.keys(TASK_KEYWORDS);
   const candidates = Object.keys(raw).filter((key) => !(key in TASK_KEYWORDS));
   const known = candidates.filter((key) => modules.includes(key.startsWith(BUILTIN_PREFIX) ? key.slice(BUILTIN_PREFIX.length) : key));
   const unknown = candidates.find((key) => !known.includes(key));
   if (unknown !== undefined) {
     const where = source.locate([...at, unknown], { key: true });
-    if (unknown === 'include_tasks') throw new ParseError(`include_tasks is not supported; use import_tasks (inlined at load time)`, where);
+    const bare = unknown.startsWith(BUILTIN_PREFIX) ? unknown.slice(BUILTIN_PREFIX.length) : unknown;
+    if (bare in REFUSED_ACTIONS) throw new ParseError(REFUSED_ACTIONS[bare]!, where);
     const looksLikeKeyword = closest(unknown, keywords) !== undefined && closest(unknown, modules) === undefined;
     if (known.length > 0 || looksLikeKeyword) {
       throw new ParseError(`unknown task keyword '${unknown}'${didYouMean(unknown, keywords)}`, where);
@@ -198,22 +295,57 @@ function moduleArgs(module: string, key: string, raw: Raw, spec: ModuleSpec | un
   return { ...given, ...inline };
 }
 
+/** The task keywords an include takes (what it would do with others, such as register or delegate_to, differs from Ansible). */
+const INCLUDE_KEYWORDS = [...SCOPE_KEYWORDS, 'loop', 'with_items', 'loop_control'];
+
+/** What include_tasks and include_vars accept: the file as a string, or `file:` (include_vars also `dir:` and `name:`). */
+const INCLUDE_OPTIONS: Readonly<Record<string, readonly string[]>> = { include_tasks: ['file'], include_vars: ['file', 'dir', 'name'], include_role: ['name', 'tasks_from'] };
+
+function includeArgs(module: string, key: string, raw: Raw, source: YamlSource, at: readonly PathSegment[]): Raw {
+  const value = raw[key];
+  const where = source.locate([...at, key]);
+  const args: Raw = typeof value === 'string' ? (module === 'include_role' ? { name: value } : { file: value }) : value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...(value as Raw) } : {};
+  const allowed = INCLUDE_OPTIONS[module]!;
+  for (const [name, given] of Object.entries(args)) {
+    if (!allowed.includes(name)) {
+      throw new ParseError(`${module} option '${name}' is not supported; it takes ${allowed.join(', ')}`, source.locate([...at, key, name], { key: true }));
+    }
+    if (typeof given !== 'string' || given === '') throw new ParseError(`${module} ${name} must be a non-empty string`, source.locate([...at, key, name]));
+  }
+  if (module === 'include_role') return args;
+  const files = ['file', 'dir'].filter((name) => name in args);
+  if (files.length !== 1) throw new ParseError(`${module} needs ${module === 'include_vars' ? "exactly one of 'file' or 'dir'" : 'a file name'}, e.g. '${module}: FILE.yml'`, where);
+  return args;
+}
+
 function conditionsOrBoolean(value: unknown): readonly string[] | boolean | undefined {
   if (value === undefined || value === null) return undefined;
   return typeof value === 'boolean' ? value : toList(value);
 }
 
-function buildTask(raw: Raw, source: YamlSource, at: readonly PathSegment[], scope: TaskScope, options: TaskLoadOptions): Task {
+function buildTask(
+  raw: Raw,
+  source: YamlSource,
+  at: readonly PathSegment[],
+  scope: TaskScope,
+  options: TaskLoadOptions,
+  roleInclude?: (file: string, vars?: Raw) => Promise<TaskNode[]>,
+): Task {
   const key = moduleKeyProblem(raw, source, at, options);
   const module = key.startsWith(BUILTIN_PREFIX) ? key.slice(BUILTIN_PREFIX.length) : key;
   const spec = options.modules.get(module);
-  if (module !== 'meta' && !spec) throw new ParseError(`unknown module '${module}'`, source.locate([...at, key], { key: true }));
+  const executorAction = (EXECUTOR_ACTIONS as readonly string[]).includes(module);
+  if (executorAction && module !== 'meta') {
+    if (options.handlers) throw new ParseError(`${module} is not supported in handlers; list the handler's tasks themselves`, source.locate([...at, key], { key: true }));
+    onlyKeys(raw, [key, ...INCLUDE_KEYWORDS], module, source, at);
+  }
+  if (!executorAction && !spec) throw new ParseError(`unknown module '${module}'`, source.locate([...at, key], { key: true }));
   if ('listen' in raw && !options.handlers) throw new ParseError(`'listen' is only valid on handlers`, source.locate([...at, 'listen'], { key: true }));
   if ('loop' in raw && 'with_items' in raw) throw new ParseError(`use either 'loop' or 'with_items', not both`, source.locate([...at, 'with_items'], { key: true }));
   if (typeof raw.register === 'string' && !/^[A-Za-z_]\w*$/.test(raw.register)) {
     throw new ParseError(`register must be a variable name (letters, digits, _)`, source.locate([...at, 'register']));
   }
-  const args = moduleArgs(module, key, raw, spec, source, at);
+  const args = executorAction && module !== 'meta' ? includeArgs(module, key, raw, source, at) : moduleArgs(module, key, raw, spec, source, at);
   if (spec) {
     const problem = checkModuleArgs(module, spec, args);
     if (problem) {
@@ -224,7 +356,7 @@ function buildTask(raw: Raw, source: YamlSource, at: readonly PathSegment[], sco
         : [...at, key];
       throw new ParseError(problem.message, source.locate([...base, ...problem.path], { key: problem.isKey }));
     }
-  } else if (!(META_ACTIONS as readonly string[]).includes(String(args.action))) {
+  } else if (module === 'meta' && !(META_ACTIONS as readonly string[]).includes(String(args.action))) {
     throw new ParseError(`meta must be one of: ${META_ACTIONS.join(', ')}`, source.locate([...at, key]));
   }
   const argsAt = (path: readonly PathSegment[]) =>
@@ -232,7 +364,9 @@ function buildTask(raw: Raw, source: YamlSource, at: readonly PathSegment[], sco
   checkTemplates(args, argsAt);
   checkTemplates({ loop: raw.loop, with_items: raw.with_items, vars: raw.vars, delegate_to: raw.delegate_to }, (path) => source.locate([...at, ...path]));
   checkShellQuoting(module, args, argsAt(['cmd']));
-  const freeText = typeof raw[key] === 'string' ? ` ${String(raw[key])}` : '';
+  checkTemplates({ environment: raw.environment, loop_control: raw.loop_control }, (path) => source.locate([...at, ...path]));
+  // As Ansible lists them: an unnamed include is named after its action alone.
+  const freeText = typeof raw[key] === 'string' && (!executorAction || module === 'meta') ? ` ${String(raw[key])}` : '';
   const own = scopeFrom(raw, scope);
   const loopControl = raw.loop_control as Raw | undefined;
   const loop = raw.with_items !== undefined && Array.isArray(raw.with_items)
@@ -242,11 +376,23 @@ function buildTask(raw: Raw, source: YamlSource, at: readonly PathSegment[], sco
   const location: SourceLocation = source.locate(at);
   return {
     name: typeof raw.name === 'string' ? raw.name : `${module}${freeText}`,
+    unnamed: typeof raw.name === 'string' ? undefined : true,
     module,
     args,
     when: own.when,
     loop,
     loopVar: typeof loopControl?.loop_var === 'string' ? loopControl.loop_var : 'item',
+    indexVar: loopControl?.index_var as string | undefined,
+    loopLabel: loopControl?.label as string | undefined,
+    loopPause: loopControl?.pause as number | undefined,
+    loopExtended: loopControl?.extended === true,
+    anyErrorsFatal: own.anyErrorsFatal,
+    environment: own.environment,
+    remoteUser: own.remoteUser,
+    // The included tasks share the include's vars, not its own when and tags (Ansible's include_tasks).
+    include: module === 'include_tasks' ? includer(source, { ...own, when: scope.when, tags: scope.tags }, options) : roleInclude,
+    role: scope.role,
+    roleDefaults: scope.roleDefaults,
     register: raw.register as string | undefined,
     notify: toList(raw.notify),
     tags: own.tags,

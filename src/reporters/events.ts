@@ -21,6 +21,8 @@ export interface HostCounts {
   failed: number;
   unreachable: number;
   skipped: number;
+  /** Times the host entered a block's `rescue` after a task of the block failed. */
+  rescued: number;
   ignored: number;
 }
 

@@ -59,7 +59,7 @@ export class PlainReporter implements Reporter {
         const width = Math.max(0, ...Object.keys(event.hosts).map((h) => h.length));
         for (const [host, c] of Object.entries(event.hosts)) {
           write(
-            `${host.padEnd(width)} : ok=${c.ok}  changed=${c.changed}  unreachable=${c.unreachable}  failed=${c.failed}  skipped=${c.skipped}  ignored=${c.ignored}\n`,
+            `${host.padEnd(width)} : ok=${c.ok}  changed=${c.changed}  unreachable=${c.unreachable}  failed=${c.failed}  skipped=${c.skipped}  rescued=${c.rescued}  ignored=${c.ignored}\n`,
           );
         }
         if (this.options.verbosity >= 3) {

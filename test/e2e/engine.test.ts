@@ -320,6 +320,19 @@ describe('engine on the lab', function () {
       match(log.stdout, /ops : .*USER=root ; COMMAND=\S*sh -c '(exec )?id -u'/, `${host}: sudo's own log of the become:\n${log.stdout}${log.stderr}`);
     }
   });
+  it('remote_user logs in as that user where the inventory names none; ansible_user wins where it does', async () => {
+    const inventory = inventoryWith((inv) => {
+      delete inv.all.vars.ansible_user;
+      inv.all.children.etcd.hosts.n3.ansible_user = 'root';
+    });
+    const result = await etcdops(['play', fixture('remote-user.yml'), '-i', inventory, '--output', 'json']);
+    strictEqual(result.code, 0, result.stdout + result.stderr);
+    const userOf = (host: string, task: string) =>
+      jsonEvents(result.stdout).find((e) => e.event === 'host_result' && e.host === host && e.task === task)?.result?.stdout?.trim();
+    deepStrictEqual(HOSTS.map((h) => userOf(h, 'Play user')), ['ops', 'ops', 'root']);
+    deepStrictEqual(HOSTS.map((h) => userOf(h, 'Task user')), ['root', 'root', 'root']);
+  });
+
   it('gather_facts reads each host in one command, in check mode, with the values the host itself reports', async () => {
     const result = await etcdops(['play', fixture('facts.yml'), '-i', lab().inventory, '--check', '--diff', '--output', 'json']);
     strictEqual(result.code, 0, result.stdout + result.stderr);

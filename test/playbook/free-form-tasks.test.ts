@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ParseError } from '../../src/errors/user-error.js';
 import { loadPlaybook } from '../../src/playbook/loader.js';
+import { flattenTasks } from '../../src/playbook/playbook.js';
 import { modules } from '../../src/modules/registry.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ff-tasks-'));
@@ -17,7 +18,7 @@ async function load(task: string): Promise<Record<string, unknown> | string> {
   writeFileSync(file, `- hosts: all\n  gather_facts: false\n  tasks:\n${task.replace(/^/gm, '    ')}\n`);
   try {
     const { plays } = await loadPlaybook(file, { modules });
-    return plays[0]!.tasks[0]!.args;
+    return flattenTasks(plays[0]!.tasks)[0]!.args;
   } catch (error) {
     if (error instanceof ParseError) return error.message;
     throw error;

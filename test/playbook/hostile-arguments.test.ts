@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPlaybook } from '../../src/playbook/loader.js';
+import { flattenTasks } from '../../src/playbook/playbook.js';
 import { modules } from '../../src/modules/registry.js';
 
 const refused: { name: string; task: string; error: RegExp }[] = [
@@ -62,7 +63,7 @@ describe('hostile task arguments at load', () => {
       writeFileSync(file, `- hosts: all\n  vars_files: [${join(elsewhere, 'vars.yml')}]\n  tasks:\n    - import_tasks: ${join(elsewhere, 'tasks.yml')}\n`);
       const { plays } = await loadPlaybook(file, { modules });
       assert.equal(plays[0]!.vars.from_elsewhere, 42);
-      assert.deepEqual(plays[0]!.tasks.map((t) => t.name), ['imported']);
+      assert.deepEqual(flattenTasks(plays[0]!.tasks).map((t) => t.name), ['imported']);
     } finally {
       rmSync(elsewhere, { recursive: true, force: true });
     }

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { loadPlaybook } from '../../src/playbook/loader.js';
+import { flattenTasks } from '../../src/playbook/playbook.js';
 import { ParseError } from '../../src/errors/user-error.js';
 import { FAKE_MODULES } from './fake-modules.js';
 
@@ -22,16 +23,16 @@ describe('loadPlaybook: good playbook', () => {
     assert.deepEqual(play.vars, { port: 8081, mode_from_play: 'play', owner: 'www', web_user: 'www-data' });
     assert.deepEqual(play.roleDefaults, { listen_port: 80 });
 
-    assert.deepEqual(play.preTasks.map((t) => [t.name, t.module, t.args, t.register, t.changedWhen]), [
+    assert.deepEqual(flattenTasks(play.preTasks).map((t) => [t.name, t.module, t.args, t.register, t.changedWhen]), [
       ['say hello', 'command', { cmd: 'echo hello' }, 'hello', false],
     ]);
-    assert.deepEqual(play.tasks.map((t) => [t.name, t.module, t.when, t.tags, t.source.file]), [
+    assert.deepEqual(flattenTasks(play.tasks).map((t) => [t.name, t.module, t.when, t.tags, t.source.file]), [
       ['web config', 'template', [], ['web'], join(good, 'roles/web/tasks/main.yml')],
       ['extra file', 'file', ['hello.rc == 0', "owner == 'www'"], ['extra'], join(good, 'tasks/extra.yml')],
       ['make dirs', 'file', [], [], join(good, 'site.yml')],
       ['meta flush_handlers', 'meta', [], [], join(good, 'site.yml')],
     ]);
-    const [roleTask, extra, dirs, meta] = play.tasks;
+    const [roleTask, extra, dirs, meta] = flattenTasks(play.tasks);
     assert.deepEqual(roleTask!.vars, { listen_port: 9090 });
     assert.equal(roleTask!.baseDir, join(good, 'roles/web'));
     assert.deepEqual(roleTask!.searchPaths, [join(good, 'roles/web/templates'), join(good, 'roles/web/files')]);
@@ -101,6 +102,6 @@ describe('loadPlaybook: templates in args skip type checks', () => {
   it('accepts a template string where the schema wants an integer', async () => {
     const { plays } = await loadPlaybook(join(fixtures, 'templated-args.yml'), { modules: FAKE_MODULES, extraVars: { target: 'etcd' } });
     assert.equal(plays[0]!.hosts, 'etcd');
-    assert.deepEqual(plays[0]!.tasks[0]!.args, { port: '{{ etcd_port }}', timeout: 5 });
+    assert.deepEqual(flattenTasks(plays[0]!.tasks)[0]!.args, { port: '{{ etcd_port }}', timeout: 5 });
   });
 });

@@ -22,6 +22,14 @@ describe('playbook JSON Schema', () => {
     });
   }
 
+  const corpus = 'test/fixtures/ansible-corpus';
+  for (const file of readdirSync(corpus).filter((f) => f.endsWith('.yml') && f !== 'inventory.yml')) {
+    it(`the Ansible corpus ${file} (blocks, includes, roles, import_playbook) validates in an editor`, async () => {
+      const playbook = parse(await readFile(`${corpus}/${file}`, 'utf8'), { version: '1.1' }) as unknown;
+      assert.ok(shippedValidate(playbook), JSON.stringify(shippedValidate.errors?.slice(0, 3)));
+    });
+  }
+
   for (const file of ['bad/unknown-arg.yml', 'bad/missing-required.yml', 'bad/wrong-arg-type.yml']) {
     it(`an editor flags the module arguments of ${file}`, async () => {
       const playbook = parse(await readFile(`test/fixtures/playbooks/${file}`, 'utf8'), { version: '1.1' }) as unknown;

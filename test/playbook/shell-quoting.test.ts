@@ -5,6 +5,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { modules } from '../../src/modules/registry.js';
 import { loadPlaybook } from '../../src/playbook/loader.js';
+import { flattenTasks } from '../../src/playbook/playbook.js';
 import { unquotedShellValue } from '../../src/playbook/template-checks.js';
 
 describe('unquoted values in shell lines', () => {
@@ -34,7 +35,7 @@ describe('shipped playbooks', () => {
   for (const file of files) {
     it(`${file} loads: Jinja parses, filters and tests exist, every shell value is quoted`, async () => {
       const playbook = await loadPlaybook(file, { modules });
-      const shellTasks = playbook.plays.flatMap((p) => [...p.preTasks, ...p.tasks, ...p.postTasks, ...p.handlers]).filter((t) => t.module === 'shell' || t.module === 'command');
+      const shellTasks = playbook.plays.flatMap((p) => flattenTasks([...p.preTasks, ...p.tasks, ...p.postTasks, ...p.handlers])).filter((t) => t.module === 'shell' || t.module === 'command');
       for (const task of shellTasks) assert.equal(unquotedShellValue(String(task.args.cmd)), undefined, `${task.source.file}:${task.source.line}`);
     });
   }
