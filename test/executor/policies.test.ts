@@ -34,7 +34,7 @@ describe('executor policies', () => {
     strictEqual(readFileSync(join(scratch, 'local1.attempts'), 'utf8'), 'x\nx\nx\n', 'three attempts, then until held');
     const recap = events.find((e) => e.event === 'recap');
     // Gathering Facts (the play keeps Ansible's default) counts as one ok, as in Ansible's recap.
-    deepStrictEqual(recap?.event === 'recap' && recap.hosts.local1, { ok: 9, changed: 2, failed: 0, unreachable: 0, skipped: 0, ignored: 2 });
+    deepStrictEqual(recap?.event === 'recap' && recap.hosts.local1, { ok: 9, changed: 2, failed: 0, unreachable: 0, skipped: 0, ignored: 2, deferred: 0 });
     strictEqual(existsSync(join(scratch, 'local1.tagged')), false, 'a `never` task runs only when its tag is asked for');
     const order = events.flatMap((e) => (e.event === 'task_start' ? [e.task] : []));
     strictEqual(order.indexOf('mark handled') < order.indexOf('Handler ran before this task'), true);

@@ -46,7 +46,8 @@ describe('etcd_upgrade_check before', () => {
 });
 
 describe('etcd_leader', () => {
-  const ctx = (host: string, check = false) => ({ ...moduleContext({ ...vars, ansible_check_mode: check }), host });
+  const unapplied = [{ host: 'n2', task: 'etcd binaries linked', target: '/usr/local/bin/etcd' }];
+  const ctx = (host: string, pending = false) => ({ ...moduleContext(vars), host, unappliedChanges: pending ? unapplied : [] });
   it('moves leadership from this member to an upgraded one', () => {
     const p = planLeader({ prefer_version: '3.5.16' }, { health: three('n3', ['3.4.23', '3.5.16', '3.4.23']) }, ctx('n3'));
     deepStrictEqual([p.changes[0]!.before, p.changes[0]!.after], ['n3\n', 'n2\n']);
@@ -57,7 +58,7 @@ describe('etcd_leader', () => {
     const health = cluster([member('n1', '3.4.23', { isLeader: true }), member('n2', '3.4.23', { raftIndex: 90 }), member('n3', '3.4.23', { raftIndex: 99 })]);
     strictEqual(planLeader({ prefer_version: '3.5.16' }, { health }, ctx('n1')).changes[0]!.after, 'n3\n');
   });
-  it('defers in check mode until members are upgraded', () => match(planLeader({ prefer_version: '3.5.16' }, { health: three('n1') }, ctx('n1', true)).deferred!, /once the members before it are upgraded/));
+  it('defers while the upgrades of the members before it are planned, not applied', () => match(planLeader({ prefer_version: '3.5.16' }, { health: three('n1') }, ctx('n1', true)).deferred!, /once the members before it are upgraded/));
   it('refuses to hand over to a learner', () => throws(() => planLeader({ to: 'n2' }, { health: cluster([member('n1', '3.4.23', { isLeader: true }), member('n2', '3.4.23', { isLearner: true })]) }, ctx('n1')), /learner/));
 });
 
