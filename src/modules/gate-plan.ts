@@ -22,7 +22,9 @@ export interface GateVerdict {
 export function unappliedSummary(ctx: Pick<ModuleContext, 'unappliedChanges'>): string | undefined {
   const changes = ctx.unappliedChanges;
   if (changes.length === 0) return undefined;
-  const shown = changes.slice(0, 2).map((c) => `${c.host}: ${c.target.split('\n')[0]}`);
+  // By host (stable: each host's in run order), so the text does not depend on which host answered first.
+  const byHost = [...changes].sort((x, y) => x.host.localeCompare(y.host));
+  const shown = byHost.slice(0, 2).map((c) => `${c.host}: ${c.target.split('\n')[0]}`);
   const more = changes.length > shown.length ? `, ${changes.length - shown.length} more` : '';
   return `${changes.length} earlier change${changes.length > 1 ? 's' : ''} of this run not applied yet (${shown.join(', ')}${more})`;
 }
