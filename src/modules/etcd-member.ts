@@ -59,6 +59,10 @@ export function planMember(args: EtcdMemberArgs, facts: EtcdMemberFacts, ctx: Mo
   }
   const health = facts.health;
   if (health.members.length === 0) throw new TaskFailure(`no etcd member answered: ${health.problems.join('; ')}`);
+  // An earlier change of this run to the same member (its removal before a replacement, its add before a
+  // promotion) is planned, not applied: today's membership says nothing about what this change will find.
+  const earlier = unappliedMembershipChanges(ctx.unappliedChanges).find((c) => c.target === memberTarget(name));
+  if (earlier) return { changes: [], deferred: `${memberTarget(name)} is changed by an earlier task of this run ("${earlier.task}"), not applied yet` };
   const member = findMember(args, ctx, health.members);
   const result = (m: MemberHealth | undefined) => ({ id: m?.id ?? null, name, members: health.members.map(describe) });
   if (args.action === 'add') {
@@ -76,8 +80,6 @@ export function planMember(args: EtcdMemberArgs, facts: EtcdMemberFacts, ctx: Mo
     };
   }
   if (args.action === 'promote') {
-    const adding = unappliedMembershipChanges(ctx.unappliedChanges).some((c) => c.target === memberTarget(name));
-    if (!member && adding) return { changes: [], deferred: `${name} is added by an earlier change of this run, not applied yet: promoted once it has joined and caught up` };
     if (!member) throw new TaskFailure(`cannot promote ${name}: not a member (members: ${health.members.map(describe).join(', ')})`);
     if (!member.isLearner) return noop(`${name} is a voting member`, result(member));
     return { changes: [{ action: ChangeAction.UPDATE, target: memberTarget(name), reason: 'learner: promoted to a voting member once it has caught up with the leader', before: 'learner\n', after: 'voter\n' }], result: result(member) };
