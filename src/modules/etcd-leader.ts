@@ -58,7 +58,7 @@ export function planLeader(args: EtcdLeaderArgs, facts: EtcdLeaderFacts, ctx: Mo
   const next = successor(health, away, args.prefer_version);
   if (!next.member) return noop(`${away} leads and no other healthy voting member could take over`, { from: away, to: away });
   if (args.prefer_version !== undefined && !next.preferred && unapplied !== undefined) {
-    return { changes: [], deferred: `leadership moves from ${away} to a member running ${args.prefer_version}, once the members before it are upgraded (${unapplied})` };
+    return { changes: [], deferred: `leadership moves from ${away} to a member running ${args.prefer_version}, once the members before it are upgraded, judged after ${unapplied}` };
   }
   const why = next.preferred
     ? `${away} leads: leadership moves to ${label(next.member)}, which runs ${args.prefer_version}`
