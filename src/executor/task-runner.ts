@@ -223,6 +223,7 @@ export class TaskRunner {
     let changed = !isNoop(plan);
     let failed = false;
     let msg: string | undefined;
+    let reason = plan.reason ?? plan.deferred;
     const planOnly = this.options.check && !task.alwaysApply;
     // A command planned and not run has no output: conditions reading its registered result cannot be judged.
     const outputUnknown = planOnly && changed && !module.idempotent;
@@ -242,6 +243,7 @@ export class TaskRunner {
       changed = applied.changed;
       failed = applied.failed === true;
       msg = applied.msg;
+      reason = applied.reason ?? reason;
       result = { ...(applied.result ?? {}), changed, failed, ...(msg ? { msg } : {}) };
     }
 
@@ -259,7 +261,7 @@ export class TaskRunner {
       item,
       msg: msg ?? (typeof result.msg === 'string' ? result.msg : undefined),
       changes: plan.changes,
-      reason: plan.reason ?? plan.deferred,
+      reason,
       ignored: failed && task.ignoreErrors,
       result,
       durationMs: Date.now() - started,

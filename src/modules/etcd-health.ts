@@ -140,6 +140,7 @@ export const etcdHealthModule = defineModule<EtcdHealthArgs, EtcdHealthFacts>({
     if (polled.problems.length > 0) {
       return { changed: false, failed: true, msg: `the etcd cluster is not healthy after ${(polled.waitedMs / 1000).toFixed(1)} s: ${polled.problems.join('; ')}`, result };
     }
-    return { changed: false, result };
+    const standby = standbyLearners(polled.state, ctx);
+    return { changed: false, result, reason: `${summary(polled.state, standby)} (after ${(polled.waitedMs / 1000).toFixed(1)} s, ${polled.checks} checks)` };
   },
 });

@@ -110,6 +110,6 @@ export const etcdMemberReadyModule = defineModule<EtcdMemberReadyArgs, EtcdMembe
     if (polled.problems.length > 0) {
       return { changed: false, failed: true, msg: `${name} is not ready after ${(polled.waitedMs / 1000).toFixed(1)} s: ${polled.problems.join('; ')}`, result: { ...result, problems: polled.problems } };
     }
-    return { changed: false, result };
+    return { changed: false, result, reason: `${name} healthy, caught up${args.version ? `, on ${args.version}` : ''} (after ${(polled.waitedMs / 1000).toFixed(1)} s, ${polled.checks} checks)` };
   },
 });

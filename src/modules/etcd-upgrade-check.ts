@@ -204,6 +204,6 @@ export const etcdUpgradeCheckModule = defineModule<EtcdUpgradeCheckArgs, EtcdUpg
     if (polled.problems.length > 0) {
       return { changed: false, failed: true, msg: `the upgrade to ${target} is not complete after ${(polled.waitedMs / 1000).toFixed(1)} s: ${polled.problems.join('; ')}`, result };
     }
-    return { changed: false, result };
+    return { changed: false, result, reason: `every member runs ${target}, cluster version ${polled.state.clusterVersion}, leader ${String(result.leader)} (after ${(polled.waitedMs / 1000).toFixed(1)} s)` };
   },
 });

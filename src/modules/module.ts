@@ -57,6 +57,8 @@ export interface ApplyResult {
   /** Set when the module failed; `msg` is shown to the user. */
   readonly failed?: boolean;
   readonly msg?: string;
+  /** What apply found when it changed nothing, e.g. a gate's verdict after it waited (shown like a no-op's reason). */
+  readonly reason?: string;
 }
 
 export interface ModuleDefinition<A = Record<string, unknown>, F = unknown> {
