@@ -2,7 +2,7 @@
 import { HostStatus, type HostCounts } from '../reporters/events.js';
 
 export function emptyCounts(): HostCounts {
-  return { ok: 0, changed: 0, failed: 0, unreachable: 0, skipped: 0, rescued: 0, ignored: 0 };
+  return { ok: 0, changed: 0, failed: 0, unreachable: 0, skipped: 0, rescued: 0, ignored: 0, deferred: 0 };
 }
 
 /**
@@ -32,6 +32,9 @@ export function countOutcome(counts: HostCounts, status: HostStatus, ignored: bo
       break;
     case HostStatus.UNREACHABLE:
       counts.unreachable++;
+      break;
+    case HostStatus.DEFERRED:
+      counts.deferred++;
       break;
   }
 }

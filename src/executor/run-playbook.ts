@@ -18,7 +18,7 @@ import { HostState } from './host-state.js';
 import { serialBatches } from './serial-batches.js';
 import { isSelectedByTags } from './tag-filter.js';
 import { evaluateCondition } from '../playbook/condition.js';
-import { TaskRunner, type TaskOutcome } from './task-runner.js';
+import { TaskRunner, type TaskOutcome, type TaskRunnerOptions } from './task-runner.js';
 import { groupMembership, taskVariables, type RunScope } from './task-variables.js';
 
 export interface RunOptions {
@@ -64,6 +64,8 @@ export class PlaybookRun {
   private connectionStats: RunResult['stats'] = {};
   private readonly factCache?: FactCache;
   private readonly cachedFacts = new Map<string, Record<string, unknown>>();
+  /** Check mode: what earlier tasks planned and did not apply, across plays (see TaskRunnerOptions). */
+  private readonly unapplied: TaskRunnerOptions['unapplied'] = [];
 
   constructor(private readonly playbook: Playbook, private readonly inventory: Inventory, private readonly options: RunOptions) {
     this.pool = new ConnectionPool(inventory, options.hostKeyChecking);
@@ -139,6 +141,7 @@ export class PlaybookRun {
       check: this.options.check,
       playBecome: play.become,
       playBecomeUser: play.becomeUser,
+      unapplied: this.unapplied,
     });
     const batches = serialBatches(hosts, play.serial);
     for (const [index, batch] of batches.entries()) {

@@ -1,11 +1,12 @@
 // Runs one task on one host: conditions, loop, templating, then the module's gather → plan → apply
-// (apply only outside check mode), retries/until, changed_when/failed_when and register.
+// (apply only outside check mode), retries/until, changed_when/failed_when and register. In check mode it
+// records what was planned and not applied, so later tasks that depend on it plan `deferred`.
 import { UnreachableError, type Connection } from '../connection/connection.js';
 import { UserError } from '../errors/user-error.js';
 import { FactReader } from '../facts/fact.js';
 import { TaskFailure } from '../modules/task-failure.js';
-import type { ModuleContext, ModuleDefinition } from '../modules/module.js';
-import { isNoop, type Change } from '../plan/change.js';
+import type { ModuleContext, ModuleDefinition, UnappliedChange } from '../modules/module.js';
+import { ChangeAction, isNoop, type Change } from '../plan/change.js';
 import { evaluateCondition, evaluateExpression } from '../playbook/condition.js';
 import type { Task } from '../playbook/playbook.js';
 import { includeVarsFiles, readIncludedVars } from '../playbook/include-vars-files.js';
@@ -38,6 +39,8 @@ export interface TaskRunnerOptions {
   readonly check: boolean;
   readonly playBecome: boolean;
   readonly playBecomeUser?: string;
+  /** The run's changes planned and not applied so far, shared by every play; each task sees those of earlier tasks. */
+  readonly unapplied: Array<UnappliedChange & { readonly by: Task }>;
 }
 
 function sleep(ms: number): Promise<void> {
@@ -67,6 +70,17 @@ function loopVariables(task: Task, items: readonly unknown[], index: number): Re
     };
   }
   return vars;
+}
+
+/** Whether `name` appears as a variable name in `text` (a task's arguments or conditions, as JSON). */
+function mentions(text: string, name: string): boolean {
+  return new RegExp(`\\b${name}\\b`).test(text);
+}
+
+/** The variables a task sets besides `register`: a module's declared facts, or set_fact's keys. */
+function factsSetBy(task: Task, module: ModuleDefinition<any, any> | undefined): string[] {
+  if (task.module === 'set_fact') return Object.keys(task.args).filter((key) => key !== 'cacheable');
+  return [...(module?.facts ?? [])];
 }
 
 function conditionsHold(conditions: readonly string[], vars: Record<string, unknown>, task: Task, field: string): boolean {
@@ -168,7 +182,13 @@ export class TaskRunner {
   private deferredOn(task: Task, host: HostState): string | undefined {
     if (!this.options.check || host.deferred.size === 0) return undefined;
     const text = JSON.stringify([task.args, task.when, task.loop, task.changedWhen, task.failedWhen]);
-    return [...host.deferred].find((name) => new RegExp(`\\b${name}\\b`).test(text));
+    return [...host.deferred].find((name) => mentions(text, name));
+  }
+
+  /** What a deferred task would have registered or set is unknown too: tasks reading it are deferred in turn. */
+  private markDeferred(task: Task, host: HostState): void {
+    if (task.register) host.deferred.add(task.register);
+    for (const name of factsSetBy(task, this.options.modules.get(task.module))) host.deferred.add(name);
   }
 
   private async runOnce(task: Task, host: HostState, vars: Record<string, unknown>, item: unknown): Promise<TaskOutcome> {
@@ -183,8 +203,8 @@ export class TaskRunner {
     try {
       const dependsOn = this.deferredOn(task, host);
       if (dependsOn) {
-        if (task.register) host.deferred.add(task.register);
-        return { ...skipped(`deferred: depends on "${dependsOn}", known only after a real run`), status: HostStatus.OK };
+        this.markDeferred(task, host);
+        return { ...skipped(`depends on "${dependsOn}", known only after a real run`), status: HostStatus.DEFERRED };
       }
       if (!conditionsHold(task.when, vars, task, 'when')) return skipped('conditional result was false');
       if (task.module === 'include_tasks' || task.module === 'include_role' || task.module === 'include_vars') {
@@ -217,6 +237,7 @@ export class TaskRunner {
         render: (text, source) => renderTemplateFile(text, vars, source) as string,
         evaluate: (expression) => evaluateExpression(expression, vars, task.source),
         renderArg: (value) => String(renderValue(value, vars, task.source)),
+        unappliedChanges: this.options.unapplied.filter((c) => c.by !== task).map(({ host: on, task: name, target }) => ({ host: on, task: name, target })),
       };
 
       const attempts = task.until ? (task.retries ?? 3) + 1 : 1;
@@ -257,24 +278,36 @@ export class TaskRunner {
     let changed = !isNoop(plan);
     let failed = false;
     let msg: string | undefined;
+    let reason = plan.reason ?? plan.deferred;
     const planOnly = this.options.check && !task.alwaysApply;
+    // A command planned and not run has no output: conditions reading its registered result cannot be judged.
+    const outputUnknown = planOnly && changed && !module.idempotent;
+    if (planOnly && plan.deferred !== undefined) {
+      this.markDeferred(task, host);
+      return { status: HostStatus.DEFERRED, item, reason: plan.deferred, result: { ...(plan.result ?? {}), changed: false }, durationMs: Date.now() - started };
+    }
     if (planOnly || !changed) {
       result = { ...(plan.result ?? {}), changed };
-      if (planOnly && changed && !module.idempotent && task.register) host.deferred.add(task.register);
+      if (outputUnknown && task.register) host.deferred.add(task.register);
+      if (planOnly && changed) {
+        for (const c of plan.changes) if (c.action !== ChangeAction.NOOP) this.options.unapplied.push({ host: host.name, task: task.name, target: c.target, by: task });
+      }
     } else {
       const applied = await module.apply(args, plan, { ...context, connection });
       facts.invalidate();
       changed = applied.changed;
       failed = applied.failed === true;
       msg = applied.msg;
+      reason = applied.reason ?? reason;
       result = { ...(applied.result ?? {}), changed, failed, ...(msg ? { msg } : {}) };
     }
 
     const scope = lazyVars([context.vars, task.register ? { [task.register]: result } : {}], task.source);
+    const judged = (conditions: readonly string[]) => !(outputUnknown && task.register && mentions(JSON.stringify(conditions), task.register));
     if (typeof task.changedWhen === 'boolean') changed = task.changedWhen;
-    else if (task.changedWhen) changed = conditionsHold(task.changedWhen, scope, task, 'changed_when');
+    else if (task.changedWhen && judged(task.changedWhen)) changed = conditionsHold(task.changedWhen, scope, task, 'changed_when');
     if (typeof task.failedWhen === 'boolean') failed = task.failedWhen;
-    else if (task.failedWhen) failed = conditionsHold(task.failedWhen, scope, task, 'failed_when');
+    else if (task.failedWhen && judged(task.failedWhen)) failed = conditionsHold(task.failedWhen, scope, task, 'failed_when');
     result = { ...result, changed, failed };
 
     const status = failed ? HostStatus.FAILED : changed ? HostStatus.CHANGED : HostStatus.OK;
@@ -284,7 +317,7 @@ export class TaskRunner {
       // A list or mapping (debug's msg) is shown as JSON, as Ansible shows it, rather than not at all.
       msg: msg ?? (typeof result.msg === 'string' || result.msg === undefined ? result.msg : JSON.stringify(result.msg)),
       changes: plan.changes,
-      reason: plan.reason ?? plan.deferred,
+      reason,
       ignored: failed && task.ignoreErrors,
       result,
       durationMs: Date.now() - started,

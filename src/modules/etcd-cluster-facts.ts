@@ -5,7 +5,7 @@
 import { checkClusterHealth, type ClusterHealth } from '../etcd/cluster-health.js';
 import { noop } from '../plan/change.js';
 import { clusterAccess, memberEndpoints, memberHosts, peerUrl } from './etcd-targets.js';
-import { defineModule, type ModuleContext } from './module.js';
+import { defineModule, type ModuleContext, type UnappliedChange } from './module.js';
 import { TaskFailure } from './task-failure.js';
 
 export interface EtcdClusterFactsArgs {
@@ -58,6 +58,14 @@ export function learnerLag(health: Pick<ClusterHealth, 'members'>, name: string)
   const learner = health.members.find((m) => m.name === name);
   if (leader?.raftIndex == null || learner?.raftIndex == null) return null;
   return Math.max(0, leader.raftIndex - learner.raftIndex);
+}
+
+/** The target of every membership change (etcd_member): `member NAME`. */
+export const memberTarget = (name: string): string => `member ${name}`;
+
+/** Membership changes among changes planned and not applied: the cluster's members are not yet what they will be. */
+export function unappliedMembershipChanges(changes: readonly UnappliedChange[]): UnappliedChange[] {
+  return changes.filter((c) => c.target.startsWith(memberTarget('')));
 }
 
 export function clusterFacts(args: EtcdClusterFactsArgs, health: EtcdClusterFactsFacts, ctx: ModuleContext): Record<string, unknown> {
@@ -156,6 +164,11 @@ export const etcdClusterFactsModule = defineModule<EtcdClusterFactsArgs, EtcdClu
     return access === undefined ? undefined : checkClusterHealth(await memberEndpoints(access));
   },
   plan(args, health, ctx) {
+    const membership = unappliedMembershipChanges(ctx.unappliedChanges);
+    if (membership.length > 0) {
+      const changes = [...new Set(membership.map((c) => `${c.target} (${c.task})`))].join(', ');
+      return { changes: [], deferred: `the members change before this: ${changes}, planned earlier in this run and not applied yet` };
+    }
     const facts = clusterFacts(args, health, ctx);
     const members = facts.etcd_members as EtcdMemberFact[];
     const standby = facts.etcd_standby_learners as string[];

@@ -1,12 +1,12 @@
-// etcd_health: the health gate. Polls the cluster (no fixed sleeps) until every member has started and is
-// healthy, exactly one leader is agreed on, no alarm is raised, voting members' raft indexes are close,
-// no learner is pending and every standby learner is caught up with the leader; fails the host with every
-// problem found when the deadline passes.
+// etcd_health: the health gate. Asks the cluster once while planning; when it does not pass yet, apply polls
+// it (no fixed sleeps) until every member has started and is healthy, exactly one leader is agreed on, no
+// alarm is raised, voting members' raft indexes are close, no learner is pending and every standby learner
+// is caught up with the leader, and fails the host with every problem found when the deadline passes.
 import { checkClusterHealth, DEFAULT_MAX_RAFT_INDEX_SPREAD, isAllowedAlarm, type ClusterHealth } from '../etcd/cluster-health.js';
-import { noop } from '../plan/change.js';
 import { learnerLag, standbyLearners } from './etcd-cluster-facts.js';
 import { clusterAccess, memberEndpoints } from './etcd-targets.js';
-import { defineModule } from './module.js';
+import { planGate, pollGate, unappliedSummary } from './gate-plan.js';
+import { defineModule, type GatherContext, type ModuleContext } from './module.js';
 import { TaskFailure } from './task-failure.js';
 
 export interface EtcdHealthArgs {
@@ -22,8 +22,6 @@ export interface EtcdHealthArgs {
 export interface EtcdHealthFacts {
   /** Undefined when there is no admin certificate yet. */
   readonly health?: ClusterHealth;
-  readonly waitedMs: number;
-  readonly checks: number;
 }
 
 /**
@@ -68,6 +66,30 @@ function summary(health: ClusterHealth, standby: readonly string[]): string {
   return `${voters.length} voting members healthy${even}${learners}, leader ${leader?.name ?? health.leaderId}, raft index spread ${spread}, ${alarmText}`;
 }
 
+/** The registered result: each member as the gate saw it last. */
+function healthResult(health: ClusterHealth, problems: readonly string[], waitedMs: number, checks: number): Record<string, unknown> {
+  const members = health.members.map((m) => ({
+    name: m.name,
+    id: m.id,
+    leader: m.isLeader,
+    learner: m.isLearner,
+    healthy: m.healthy,
+    version: m.version,
+    raft_index: m.raftIndex,
+    db_size: m.dbSize,
+    error: m.error,
+  }));
+  return { healthy: problems.length === 0, members, leader: health.leaderId, waited_ms: waitedMs, checks, ...(problems.length ? { problems } : {}) };
+}
+
+/** Reads the cluster's health once, bounded by `timeoutMs`; undefined without an admin certificate. */
+async function readHealth(args: EtcdHealthArgs, ctx: ModuleContext & Pick<GatherContext, 'connection'>) {
+  const access = await clusterAccess(ctx, { pkiDir: args.local_pki_dir });
+  if (access === undefined) return undefined;
+  const options = { ...(await memberEndpoints({ ...access, timeoutMs: 3000 })), maxRaftIndexSpread: args.max_raft_index_spread };
+  return (timeoutMs: number) => checkClusterHealth({ ...options, timeoutMs: Math.max(1000, Math.min(5000, timeoutMs)) });
+}
+
 export const etcdHealthModule = defineModule<EtcdHealthArgs, EtcdHealthFacts>({
   name: 'etcd_health',
   description:
@@ -101,44 +123,41 @@ export const etcdHealthModule = defineModule<EtcdHealthArgs, EtcdHealthFacts>({
   idempotent: true,
   controlOnly: true,
   async gather(args, ctx) {
-    const started = Date.now();
-    const access = await clusterAccess(ctx, { pkiDir: args.local_pki_dir });
-    if (access === undefined) return { waitedMs: 0, checks: 0 };
-    // A check run changes nothing, so it does not wait for a cluster the run would have changed.
-    const deadline = started + (ctx.vars.ansible_check_mode === true ? 0 : (args.timeout ?? 120) * 1000);
-    const options = { ...(await memberEndpoints({ ...access, timeoutMs: 3000 })), maxRaftIndexSpread: args.max_raft_index_spread };
-    for (let checks = 1; ; checks++) {
-      const remaining = deadline - Date.now();
-      const health = await checkClusterHealth({ ...options, timeoutMs: Math.max(1000, Math.min(5000, remaining)) });
-      if (gateProblems(args, health, standbyLearners(health, ctx)).length === 0 || Date.now() >= deadline) return { health, waitedMs: Date.now() - started, checks };
-      await new Promise((resolve) => setTimeout(resolve, (args.interval ?? 0.5) * 1000));
-    }
+    const read = await readHealth(args, ctx);
+    return read === undefined ? {} : { health: await read(5000) };
   },
   plan(args, facts, ctx) {
     if (facts.health === undefined) {
-      if (ctx.vars.ansible_check_mode === true) return { changes: [], deferred: 'no admin certificate yet: the cluster is made by the real run' };
+      const unapplied = unappliedSummary(ctx);
+      if (unapplied !== undefined) return { changes: [], deferred: `no admin certificate yet: the cluster is made by ${unapplied}` };
       throw new TaskFailure('no admin client certificate on the control node: run playbooks/site.yml first');
     }
     const health = facts.health;
-    const members = health.members.map((m) => ({
-      name: m.name,
-      id: m.id,
-      leader: m.isLeader,
-      learner: m.isLearner,
-      healthy: m.healthy,
-      version: m.version,
-      raft_index: m.raftIndex,
-      db_size: m.dbSize,
-      error: m.error,
-    }));
-    const result = { healthy: true, members, leader: health.leaderId, waited_ms: facts.waitedMs, checks: facts.checks };
     const standby = standbyLearners(health, ctx);
     const problems = gateProblems(args, health, standby);
-    if (problems.length > 0) {
-      if (ctx.vars.ansible_check_mode === true) return { changes: [], deferred: `not healthy now: ${problems.join('; ')}` };
-      throw new TaskFailure(`the etcd cluster is not healthy after ${(facts.waitedMs / 1000).toFixed(1)} s: ${problems.join('; ')}`, { ...result, healthy: false, problems });
-    }
-    return noop(`${summary(health, standby)} (after ${(facts.waitedMs / 1000).toFixed(1)} s, ${facts.checks} check${facts.checks > 1 ? 's' : ''})`, result);
+    return planGate(ctx, {
+      waitsFor: 'every etcd member is healthy, with one leader, no alarm, raft indexes close and no learner pending',
+      problems,
+      passed: summary(health, standby),
+      timeoutSeconds: args.timeout ?? 120,
+      target: 'etcd cluster health',
+      result: healthResult(health, problems, 0, 1),
+    });
   },
-  apply: async (_args, plan) => ({ changed: false, result: plan.result }),
+  async apply(args, plan, ctx) {
+    if (!plan.changes.length) return { changed: false, result: plan.result };
+    const read = (await readHealth(args, ctx))!;
+    const polled = await pollGate({
+      timeoutMs: (args.timeout ?? 120) * 1000,
+      intervalMs: (args.interval ?? 0.5) * 1000,
+      read,
+      problems: (health) => gateProblems(args, health, standbyLearners(health, ctx)),
+    });
+    const result = healthResult(polled.state, polled.problems, polled.waitedMs, polled.checks);
+    if (polled.problems.length > 0) {
+      return { changed: false, failed: true, msg: `the etcd cluster is not healthy after ${(polled.waitedMs / 1000).toFixed(1)} s: ${polled.problems.join('; ')}`, result };
+    }
+    const standby = standbyLearners(polled.state, ctx);
+    return { changed: false, result, reason: `${summary(polled.state, standby)} (after ${(polled.waitedMs / 1000).toFixed(1)} s, ${polled.checks} checks)` };
+  },
 });

@@ -5,6 +5,7 @@ import { checkClusterHealth, healthyDespite, type ClusterHealth, type MemberHeal
 import { moveLeader } from '../etcd/membership.js';
 import { ChangeAction, noop, type TaskPlan } from '../plan/change.js';
 import { clusterAccess, memberEndpoints } from './etcd-targets.js';
+import { unappliedSummary } from './gate-plan.js';
 import { defineModule, type ModuleContext } from './module.js';
 import { TaskFailure } from './task-failure.js';
 
@@ -34,9 +35,10 @@ export function successor(health: ClusterHealth, away: string, preferVersion?: s
 }
 
 export function planLeader(args: EtcdLeaderArgs, facts: EtcdLeaderFacts, ctx: ModuleContext): TaskPlan {
-  const check = ctx.vars.ansible_check_mode === true;
+  // Set when earlier changes of this run were planned, not applied: the members they upgrade are not upgraded yet.
+  const unapplied = unappliedSummary(ctx);
   if (facts.health === undefined) {
-    if (check) return { changes: [], deferred: 'no admin certificate yet: there is no cluster' };
+    if (unapplied !== undefined) return { changes: [], deferred: `no admin certificate yet: the cluster is made by ${unapplied}` };
     throw new TaskFailure('no admin client certificate on the control node: build the cluster with playbooks/site.yml first');
   }
   const health = facts.health;
@@ -57,8 +59,8 @@ export function planLeader(args: EtcdLeaderArgs, facts: EtcdLeaderFacts, ctx: Mo
   if (leader.name !== away) return noop(`the leader is ${label(leader)}, not ${away}: nothing to move`, { from: label(leader), to: label(leader) });
   const next = successor(health, away, args.prefer_version, args.allow_alarms);
   if (!next.member) return noop(`${away} leads and no other healthy voting member could take over`, { from: away, to: away });
-  if (args.prefer_version !== undefined && !next.preferred && check) {
-    return { changes: [], deferred: `leadership moves from ${away} to a member running ${args.prefer_version}, once the members before it are upgraded` };
+  if (args.prefer_version !== undefined && !next.preferred && unapplied !== undefined) {
+    return { changes: [], deferred: `leadership moves from ${away} to a member running ${args.prefer_version}, once the members before it are upgraded, judged after ${unapplied}` };
   }
   const why = next.preferred
     ? `${away} leads: leadership moves to ${label(next.member)}, which runs ${args.prefer_version}`

@@ -1,10 +1,11 @@
-// etcd_member_ready: polls (no fixed sleeps) until one member, typically the one just restarted, answers
-// healthy through a quorum read, has applied the leader's log up to a small lag and reports the expected
-// version; fails with what is still missing when the deadline passes.
+// etcd_member_ready: the gate for one member, typically the one just restarted: asked once while planning,
+// then, when not ready yet, polled in apply (no fixed sleeps) until it answers healthy through a quorum
+// read, has applied the leader's log up to a small lag and reports the expected version; fails with what
+// is still missing when the deadline passes.
 import { checkClusterHealth, type ClusterHealth } from '../etcd/cluster-health.js';
-import { noop } from '../plan/change.js';
 import { clusterAccess, memberEndpoints } from './etcd-targets.js';
-import { defineModule } from './module.js';
+import { planGate, pollGate, unappliedSummary } from './gate-plan.js';
+import { defineModule, type GatherContext, type ModuleContext } from './module.js';
 import { TaskFailure } from './task-failure.js';
 
 export interface EtcdMemberReadyArgs {
@@ -18,8 +19,6 @@ export interface EtcdMemberReadyArgs {
 
 export interface EtcdMemberReadyFacts {
   readonly health?: ClusterHealth;
-  readonly waitedMs: number;
-  readonly checks: number;
 }
 
 export const DEFAULT_MAX_RAFT_INDEX_LAG = 100;
@@ -39,6 +38,19 @@ export function readinessProblems(health: ClusterHealth, name: string, version: 
     if (lag > maxLag) problems.push(`${name} has applied raft index ${applied}, ${lag} behind the leader ${leader.name} (bound ${maxLag})`);
   }
   return problems;
+}
+
+/** Reads the cluster once, bounded by `timeoutMs`; undefined without an admin certificate. */
+async function readHealth(args: EtcdMemberReadyArgs, ctx: ModuleContext & Pick<GatherContext, 'connection'>) {
+  const access = await clusterAccess(ctx, { pkiDir: args.local_pki_dir, timeoutMs: 3000 });
+  if (access === undefined) return undefined;
+  const endpoints = await memberEndpoints(access);
+  return (timeoutMs: number) => checkClusterHealth({ ...endpoints, timeoutMs: Math.max(1000, Math.min(3000, timeoutMs)) });
+}
+
+function readyResult(health: ClusterHealth, name: string, waitedMs: number, checks: number): Record<string, unknown> {
+  const member = health.members.find((m) => m.name === name);
+  return { name, version: member?.version ?? null, healthy: member?.healthy ?? false, raft_applied_index: member?.raftAppliedIndex ?? null, waited_ms: waitedMs, checks };
 }
 
 export const etcdMemberReadyModule = defineModule<EtcdMemberReadyArgs, EtcdMemberReadyFacts>({
@@ -64,34 +76,40 @@ export const etcdMemberReadyModule = defineModule<EtcdMemberReadyArgs, EtcdMembe
   idempotent: true,
   controlOnly: true,
   async gather(args, ctx) {
-    const started = Date.now();
-    const access = await clusterAccess(ctx, { pkiDir: args.local_pki_dir, timeoutMs: 3000 });
-    if (access === undefined) return { waitedMs: 0, checks: 0 };
-    // A check run restarted nothing, so there is nothing to wait for.
-    const deadline = started + (ctx.vars.ansible_check_mode === true ? 0 : (args.timeout ?? 120) * 1000);
-    const endpoints = await memberEndpoints(access);
-    for (let checks = 1; ; checks++) {
-      const health = await checkClusterHealth({ ...endpoints, timeoutMs: Math.max(1000, Math.min(3000, deadline - Date.now())) });
-      const ready = readinessProblems(health, args.name ?? ctx.host, args.version, args.max_raft_index_lag ?? DEFAULT_MAX_RAFT_INDEX_LAG).length === 0;
-      if (ready || Date.now() >= deadline) return { health, waitedMs: Date.now() - started, checks };
-      await new Promise((resolve) => setTimeout(resolve, (args.interval ?? 0.25) * 1000));
-    }
+    const read = await readHealth(args, ctx);
+    return read === undefined ? {} : { health: await read(3000) };
   },
   plan(args, facts, ctx) {
     const name = args.name ?? ctx.host;
-    const check = ctx.vars.ansible_check_mode === true;
     if (facts.health === undefined) {
-      if (check) return { changes: [], deferred: 'no admin certificate yet: there is no cluster' };
+      const unapplied = unappliedSummary(ctx);
+      if (unapplied !== undefined) return { changes: [], deferred: `no admin certificate yet: the cluster is made by ${unapplied}` };
       throw new TaskFailure('no admin client certificate on the control node: build the cluster with playbooks/site.yml first');
     }
-    const problems = readinessProblems(facts.health, name, args.version, args.max_raft_index_lag ?? DEFAULT_MAX_RAFT_INDEX_LAG);
-    const member = facts.health.members.find((m) => m.name === name);
-    const result = { name, version: member?.version ?? null, healthy: member?.healthy ?? false, raft_applied_index: member?.raftAppliedIndex ?? null, waited_ms: facts.waitedMs, checks: facts.checks };
-    if (problems.length > 0) {
-      if (check) return { changes: [], deferred: `waits until ${name} is healthy, caught up${args.version ? ` and on ${args.version}` : ''} (now: ${problems.join('; ')})`, result };
-      throw new TaskFailure(`${name} is not ready after ${(facts.waitedMs / 1000).toFixed(1)} s: ${problems.join('; ')}`, { ...result, problems });
-    }
-    return noop(`${name} healthy, caught up${args.version ? `, on ${args.version}` : ''} (after ${(facts.waitedMs / 1000).toFixed(1)} s, ${facts.checks} check${facts.checks > 1 ? 's' : ''})`, result);
+    const maxLag = args.max_raft_index_lag ?? DEFAULT_MAX_RAFT_INDEX_LAG;
+    return planGate(ctx, {
+      waitsFor: `${name} is healthy, caught up${args.version ? ` and on ${args.version}` : ''}`,
+      problems: readinessProblems(facts.health, name, args.version, maxLag),
+      passed: `${name} healthy, caught up${args.version ? `, on ${args.version}` : ''}`,
+      timeoutSeconds: args.timeout ?? 120,
+      target: `etcd member ${name}`,
+      result: readyResult(facts.health, name, 0, 1),
+    });
   },
-  apply: async (_args, plan) => ({ changed: false, result: plan.result }),
+  async apply(args, plan, ctx) {
+    if (!plan.changes.length) return { changed: false, result: plan.result };
+    const name = args.name ?? ctx.host;
+    const maxLag = args.max_raft_index_lag ?? DEFAULT_MAX_RAFT_INDEX_LAG;
+    const polled = await pollGate({
+      timeoutMs: (args.timeout ?? 120) * 1000,
+      intervalMs: (args.interval ?? 0.25) * 1000,
+      read: (await readHealth(args, ctx))!,
+      problems: (health) => readinessProblems(health, name, args.version, maxLag),
+    });
+    const result = readyResult(polled.state, name, polled.waitedMs, polled.checks);
+    if (polled.problems.length > 0) {
+      return { changed: false, failed: true, msg: `${name} is not ready after ${(polled.waitedMs / 1000).toFixed(1)} s: ${polled.problems.join('; ')}`, result: { ...result, problems: polled.problems } };
+    }
+    return { changed: false, result, reason: `${name} healthy, caught up${args.version ? `, on ${args.version}` : ''} (after ${(polled.waitedMs / 1000).toFixed(1)} s, ${polled.checks} checks)` };
+  },
 });

@@ -7,8 +7,9 @@ import type { ClusterAccess } from '../etcd/cluster-access.js';
 import { memberAdd, memberRemove } from '../etcd/membership.js';
 import { promoteLearnerWhenReady } from '../etcd/promote-learner.js';
 import { ChangeAction, type TaskPlan, noop } from '../plan/change.js';
-import { pendingLearners } from './etcd-cluster-facts.js';
+import { memberTarget, pendingLearners, unappliedMembershipChanges } from './etcd-cluster-facts.js';
 import { clusterAccess, memberEndpoints, peerUrl } from './etcd-targets.js';
+import { unappliedSummary } from './gate-plan.js';
 import { defineModule, type ModuleContext } from './module.js';
 import { TaskFailure } from './task-failure.js';
 
@@ -51,11 +52,17 @@ function describe(m: MemberHealth): string {
 
 export function planMember(args: EtcdMemberArgs, facts: EtcdMemberFacts, ctx: ModuleContext): TaskPlan {
   const { name, urls } = target(args, ctx);
+  const unapplied = unappliedSummary(ctx);
   if (facts.health === undefined) {
-    return { changes: [], deferred: 'the cluster and its admin certificate do not exist yet (known after a real run)' };
+    if (unapplied !== undefined) return { changes: [], deferred: `the cluster and its admin certificate do not exist yet: they are made by ${unapplied}` };
+    throw new TaskFailure('no admin client certificate on the control node: build the cluster with playbooks/site.yml first');
   }
   const health = facts.health;
   if (health.members.length === 0) throw new TaskFailure(`no etcd member answered: ${health.problems.join('; ')}`);
+  // An earlier change of this run to the same member (its removal before a replacement, its add before a
+  // promotion) is planned, not applied: today's membership says nothing about what this change will find.
+  const earlier = unappliedMembershipChanges(ctx.unappliedChanges).find((c) => c.target === memberTarget(name));
+  if (earlier) return { changes: [], deferred: `${memberTarget(name)} is changed by an earlier task of this run ("${earlier.task}"), not applied yet` };
   const member = findMember(args, ctx, health.members);
   const result = (m: MemberHealth | undefined) => ({ id: m?.id ?? null, name, members: health.members.map(describe) });
   if (args.action === 'add') {
@@ -68,14 +75,14 @@ export function planMember(args: EtcdMemberArgs, facts: EtcdMemberFacts, ctx: Mo
     }
     const learner = args.learner ?? true;
     return {
-      changes: [{ action: ChangeAction.CREATE, target: `member ${name}`, reason: `not a member yet: added${learner ? ' as a learner' : ''} with peer URL ${urls.join(', ')}` }],
+      changes: [{ action: ChangeAction.CREATE, target: memberTarget(name), reason: `not a member yet: added${learner ? ' as a learner' : ''} with peer URL ${urls.join(', ')}` }],
       result: result(undefined),
     };
   }
   if (args.action === 'promote') {
     if (!member) throw new TaskFailure(`cannot promote ${name}: not a member (members: ${health.members.map(describe).join(', ')})`);
     if (!member.isLearner) return noop(`${name} is a voting member`, result(member));
-    return { changes: [{ action: ChangeAction.UPDATE, target: `member ${name}`, reason: 'learner: promoted to a voting member once it has caught up with the leader', before: 'learner\n', after: 'voter\n' }], result: result(member) };
+    return { changes: [{ action: ChangeAction.UPDATE, target: memberTarget(name), reason: 'learner: promoted to a voting member once it has caught up with the leader', before: 'learner\n', after: 'voter\n' }], result: result(member) };
   }
   if (!member) return noop(`${name} is not a member`, result(undefined));
   if (!member.isLearner) {
@@ -89,7 +96,7 @@ export function planMember(args: EtcdMemberArgs, facts: EtcdMemberFacts, ctx: Mo
       );
     }
   }
-  return { changes: [{ action: ChangeAction.DELETE, target: `member ${name}`, reason: `member ${describe(member)} is removed`, before: `${describe(member)}\n`, after: '' }], result: result(member) };
+  return { changes: [{ action: ChangeAction.DELETE, target: memberTarget(name), reason: `member ${describe(member)} is removed`, before: `${describe(member)}\n`, after: '' }], result: result(member) };
 }
 
 export const etcdMemberModule = defineModule<EtcdMemberArgs, EtcdMemberFacts>({

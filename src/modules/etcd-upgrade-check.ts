@@ -1,12 +1,15 @@
 // etcd_upgrade_check: the gates around a rolling upgrade. `before`: every member healthy, one leader, no
 // alarm, no learner, every member an inventory host, and a supported version step; sets the order
-// (followers, then the leader) and each member's rollback steps. `after`: polls until every member reports
-// the target version and the cluster version has followed, and returns the record of the upgrade.
+// (followers, then the leader) and each member's rollback steps. `after`: a gate that passes once every
+// member reports the target version and the cluster version has followed (asked once while planning, then
+// polled in apply), and returns the record of the upgrade.
 import semver from 'semver';
 import { checkClusterHealth, type ClusterHealth } from '../etcd/cluster-health.js';
 import { noop, type TaskPlan } from '../plan/change.js';
 import { fetchVersions } from './etcd-cluster-version.js';
+import type { ClusterAccess } from '../etcd/cluster-access.js';
 import { clientHttpPort, clusterAccess, memberEndpoints, memberHosts } from './etcd-targets.js';
+import { planGate, pollGate, unappliedSummary } from './gate-plan.js';
 import { rollbackSteps, upgradeOrder, type UpgradeCandidate } from './etcd-upgrade-order.js';
 import { expectedClusterVersion, parseVersion, upgradeStep } from './etcd-upgrade-step.js';
 import { defineModule, type ModuleContext } from './module.js';
@@ -25,7 +28,6 @@ export interface EtcdUpgradeCheckFacts {
   readonly health?: ClusterHealth;
   /** The cluster version the members report, or null when none answered. */
   readonly clusterVersion: string | null;
-  readonly waitedMs: number;
 }
 
 const truthy = (value: boolean | string | undefined): boolean => value === true || /^(true|yes|on|1)$/i.test(String(value ?? ''));
@@ -115,16 +117,37 @@ export function afterProblems(target: string, health: ClusterHealth, clusterVers
   return [...new Set(problems)];
 }
 
-function planAfter(args: EtcdUpgradeCheckArgs, facts: EtcdUpgradeCheckFacts, ctx: ModuleContext, health: ClusterHealth): TaskPlan {
+/** The registered result of `after`; the cluster version becomes a fact once the upgrade is complete. */
+function afterResult(facts: Required<EtcdUpgradeCheckFacts>, complete: boolean, waitedMs: number): Record<string, unknown> {
+  const versions = Object.fromEntries(facts.health.members.map((m) => [m.name || m.id, m.version]));
+  const leader = facts.health.members.find((m) => m.isLeader)?.name ?? null;
+  return { cluster_version: facts.clusterVersion, versions, leader, waited_ms: waitedMs, ...(complete ? { ansible_facts: { etcd_cluster_version: facts.clusterVersion } } : {}) };
+}
+
+function planAfter(args: EtcdUpgradeCheckArgs, facts: Required<EtcdUpgradeCheckFacts>, ctx: ModuleContext): TaskPlan {
   const target = parseVersion(args.version, 'etcd_version').version;
-  const problems = afterProblems(target, health, facts.clusterVersion);
-  const members = Object.fromEntries(health.members.map((m) => [m.name || m.id, m.version]));
-  const result = { cluster_version: facts.clusterVersion, versions: members, leader: health.members.find((m) => m.isLeader)?.name ?? null, waited_ms: facts.waitedMs };
-  if (problems.length > 0) {
-    if (ctx.vars.ansible_check_mode === true) return { changes: [], deferred: `verified after a real run (now: ${problems.join('; ')})`, result };
-    throw new TaskFailure(`the upgrade to ${target} is not complete after ${(facts.waitedMs / 1000).toFixed(1)} s: ${problems.join('; ')}`, result);
+  const problems = afterProblems(target, facts.health, facts.clusterVersion);
+  const leader = facts.health.members.find((m) => m.isLeader)?.name ?? null;
+  return planGate(ctx, {
+    waitsFor: `every member runs ${target} and the cluster version has followed`,
+    problems,
+    passed: `every member runs ${target}, cluster version ${facts.clusterVersion}, leader ${leader}`,
+    timeoutSeconds: args.timeout ?? 60,
+    target: 'etcd member and cluster versions',
+    result: afterResult(facts, problems.length === 0, 0),
+  });
+}
+
+/** The members' health and the cluster version, asked once (the leader first for the version). */
+async function readUpgradeState(access: ClusterAccess, httpPort: number): Promise<Required<EtcdUpgradeCheckFacts>> {
+  const health = await checkClusterHealth(await memberEndpoints(access));
+  const leader = health.members.find((m) => m.isLeader && m.endpoint);
+  const endpoints = [...new Set([leader?.endpoint, ...health.members.map((m) => m.endpoint)].filter((e): e is string => !!e))];
+  for (const endpoint of endpoints) {
+    const clusterVersion = await fetchVersions(access, endpoint, httpPort).then((v) => v.cluster, () => null);
+    if (clusterVersion !== null) return { health, clusterVersion };
   }
-  return noop(`every member runs ${target}, cluster version ${facts.clusterVersion}, leader ${result.leader}`, { ...result, ansible_facts: { etcd_cluster_version: facts.clusterVersion } });
+  return { health, clusterVersion: null };
 }
 
 export const etcdUpgradeCheckModule = defineModule<EtcdUpgradeCheckArgs, EtcdUpgradeCheckFacts>({
@@ -155,32 +178,32 @@ export const etcdUpgradeCheckModule = defineModule<EtcdUpgradeCheckArgs, EtcdUpg
   controlOnly: true,
   facts: ['etcd_upgrade', 'etcd_upgrade_pending', 'etcd_upgrade_last', 'etcd_upgrade_rollback', 'etcd_cluster_version'],
   async gather(args, ctx) {
-    const started = Date.now();
     const access = await clusterAccess(ctx, { pkiDir: args.local_pki_dir, timeoutMs: 3000 });
-    if (access === undefined) return { clusterVersion: null, waitedMs: 0 };
-    const waits = args.stage === 'after' && ctx.vars.ansible_check_mode !== true;
-    const deadline = started + (waits ? (args.timeout ?? 60) * 1000 : 0);
-    const target = parseVersion(args.version, 'etcd_version').version;
-    for (;;) {
-      const health = await checkClusterHealth(await memberEndpoints(access));
-      const leader = health.members.find((m) => m.isLeader && m.endpoint);
-      const endpoints = [...new Set([leader?.endpoint, ...health.members.map((m) => m.endpoint)].filter((e): e is string => !!e))];
-      let clusterVersion: string | null = null;
-      for (const endpoint of endpoints) {
-        clusterVersion = await fetchVersions(access, endpoint, clientHttpPort(ctx)).then((v) => v.cluster, () => null);
-        if (clusterVersion !== null) break;
-      }
-      const facts = { health, clusterVersion, waitedMs: Date.now() - started };
-      if (!waits || afterProblems(target, health, clusterVersion).length === 0 || Date.now() >= deadline) return facts;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
+    return access === undefined ? { clusterVersion: null } : readUpgradeState(access, clientHttpPort(ctx));
   },
   plan(args, facts, ctx) {
     if (facts.health === undefined) {
-      if (ctx.vars.ansible_check_mode === true) return { changes: [], deferred: 'no admin certificate yet: there is no cluster to upgrade' };
+      const unapplied = unappliedSummary(ctx);
+      if (unapplied !== undefined) return { changes: [], deferred: `no admin certificate yet: the cluster is made by ${unapplied}` };
       throw new TaskFailure('no admin client certificate on the control node: build the cluster with playbooks/site.yml first');
     }
-    return (args.stage ?? 'before') === 'before' ? planBefore(args, facts, ctx, facts.health) : planAfter(args, facts, ctx, facts.health);
+    const known = { health: facts.health, clusterVersion: facts.clusterVersion };
+    return (args.stage ?? 'before') === 'before' ? planBefore(args, facts, ctx, facts.health) : planAfter(args, known, ctx);
   },
-  apply: async (_args, plan) => ({ changed: false, result: plan.result }),
+  async apply(args, plan, ctx) {
+    if (!plan.changes.length) return { changed: false, result: plan.result };
+    const target = parseVersion(args.version, 'etcd_version').version;
+    const access = (await clusterAccess(ctx, { pkiDir: args.local_pki_dir, timeoutMs: 3000 }))!;
+    const polled = await pollGate({
+      timeoutMs: (args.timeout ?? 60) * 1000,
+      intervalMs: 500,
+      read: () => readUpgradeState(access, clientHttpPort(ctx)),
+      problems: (state) => afterProblems(target, state.health, state.clusterVersion),
+    });
+    const result = afterResult(polled.state, polled.problems.length === 0, polled.waitedMs);
+    if (polled.problems.length > 0) {
+      return { changed: false, failed: true, msg: `the upgrade to ${target} is not complete after ${(polled.waitedMs / 1000).toFixed(1)} s: ${polled.problems.join('; ')}`, result };
+    }
+    return { changed: false, result, reason: `every member runs ${target}, cluster version ${polled.state.clusterVersion}, leader ${String(result.leader)} (after ${(polled.waitedMs / 1000).toFixed(1)} s)` };
+  },
 });

@@ -6,6 +6,14 @@ import type { Connection } from '../connection/connection.js';
 import type { FactReader } from '../facts/fact.js';
 import type { TaskPlan } from '../plan/change.js';
 
+/** A change an earlier task of this run planned and did not apply (check mode and `plan` apply nothing). */
+export interface UnappliedChange {
+  readonly host: string;
+  readonly task: string;
+  /** The change's target, e.g. `member n4` or `/etc/etcd/etcd.conf.yml`. */
+  readonly target: string;
+}
+
 /** What a module may read from the control node while gathering and planning. */
 export interface ModuleContext {
   /** Inventory name of the host. */
@@ -24,6 +32,12 @@ export interface ModuleContext {
   evaluate(expression: string): unknown;
   /** Renders an argument named in `lateArgs` (Jinja, the task's variables), when the module needs it. */
   renderArg(value: string): string;
+  /**
+   * Changes earlier tasks of this run (on any host) planned but did not apply: always empty in a real run.
+   * What they would make does not exist yet, so a module that reads the result of one (a gate waiting for
+   * a restarted cluster, a promotion of a member added earlier) plans `deferred` instead of judging today's state.
+   */
+  readonly unappliedChanges: readonly UnappliedChange[];
 }
 
 export interface GatherContext extends ModuleContext {
@@ -43,6 +57,8 @@ export interface ApplyResult {
   /** Set when the module failed; `msg` is shown to the user. */
   readonly failed?: boolean;
   readonly msg?: string;
+  /** What apply found when it changed nothing, e.g. a gate's verdict after it waited (shown like a no-op's reason). */
+  readonly reason?: string;
 }
 
 export interface ModuleDefinition<A = Record<string, unknown>, F = unknown> {

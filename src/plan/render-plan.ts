@@ -1,5 +1,5 @@
-// Prints a run plan for people: grouped by host, each change with its reason and a unified diff,
-// ending with one summary line.
+// Prints a run plan for people: grouped by host, each change with its reason and a unified diff, each
+// deferred task (`?`) with what it waits for, ending with one summary line.
 import { HostStatus } from '../reporters/events.js';
 import { renderChangeDiff } from '../reporters/change-diff.js';
 import { summarisePlan, type RunPlan } from './run-plan.js';
@@ -24,10 +24,11 @@ export function renderPlan(plan: RunPlan, options: { diff: boolean }): string {
   const hosts = [...new Set(plan.tasks.map((t) => t.host))];
   for (const host of hosts) {
     const tasks = plan.tasks.filter((t) => t.host === host);
-    const changing = tasks.filter((t) => t.status !== HostStatus.OK && t.status !== HostStatus.SKIPPED);
-    out.push(`\n${host}: ${changing.length === 0 ? 'no changes' : `${changing.length} task(s) to change`}`);
+    const changing = tasks.filter((t) => t.status === HostStatus.CHANGED).length;
+    const deferred = tasks.filter((t) => t.status === HostStatus.DEFERRED).length;
+    out.push(`\n${host}: ${changing === 0 ? 'no changes' : `${changing} task(s) to change`}${deferred ? `, ${deferred} deferred` : ''}`);
     for (const t of tasks) {
-      if (t.reason?.startsWith('deferred')) out.push(`  ? ${t.task}: ${t.reason}`);
+      if (t.status === HostStatus.DEFERRED) out.push(`  ? ${t.task}: deferred: ${t.reason ?? 'depends on an earlier change'}`);
       if (t.status === HostStatus.FAILED || t.status === HostStatus.UNREACHABLE) out.push(`  ! ${t.task}: ${t.status.toLowerCase()}${t.reason ? `: ${t.reason}` : ''}`);
       if (t.status !== HostStatus.CHANGED) continue;
       out.push(`  ${t.task}`);
@@ -41,6 +42,6 @@ export function renderPlan(plan: RunPlan, options: { diff: boolean }): string {
     }
   }
   const s = summarisePlan(plan);
-  out.push(`\nPlan: ${s.hosts} hosts, ${s.toChange} to change, ${s.unchanged} unchanged${s.failed ? `, ${s.failed} failed` : ''}\n`);
+  out.push(`\nPlan: ${s.hosts} hosts, ${s.toChange} to change, ${s.unchanged} unchanged${s.deferred ? `, ${s.deferred} deferred (judged once the changes before them are applied)` : ''}${s.failed ? `, ${s.failed} failed` : ''}\n`);
   return out.join('\n');
 }

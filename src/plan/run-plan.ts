@@ -62,6 +62,8 @@ export interface PlanSummary {
   readonly hosts: number;
   readonly toChange: number;
   readonly unchanged: number;
+  /** Tasks that depend on an earlier change of the plan: judged only once it is applied. */
+  readonly deferred: number;
   readonly failed: number;
 }
 
@@ -71,6 +73,7 @@ export function summarisePlan(plan: RunPlan): PlanSummary {
     hosts: new Set(plan.tasks.map((t) => t.host)).size,
     toChange: changing.reduce((n, t) => n + Math.max(1, t.changes.length), 0),
     unchanged: plan.tasks.filter((t) => t.status === HostStatus.OK || t.status === HostStatus.SKIPPED).length,
+    deferred: plan.tasks.filter((t) => t.status === HostStatus.DEFERRED).length,
     failed: plan.tasks.filter((t) => t.status === HostStatus.FAILED || t.status === HostStatus.UNREACHABLE).length,
   };
 }

@@ -13,6 +13,8 @@ export enum HostStatus {
   FAILED = 'FAILED',
   /** The host could not be reached. */
   UNREACHABLE = 'UNREACHABLE',
+  /** Check mode only: the task depends on an earlier change of this run that was planned, not applied; `reason` says which. */
+  DEFERRED = 'DEFERRED',
 }
 
 export interface HostCounts {
@@ -24,6 +26,8 @@ export interface HostCounts {
   /** Times the host entered a block's `rescue` after a task of the block failed. */
   rescued: number;
   ignored: number;
+  /** Tasks a check run could not judge before earlier changes are applied (never counted as ok). */
+  deferred: number;
 }
 
 export type RunEvent =

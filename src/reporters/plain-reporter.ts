@@ -9,6 +9,7 @@ const label: Record<HostStatus, string> = {
   [HostStatus.SKIPPED]: 'skipping',
   [HostStatus.FAILED]: 'fatal',
   [HostStatus.UNREACHABLE]: 'fatal',
+  [HostStatus.DEFERRED]: 'deferred',
 };
 
 function banner(text: string): string {
@@ -39,8 +40,9 @@ export class PlainReporter implements Reporter {
           line += `: FAILED! => ${event.msg ?? ''}${stderr ? `\n  stderr: ${stderr.split('\n').slice(-5).join('\n          ')}` : ''}`;
           if (event.ignored) line += '\n...ignoring';
         }
+        else if (event.status === HostStatus.DEFERRED) line += ` => ${event.reason ?? ''}`;
         else if (event.msg) line += ` => ${event.msg}`;
-        if (event.reason && this.options.verbosity > 0) line += ` (${event.reason})`;
+        if (event.reason && this.options.verbosity > 0 && event.status !== HostStatus.DEFERRED) line += ` (${event.reason})`;
         write(`${line}\n`);
         if (this.options.verbosity > 0) {
           for (const change of event.changes ?? []) {
@@ -59,7 +61,7 @@ export class PlainReporter implements Reporter {
         const width = Math.max(0, ...Object.keys(event.hosts).map((h) => h.length));
         for (const [host, c] of Object.entries(event.hosts)) {
           write(
-            `${host.padEnd(width)} : ok=${c.ok}  changed=${c.changed}  unreachable=${c.unreachable}  failed=${c.failed}  skipped=${c.skipped}  rescued=${c.rescued}  ignored=${c.ignored}\n`,
+            `${host.padEnd(width)} : ok=${c.ok}  changed=${c.changed}  unreachable=${c.unreachable}  failed=${c.failed}  skipped=${c.skipped}  rescued=${c.rescued}  ignored=${c.ignored}${c.deferred ? `  deferred=${c.deferred}` : ''}\n`,
           );
         }
         if (this.options.verbosity >= 3) {

@@ -10,6 +10,7 @@ const symbol: Record<HostStatus, string> = {
   [HostStatus.SKIPPED]: 'skipped',
   [HostStatus.FAILED]: 'FAILED',
   [HostStatus.UNREACHABLE]: 'UNREACHABLE',
+  [HostStatus.DEFERRED]: 'deferred',
 };
 
 interface HostLine {
@@ -40,7 +41,7 @@ export class TtyReporter implements Reporter {
         break;
       case 'host_result': {
         const line = this.hosts.get(event.host);
-        const text = `${event.host}: ${symbol[event.status]}${event.item === undefined ? '' : ` (${JSON.stringify(event.item)})`}${event.msg ? ` — ${event.msg}` : ''}`;
+        const text = `${event.host}: ${symbol[event.status]}${event.item === undefined ? '' : ` (${JSON.stringify(event.item)})`}${event.msg ? ` — ${event.msg}` : ''}${event.status === HostStatus.DEFERRED && event.reason ? ` — ${event.reason}` : ''}`;
         if (line?.task) line.task.output = text;
         if (line && event.item !== undefined) (line.items ??= []).push(event.status);
         const failed = event.status === HostStatus.FAILED || event.status === HostStatus.UNREACHABLE;
@@ -59,7 +60,7 @@ export class TtyReporter implements Reporter {
           if (line.done) continue;
           line.done = true;
           const items = line.items ?? [];
-          const worst = [HostStatus.UNREACHABLE, HostStatus.FAILED, HostStatus.CHANGED, HostStatus.OK, HostStatus.SKIPPED].find((s) => items.includes(s));
+          const worst = [HostStatus.UNREACHABLE, HostStatus.FAILED, HostStatus.CHANGED, HostStatus.DEFERRED, HostStatus.OK, HostStatus.SKIPPED].find((s) => items.includes(s));
           line.text = worst ? `${host}: ${symbol[worst]} (${items.length} items)` : host;
           if (line.task) line.task.title = line.text;
           line.finish?.();

@@ -20,10 +20,16 @@ describe('etcd_member: planMember', () => {
     readonly extra?: Record<string, Record<string, unknown>>;
     /** [action, target, reason pattern] per change; [] for a no-op. */
     readonly changes?: readonly [ChangeAction, string, RegExp][];
+    /** Targets of changes earlier tasks planned and did not apply (a check run). */
+    readonly unapplied?: readonly string[];
     readonly deferred?: RegExp;
     readonly fails?: RegExp;
   }[] = [
-    { title: 'no cluster yet: deferred', args: { action: 'add' }, self: 'n4', deferred: /do not exist yet/ },
+    { title: 'no cluster yet, made by earlier changes not applied: deferred', args: { action: 'add' }, self: 'n4', unapplied: ['/etc/etcd/pki/ca.crt'], deferred: /do not exist yet: they are made by 1 earlier change of this run not applied yet \(n1: \/etc\/etcd\/pki\/ca\.crt\)/ },
+    { title: 'no cluster and nothing planned before: refused', args: { action: 'add' }, self: 'n4', fails: /no admin client certificate on the control node: build the cluster with playbooks\/site\.yml first/ },
+    { title: 'promote a host whose add is planned, not applied: deferred', args: { action: 'promote', name: 'n4' }, members: voters3, unapplied: ['member n4'], deferred: /^member n4 is changed by an earlier task of this run \("earlier"\), not applied yet$/ },
+    { title: 'add back a member whose removal is planned, not applied: deferred', args: { action: 'add', name: 'n3' }, members: voters3, unapplied: ['member n3'], deferred: /^member n3 is changed by an earlier task/ },
+    { title: 'promote a non-member while another host is being added: refused', args: { action: 'promote', name: 'n5' }, members: voters3, unapplied: ['member n4'], fails: /cannot promote n5: not a member/ },
     { title: 'add a new host as a learner', args: { action: 'add' }, self: 'n4', members: voters3, changes: [[A.CREATE, 'member n4', /added as a learner with peer URL https:\/\/10\.0\.0\.4:2380$/]] },
     { title: 'add as a voter when asked', args: { action: 'add', learner: false }, self: 'n4', members: voters3, changes: [[A.CREATE, 'member n4', /not a member yet: added with peer URL/]] },
     { title: 'add a member that exists: no-op', args: { action: 'add' }, self: 'n2', members: voters3, changes: [] },
@@ -70,7 +76,8 @@ describe('etcd_member: planMember', () => {
   ];
   for (const row of rows) {
     it(row.title, () => {
-      const ctx = etcdContext(H5, row.self ?? 'n1', row.extra);
+      const unappliedChanges = (row.unapplied ?? []).map((target) => ({ host: 'n1', task: 'earlier', target }));
+      const ctx = { ...etcdContext(H5, row.self ?? 'n1', row.extra), unappliedChanges };
       const facts = row.members === undefined ? {} : { health: cluster(row.members, row.problems) };
       if (row.fails) {
         assert.throws(() => planMember(row.args, facts, ctx), row.fails);

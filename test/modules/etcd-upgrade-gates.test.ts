@@ -5,6 +5,7 @@ import type { ClusterHealth, MemberHealth } from '../../src/etcd/cluster-health.
 import { planLeader } from '../../src/modules/etcd-leader.js';
 import { readinessProblems } from '../../src/modules/etcd-member-ready.js';
 import { afterProblems, etcdUpgradeCheckModule } from '../../src/modules/etcd-upgrade-check.js';
+import { ChangeAction } from '../../src/plan/change.js';
 import { moduleContext } from './module-context.js';
 
 const member = (name: string, version: string, extra: Partial<MemberHealth> = {}): MemberHealth => ({
@@ -21,7 +22,7 @@ const three = (leader: string, versions = ['3.4.23', '3.4.23', '3.4.23']) =>
 
 describe('etcd_upgrade_check before', () => {
   const plan = (health: ClusterHealth, version: string, extra: Record<string, unknown> = {}, clusterVersion = '3.4.0') =>
-    etcdUpgradeCheckModule.plan({ version, ...extra }, { health, clusterVersion, waitedMs: 0 }, moduleContext(vars));
+    etcdUpgradeCheckModule.plan({ version, ...extra }, { health, clusterVersion }, moduleContext(vars));
   it('sets the order with the leader last and a rollback text per member', () => {
     const facts = plan(three('n1'), '3.5.16').result!.ansible_facts as Record<string, any>;
     deepStrictEqual(facts.etcd_upgrade_pending, ['n2', 'n3', 'n1']);
@@ -53,8 +54,32 @@ describe('etcd_upgrade_check before', () => {
   it('resumes a stopped rollout with the members left', () => match(plan(three('n3', ['3.5.16', '3.4.23', '3.4.23']), '3.5.16').reason!, /order: n2, then the leader n3 last/));
 });
 
+describe('etcd_upgrade_check after, a gate', () => {
+  const plan = (versions: string[], clusterVersion: string, unapplied = false) =>
+    etcdUpgradeCheckModule.plan(
+      { version: '3.5.16', stage: 'after' },
+      { health: three('n1', versions), clusterVersion },
+      { ...moduleContext(vars), unappliedChanges: unapplied ? [{ host: 'n3', task: 'etcd binaries linked', target: '/usr/local/bin/etcd' }] : [] },
+    );
+  it('passes when every member and the cluster version are on the target, and sets the fact', () => {
+    const p = plan(['3.5.16', '3.5.16', '3.5.16'], '3.5.0');
+    deepStrictEqual(p.changes, []);
+    deepStrictEqual((p.result!.ansible_facts as Record<string, unknown>).etcd_cluster_version, '3.5.0');
+  });
+  it('waits in apply when a member is behind and nothing was planned before', () => {
+    const p = plan(['3.5.16', '3.5.16', '3.4.23'], '3.4.0');
+    deepStrictEqual(p.changes.map((c) => [c.action, c.target]), [[ChangeAction.RUN, 'etcd member and cluster versions']]);
+    match(p.changes[0]!.reason, /^wait until every member runs 3\.5\.16 and the cluster version has followed \(up to 60 s\) \(now: member n3 reports 3\.4\.23, not 3\.5\.16\)$/);
+    strictEqual(p.result!.ansible_facts, undefined);
+  });
+  it('is deferred while the upgrades planned before it are not applied', () => {
+    match(plan(['3.4.23', '3.4.23', '3.4.23'], '3.4.0', true).deferred!, /judged after 1 earlier change of this run not applied yet \(n3: \/usr\/local\/bin\/etcd\)/);
+  });
+});
+
 describe('etcd_leader', () => {
-  const ctx = (host: string, check = false) => ({ ...moduleContext({ ...vars, ansible_check_mode: check }), host });
+  const unapplied = [{ host: 'n2', task: 'etcd binaries linked', target: '/usr/local/bin/etcd' }];
+  const ctx = (host: string, pending = false) => ({ ...moduleContext(vars), host, unappliedChanges: pending ? unapplied : [] });
   it('moves leadership from this member to an upgraded one', () => {
     const p = planLeader({ prefer_version: '3.5.16' }, { health: three('n3', ['3.4.23', '3.5.16', '3.4.23']) }, ctx('n3'));
     deepStrictEqual([p.changes[0]!.before, p.changes[0]!.after], ['n3\n', 'n2\n']);
@@ -65,7 +90,7 @@ describe('etcd_leader', () => {
     const health = cluster([member('n1', '3.4.23', { isLeader: true }), member('n2', '3.4.23', { raftIndex: 90 }), member('n3', '3.4.23', { raftIndex: 99 })]);
     strictEqual(planLeader({ prefer_version: '3.5.16' }, { health }, ctx('n1')).changes[0]!.after, 'n3\n');
   });
-  it('defers in check mode until members are upgraded', () => match(planLeader({ prefer_version: '3.5.16' }, { health: three('n1') }, ctx('n1', true)).deferred!, /once the members before it are upgraded/));
+  it('defers while the upgrades of the members before it are planned, not applied', () => match(planLeader({ prefer_version: '3.5.16' }, { health: three('n1') }, ctx('n1', true)).deferred!, /once the members before it are upgraded/));
   it('refuses to hand over to a learner', () => throws(() => planLeader({ to: 'n2' }, { health: cluster([member('n1', '3.4.23', { isLeader: true }), member('n2', '3.4.23', { isLearner: true })]) }, ctx('n1')), /learner/));
 });
 

@@ -29,7 +29,7 @@ describe('run plans', () => {
       ['n1', 'snapshot', HostStatus.CHANGED, 1],
       ['n1', 'unit', HostStatus.OK, 0],
     ]);
-    deepStrictEqual(summarisePlan(plan), { hosts: 2, toChange: 3, unchanged: 2, failed: 0 });
+    deepStrictEqual(summarisePlan(plan), { hosts: 2, toChange: 3, unchanged: 2, deferred: 0, failed: 0 });
     strictEqual(renderPlan(plan, { diff: false }).includes('> run etcdctl snapshot save …: a command'), true);
     strictEqual(renderPlan(plan, { diff: false }).trimEnd().endsWith('Plan: 2 hosts, 3 to change, 2 unchanged'), true);
   });
