@@ -8,6 +8,7 @@ import { ChangeAction, noop, type TaskPlan } from '../plan/change.js';
 import { clusterAccess, memberEndpoints } from './etcd-targets.js';
 import { defineModule, type ModuleContext } from './module.js';
 import { TaskFailure } from './task-failure.js';
+import { unappliedSummary } from './gate-plan.js';
 
 export interface EtcdAlarmDisarmArgs {
   readonly quota_bytes?: number;
@@ -27,7 +28,8 @@ function quotaOf(args: EtcdAlarmDisarmArgs, ctx: ModuleContext): number {
 
 export function planDisarm(args: EtcdAlarmDisarmArgs, space: ClusterSpace | undefined, ctx: ModuleContext): TaskPlan {
   if (space === undefined) {
-    if (ctx.vars.ansible_check_mode === true) return { changes: [], deferred: 'no admin certificate yet: there is no cluster' };
+    const unapplied = unappliedSummary(ctx);
+    if (unapplied !== undefined) return { changes: [], deferred: `no admin certificate yet: the cluster is made by ${unapplied}` };
     throw new TaskFailure('no admin client certificate on the control node: build the cluster with playbooks/site.yml first');
   }
   const raised = space.alarms.filter((a) => a.alarm === 'NOSPACE');

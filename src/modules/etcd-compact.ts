@@ -7,6 +7,7 @@ import { ChangeAction, noop, type TaskPlan } from '../plan/change.js';
 import { clusterAccess, memberEndpoints } from './etcd-targets.js';
 import { defineModule, type ModuleContext } from './module.js';
 import { TaskFailure } from './task-failure.js';
+import { unappliedSummary } from './gate-plan.js';
 
 export interface EtcdCompactArgs {
   readonly keep_revisions?: number;
@@ -25,7 +26,8 @@ export function compactTarget(revision: number, keep: number): number {
 
 export function planCompact(args: EtcdCompactArgs, facts: EtcdCompactFacts, ctx: ModuleContext): TaskPlan {
   if (facts.revision === undefined) {
-    if (ctx.vars.ansible_check_mode === true) return { changes: [], deferred: 'no admin certificate yet: there is no cluster' };
+    const unapplied = unappliedSummary(ctx);
+    if (unapplied !== undefined) return { changes: [], deferred: `no admin certificate yet: the cluster is made by ${unapplied}` };
     throw new TaskFailure('no admin client certificate on the control node: build the cluster with playbooks/site.yml first');
   }
   const keep = args.keep_revisions ?? 0;

@@ -9,6 +9,7 @@ import { thresholdsOf, DEFAULT_THRESHOLDS } from './etcd-space.js';
 import { clientUrl, clusterAccess } from './etcd-targets.js';
 import { defineModule, type ModuleContext } from './module.js';
 import { TaskFailure } from './task-failure.js';
+import { unappliedSummary } from './gate-plan.js';
 
 export interface EtcdDefragArgs {
   readonly member?: string;
@@ -28,7 +29,8 @@ const sizes = (s: { dbSize: number; dbSizeInUse: number }): string => `db size $
 
 export function planDefrag(args: EtcdDefragArgs, facts: EtcdDefragFacts, ctx: ModuleContext): TaskPlan {
   if (facts.size === undefined) {
-    if (ctx.vars.ansible_check_mode === true) return { changes: [], deferred: 'no admin certificate yet: there is no cluster' };
+    const unapplied = unappliedSummary(ctx);
+    if (unapplied !== undefined) return { changes: [], deferred: `no admin certificate yet: the cluster is made by ${unapplied}` };
     throw new TaskFailure('no admin client certificate on the control node: build the cluster with playbooks/site.yml first');
   }
   const before = { db_size: facts.size.dbSize, db_size_in_use: facts.size.dbSizeInUse };

@@ -7,6 +7,7 @@ import { noop } from '../plan/change.js';
 import { clusterAccess, memberEndpoints, memberHosts } from './etcd-targets.js';
 import { defineModule, type ModuleContext } from './module.js';
 import { TaskFailure } from './task-failure.js';
+import { unappliedSummary } from './gate-plan.js';
 
 export interface EtcdSpaceArgs {
   readonly min_free_mib?: number;
@@ -67,7 +68,8 @@ function describe(facts: Record<string, unknown>): string {
 
 export function planSpace(args: EtcdSpaceArgs, space: ClusterSpace | undefined, ctx: ModuleContext) {
   if (space === undefined) {
-    if (ctx.vars.ansible_check_mode === true) return { changes: [], deferred: 'no admin certificate yet: there is no cluster' };
+    const unapplied = unappliedSummary(ctx);
+    if (unapplied !== undefined) return { changes: [], deferred: `no admin certificate yet: the cluster is made by ${unapplied}` };
     throw new TaskFailure('no admin client certificate on the control node: build the cluster with playbooks/site.yml first');
   }
   if (space.unreachable.length > 0) {
