@@ -5,7 +5,6 @@
 // not managed state: the shipped task file (roles/etcd/tasks/run-lock.yml) reports it unchanged and
 // skips it under --check, so plans take no lock and a converged cluster still plans no change.
 import { breakRunLock, describeHolder, holderIsGone, readRunLock, takeRunLock, thisHolder, THIS_RUN, RUN_LOCK_KEY, type RunLockHolder } from '../etcd/run-lock.js';
-import { isUnreachable } from '../etcd/cluster-access.js';
 import { ChangeAction, noop } from '../plan/change.js';
 import { clusterAccess } from './etcd-targets.js';
 import { defineModule } from './module.js';
@@ -20,7 +19,7 @@ export interface EtcdRunLockArgs {
 }
 
 export interface EtcdRunLockFacts {
-  /** Why there is nothing to lock: no cluster yet, or no member answers (the run then goes on unlocked). */
+  /** Why there is nothing to lock: no cluster yet, or it cannot be read (the run then goes on unlocked). */
   readonly unlockable?: string;
   readonly holder?: RunLockHolder;
   /** The holder was a run of this control node whose process is gone: its lock is taken over. */
@@ -59,9 +58,10 @@ export const etcdRunLockModule = defineModule<EtcdRunLockArgs, EtcdRunLockFacts>
       const { holder } = await readRunLock(access);
       return holder ? { holder, holderGone: holderIsGone(holder) } : {};
     } catch (error) {
-      if (!isUnreachable(error)) throw error;
-      // A run that starts stopped members must not be blocked by their silence; no other run can hold them either.
-      return { unlockable: 'no member answers: nothing to lock, the run goes on without the lock' };
+      // A run that starts stopped members or renews expired certificates must not be blocked by the cluster
+      // it is there to repair; no other run can change that cluster through its API meanwhile either.
+      const why = (error as Error).message.split('\n')[0]!.slice(0, 300);
+      return { unlockable: `the cluster cannot be read (${why}): the run goes on without the lock` };
     }
   },
   plan(args, facts) {
