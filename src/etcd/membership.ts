@@ -78,9 +78,14 @@ export async function memberAdd(
   }
 }
 
+/**
+ * A promotion is sent to the leader: a follower forwards it over the peer port, which etcd 3.5.2x refuses
+ * when auth is on ("auth: user name is empty") and retries until the request times out.
+ */
 export async function memberPromote(access: ClusterAccess, id: string): Promise<MembershipResult> {
   try {
-    const response = await withAnyEndpoint(access, (client) => client.cluster.memberPromote({ ID: memberIdToDecimal(id) }));
+    const leader = await leaderClientUrl(access, 'member promote');
+    const response = await withEndpointClient(access, leader, (client) => client.cluster.memberPromote({ ID: memberIdToDecimal(id) }));
     const members = response.members.map(toMemberInfo);
     return { member: members.find((m) => m.id === memberIdToHex(memberIdToDecimal(id)))!, members };
   } catch (error) {
@@ -101,18 +106,27 @@ export async function memberRemove(access: ClusterAccess, id: string): Promise<M
 }
 
 /** Hands leadership to `targetId`: the request must reach the current leader, so it is found first. */
+/** The leader's ID (decimal, '0' without a leader), as a member reports it. */
+async function leaderId(access: ClusterAccess): Promise<string> {
+  return (await withAnyEndpoint(access, (client) => client.maintenance.status())).leader;
+}
+
+/** A client URL of the current leader, for requests only the leader serves; `what` names the request in errors. */
+async function leaderClientUrl(access: ClusterAccess, what: string, id?: string): Promise<string> {
+  const leaderAt = id ?? (await leaderId(access));
+  if (leaderAt === '0') throw new UserError(`etcd ${what}: the cluster has no leader`);
+  const leader = (await memberList(access)).find((m) => m.id === memberIdToHex(leaderAt));
+  if (!leader || leader.clientURLs.length === 0) throw new UserError(`etcd ${what}: the leader ${memberIdToHex(leaderAt)} has no client URL to reach it`);
+  return leader.clientURLs[0]!;
+}
+
 export async function moveLeader(access: ClusterAccess, targetId: string): Promise<void> {
-  const status = await withAnyEndpoint(access, (client) => client.maintenance.status());
-  if (status.leader === '0') throw new UserError('etcd move-leader: the cluster has no leader');
+  const current = await leaderId(access);
   const target = memberIdToDecimal(targetId);
-  if (status.leader === target) return;
-  const members = await memberList(access);
-  const leader = members.find((m) => m.id === memberIdToHex(status.leader));
-  if (!leader || leader.clientURLs.length === 0) {
-    throw new UserError(`etcd move-leader: the leader ${memberIdToHex(status.leader)} has no client URL to reach it`);
-  }
+  if (current === target) return;
+  const leader = await leaderClientUrl(access, 'move-leader', current);
   try {
-    await withEndpointClient(access, leader.clientURLs[0]!, (client) => client.maintenance.moveLeader({ targetID: target }));
+    await withEndpointClient(access, leader, (client) => client.maintenance.moveLeader({ targetID: target }));
   } catch (error) {
     throw failure(`move-leader to ${targetId}`, error);
   }
