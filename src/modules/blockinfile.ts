@@ -2,7 +2,7 @@
 // insertafter/insertbefore say, or removes it; Ansible's arguments and results.
 import { type BlockInFileEdit, DEFAULT_MARKER, editBlockInFile } from './blockinfile-edit.js';
 import { defineModule } from './module.js';
-import { PATH_ALIASES, type TextFileArgs, type TextFileMessages, applyTextEdit, gatherTextFile, planTextEdit, textFileProperties, withPath } from './text-file-edit.js';
+import { type TextFileArgs, type TextFileMessages, applyTextEdit, gatherTextFile, planTextEdit, textFileSchema, withPath } from './text-file-edit.js';
 
 export interface BlockInFileArgs extends TextFileArgs, BlockInFileEdit {
   readonly state?: 'present' | 'absent';
@@ -24,10 +24,9 @@ export const blockinfileModule = defineModule<BlockInFileArgs, Awaited<ReturnTyp
   schema: {
     type: 'object',
     additionalProperties: false,
-    anyOf: [{ required: ['path'] }, ...PATH_ALIASES.map((name) => ({ required: [name] }))],
+    anyOf: textFileSchema.anyOf,
     properties: {
-      ...textFileProperties,
-      ...Object.fromEntries(PATH_ALIASES.map((name) => [name, { type: 'string', pattern: '^/', description: 'Same as path.' }])),
+      ...textFileSchema.properties,
       state: { type: 'string', enum: ['present', 'absent'], description: 'present (default): the block is there; absent: it is removed with its markers.' },
       block: { type: 'string', description: 'The lines between the markers; empty removes the block.' },
       content: { type: 'string', description: 'Same as block.' },

@@ -2,7 +2,7 @@
 // where insertafter/insertbefore say), or that no line matching is left; Ansible's arguments and results.
 import { type LineInFileEdit, editLineInFile } from './lineinfile-edit.js';
 import { defineModule } from './module.js';
-import { PATH_ALIASES, type TextFileArgs, type TextFileMessages, applyTextEdit, gatherTextFile, planTextEdit, textFileProperties, withPath } from './text-file-edit.js';
+import { type TextFileArgs, type TextFileMessages, applyTextEdit, gatherTextFile, planTextEdit, textFileSchema, withPath } from './text-file-edit.js';
 
 export interface LineInFileArgs extends TextFileArgs, LineInFileEdit {
   readonly state?: 'present' | 'absent';
@@ -30,10 +30,9 @@ export const lineinfileModule = defineModule<LineInFileArgs, Awaited<ReturnType<
   schema: {
     type: 'object',
     additionalProperties: false,
-    anyOf: [{ required: ['path'] }, ...PATH_ALIASES.map((name) => ({ required: [name] }))],
+    anyOf: textFileSchema.anyOf,
     properties: {
-      ...textFileProperties,
-      ...Object.fromEntries(PATH_ALIASES.map((name) => [name, { type: 'string', pattern: '^/', description: 'Same as path.' }])),
+      ...textFileSchema.properties,
       state: { type: 'string', enum: ['present', 'absent'], description: 'present (default): the line is there; absent: every matching line is removed.' },
       line: { type: 'string', description: 'The line to put in the file (without its newline); with backrefs, \\1 and \\g<name> refer to regexp groups.' },
       value: { type: 'string', description: 'Same as line.' },

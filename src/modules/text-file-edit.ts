@@ -31,14 +31,19 @@ export interface TextFileMessages {
   readonly absentOk: string;
 }
 
-export const textFileProperties = {
-  path: { type: 'string', pattern: '^/', description: 'Absolute path of the file to edit (aliases: dest, destfile, name).' },
-  create: { type: 'boolean', description: 'Create the file when it does not exist (default false: the task fails).' },
-  ...fileAttributeProperties,
-} as const;
-
 /** Ansible's other names for path, accepted as written and read as path. */
 export const PATH_ALIASES = ['dest', 'destfile', 'name'] as const;
+
+/** The schema parts lineinfile and blockinfile share: path (or one of its aliases), create, file attributes. */
+export const textFileSchema = {
+  anyOf: [{ required: ['path'] }, ...PATH_ALIASES.map((name) => ({ required: [name] }))],
+  properties: {
+    path: { type: 'string', pattern: '^/', description: 'Absolute path of the file to edit (aliases: dest, destfile, name).' },
+    create: { type: 'boolean', description: 'Create the file when it does not exist (default false: the task fails).' },
+    ...fileAttributeProperties,
+    ...Object.fromEntries(PATH_ALIASES.map((name) => [name, { type: 'string', pattern: '^/', description: 'Same as path.' }])),
+  },
+};
 
 export const gatherTextFile = (path: string, facts: GatherContext['facts']): Promise<FileState> =>
   // The content is needed to edit the file even when it is secret; planFileContent then hides the diff.
