@@ -34,17 +34,18 @@ const callOnce = {
   execute: <T>(fn: (context: unknown) => PromiseLike<T> | T): Promise<T> => Promise.resolve().then(() => fn({})),
 } as unknown as Policy;
 
+/** The admin's TLS identity, as etcd3 takes it. */
+function credentials(access: ClusterAccess): NonNullable<IOptions['credentials']> {
+  return { rootCertificate: Buffer.from(access.ca), certChain: Buffer.from(access.cert), privateKey: Buffer.from(access.key) };
+}
+
 /** etcd3 wants `host:port`-style hosts or URLs; it accepts `https://host:port`. */
 export async function openEndpointClient(access: ClusterAccess, endpoint: string): Promise<Etcd3> {
   const timeoutMs = access.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   const { Etcd3 } = await loadEtcd3();
   return new Etcd3({
     hosts: [endpoint],
-    credentials: {
-      rootCertificate: Buffer.from(access.ca),
-      certChain: Buffer.from(access.cert),
-      privateKey: Buffer.from(access.key),
-    },
+    credentials: credentials(access),
     dialTimeout: timeoutMs,
     defaultCallOptions: () => ({ deadline: Date.now() + timeoutMs }),
     faultHandling: { global: callOnce, host: () => callOnce },
@@ -59,7 +60,7 @@ export async function openClusterClient(access: ClusterAccess): Promise<Etcd3> {
   const { Etcd3 } = await loadEtcd3();
   return new Etcd3({
     hosts: [...access.endpoints],
-    credentials: { rootCertificate: Buffer.from(access.ca), certChain: Buffer.from(access.cert), privateKey: Buffer.from(access.key) },
+    credentials: credentials(access),
     dialTimeout: access.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
   });
 }
