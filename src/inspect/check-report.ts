@@ -5,6 +5,8 @@ import { Severity, worstSeverity } from './severity.js';
 export interface Finding {
   readonly severity: Severity;
   readonly message: string;
+  /** The member the finding is about (inventory name), when it is about one: a label of the metrics. */
+  readonly member?: string;
 }
 
 export interface CheckReport<Data> {

@@ -27,7 +27,7 @@ export function judgeConsistency(revision: number, members: readonly MemberHash[
   const data = { revision, members };
   const findings: Finding[] = members
     .filter((m) => m.hash === null)
-    .map((m) => ({ severity: Severity.CRITICAL, message: `member ${m.member} did not give its hash: ${m.error ?? 'no answer'}` }));
+    .map((m) => ({ severity: Severity.CRITICAL, member: m.member, message: `member ${m.member} did not give its hash: ${m.error ?? 'no answer'}` }));
   const answered = members.filter((m) => m.hash !== null);
   if (answered.length === 0) return checkReport('no member gave its hash', findings, data);
 
@@ -52,6 +52,7 @@ export function judgeConsistency(revision: number, members: readonly MemberHash[
       for (const m of group) {
         findings.push({
           severity: Severity.CRITICAL,
+          member: m.member,
           message: `member ${m.member} differs: hash ${hash} where ${majority[1].map((x) => x.member).join(', ')} have ${majority[0]} at revision ${revision}`,
         });
       }
@@ -109,7 +110,7 @@ export async function collectHashes(access: ClusterAccess, members: readonly { n
     members.map(async ({ name, endpoint }) => {
       try {
         const answer = await withEndpointClient(access, endpoint, (client) => hashAt(client, revision));
-        return { member: name, endpoint, hash: answer.hash, compactRevision: answer.compactRevision, error: null };
+        return { member: name, endpoint, hash: String(answer.hash), compactRevision: answer.compactRevision, error: null };
       } catch (error) {
         return { member: name, endpoint, hash: null, compactRevision: null, error: (error as Error).message };
       }

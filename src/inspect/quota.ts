@@ -49,14 +49,14 @@ export function judgeQuota(members: readonly MemberQuota[], warnPercent: number)
   const findings: Finding[] = [];
   for (const m of members) {
     if (m.error !== null) {
-      findings.push({ severity: Severity.CRITICAL, message: `member ${m.member} did not give its status: ${m.error}` });
+      findings.push({ severity: Severity.CRITICAL, member: m.member, message: `member ${m.member} did not give its status: ${m.error}` });
       continue;
     }
-    for (const alarm of m.alarms) findings.push({ severity: Severity.CRITICAL, message: `alarm ${alarm} raised on member ${m.member}` });
+    for (const alarm of m.alarms) findings.push({ severity: Severity.CRITICAL, member: m.member, message: `alarm ${alarm} raised on member ${m.member}` });
     const percent = m.percentUsed!;
     const figures = `${formatBytes(m.dbSize!)} of ${formatBytes(m.quotaBytes)} (${percent}%)`;
-    if (percent >= QUOTA_CRITICAL_PERCENT) findings.push({ severity: Severity.CRITICAL, message: `member ${m.member} uses ${figures}: compact and defragment now` });
-    else if (percent > warnPercent) findings.push({ severity: Severity.WARNING, message: `member ${m.member} uses ${figures}, above ${warnPercent}%: compact and defragment, or raise the quota` });
+    if (percent >= QUOTA_CRITICAL_PERCENT) findings.push({ severity: Severity.CRITICAL, member: m.member, message: `member ${m.member} uses ${figures}: compact and defragment now` });
+    else if (percent > warnPercent) findings.push({ severity: Severity.WARNING, member: m.member, message: `member ${m.member} uses ${figures}, above ${warnPercent}%: compact and defragment, or raise the quota` });
   }
   const answered = members.filter((m) => m.percentUsed !== null);
   const fullest = answered.reduce<MemberQuota | undefined>((top, m) => (top === undefined || m.percentUsed! > top.percentUsed! ? m : top), undefined);

@@ -4,6 +4,8 @@ import type { BigValuesData } from './big-values.js';
 import type { CheckReport } from './check-report.js';
 import type { ConsistencyData } from './consistency.js';
 import { formatBytes, formatBytesDelta } from './format-bytes.js';
+import type { HotPrefixesData } from './hot-prefixes.js';
+import type { SpreadData } from './member-spread.js';
 import type { PrefixesData } from './prefixes.js';
 import type { QuotaData } from './quota.js';
 import { CHECK_NAMES, type InspectReport } from './run-inspect.js';
@@ -19,7 +21,8 @@ function columns(rows: readonly (readonly string[])[]): string[] {
 
 function consistencyLines(report: CheckReport<ConsistencyData>): string[] {
   if (report.severity === Severity.OK) return [];
-  return columns(report.data.members.map((m) => [m.member, m.hash ?? '-', m.compactRevision === null ? '-' : `compacted at ${m.compactRevision}`, m.error ?? '']));
+  // etcd3 hands HashKV's uint32 over as a number, whatever its type says: a cell must be text.
+  return columns(report.data.members.map((m) => [m.member, m.hash === null ? '-' : String(m.hash), m.compactRevision === null ? '-' : `compacted at ${m.compactRevision}`, m.error ?? '']));
 }
 
 function bigValueLines(data: BigValuesData): string[] {
@@ -57,6 +60,22 @@ function quotaLines(report: CheckReport<QuotaData>): string[] {
   return [...columns(rows), ...findings];
 }
 
+const findingLines = (report: CheckReport<unknown>) => report.findings.map((f) => `${INDENT}${f.severity}: ${f.message}`);
+
+function spreadLines(report: CheckReport<SpreadData>): string[] {
+  const figure = (n: number | null) => (n === null ? '-' : String(n));
+  const rows = report.data.members.map((m) =>
+    m.revision === null
+      ? [m.member, `no answer: ${m.error ?? ''}`, '', '', '']
+      : [m.member, `keys ${figure(m.keyCount)}`, `revision ${m.revision}`, `raft index ${m.raftIndex}`, m.isLearner ? 'learner' : ''],
+  );
+  return [...columns(rows), ...findingLines(report)];
+}
+
+function hotLines(report: CheckReport<HotPrefixesData>): string[] {
+  return [...columns(report.data.top.map((p) => [`${p.perSecond}/s`, `${p.writes} writes`, p.prefix])), ...findingLines(report)];
+}
+
 function detailLines(name: string, report: CheckReport<unknown>): string[] {
   if (report.data === null) return [];
   switch (name) {
@@ -68,8 +87,12 @@ function detailLines(name: string, report: CheckReport<unknown>): string[] {
       return prefixLines(report.data as PrefixesData);
     case 'quota':
       return quotaLines(report as CheckReport<QuotaData>);
+    case 'spread':
+      return report.severity === Severity.OK ? [] : spreadLines(report as CheckReport<SpreadData>);
+    case 'hot-prefixes':
+      return hotLines(report as CheckReport<HotPrefixesData>);
     default:
-      return report.findings.map((f) => `${INDENT}${f.severity}: ${f.message}`);
+      return findingLines(report);
   }
 }
 

@@ -1,20 +1,42 @@
 // Runs the chosen checks against a cluster at one revision. The checks are one literal map from name to
 // implementation; the keyspace is read once, in pages, for every check that needs it.
-import { withAnyEndpoint, type ClusterAccess } from '../etcd/cluster-access.js';
+import { DEFAULT_CALL_TIMEOUT_MS, withAnyEndpoint, type ClusterAccess } from '../etcd/cluster-access.js';
+import { judgeAlarms, type AlarmsData } from './alarms.js';
+import { backupCommand, judgeBackups, parseBackupOutput, type BackupHost, type BackupsData } from './backup-age.js';
 import type { Baseline } from './baseline.js';
 import { BigValueCollector, judgeBigValues, type BigValuesData } from './big-values.js';
+import { collectCertificates, judgeCertificates, type CertificatesData } from './certificate-expiry.js';
 import { failedCheck, type CheckReport } from './check-report.js';
 import { collectHashes, currentRevision, judgeConsistency, type ConsistencyData } from './consistency.js';
+import { judgeHotPrefixes, sampleWrites, type HotPrefixesData } from './hot-prefixes.js';
 import { scanKeys } from './key-scan.js';
+import { judgeLearners, type LearnersData } from './learner-lag.js';
+import { judgeSpread, type SpreadData, type SpreadLimits } from './member-spread.js';
+import { collectMembers, collectStatuses, type MembersData } from './member-status.js';
 import { judgePrefixes, PrefixCollector, type PrefixesData, type PrefixStats } from './prefixes.js';
 import { collectQuota, judgeQuota, type QuotaData } from './quota.js';
 import { Severity, worstSeverity } from './severity.js';
+import { judgeVersions, type AllowedSkew, type VersionsData } from './version-skew.js';
+import { judgeZones } from './zone-check.js';
+import type { ZoneSpread } from '../etcd/zone-spread.js';
 
 export interface InspectMember {
   /** Inventory name. */
   readonly name: string;
   readonly endpoint: string;
+  /** The member's peer URL, e.g. `https://10.213.0.11:2380`. */
+  readonly peerEndpoint: string;
   readonly quota: { readonly bytes: number; readonly source: 'inventory' | 'default' };
+  /** `etcd_zone` of its host. */
+  readonly zone?: string;
+  /** False for a standby learner (`etcd_learner: true`). */
+  readonly voter: boolean;
+}
+
+/** The hosts holding backup.yml's snapshots, and how to run a command on one (over SSH). */
+export interface BackupSource {
+  readonly hosts: readonly BackupHost[];
+  readonly run: (host: string, command: string) => Promise<string>;
 }
 
 export interface InspectOptions {
@@ -27,6 +49,15 @@ export interface InspectOptions {
   readonly baseline: Baseline | null;
   /** Keys per page of the scan. */
   readonly pageKeys?: number;
+  readonly spreadLimits: SpreadLimits;
+  readonly allowedVersionSkew: AllowedSkew;
+  readonly learnerMaxLag: number;
+  readonly certWarnDays: number;
+  readonly backupMaxAgeHours: number;
+  readonly backups: BackupSource | null;
+  readonly hotWindowSeconds: number;
+  readonly hotDepth: number;
+  readonly hotWritesPerSecond: number;
 }
 
 interface Context {
@@ -36,6 +67,8 @@ interface Context {
   readonly revision: number;
   /** The keyspace scan, started by the first check that needs it. */
   readonly scan: () => Promise<{ bigValues: BigValuesData; prefixes: PrefixStats[] }>;
+  /** Every member's status and the alarms, read once for the checks comparing members. */
+  readonly status: () => Promise<MembersData>;
 }
 
 export const CHECKS = {
@@ -57,6 +90,61 @@ export const CHECKS = {
   quota: {
     description: 'per member backend size and size in use against the quota, and alarms',
     run: async (ctx: Context): Promise<CheckReport<QuotaData>> => judgeQuota(await collectQuota(ctx.access, ctx.members), ctx.options.quotaWarnPercent),
+  },
+  spread: {
+    description: 'key count at one revision, revision and raft index of every member: the odd member out (--max-key-count-spread, --max-revision-spread, --max-raft-index-spread)',
+    run: async (ctx: Context): Promise<CheckReport<SpreadData>> => judgeSpread(ctx.revision, (await ctx.status()).statuses, ctx.options.spreadLimits),
+  },
+  'hot-prefixes': {
+    description: 'writes per second per prefix over --hot-window seconds at --hot-depth, a finding above --hot-writes-per-second',
+    run: async (ctx: Context): Promise<CheckReport<HotPrefixesData>> => {
+      const o = ctx.options;
+      const sample = await withAnyEndpoint(ctx.access, (client) => sampleWrites(client, o.hotWindowSeconds * 1000, o.hotDepth));
+      return judgeHotPrefixes(sample, o.hotDepth, o.top, o.hotWritesPerSecond);
+    },
+  },
+  certificates: {
+    description: "each member's server and peer certificate (read over TLS) and the admin client certificate: days left (--cert-warn-days)",
+    run: async (ctx: Context): Promise<CheckReport<CertificatesData>> =>
+      judgeCertificates(
+        await collectCertificates({ members: ctx.members.map((m) => ({ name: m.name, endpoint: m.endpoint, peerEndpoint: m.peerEndpoint })), ca: ctx.access.ca, cert: ctx.access.cert, key: ctx.access.key, timeoutMs: ctx.access.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS }),
+        ctx.options.certWarnDays,
+      ),
+  },
+  backups: {
+    description: 'age of the newest verified snapshot on the backup hosts and the last off-site copy (--backup-max-age-hours)',
+    run: async (ctx: Context): Promise<CheckReport<BackupsData>> => {
+      const source = ctx.options.backups;
+      const hosts = await Promise.all(
+        (source?.hosts ?? []).map(async (h) => {
+          try {
+            return parseBackupOutput(h.name, await source!.run(h.name, backupCommand(h).text));
+          } catch (error) {
+            return { host: h.name, newestAt: null, newestFile: null, offsiteOk: null, error: (error as Error).message };
+          }
+        }),
+      );
+      return judgeBackups(hosts, ctx.options.backupMaxAgeHours, Date.now() / 1000);
+    },
+  },
+  versions: {
+    description: 'the etcd version of every member: skew across members (--allowed-version-skew)',
+    run: async (ctx: Context): Promise<CheckReport<VersionsData>> => judgeVersions((await ctx.status()).statuses, ctx.options.allowedVersionSkew),
+  },
+  learners: {
+    description: 'learners and how far behind the leader they are (--max-learner-lag)',
+    run: async (ctx: Context): Promise<CheckReport<LearnersData>> => judgeLearners((await ctx.status()).statuses, ctx.options.learnerMaxLag),
+  },
+  alarms: {
+    description: 'alarms raised in the cluster (NOSPACE, CORRUPT), by member',
+    run: async (ctx: Context): Promise<CheckReport<AlarmsData>> => {
+      const { alarms, alarmError } = await ctx.status();
+      return judgeAlarms(alarms, alarmError);
+    },
+  },
+  zones: {
+    description: 'whether losing any one zone (etcd_zone) loses the quorum',
+    run: async (ctx: Context): Promise<CheckReport<ZoneSpread>> => judgeZones(ctx.members.map((m) => ({ name: m.name, zone: m.zone, voter: m.voter }))),
   },
 } as const;
 
@@ -83,7 +171,10 @@ export interface InspectResult {
 
 export async function runInspect(access: ClusterAccess, members: readonly InspectMember[], options: InspectOptions): Promise<InspectResult> {
   const started = Date.now();
-  const revision = await currentRevision(access);
+  const [latest, statuses] = await Promise.all([currentRevision(access), collectStatuses(access, members)]);
+  // Every member that answered has applied the lowest revision any of them reports, so all of them can
+  // hash and count at it: a member whose data diverged then answers with different figures, not an error.
+  const revision = Math.min(latest, ...statuses.flatMap((s) => (s.revision === null ? [] : [s.revision])));
   let scanned: ReturnType<Context['scan']> | undefined;
   const scan = () =>
     (scanned ??= withAnyEndpoint(access, async (client) => {
@@ -95,7 +186,8 @@ export async function runInspect(access: ClusterAccess, members: readonly Inspec
       }, options.pageKeys);
       return { bigValues: big.data(), prefixes: prefixes.all() };
     }));
-  const ctx: Context = { access, members, options, revision, scan };
+  let status: Promise<MembersData> | undefined;
+  const ctx: Context = { access, members, options, revision, scan, status: () => (status ??= collectMembers(access, statuses, revision)) };
   const entries = await Promise.all(
     options.checks.map(async (name) => {
       try {
