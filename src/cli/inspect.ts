@@ -26,6 +26,7 @@ import { exitCodeFor, Severity } from '../inspect/severity.js';
 import { ALLOWED_SKEWS, type AllowedSkew } from '../inspect/version-skew.js';
 import type { Inventory } from '../inventory/inventory.js';
 import { loadInventory } from '../inventory/load-inventory.js';
+import { adminFiles } from '../modules/etcd-targets.js';
 import { inventoryCluster } from './pki.js';
 
 interface InspectCliOptions {
@@ -50,6 +51,8 @@ interface InspectCliOptions {
   readonly hotDepth?: string;
   readonly hotWritesPerSecond: string;
   readonly metricsFile?: string;
+  readonly pkiDir?: string;
+  readonly localHost?: string;
 }
 
 function wholeNumber(option: string, text: string): number {
@@ -69,6 +72,14 @@ function backupHosts(inventory: Inventory, members: readonly string[]): BackupHo
     backupDir: plain(vars(name).etcd_backup_dir) ?? DEFAULT_BACKUP_DIR,
     metricsDir: plain(vars(name).etcd_backup_metrics_dir) ?? DEFAULT_BACKUP_METRICS_DIR,
   }));
+}
+
+/** The inventory with `host` reached without SSH: the machine running the inspection is that host. */
+function reachedLocally(inventory: Inventory, host: string): Inventory {
+  const hosts = new Map(inventory.hosts);
+  const entry = hosts.get(host)!;
+  hosts.set(host, { ...entry, vars: { ...entry.vars, ansible_connection: 'local' } });
+  return { ...inventory, hosts };
 }
 
 /** The peer URL beside a client URL: same address, the host's etcd_peer_port (2380 by default). */
@@ -115,6 +126,8 @@ export function register(program: Command): void {
     .option('--hot-window <seconds>', 'how long to watch the writes for the hot prefixes', String(DEFAULT_HOT_WINDOW_SECONDS))
     .option('--hot-depth <n>', 'how many /-separated segments make a hot prefix (default: --prefix-depth)')
     .option('--hot-writes-per-second <n>', 'a prefix written faster than this is a finding', String(DEFAULT_HOT_WRITES_PER_SECOND))
+    .option('--pki-dir <dir>', "folder holding ca.crt, admin.crt and admin.key (default: the inventory's etcd_local_pki_dir, else .etcdops/pki beside it)")
+    .option('--local-host <name>', 'this machine is that inventory host: its backups are read here, and other backup hosts are left out (the scheduled inspection)')
     .option('--metrics-file <file>', `also write the result as Prometheus textfile metrics (node_exporter's textfile collector, e.g. ${DEFAULT_TEXTFILE_DIR}/etcdops_inspect.prom)`)
     .action(async (options: InspectCliOptions) => {
       if (!['text', 'json'].includes(options.output)) throw new UserError(`--output must be text or json, not "${options.output}"`, ExitCode.ERROR);
@@ -145,7 +158,8 @@ export function register(program: Command): void {
 
       const inventory = await loadInventory(options.inventory);
       const cluster = inventoryCluster(inventory);
-      const [ca, cert, key] = await Promise.all([cluster.admin.ca, cluster.admin.cert, cluster.admin.key].map(readPem));
+      const admin = options.pkiDir ? adminFiles(options.pkiDir) : cluster.admin;
+      const [ca, cert, key] = await Promise.all([admin.ca, admin.cert, admin.key].map(readPem));
       const access = { endpoints: cluster.endpoints, ca: ca!, cert: cert!, key: key! };
       const members = cluster.hosts.map((name, i) => {
         const vars = inventory.hosts.get(name)!.vars;
@@ -158,9 +172,10 @@ export function register(program: Command): void {
           voter: !(vars.etcd_learner === true || vars.etcd_learner === 'true'),
         };
       });
-      const pool = checks.includes('backups') ? new ConnectionPool(inventory) : null;
+      if (options.localHost !== undefined && !inventory.hosts.has(options.localHost)) throw new UserError(`--local-host: the inventory ${options.inventory} has no host "${options.localHost}"`, ExitCode.ERROR);
+      const pool = checks.includes('backups') ? new ConnectionPool(options.localHost ? reachedLocally(inventory, options.localHost) : inventory) : null;
       const backups: BackupSource | null = pool && {
-        hosts: backupHosts(inventory, cluster.hosts),
+        hosts: backupHosts(inventory, cluster.hosts).filter((h) => options.localHost === undefined || h.name === options.localHost),
         run: async (host, command) => {
           const answer = await pool.get(host).exec(command, { become: true });
           return answer.stdout;
