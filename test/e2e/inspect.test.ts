@@ -1,17 +1,28 @@
 // `etcdops inspect` on a real 3-member cluster built by site.yml: a consistent cluster, the big values
 // largest first, exact counts and bytes per prefix read in pages, quota figures per member, and growth
-// since a saved baseline shown for the one prefix that grew.
+// since a saved baseline shown for the one prefix that grew. Then, on the same lab: a prefix written at
+// 200/s ranked first at its real rate; a stopped member reported by every check without a crash; a member
+// made to diverge for real named (exit 2); and inspect-schedule.yml's timer running twice, its metrics
+// scraped by a real Prometheus and queried with promtool.
 import { deepStrictEqual, match, ok, strictEqual } from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
-import { withAnyEndpoint } from '../../src/etcd/cluster-access.js';
+import { withAnyEndpoint, withEndpointClient } from '../../src/etcd/cluster-access.js';
+import { sshArgs } from '../../src/lab/lab-ssh.js';
+import { runCommand } from '../../src/lab/run-command.js';
 import { etcdops } from './etcdops-cli.js';
 import { adminAccess } from './etcd-helpers.js';
-import { useLab } from './lab-fixture.js';
+import { sshRun, useLab } from './lab-fixture.js';
 
 const SITE = fileURLToPath(new URL('../../playbooks/site.yml', import.meta.url));
+const SCHEDULE = fileURLToPath(new URL('../../playbooks/inspect-schedule.yml', import.meta.url));
+const METRICS_FILE = '/var/lib/prometheus/node-exporter/etcdops_inspect.prom';
 const HOSTS = ['n1', 'n2', 'n3'];
 const N3_QUOTA = 4 * 1024 ** 3;
 
@@ -120,5 +131,140 @@ describe('etcdops inspect on the lab', function () {
     const text = await inspect(['--check', 'prefixes', '--baseline', baselineFile()]);
     strictEqual(text.code, 0, text.stderr);
     match(text.stdout, /^ +\/jobs\/queue\/ +\+25 keys +45 → 70 +\+[\d.]+ (B|KiB)$/m);
+  });
+
+  it('ranks a prefix written at 200 puts/s first, at its real rate within 20%', async () => {
+    const client = await access();
+    let hotPuts = 0;
+    let stop = false;
+    const started = Date.now();
+    const writer = withAnyEndpoint(client, async (c) => {
+      // 10 puts every 50 ms under /hot/spot/, one a second under two other prefixes.
+      for (let tick = 0; !stop; tick += 1) {
+        const due = started + tick * 50;
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
+        const puts: Promise<unknown>[] = Array.from({ length: 10 }, (_, i) => c.put(`/hot/spot/k${(tick * 10 + i) % 100}`).value(String(tick)).exec().then(() => (hotPuts += 1)));
+        if (tick % 20 === 0) puts.push(c.put('/app/users/ticker').value(String(tick)).exec(), c.put('/jobs/queue/ticker').value(String(tick)).exec());
+        await Promise.all(puts);
+      }
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const counted = hotPuts;
+    const from = Date.now();
+    const result = await inspect(['--output', 'json', '--check', 'hot-prefixes', '--hot-window', '5']);
+    const truth = ((hotPuts - counted) * 1000) / (Date.now() - from);
+    stop = true;
+    await writer;
+    strictEqual(result.code, 2, result.stdout + result.stderr);
+    const hot = JSON.parse(result.stdout).checks['hot-prefixes'];
+    strictEqual(hot.data.top[0].prefix, '/hot/spot/', JSON.stringify(hot.data));
+    ok(Math.abs(truth - 200) < 40, `the writer itself managed ${truth.toFixed(1)} puts/s, not about 200`);
+    const measured = hot.data.top[0].perSecond;
+    ok(Math.abs(measured - truth) <= 0.2 * truth, `inspect says ${measured}/s, the writer did ${truth.toFixed(1)}/s`);
+    for (const cold of ['/app/users/', '/jobs/queue/']) {
+      const rate = hot.data.top.find((p: { prefix: string }) => p.prefix === cold)?.perSecond;
+      ok(rate !== undefined && rate <= 2, `${cold}: ${rate}/s`);
+    }
+    strictEqual(hot.findings.length, 1, JSON.stringify(hot.findings));
+    match(hot.findings[0].message, /^prefix \/hot\/spot\/ takes [\d.]+ writes\/s, more than 100/);
+  });
+
+  it('reports a stopped member in every check that asks it, without a crash (exit 2)', async () => {
+    strictEqual((await sshRun(lab(), 'n3', 'systemctl stop etcd')).code, 0);
+    try {
+      const result = await inspect(['--hot-window', '1']);
+      strictEqual(result.code, 2, result.stdout + result.stderr);
+      strictEqual(result.stderr.trim(), '');
+      for (const [check, line] of [
+        ['consistency', /CRITICAL: member n3 did not give its hash/],
+        ['quota', /CRITICAL: member n3 did not give its status/],
+        ['spread', /CRITICAL: member n3 did not answer/],
+        ['certificates', /WARNING: server certificate of n3 could not be read/],
+        ['versions', /WARNING: member n3 did not tell its version/],
+      ] as const) {
+        match(result.stdout, new RegExp(`^(CRITICAL|WARNING) +${check} `, 'm'), check);
+        match(result.stdout, line, check);
+      }
+      for (const check of ['big-values', 'prefixes', 'hot-prefixes', 'learners', 'alarms', 'zones']) match(result.stdout, new RegExp(`^(OK|INFO|WARNING) +${check} `, 'm'), check);
+    } finally {
+      strictEqual((await sshRun(lab(), 'n3', 'systemctl start etcd')).code, 0);
+    }
+  });
+
+  it('names a member whose data diverged (an old copy of its database under its current raft log): exit 2', async () => {
+    const admin = await access();
+    const n2 = `https://${lab().hosts[1]!.address}:2379`;
+    const onN2 = async (cmd: string, input?: string) => {
+      const target = { keyFile: lab().keyFile, knownHostsFile: lab().knownHostsFile, address: lab().hosts[1]!.address };
+      const result = await runCommand('ssh', sshArgs(target, [cmd]), { allowFailure: true, timeoutMs: 60_000, ...(input === undefined ? {} : { input }) });
+      strictEqual(result.code, 0, `${cmd}: ${result.stderr}`);
+      return result.stdout;
+    };
+    await put(Array.from({ length: 60 }, (_, i) => [`/diverge/old/k${i}`, 'v'] as [string, string]));
+    await onN2('systemctl stop etcd && cp /var/lib/etcd/member/snap/db /root/old.db && systemctl start etcd');
+    await put(Array.from({ length: 40 }, (_, i) => [`/diverge/new/k${i}`, 'v'] as [string, string]));
+    await withAnyEndpoint(admin, (c) => c.delete().prefix('/diverge/old/').exec());
+    // n2 stops having applied every entry; its old database is told it has applied them all too.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const applied = BigInt((await withEndpointClient(admin, n2, (c) => c.maintenance.status())).raftAppliedIndex);
+    await onN2('systemctl stop etcd');
+    const db = Buffer.from(await onN2('base64 -w0 /root/old.db'), 'base64');
+    const marker = Buffer.from('consistent_index');
+    for (let at = db.indexOf(marker); at >= 0; at = db.indexOf(marker, at + 1)) db.writeBigUInt64BE(applied, at + marker.length);
+    await onN2('base64 -d > /var/lib/etcd/member/snap/db && chown etcd:etcd /var/lib/etcd/member/snap/db && systemctl start etcd', db.toString('base64'));
+    await put(Array.from({ length: 10 }, (_, i) => [`/diverge/after/k${i}`, 'v'] as [string, string]));
+
+    const result = await inspect(['--output', 'json', '--check', 'consistency,spread']);
+    strictEqual(result.code, 2, result.stdout + result.stderr);
+    const report = JSON.parse(result.stdout);
+    strictEqual(report.severity, 'CRITICAL');
+    deepStrictEqual(report.checks.consistency.findings.map((f: { member: string; severity: string }) => [f.member, f.severity]), [['n2', 'CRITICAL']]);
+    match(report.checks.consistency.findings[0].message, /^member n2 differs: hash \d+ where n1, n3 have \d+/);
+    deepStrictEqual(report.checks.spread.findings.map((f: { member: string; severity: string }) => [f.member, f.severity]), [['n2', 'CRITICAL']]);
+    match(report.checks.spread.findings[0].message, /^member n2 is at revision \d+ after applying raft index \d+: \d+ revisions fewer than the others .*: its data diverged/);
+  });
+
+  it('runs inspect-schedule.yml\'s timer at least twice; a real Prometheus scrapes the spread and the last run', async function () {
+    this.timeout(240_000);
+    const play = await etcdops(['play', SCHEDULE, '-i', lab().inventory, '--output', 'plain', '-e', 'etcd_inspect_on_calendar=*:*:0/10', '-e', 'etcd_inspect_timer_accuracy=1s', '-e', '{"etcd_inspect_args": ["--hot-window", "1"]}'], { timeoutMs: 180_000 });
+    strictEqual(play.code, 0, play.stdout + play.stderr);
+    const runs = async () => Number((await sshRun(lab(), 'n1', "journalctl -u etcdops-inspect.service -o cat | grep -c '^Finished etcdops-inspect.service'")).stdout.trim() || 0);
+    for (const deadline = Date.now() + 90_000; (await runs()) < 2; ) {
+      ok(Date.now() < deadline, `the timer ran ${await runs()} times in 90 s`);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+    const file = async () => (await sshRun(lab(), 'n1', `cat ${METRICS_FILE}`)).stdout;
+    const server: Server = createServer((_, response) => void file().then((text) => response.end(text)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const dir = mkdtempSync(join(tmpdir(), 'etcdops-inspect-prometheus-'));
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    writeFileSync(join(dir, 'prometheus.yml'), stringify({ global: { scrape_interval: '1s' }, scrape_configs: [{ job_name: 'etcdops_inspect', static_configs: [{ targets: [`127.0.0.1:${(server.address() as AddressInfo).port}`] }] }] }));
+    const prometheus = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+    try {
+      const query = async (expr: string) => {
+        const out = await runCommand('promtool', ['query', 'instant', `http://127.0.0.1:${port}`, expr], { allowFailure: true, timeoutMs: 10_000 });
+        const value = /=> (\S+) @/.exec(out.stdout);
+        return value ? Number(value[1]) : null;
+      };
+      let lastRun: number | null = null;
+      for (const deadline = Date.now() + 60_000; (lastRun = await query('etcdops_inspect_last_run_timestamp_seconds')) === null; ) {
+        ok(Date.now() < deadline, 'Prometheus never returned etcdops_inspect_last_run_timestamp_seconds');
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+      ok(Math.abs(Date.now() / 1000 - lastRun) < 60, `last run ${lastRun}`);
+      const text = await file();
+      const inFile = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+      strictEqual(await query('etcdops_inspect_key_count_spread'), inFile('etcdops_inspect_key_count_spread'));
+      const revisionSpread = await query('etcdops_inspect_revision_spread');
+      ok(revisionSpread !== null && revisionSpread > 0, `revision spread ${revisionSpread}: n2 diverged`);
+      strictEqual(await query('etcdops_inspect_success'), 1);
+      strictEqual(await query('etcdops_inspect_finding{check="consistency",severity="CRITICAL",member="n2"}'), 1);
+      const expiry = await query('etcdops_inspect_certificate_expiry_seconds{member="n1",certificate="server"}');
+      ok(expiry !== null && expiry > 300 * 86_400, `n1's server certificate expires in ${expiry} s`);
+    } finally {
+      prometheus.kill('SIGTERM');
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
