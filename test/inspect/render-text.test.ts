@@ -74,6 +74,25 @@ describe('renderText', () => {
       ],
     },
     {
+      // etcd3 hands the hash over as a number: the text view once crashed on it exactly when a member was down.
+      name: 'a member down, hashes as etcd3 gives them',
+      report: report(Severity.CRITICAL, {
+        consistency: judgeConsistency(77, [
+          { ...hash('n1', '5'), hash: 5 as unknown as string },
+          { member: 'n2', endpoint: 'https://n2:2379', hash: null, compactRevision: null, error: 'connect ECONNREFUSED' },
+          { ...hash('n3', '5'), hash: 5 as unknown as string },
+        ]),
+      }),
+      text: [
+        'inspect: CRITICAL at revision 77 (3 members: n1, n2, n3)',
+        'CRITICAL consistency  2 of 3 members agree on hash 5 at revision 77',
+        '    n1  5  compacted at 1',
+        '    n2  -  -               connect ECONNREFUSED',
+        '    n3  5  compacted at 1',
+        '    CRITICAL: member n2 did not give its hash: connect ECONNREFUSED',
+      ],
+    },
+    {
       name: 'a check that could not run',
       report: report(Severity.ERROR, { 'big-values': failedCheck('no etcd endpoint answered') }),
       text: ['inspect: ERROR at revision 77 (3 members: n1, n2, n3)', 'ERROR    big-values  could not run: no etcd endpoint answered'],

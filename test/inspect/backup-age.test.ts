@@ -1,0 +1,44 @@
+import { deepStrictEqual, strictEqual } from 'node:assert/strict';
+import { backupCommand, judgeBackups, parseBackupOutput } from '../../src/inspect/backup-age.js';
+import { Severity } from '../../src/inspect/severity.js';
+
+const NOW = 1_800_000_000;
+const METRICS = `# HELP etcd_backup_last_success_timestamp_seconds When.
+etcd_backup_last_success_timestamp_seconds{cluster="etcd"} ${NOW - 7200}
+etcd_backup_last_offsite_success{cluster="etcd"} 0
+`;
+
+describe('parseBackupOutput', () => {
+  const table: { name: string; stdout: string; newestAt: number | null; file: string | null; offsite: boolean | null }[] = [
+    { name: 'metrics and a snapshot', stdout: `${METRICS}--- etcdops snapshots\n${NOW - 3600}.52 etcd-20270115T080000Z-rev9.db\n`, newestAt: NOW - 3600, file: 'etcd-20270115T080000Z-rev9.db', offsite: false },
+    { name: 'metrics only', stdout: `${METRICS}--- etcdops snapshots\n`, newestAt: NOW - 7200, file: null, offsite: false },
+    { name: 'nothing', stdout: '--- etcdops snapshots\n', newestAt: null, file: null, offsite: null },
+  ];
+  for (const row of table) {
+    it(row.name, () => {
+      const parsed = parseBackupOutput('n1', row.stdout);
+      deepStrictEqual([parsed.newestAt, parsed.newestFile, parsed.offsiteOk], [row.newestAt, row.file, row.offsite]);
+    });
+  }
+  it('quotes the folders it reads', () => strictEqual(backupCommand({ name: 'n1', backupDir: "/b k'", metricsDir: '/m' }).text.includes(`'/b k'\\'''`), true));
+});
+
+describe('judgeBackups', () => {
+  const host = (newestAt: number | null, offsiteOk: boolean | null = true, error: string | null = null) => ({ host: 'n1', newestAt, newestFile: null, offsiteOk, error });
+  const table: { name: string; hosts: ReturnType<typeof host>[]; severity: Severity; age: number | null; messages: RegExp[] }[] = [
+    { name: 'an hour old', hosts: [host(NOW - 3600)], severity: Severity.OK, age: 3600, messages: [] },
+    { name: 'too old', hosts: [host(NOW - 30 * 3600)], severity: Severity.WARNING, age: 30 * 3600, messages: [/^the newest verified snapshot is 30 hours old, more than 25/] },
+    { name: 'off-site copy failed', hosts: [host(NOW - 60, false)], severity: Severity.WARNING, age: 60, messages: [/^the last off-site copy from n1 failed/] },
+    { name: 'no snapshot', hosts: [host(null, null)], severity: Severity.WARNING, age: null, messages: [/^no verified snapshot found on n1: install scheduled backups with backup.yml$/] },
+    { name: 'backup host unreachable', hosts: [host(null, null, 'unreachable')], severity: Severity.WARNING, age: null, messages: [/^backup host n1 could not be read: unreachable$/, /^no verified snapshot found/] },
+  ];
+  for (const row of table) {
+    it(row.name, () => {
+      const report = judgeBackups(row.hosts, 25, NOW);
+      strictEqual(report.severity, row.severity);
+      strictEqual(report.data.ageSeconds, row.age);
+      strictEqual(report.findings.length, row.messages.length, JSON.stringify(report.findings));
+      row.messages.forEach((re, i) => strictEqual(re.test(report.findings[i]!.message), true, report.findings[i]!.message));
+    });
+  }
+});
