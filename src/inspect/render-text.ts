@@ -46,7 +46,7 @@ function prefixLines(data: PrefixesData): string[] {
 function quotaLines(report: CheckReport<QuotaData>): string[] {
   const rows = report.data.members.map((m) =>
     m.error !== null
-      ? [m.member, `no answer: ${m.error}`, '', '', '', '']
+      ? [m.member, '-', '-', '-', '-', `no answer: ${m.error}`]
       : [
           m.member,
           `db ${formatBytes(m.dbSize!)}`,
@@ -66,7 +66,7 @@ function spreadLines(report: CheckReport<SpreadData>): string[] {
   const figure = (n: number | null) => (n === null ? '-' : String(n));
   const rows = report.data.members.map((m) =>
     m.revision === null
-      ? [m.member, `no answer: ${m.error ?? ''}`, '', '', '']
+      ? [m.member, '-', '-', '-', `no answer: ${m.error ?? ''}`]
       : [m.member, `keys ${figure(m.keyCount)}`, `revision ${m.revision}`, `raft index ${m.raftIndex}`, m.isLearner ? 'learner' : ''],
   );
   return [...columns(rows), ...findingLines(report)];

@@ -16,7 +16,7 @@ import { parse, stringify } from 'yaml';
 import { withAnyEndpoint, withEndpointClient } from '../../src/etcd/cluster-access.js';
 import { sshArgs } from '../../src/lab/lab-ssh.js';
 import { runCommand } from '../../src/lab/run-command.js';
-import { etcdops } from './etcdops-cli.js';
+import { etcdops, plainRecapOf } from './etcdops-cli.js';
 import { adminAccess } from './etcd-helpers.js';
 import { sshRun, useLab } from './lab-fixture.js';
 
@@ -226,8 +226,14 @@ describe('etcdops inspect on the lab', function () {
 
   it('runs inspect-schedule.yml\'s timer at least twice; a real Prometheus scrapes the spread and the last run', async function () {
     this.timeout(240_000);
-    const play = await etcdops(['play', SCHEDULE, '-i', lab().inventory, '--output', 'plain', '-e', 'etcd_inspect_on_calendar=*:*:0/10', '-e', 'etcd_inspect_timer_accuracy=1s', '-e', '{"etcd_inspect_args": ["--hot-window", "1"]}'], { timeoutMs: 180_000 });
+    const schedule = () => etcdops(['play', SCHEDULE, '-i', lab().inventory, '--output', 'plain', '-e', 'etcd_inspect_on_calendar=*:*:0/10', '-e', 'etcd_inspect_timer_accuracy=1s', '-e', '{"etcd_inspect_args": ["--hot-window", "1"]}'], { timeoutMs: 180_000 });
+    const play = await schedule();
     strictEqual(play.code, 0, play.stdout + play.stderr);
+    const verify = await sshRun(lab(), 'n1', 'systemd-analyze verify /etc/systemd/system/etcdops-inspect.service /etc/systemd/system/etcdops-inspect.timer');
+    strictEqual(verify.code, 0, verify.stderr);
+    const again = await schedule();
+    strictEqual(again.code, 0, again.stdout + again.stderr);
+    deepStrictEqual(Object.values(plainRecapOf(again.stdout)).map((r) => r.changed), [0, 0, 0], again.stdout);
     const runs = async () => Number((await sshRun(lab(), 'n1', "journalctl -u etcdops-inspect.service -o cat | grep -c '^Finished etcdops-inspect.service'")).stdout.trim() || 0);
     for (const deadline = Date.now() + 90_000; (await runs()) < 2; ) {
       ok(Date.now() < deadline, `the timer ran ${await runs()} times in 90 s`);
