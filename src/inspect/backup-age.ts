@@ -70,9 +70,15 @@ export function judgeBackups(hosts: readonly HostBackup[], maxAgeHours: number, 
     findings.push({ severity: Severity.WARNING, message: `no verified snapshot found on ${where || 'any backup host'}: install scheduled backups with backup.yml` });
     return checkReport('no verified snapshot found', findings, data);
   }
-  const hours = Math.round((ageSeconds / 3600) * 10) / 10;
   if (ageSeconds > maxAgeHours * 3600) {
-    findings.push({ severity: Severity.WARNING, message: `the newest verified snapshot is ${hours} hours old, more than ${maxAgeHours}: see systemctl status etcd-backup.timer on ${where}` });
+    findings.push({ severity: Severity.WARNING, message: `the newest verified snapshot is ${formatAge(ageSeconds)} old, more than ${maxAgeHours} hours: see systemctl status etcd-backup.timer on ${where}` });
   }
-  return checkReport(`newest verified snapshot ${hours} hours old`, findings, data);
+  return checkReport(`newest verified snapshot ${formatAge(ageSeconds)} old`, findings, data);
+}
+
+/** An age for people: seconds, minutes up to two hours, then hours with one decimal. */
+export function formatAge(seconds: number): string {
+  if (seconds < 120) return `${seconds} seconds`;
+  if (seconds < 7200) return `${Math.floor(seconds / 60)} minutes`;
+  return `${Math.round((seconds / 3600) * 10) / 10} hours`;
 }

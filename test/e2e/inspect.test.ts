@@ -227,6 +227,11 @@ describe('etcdops inspect on the lab', function () {
   it('runs inspect-schedule.yml\'s timer at least twice; a real Prometheus scrapes the spread and the last run', async function () {
     this.timeout(240_000);
     const schedule = () => etcdops(['play', SCHEDULE, '-i', lab().inventory, '--output', 'plain', '-e', 'etcd_inspect_on_calendar=*:*:0/10', '-e', 'etcd_inspect_timer_accuracy=1s', '-e', '{"etcd_inspect_args": ["--hot-window", "1"]}'], { timeoutMs: 180_000 });
+    // A verified snapshot beside the timer, for the backup age.
+    const backups = await etcdops(['play', fileURLToPath(new URL('../../playbooks/backup.yml', import.meta.url)), '-i', lab().inventory, '--output', 'plain'], { timeoutMs: 120_000 });
+    strictEqual(backups.code, 0, backups.stdout + backups.stderr);
+    const backup = await etcdops(['backup', 'now', '-i', lab().inventory], { timeoutMs: 120_000 });
+    strictEqual(backup.code, 0, backup.stdout + backup.stderr);
     const play = await schedule();
     strictEqual(play.code, 0, play.stdout + play.stderr);
     const verify = await sshRun(lab(), 'n1', 'systemd-analyze verify /etc/systemd/system/etcdops-inspect.service /etc/systemd/system/etcdops-inspect.timer');
@@ -265,6 +270,8 @@ describe('etcdops inspect on the lab', function () {
       ok(revisionSpread !== null && revisionSpread > 0, `revision spread ${revisionSpread}: n2 diverged`);
       strictEqual(await query('etcdops_inspect_success'), 1);
       strictEqual(await query('etcdops_inspect_finding{check="consistency",severity="CRITICAL",member="n2"}'), 1);
+      const age = await query('etcdops_inspect_backup_age_seconds');
+      ok(age !== null && age >= 0 && age < 600, `backup age ${age} s`);
       const expiry = await query('etcdops_inspect_certificate_expiry_seconds{member="n1",certificate="server"}');
       ok(expiry !== null && expiry > 300 * 86_400, `n1's server certificate expires in ${expiry} s`);
     } finally {

@@ -1,5 +1,5 @@
 import { deepStrictEqual, strictEqual } from 'node:assert/strict';
-import { backupCommand, judgeBackups, parseBackupOutput } from '../../src/inspect/backup-age.js';
+import { backupCommand, formatAge, judgeBackups, parseBackupOutput } from '../../src/inspect/backup-age.js';
 import { Severity } from '../../src/inspect/severity.js';
 
 const NOW = 1_800_000_000;
@@ -23,11 +23,16 @@ describe('parseBackupOutput', () => {
   it('quotes the folders it reads', () => strictEqual(backupCommand({ name: 'n1', backupDir: "/b k'", metricsDir: '/m' }).text.includes(`'/b k'\\'''`), true));
 });
 
+describe('formatAge', () => {
+  const table: [number, string][] = [[59, '59 seconds'], [119, '119 seconds'], [3600, '60 minutes'], [7199, '119 minutes'], [7200, '2 hours'], [108_000, '30 hours'], [5400 * 3, '4.5 hours']];
+  for (const [seconds, text] of table) it(`${seconds} → ${text}`, () => strictEqual(formatAge(seconds), text));
+});
+
 describe('judgeBackups', () => {
   const host = (newestAt: number | null, offsiteOk: boolean | null = true, error: string | null = null) => ({ host: 'n1', newestAt, newestFile: null, offsiteOk, error });
   const table: { name: string; hosts: ReturnType<typeof host>[]; severity: Severity; age: number | null; messages: RegExp[] }[] = [
     { name: 'an hour old', hosts: [host(NOW - 3600)], severity: Severity.OK, age: 3600, messages: [] },
-    { name: 'too old', hosts: [host(NOW - 30 * 3600)], severity: Severity.WARNING, age: 30 * 3600, messages: [/^the newest verified snapshot is 30 hours old, more than 25/] },
+    { name: 'too old', hosts: [host(NOW - 30 * 3600)], severity: Severity.WARNING, age: 30 * 3600, messages: [/^the newest verified snapshot is 30 hours old, more than 25 hours/] },
     { name: 'off-site copy failed', hosts: [host(NOW - 60, false)], severity: Severity.WARNING, age: 60, messages: [/^the last off-site copy from n1 failed/] },
     { name: 'no snapshot', hosts: [host(null, null)], severity: Severity.WARNING, age: null, messages: [/^no verified snapshot found on n1: install scheduled backups with backup.yml$/] },
     { name: 'backup host unreachable', hosts: [host(null, null, 'unreachable')], severity: Severity.WARNING, age: null, messages: [/^backup host n1 could not be read: unreachable$/, /^no verified snapshot found/] },
