@@ -8,7 +8,8 @@ import { ExitCode } from '../errors/exit-code.js';
 import { UserError } from '../errors/user-error.js';
 import { UnreachableClusterError } from '../etcd/cluster-access.js';
 import { ConnectionPool } from '../executor/connection-pool.js';
-import { DEFAULT_BACKUP_DIR, DEFAULT_BACKUP_MAX_AGE_HOURS, DEFAULT_BACKUP_METRICS_DIR, type BackupHost } from '../inspect/backup-age.js';
+import { DEFAULT_BACKUP_MAX_AGE_HOURS } from '../inspect/backup-age.js';
+import { backupHosts, plainValue } from '../inspect/backup-hosts.js';
 import { readBaseline, makeBaseline, writeBaseline } from '../inspect/baseline.js';
 import { DEFAULT_BIG_VALUE_BYTES } from '../inspect/big-values.js';
 import { selectChecks } from '../inspect/check-selection.js';
@@ -60,20 +61,6 @@ function wholeNumber(option: string, text: string): number {
   return Number(text);
 }
 
-const plain = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' && !value.includes('{{') ? value : typeof value === 'number' ? String(value) : undefined);
-
-/** backup.yml's backup hosts (etcd_backup_hosts, else the first member) with their folders, as the inventory sets them. */
-function backupHosts(inventory: Inventory, members: readonly string[]): BackupHost[] {
-  const vars = (name: string) => inventory.hosts.get(name)?.vars ?? {};
-  const listed = vars(members[0]!).etcd_backup_hosts;
-  const names = Array.isArray(listed) && listed.length > 0 ? listed.filter((n): n is string => typeof n === 'string' && inventory.hosts.has(n)) : members.slice(0, 1);
-  return names.map((name) => ({
-    name,
-    backupDir: plain(vars(name).etcd_backup_dir) ?? DEFAULT_BACKUP_DIR,
-    metricsDir: plain(vars(name).etcd_backup_metrics_dir) ?? DEFAULT_BACKUP_METRICS_DIR,
-  }));
-}
-
 /** The inventory with `host` reached without SSH: the machine running the inspection is that host. */
 function reachedLocally(inventory: Inventory, host: string): Inventory {
   const hosts = new Map(inventory.hosts);
@@ -85,7 +72,7 @@ function reachedLocally(inventory: Inventory, host: string): Inventory {
 /** The peer URL beside a client URL: same address, the host's etcd_peer_port (2380 by default). */
 function peerEndpointOf(endpoint: string, vars: Readonly<Record<string, unknown>>): string {
   const host = new URL(endpoint).host.replace(/:\d+$/, '');
-  return `https://${host}:${plain(vars.etcd_peer_port) ?? '2380'}`;
+  return `https://${host}:${plainValue(vars.etcd_peer_port) ?? '2380'}`;
 }
 
 function positiveInteger(option: string, text: string, max = Number.MAX_SAFE_INTEGER): number {
@@ -168,7 +155,7 @@ export function register(program: Command): void {
           endpoint: cluster.endpoints[i]!,
           peerEndpoint: peerEndpointOf(cluster.endpoints[i]!, vars),
           quota: quotaFromVars(vars),
-          zone: plain(vars.etcd_zone),
+          zone: plainValue(vars.etcd_zone),
           voter: !(vars.etcd_learner === true || vars.etcd_learner === 'true'),
         };
       });

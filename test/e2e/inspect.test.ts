@@ -227,11 +227,18 @@ describe('etcdops inspect on the lab', function () {
   it('runs inspect-schedule.yml\'s timer at least twice; a real Prometheus scrapes the spread and the last run', async function () {
     this.timeout(240_000);
     const schedule = () => etcdops(['play', SCHEDULE, '-i', lab().inventory, '--output', 'plain', '-e', 'etcd_inspect_on_calendar=*:*:0/10', '-e', 'etcd_inspect_timer_accuracy=1s', '-e', '{"etcd_inspect_args": ["--hot-window", "1"]}'], { timeoutMs: 180_000 });
-    // A verified snapshot beside the timer, for the backup age.
+    // A verified snapshot beside the timer and off-site (a folder on the backup host: an rclone path too), for the backup ages.
+    const inventory = parse(readFileSync(lab().inventory, 'utf8'));
+    inventory.all.children.etcd.hosts.n1 = { ...inventory.all.children.etcd.hosts.n1, etcd_backup_remote: '/srv/etcd-offsite' };
+    writeFileSync(lab().inventory, stringify(inventory));
     const backups = await etcdops(['play', fileURLToPath(new URL('../../playbooks/backup.yml', import.meta.url)), '-i', lab().inventory, '--output', 'plain'], { timeoutMs: 120_000 });
     strictEqual(backups.code, 0, backups.stdout + backups.stderr);
     const backup = await etcdops(['backup', 'now', '-i', lab().inventory], { timeoutMs: 120_000 });
     strictEqual(backup.code, 0, backup.stdout + backup.stderr);
+    const ages = await inspect(['--output', 'json', '--check', 'backups']);
+    strictEqual(ages.code, 0, ages.stdout + ages.stderr);
+    const data = JSON.parse(ages.stdout).checks.backups.data;
+    ok(data.ageSeconds < 600 && data.offsiteAgeSeconds < 600, JSON.stringify(data));
     const play = await schedule();
     strictEqual(play.code, 0, play.stdout + play.stderr);
     const verify = await sshRun(lab(), 'n1', 'systemd-analyze verify /etc/systemd/system/etcdops-inspect.service /etc/systemd/system/etcdops-inspect.timer');

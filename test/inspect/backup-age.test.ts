@@ -20,7 +20,24 @@ describe('parseBackupOutput', () => {
       deepStrictEqual([parsed.newestAt, parsed.newestFile, parsed.offsiteOk], [row.newestAt, row.file, row.offsite]);
     });
   }
-  it('quotes the folders it reads', () => strictEqual(backupCommand({ name: 'n1', backupDir: "/b k'", metricsDir: '/m' }).text.includes(`'/b k'\\'''`), true));
+  const OFFSITE = '--- etcdops off-site\n';
+  const offsiteTable: { name: string; section: string; newestAt: number | null; error: string | null }[] = [
+    { name: 'off-site names, the newest by the time in its name', section: 'etcd-20261130T050000Z-rev7.db\netcd-20261130T060000Z-rev9.db\n.etcd-x.partial\nrc=0\n', newestAt: Date.UTC(2026, 10, 30, 6) / 1000, error: null },
+    { name: 'an empty off-site folder', section: 'rc=0\n', newestAt: null, error: null },
+    { name: 'an off-site folder that cannot be listed', section: 'Failed to lsf: directory not found\nrc=3\n', newestAt: null, error: 'Failed to lsf: directory not found' },
+  ];
+  for (const row of offsiteTable) {
+    it(row.name, () => {
+      const parsed = parseBackupOutput('n1', `--- etcdops snapshots\n${OFFSITE}${row.section}`);
+      deepStrictEqual([parsed.offsiteNewestAt, parsed.offsiteError], [row.newestAt, row.error]);
+    });
+  }
+  it('quotes the folders it reads, and lists off-site only when there is a folder', () => {
+    strictEqual(backupCommand({ name: 'n1', backupDir: "/b k'", metricsDir: '/m', offsite: null }).text.includes(`'/b k'\\'''`), true);
+    strictEqual(backupCommand({ name: 'n1', backupDir: '/b', metricsDir: '/m', offsite: null }).text.includes('rclone'), false);
+    const text = backupCommand({ name: 'n1', backupDir: '/b', metricsDir: '/m', offsite: { dir: 'offsite:etcd backups/etcd', rcloneConfig: '/etc/etcd-backup/rclone.conf' } }).text;
+    strictEqual(text.includes("lsf --files-only 'offsite:etcd backups/etcd'"), true, text);
+  });
 });
 
 describe('formatAge', () => {
@@ -29,8 +46,12 @@ describe('formatAge', () => {
 });
 
 describe('judgeBackups', () => {
-  const host = (newestAt: number | null, offsiteOk: boolean | null = true, error: string | null = null) => ({ host: 'n1', newestAt, newestFile: null, offsiteOk, error });
+  const host = (newestAt: number | null, offsiteOk: boolean | null = true, error: string | null = null, offsite: { offsiteNewestAt?: number | null; offsiteError?: string | null } = {}) => ({ host: 'n1', newestAt, newestFile: null, offsiteOk, error, ...offsite });
   const table: { name: string; hosts: ReturnType<typeof host>[]; severity: Severity; age: number | null; messages: RegExp[] }[] = [
+    { name: 'an hour old here and off-site', hosts: [host(NOW - 3600, true, null, { offsiteNewestAt: NOW - 3600, offsiteError: null })], severity: Severity.OK, age: 3600, messages: [] },
+    { name: 'off-site too old', hosts: [host(NOW - 3600, true, null, { offsiteNewestAt: NOW - 26 * 3600, offsiteError: null })], severity: Severity.WARNING, age: 3600, messages: [/^the newest off-site snapshot of n1 is 26 hours old, more than 25 hours$/] },
+    { name: 'off-site empty', hosts: [host(NOW - 3600, true, null, { offsiteNewestAt: null, offsiteError: null })], severity: Severity.WARNING, age: 3600, messages: [/^no snapshot in the off-site folder of n1$/] },
+    { name: 'off-site unreadable', hosts: [host(NOW - 3600, true, null, { offsiteNewestAt: null, offsiteError: 'directory not found' })], severity: Severity.WARNING, age: 3600, messages: [/^the off-site folder could not be listed from n1: directory not found$/] },
     { name: 'an hour old', hosts: [host(NOW - 3600)], severity: Severity.OK, age: 3600, messages: [] },
     { name: 'too old', hosts: [host(NOW - 30 * 3600)], severity: Severity.WARNING, age: 30 * 3600, messages: [/^the newest verified snapshot is 30 hours old, more than 25 hours/] },
     { name: 'off-site copy failed', hosts: [host(NOW - 60, false)], severity: Severity.WARNING, age: 60, messages: [/^the last off-site copy from n1 failed/] },
