@@ -227,9 +227,10 @@ describe('etcdops inspect on the lab', function () {
   it('runs inspect-schedule.yml\'s timer at least twice; a real Prometheus scrapes the spread and the last run', async function () {
     this.timeout(240_000);
     const schedule = () => etcdops(['play', SCHEDULE, '-i', lab().inventory, '--output', 'plain', '-e', 'etcd_inspect_on_calendar=*:*:0/10', '-e', 'etcd_inspect_timer_accuracy=1s', '-e', '{"etcd_inspect_args": ["--hot-window", "1"]}'], { timeoutMs: 180_000 });
-    // A verified snapshot beside the timer and off-site (a folder on the backup host: an rclone path too), for the backup ages.
+    // A verified snapshot beside the timer and off-site (a folder on the backup host is an rclone path too; the backup
+    // service may only write under its own state folder), for the backup ages.
     const inventory = parse(readFileSync(lab().inventory, 'utf8'));
-    inventory.all.children.etcd.hosts.n1 = { ...inventory.all.children.etcd.hosts.n1, etcd_backup_remote: '/srv/etcd-offsite' };
+    inventory.all.children.etcd.hosts.n1 = { ...inventory.all.children.etcd.hosts.n1, etcd_backup_remote: '/var/lib/etcd-backup/offsite' };
     writeFileSync(lab().inventory, stringify(inventory));
     const backups = await etcdops(['play', fileURLToPath(new URL('../../playbooks/backup.yml', import.meta.url)), '-i', lab().inventory, '--output', 'plain'], { timeoutMs: 120_000 });
     strictEqual(backups.code, 0, backups.stdout + backups.stderr);
@@ -277,6 +278,7 @@ describe('etcdops inspect on the lab', function () {
       ok(revisionSpread !== null && revisionSpread > 0, `revision spread ${revisionSpread}: n2 diverged`);
       strictEqual(await query('etcdops_inspect_success'), 1);
       strictEqual(await query('etcdops_inspect_finding{check="consistency",severity="CRITICAL",member="n2"}'), 1);
+      strictEqual(await query('count(etcdops_inspect_finding{check="backups"})'), null, 'the scheduled run read both backup ages');
       const age = await query('etcdops_inspect_backup_age_seconds');
       ok(age !== null && age >= 0 && age < 600, `backup age ${age} s`);
       const expiry = await query('etcdops_inspect_certificate_expiry_seconds{member="n1",certificate="server"}');
