@@ -12,7 +12,7 @@ import { judgeHotPrefixes, sampleWrites, type HotPrefixesData } from './hot-pref
 import { scanKeys } from './key-scan.js';
 import { judgeLearners, type LearnersData } from './learner-lag.js';
 import { judgeSpread, type SpreadData, type SpreadLimits } from './member-spread.js';
-import { collectMembers, collectStatuses, type MembersData } from './member-status.js';
+import { collectMembers, collectStatuses, type MembersData, type MemberStatus } from './member-status.js';
 import { judgePrefixes, PrefixCollector, type PrefixesData, type PrefixStats } from './prefixes.js';
 import { collectQuota, judgeQuota, type QuotaData } from './quota.js';
 import { Severity, worstSeverity } from './severity.js';
@@ -169,12 +169,22 @@ export interface InspectResult {
   readonly prefixStats: readonly PrefixStats[] | null;
 }
 
+/**
+ * Pure: the revision every check looks at. Every member that answered has applied the lowest revision any
+ * of them reports, so all can hash and count at it: a member whose data diverged then answers with other
+ * figures, not an error. A member further behind in the raft log than the limit is left out (the spread
+ * check names it), so one lagging member does not pull the revision back to one compaction may have removed.
+ */
+export function commonRevision(latest: number, statuses: readonly MemberStatus[], raftLimit: number): number {
+  const answered = statuses.filter((s) => s.revision !== null && s.raftIndex !== null);
+  const newest = Math.max(...answered.map((s) => s.raftIndex!));
+  return Math.min(latest, ...answered.filter((s) => s.raftIndex! >= newest - raftLimit).map((s) => s.revision!));
+}
+
 export async function runInspect(access: ClusterAccess, members: readonly InspectMember[], options: InspectOptions): Promise<InspectResult> {
   const started = Date.now();
   const [latest, statuses] = await Promise.all([currentRevision(access), collectStatuses(access, members)]);
-  // Every member that answered has applied the lowest revision any of them reports, so all of them can
-  // hash and count at it: a member whose data diverged then answers with different figures, not an error.
-  const revision = Math.min(latest, ...statuses.flatMap((s) => (s.revision === null ? [] : [s.revision])));
+  const revision = commonRevision(latest, statuses, options.spreadLimits.raftIndex);
   let scanned: ReturnType<Context['scan']> | undefined;
   const scan = () =>
     (scanned ??= withAnyEndpoint(access, async (client) => {
