@@ -104,7 +104,7 @@ export function register(program: Command): void {
     .option('--save-baseline <file>', 'save the figures of every prefix to this file, for a later --baseline')
     .option('--page-keys <n>', 'keys read per request while scanning the keyspace', String(DEFAULT_PAGE_KEYS))
     .option('--max-key-count-spread <n>', 'largest difference in key count between members at one revision that is not a finding', String(DEFAULT_SPREAD_LIMITS.keyCount))
-    .option('--max-revision-spread <n>', "largest distance of a voting member's revision from the others' that is not a finding", String(DEFAULT_SPREAD_LIMITS.revision))
+    .option('--max-revision-spread <n>', "largest difference between voters in the revisions made from the same raft log (applied index minus revision) that is not a finding", String(DEFAULT_SPREAD_LIMITS.revision))
     .option('--max-raft-index-spread <n>', "largest distance of a voting member's raft index from the others' that is not a finding", String(DEFAULT_SPREAD_LIMITS.raftIndex))
     .option('--allowed-version-skew <skew>', `version differences between members that are not a finding (${ALLOWED_SKEWS.join(' or ')})`, 'none')
     .option('--max-learner-lag <n>', 'raft entries a learner may be behind the leader', String(DEFAULT_LEARNER_LAG))
