@@ -4,8 +4,7 @@ import type { HostKeyChecking } from '../connection/known-hosts.js';
 import { ExitCode } from '../errors/exit-code.js';
 import { UserError } from '../errors/user-error.js';
 import { readPlanFile } from '../plan/plan-file.js';
-import { planDrift, planFromEvents, type RunPlan } from '../plan/run-plan.js';
-import { MemoryReporter } from '../reporters/memory-reporter.js';
+import { planDrift, planFromRecord, type RunPlan } from '../plan/run-plan.js';
 import { RedactingReporter } from '../reporters/redacting-reporter.js';
 import type { Reporter } from '../reporters/events.js';
 import { requireLimitMatches, selectHosts } from '../inventory/select-hosts.js';
@@ -37,6 +36,9 @@ export interface PlayOptions {
   plan?: string;
   factCache?: string;
 }
+
+/** A reporter that shows nothing: `plan` prints the finished plan, not the run that made it. */
+const silent: Reporter = { handle: () => undefined, close: async () => undefined };
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const collectList = (value: string, previous: string[]) => [...previous, ...value.split(',').map((t) => t.trim()).filter(Boolean)];
@@ -75,10 +77,9 @@ function listTasks(run: LoadedRun, playbookFile: string, options: PlayOptions, w
   }
 }
 
-async function execute(run: LoadedRun, options: PlayOptions, check: boolean, output: Reporter) {
+async function execute(run: LoadedRun, options: PlayOptions, check: boolean, output: Reporter, secrets = knownSecrets(run)) {
   const hosts = run.playbook.plays.flatMap((p) => selectHosts(run.inventory, p.hosts, { limit: options.limit }));
   checkKeyFiles(run.inventory, hosts);
-  const secrets = knownSecrets(run);
   const reporter = new RedactingReporter(output, secrets);
   let result: Awaited<ReturnType<typeof runPlaybook>>;
   try {
@@ -105,13 +106,14 @@ async function execute(run: LoadedRun, options: PlayOptions, check: boolean, out
   return result;
 }
 
-/** Runs the planning phase only and collects its plan (redacted, and without secret -e values). */
+/** Runs the planning phase only: its plan is the run's record (redacted, and without secret -e values). */
 export async function makePlan(playbookFile: string, options: PlayOptions): Promise<{ plan: RunPlan; exitCode: ExitCode }> {
   const run = await loadRun(playbookFile, options.inventory, options.extraVars);
   requireLimitMatches(run.inventory, options.limit);
-  const reporter = new MemoryReporter();
-  const result = await execute(run, options, true, reporter);
-  const plan = planFromEvents(reporter.events, {
+  const secrets = knownSecrets(run);
+  const result = await execute(run, options, true, silent, secrets);
+  // Secrets learnt during the run (no_log results) are known only now: the record is redacted at the end.
+  const plan = planFromRecord(secrets.redact(result.record), {
     playbook: playbookFile,
     inventory: options.inventory,
     extraVars: Object.fromEntries(Object.entries(run.extraVars).filter(([name]) => !run.secretNames.has(name))),

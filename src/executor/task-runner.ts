@@ -11,7 +11,7 @@ import { evaluateCondition, evaluateExpression } from '../playbook/condition.js'
 import type { Task } from '../playbook/playbook.js';
 import { includeVarsFiles, readIncludedVars } from '../playbook/include-vars-files.js';
 import { renderTemplateFile, renderValue } from '../playbook/templating.js';
-import { HostStatus } from '../reporters/events.js';
+import { HostStatus } from '../plan/host-status.js';
 import type { ConnectionPool } from './connection-pool.js';
 import type { HostState } from './host-state.js';
 import { ENVIRONMENT_MODULES, withEnvironment } from './environment-connection.js';
@@ -27,6 +27,8 @@ export interface TaskOutcome {
   readonly msg?: string;
   readonly changes?: readonly Change[];
   readonly reason?: string;
+  /** DEFERRED only: what must be applied before the task can be judged. */
+  readonly deferredUntil?: string;
   readonly ignored?: boolean;
   /** The value `register` stores. */
   readonly result: Record<string, unknown>;
@@ -204,7 +206,13 @@ export class TaskRunner {
       const dependsOn = this.deferredOn(task, host);
       if (dependsOn) {
         this.markDeferred(task, host);
-        return { ...skipped(`depends on "${dependsOn}", known only after a real run`), status: HostStatus.DEFERRED };
+        return {
+          status: HostStatus.DEFERRED,
+          item,
+          deferredUntil: `depends on "${dependsOn}", known only after a real run`,
+          result: { skipped: true, changed: false, skip_reason: `depends on "${dependsOn}"` },
+          durationMs: Date.now() - started,
+        };
       }
       if (!conditionsHold(task.when, vars, task, 'when')) return skipped('conditional result was false');
       if (task.module === 'include_tasks' || task.module === 'include_role' || task.module === 'include_vars') {
@@ -284,7 +292,7 @@ export class TaskRunner {
     const outputUnknown = planOnly && changed && !module.idempotent;
     if (planOnly && plan.deferred !== undefined) {
       this.markDeferred(task, host);
-      return { status: HostStatus.DEFERRED, item, reason: plan.deferred, result: { ...(plan.result ?? {}), changed: false }, durationMs: Date.now() - started };
+      return { status: HostStatus.DEFERRED, item, deferredUntil: plan.deferred, result: { ...(plan.result ?? {}), changed: false }, durationMs: Date.now() - started };
     }
     if (planOnly || !changed) {
       result = { ...(plan.result ?? {}), changed };

@@ -2,7 +2,8 @@
 // outcome per host; diffs, warnings and the recap print as plain text between tasks.
 import { Listr, type ListrTaskWrapper } from 'listr2';
 import { PlainReporter } from './plain-reporter.js';
-import { HostStatus, type Reporter, type ReporterOptions, type RunEvent } from './events.js';
+import { HostStatus } from '../plan/host-status.js';
+import type { Reporter, ReporterOptions, RunEvent } from './events.js';
 
 const symbol: Record<HostStatus, string> = {
   [HostStatus.OK]: 'ok',
@@ -41,7 +42,7 @@ export class TtyReporter implements Reporter {
         break;
       case 'host_result': {
         const line = this.hosts.get(event.host);
-        const text = `${event.host}: ${symbol[event.status]}${event.item === undefined ? '' : ` (${JSON.stringify(event.item)})`}${event.msg ? ` — ${event.msg}` : ''}${event.status === HostStatus.DEFERRED && event.reason ? ` — ${event.reason}` : ''}`;
+        const text = `${event.host}: ${symbol[event.status]}${event.item === undefined ? '' : ` (${JSON.stringify(event.item)})`}${event.msg ? ` — ${event.msg}` : ''}${event.deferredUntil ? ` — ${event.deferredUntil}` : ''}`;
         if (line?.task) line.task.output = text;
         if (line && event.item !== undefined) (line.items ??= []).push(event.status);
         const failed = event.status === HostStatus.FAILED || event.status === HostStatus.UNREACHABLE;
