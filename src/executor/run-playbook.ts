@@ -10,6 +10,7 @@ import type { ModuleDefinition } from '../modules/module.js';
 import { isBlock, type Play, type Playbook, type Task, type TaskBlock, type TaskNode } from '../playbook/playbook.js';
 import { type HostCounts, type Reporter } from '../reporters/events.js';
 import { HostStatus } from '../plan/host-status.js';
+import { recordedChange } from '../plan/change.js';
 import { RunRecord, type TaskRecord } from '../plan/run-record.js';
 import type { SecretValues } from '../reporters/secret-values.js';
 import { ConnectionPool } from './connection-pool.js';
@@ -40,6 +41,11 @@ export interface RunOptions {
   readonly factCache?: string;
   /** Aborted by Ctrl-C: running tasks finish, nothing new starts. */
   readonly signal?: AbortSignal;
+  /**
+   * Connections (and their cached facts) of an earlier run to go on with, which the caller closes: the run
+   * applying a plan reuses what planning read. Without it the run opens its own and closes them at the end.
+   */
+  readonly pool?: ConnectionPool;
 }
 
 export interface RunResult {
@@ -73,7 +79,7 @@ export class PlaybookRun {
   private readonly record = new RunRecord();
 
   constructor(private readonly playbook: Playbook, private readonly inventory: Inventory, private readonly options: RunOptions) {
-    this.pool = new ConnectionPool(inventory, options.hostKeyChecking);
+    this.pool = options.pool ?? new ConnectionPool(inventory, options.hostKeyChecking);
     this.groups = groupMembership(inventory);
     this.limit = pLimit(Math.max(1, options.forks));
     this.record.subscribe((entry) => options.reporter.handle({ event: 'host_result', ...entry }));
@@ -123,7 +129,7 @@ export class PlaybookRun {
       }
     } finally {
       this.connectionStats = this.pool.stats();
-      await this.pool.closeAll();
+      if (!this.options.pool) await this.pool.closeAll();
     }
     const recap = Object.fromEntries([...this.states].map(([name, s]) => [name, s.counts]));
     this.options.reporter.handle({ event: 'recap', hosts: recap, durationMs: Date.now() - started, connections: this.connectionStats });
@@ -353,7 +359,7 @@ export class PlaybookRun {
         status: o.status,
         item: task.noLog ? undefined : (o.label ?? o.item),
         msg: task.noLog && o.msg ? CENSORED : o.msg,
-        changes: task.noLog ? [] : (o.changes ?? []),
+        changes: task.noLog ? [] : (o.changes ?? []).map(recordedChange),
         reason: o.reason,
         deferredUntil: o.deferredUntil,
         ignored: o.ignored,

@@ -3,7 +3,6 @@
 // records what was planned and not applied, so later tasks that depend on it plan `deferred`.
 import { UnreachableError, type Connection } from '../connection/connection.js';
 import { UserError } from '../errors/user-error.js';
-import { FactReader } from '../facts/fact.js';
 import { TaskFailure } from '../modules/task-failure.js';
 import type { ModuleContext, ModuleDefinition, UnappliedChange } from '../modules/module.js';
 import { ChangeAction, isNoop, type Change } from '../plan/change.js';
@@ -90,9 +89,6 @@ function conditionsHold(conditions: readonly string[], vars: Record<string, unkn
 }
 
 export class TaskRunner {
-  /** One fact cache per connection, shared by every task of the run and reset after a change. */
-  private readonly readers = new Map<Connection, FactReader>();
-
   constructor(private readonly options: TaskRunnerOptions) {}
 
   /** Runs `task` on `host` with `vars`; returns one outcome per loop item (one when the task does not loop). */
@@ -169,15 +165,6 @@ export class TaskRunner {
       result: { ...(error instanceof TaskFailure ? error.result : {}), failed: true, unreachable, msg },
       durationMs: Date.now() - started,
     };
-  }
-
-  private reader(connection: Connection, become: boolean): FactReader {
-    let reader = this.readers.get(connection);
-    if (!reader) {
-      reader = new FactReader(connection);
-      this.readers.set(connection, reader);
-    }
-    return reader.as(become);
   }
 
   /** In check mode a task that reads a result only a real run would produce cannot be planned honestly. */
@@ -279,7 +266,7 @@ export class TaskRunner {
     started: number,
   ): Promise<TaskOutcome> {
     // Facts are cached per host connection for the whole run; `connection` may be this task's bounded view of it.
-    const facts = this.reader(shared, context.become);
+    const facts = this.options.pool.factReader(shared, context.become);
     const gathered = await module.gather(args, { ...context, facts, connection });
     const plan = module.plan(args, gathered, context);
     let result: Record<string, unknown>;

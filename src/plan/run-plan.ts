@@ -77,7 +77,7 @@ export function summarisePlan(plan: RunPlan): PlanSummary {
 /** A change's identity for drift detection: what it does to which target, and the content it expects. */
 function fingerprint(task: PlannedTask): string {
   const digest = createHash('sha256');
-  for (const c of task.changes) digest.update(`${c.action}\0${c.target}\0${c.before ?? ''}\0${c.after ?? ''}\0`);
+  for (const c of task.changes) digest.update(`${c.action}\0${c.target}\0${c.before ?? ''}\0${c.after ?? ''}\0${c.effect?.sha256 ?? ''}\0`);
   return `${task.status}:${digest.digest('hex')}`;
 }
 
