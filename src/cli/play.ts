@@ -5,6 +5,7 @@ import { ExitCode } from '../errors/exit-code.js';
 import { UserError } from '../errors/user-error.js';
 import { readPlanFile } from '../plan/plan-file.js';
 import { planDrift, planFromRecord, type RunPlan } from '../plan/run-plan.js';
+import type { TaskRecord } from '../plan/run-record.js';
 import { RedactingReporter } from '../reporters/redacting-reporter.js';
 import type { Reporter } from '../reporters/events.js';
 import type { SecretValues } from '../reporters/secret-values.js';
@@ -117,7 +118,7 @@ async function execute(run: LoadedRun, options: PlayOptions, check: boolean, out
 }
 
 /** The plan of a check-mode run: its record, redacted, with what replaying it needs (secret -e values left out). */
-function planOfRecord(run: LoadedRun, playbookFile: string, options: PlayOptions, record: Parameters<typeof planFromRecord>[0], secrets: SecretValues): RunPlan {
+function planOfRecord(run: LoadedRun, playbookFile: string, options: PlayOptions, record: readonly TaskRecord[], secrets: SecretValues): RunPlan {
   // Secrets learnt during the run (no_log results) are known only at its end: the record is redacted now.
   return planFromRecord(secrets.redact(record), {
     playbook: playbookFile,
