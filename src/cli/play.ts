@@ -4,14 +4,16 @@ import type { HostKeyChecking } from '../connection/known-hosts.js';
 import { ExitCode } from '../errors/exit-code.js';
 import { UserError } from '../errors/user-error.js';
 import { readPlanFile } from '../plan/plan-file.js';
-import { planDrift, planFromEvents, type RunPlan } from '../plan/run-plan.js';
-import { MemoryReporter } from '../reporters/memory-reporter.js';
+import { planDrift, planFromRecord, type RunPlan } from '../plan/run-plan.js';
+import type { TaskRecord } from '../plan/run-record.js';
 import { RedactingReporter } from '../reporters/redacting-reporter.js';
 import type { Reporter } from '../reporters/events.js';
+import type { SecretValues } from '../reporters/secret-values.js';
 import { requireLimitMatches, selectHosts } from '../inventory/select-hosts.js';
 import { releaseRunLocks } from '../etcd/run-lock.js';
 import { modules } from '../modules/registry.js';
 import { flattenTasks } from '../playbook/playbook.js';
+import { ConnectionPool } from '../executor/connection-pool.js';
 import { runPlaybook } from '../executor/run-playbook.js';
 import { isSelectedByTags } from '../executor/tag-filter.js';
 import { defaultOutputFormat, reporters, type OutputFormat } from '../reporters/reporter-registry.js';
@@ -37,6 +39,9 @@ export interface PlayOptions {
   plan?: string;
   factCache?: string;
 }
+
+/** A reporter that shows nothing: `plan` prints the finished plan, not the run that made it. */
+const silent: Reporter = { handle: () => undefined, close: async () => undefined };
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 const collectList = (value: string, previous: string[]) => [...previous, ...value.split(',').map((t) => t.trim()).filter(Boolean)];
@@ -75,11 +80,17 @@ function listTasks(run: LoadedRun, playbookFile: string, options: PlayOptions, w
   }
 }
 
-async function execute(run: LoadedRun, options: PlayOptions, check: boolean, output: Reporter) {
+/** What consecutive runs of one command share: the secrets they learn, Ctrl-C, and their connections. */
+interface RunSession {
+  readonly secrets: SecretValues;
+  readonly signal: AbortSignal;
+  readonly pool?: ConnectionPool;
+}
+
+async function execute(run: LoadedRun, options: PlayOptions, check: boolean, output: Reporter, session: RunSession) {
   const hosts = run.playbook.plays.flatMap((p) => selectHosts(run.inventory, p.hosts, { limit: options.limit }));
   checkKeyFiles(run.inventory, hosts);
-  const secrets = knownSecrets(run);
-  const reporter = new RedactingReporter(output, secrets);
+  const reporter = new RedactingReporter(output, session.secrets);
   let result: Awaited<ReturnType<typeof runPlaybook>>;
   try {
     result = await runPlaybook(run.playbook, run.inventory, {
@@ -91,11 +102,12 @@ async function execute(run: LoadedRun, options: PlayOptions, check: boolean, out
       extraVars: run.extraVars,
       forks: options.forks,
       reporter,
-      secrets,
+      secrets: session.secrets,
       modules,
       hostKeyChecking: options.hostKeyChecking,
       factCache: options.factCache,
-      signal: interruptSignal(),
+      signal: session.signal,
+      pool: session.pool,
     });
   } finally {
     // The run lock goes with the run, failed or not, rather than at the end of its TTL.
@@ -105,29 +117,33 @@ async function execute(run: LoadedRun, options: PlayOptions, check: boolean, out
   return result;
 }
 
-/** Runs the planning phase only and collects its plan (redacted, and without secret -e values). */
-export async function makePlan(playbookFile: string, options: PlayOptions): Promise<{ plan: RunPlan; exitCode: ExitCode }> {
-  const run = await loadRun(playbookFile, options.inventory, options.extraVars);
-  requireLimitMatches(run.inventory, options.limit);
-  const reporter = new MemoryReporter();
-  const result = await execute(run, options, true, reporter);
-  const plan = planFromEvents(reporter.events, {
+/** The plan of a check-mode run: its record, redacted, with what replaying it needs (secret -e values left out). */
+function planOfRecord(run: LoadedRun, playbookFile: string, options: PlayOptions, record: readonly TaskRecord[], secrets: SecretValues): RunPlan {
+  // Secrets learnt during the run (no_log results) are known only at its end: the record is redacted now.
+  return planFromRecord(secrets.redact(record), {
     playbook: playbookFile,
     inventory: options.inventory,
     extraVars: Object.fromEntries(Object.entries(run.extraVars).filter(([name]) => !run.secretNames.has(name))),
     secretExtraVars: [...run.secretNames].sort(),
     limit: options.limit,
   });
-  return { plan, exitCode: result.exitCode };
+}
+
+/** Runs the planning phase only: its plan is the run's record. */
+export async function makePlan(playbookFile: string, options: PlayOptions): Promise<{ plan: RunPlan; exitCode: ExitCode }> {
+  const run = await loadRun(playbookFile, options.inventory, options.extraVars);
+  requireLimitMatches(run.inventory, options.limit);
+  const secrets = knownSecrets(run);
+  const result = await execute(run, options, true, silent, { secrets, signal: interruptSignal() });
+  return { plan: planOfRecord(run, playbookFile, options, result.record, secrets), exitCode: result.exitCode };
 }
 
 /**
- * `play --plan FILE`: the saved plan must still be what a fresh plan says, host by host. Its stored -e
- * values are used again; its secret ones were never stored and must be given again (-e, a 0600 @FILE,
- * or their environment variable); an -e that contradicts a stored value is refused.
+ * `play --plan FILE`, before loading anything: its stored -e values are used again; its secret ones were
+ * never stored and must be given again (-e, a 0600 @FILE, or their environment variable); an -e that
+ * contradicts a stored value is refused.
  */
-async function checkSavedPlan(file: string, playbookFile: string, options: PlayOptions): Promise<PlayOptions> {
-  const saved = readPlanFile(file);
+function savedPlanOptions(saved: RunPlan, file: string, options: PlayOptions): PlayOptions {
   const given = parseExtraVars(options.extraVars);
   const contradicted = Object.keys(given).filter((name) => name in saved.extraVars && JSON.stringify(given[name]) !== JSON.stringify(saved.extraVars[name]));
   if (contradicted.length) {
@@ -141,19 +157,21 @@ async function checkSavedPlan(file: string, playbookFile: string, options: PlayO
       ExitCode.BAD_OPTIONS,
     );
   }
-  const planned = { ...options, extraVars: [JSON.stringify(saved.extraVars), ...options.extraVars], limit: saved.limit };
-  const { plan } = await makePlan(playbookFile, planned);
-  const drift = planDrift(saved, plan);
-  if (drift.length > 0) {
-    const lines = drift.map((d) => `  ${d.host}: task "${d.task}"${d.targets.length ? ` (${d.targets.join(', ')})` : ''}`);
-    throw new UserError(`the hosts drifted since the plan in ${file} was made; nothing was changed. Make a new plan.\n${lines.join('\n')}`);
-  }
-  return planned;
+  return { ...options, extraVars: [JSON.stringify(saved.extraVars), ...options.extraVars], limit: saved.limit };
+}
+
+/** The saved plan must still be what planning says now, host by host; otherwise nothing is changed. */
+function refuseDrift(saved: RunPlan, fresh: RunPlan, file: string): void {
+  const drift = planDrift(saved, fresh);
+  if (drift.length === 0) return;
+  const lines = drift.map((d) => `  ${d.host}: task "${d.task}"${d.targets.length ? ` (${d.targets.join(', ')})` : ''}`);
+  throw new UserError(`the hosts drifted since the plan in ${file} was made; nothing was changed. Make a new plan.\n${lines.join('\n')}`);
 }
 
 export async function play(playbookFile: string, given: PlayOptions): Promise<ExitCode> {
   const write = (text: string) => process.stdout.write(text);
-  const options = given.plan ? await checkSavedPlan(given.plan, playbookFile, given) : given;
+  const saved = given.plan === undefined ? undefined : readPlanFile(given.plan);
+  const options = saved ? savedPlanOptions(saved, given.plan!, given) : given;
   const run = await loadRun(playbookFile, options.inventory, options.extraVars);
   requireLimitMatches(run.inventory, options.limit);
   if (options.syntaxCheck) {
@@ -166,8 +184,19 @@ export async function play(playbookFile: string, given: PlayOptions): Promise<Ex
     return ExitCode.OK;
   }
   const reporter = reporters[options.output ?? defaultOutputFormat()]({ diff: options.diff === true, verbosity: options.verbose, write });
-  const result = await execute(run, options, options.check === true, reporter);
-  return result.exitCode;
+  const session = { secrets: knownSecrets(run), signal: interruptSignal() };
+  if (!saved) return (await execute(run, options, options.check === true, reporter, session)).exitCode;
+  // Planning again and applying share the playbook as loaded, the connections and the facts read: a host
+  // is connected to and read once, then read again only where a change made what was read stale.
+  const pool = new ConnectionPool(run.inventory, options.hostKeyChecking);
+  try {
+    const planning = await execute(run, options, true, silent, { ...session, pool });
+    if (planning.interrupted) return planning.exitCode;
+    refuseDrift(saved, planOfRecord(run, playbookFile, options, planning.record, session.secrets), given.plan!);
+    return (await execute(run, options, options.check === true, reporter, { ...session, pool })).exitCode;
+  } finally {
+    await pool.closeAll();
+  }
 }
 
 export function register(program: Command): void {

@@ -1,5 +1,5 @@
-// One connection per host (and login user) for the whole run, opened on first use; `localhost` and hosts
-// with `ansible_connection: local` run on the control node. A play's or task's `remote_user` is the login
+// One connection per host (and login user) for the whole run, opened on first use, with its fact cache;
+// `localhost` and hosts with `ansible_connection: local` run on the control node. A play's or task's `remote_user` is the login
 // user only where the inventory sets no `ansible_user`, which wins as in Ansible.
 import { dirname } from 'node:path';
 import type { Connection } from '../connection/connection.js';
@@ -8,6 +8,7 @@ import { LocalConnection } from '../connection/local.js';
 import { SshConnection } from '../connection/ssh.js';
 import { sshSettingsFor } from '../connection/ssh-settings.js';
 import type { Inventory } from '../inventory/inventory.js';
+import { FactReader } from '../facts/fact.js';
 
 const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
 
@@ -19,6 +20,7 @@ export function withRemoteUser(vars: Readonly<Record<string, unknown>>, remoteUs
 
 export class ConnectionPool {
   private readonly open = new Map<string, Connection>();
+  private readonly readers = new Map<Connection, FactReader>();
 
   constructor(private readonly inventory: Inventory, private readonly hostKeyChecking?: HostKeyChecking) {}
 
@@ -37,6 +39,19 @@ export class ConnectionPool {
     return connection;
   }
 
+  /**
+   * The facts read through `connection`, cached for as long as the pool lives and cleared by any change
+   * made through it: a planning run and the run applying its plan share them (`play --plan`).
+   */
+  factReader(connection: Connection, become: boolean): FactReader {
+    let reader = this.readers.get(connection);
+    if (!reader) {
+      reader = new FactReader(connection);
+      this.readers.set(connection, reader);
+    }
+    return reader.as(become);
+  }
+
   /** Connections and commands per host, for the benchmark and `-vvv`. */
   stats(): Record<string, { connections: number; commands: number }> {
     const stats: Record<string, { connections: number; commands: number }> = {};
@@ -51,5 +66,6 @@ export class ConnectionPool {
   async closeAll(): Promise<void> {
     await Promise.all([...this.open.values()].map((c) => c.close()));
     this.open.clear();
+    this.readers.clear();
   }
 }

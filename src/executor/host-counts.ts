@@ -1,5 +1,6 @@
 // The per-host counters of the recap, counted as ansible-playbook does (ok includes changed and ignored).
-import { HostStatus, type HostCounts } from '../reporters/events.js';
+import { type HostCounts } from '../reporters/events.js';
+import { HostStatus } from '../plan/host-status.js';
 
 export function emptyCounts(): HostCounts {
   return { ok: 0, changed: 0, failed: 0, unreachable: 0, skipped: 0, rescued: 0, ignored: 0, deferred: 0 };

@@ -8,7 +8,10 @@ import type { Inventory } from '../inventory/inventory.js';
 import { selectHosts } from '../inventory/select-hosts.js';
 import type { ModuleDefinition } from '../modules/module.js';
 import { isBlock, type Play, type Playbook, type Task, type TaskBlock, type TaskNode } from '../playbook/playbook.js';
-import { HostStatus, type HostCounts, type Reporter } from '../reporters/events.js';
+import { type HostCounts, type Reporter } from '../reporters/events.js';
+import { HostStatus } from '../plan/host-status.js';
+import { recordedChange } from '../plan/change.js';
+import { RunRecord, type TaskRecord } from '../plan/run-record.js';
 import type { SecretValues } from '../reporters/secret-values.js';
 import { ConnectionPool } from './connection-pool.js';
 import { FactCache, hostVariablesOf, prefixedFacts } from './fact-cache.js';
@@ -38,6 +41,11 @@ export interface RunOptions {
   readonly factCache?: string;
   /** Aborted by Ctrl-C: running tasks finish, nothing new starts. */
   readonly signal?: AbortSignal;
+  /**
+   * Connections (and their cached facts) of an earlier run to go on with, which the caller closes: the run
+   * applying a plan reuses what planning read. Without it the run opens its own and closes them at the end.
+   */
+  readonly pool?: ConnectionPool;
 }
 
 export interface RunResult {
@@ -46,6 +54,8 @@ export interface RunResult {
   /** Connections and commands per host. */
   readonly stats: Readonly<Record<string, { connections: number; commands: number }>>;
   readonly interrupted: boolean;
+  /** Per host and task, what the run did (in check mode: would do); a check run's record is its plan. */
+  readonly record: readonly TaskRecord[];
 }
 
 const CENSORED = 'the output has been hidden due to no_log: true';
@@ -66,11 +76,13 @@ export class PlaybookRun {
   private readonly cachedFacts = new Map<string, Record<string, unknown>>();
   /** Check mode: what earlier tasks planned and did not apply, across plays (see TaskRunnerOptions). */
   private readonly unapplied: TaskRunnerOptions['unapplied'] = [];
+  private readonly record = new RunRecord();
 
   constructor(private readonly playbook: Playbook, private readonly inventory: Inventory, private readonly options: RunOptions) {
-    this.pool = new ConnectionPool(inventory, options.hostKeyChecking);
+    this.pool = options.pool ?? new ConnectionPool(inventory, options.hostKeyChecking);
     this.groups = groupMembership(inventory);
     this.limit = pLimit(Math.max(1, options.forks));
+    this.record.subscribe((entry) => options.reporter.handle({ event: 'host_result', ...entry }));
     if (options.factCache) {
       this.factCache = new FactCache(options.factCache);
       for (const name of inventory.hosts.keys()) {
@@ -117,7 +129,7 @@ export class PlaybookRun {
       }
     } finally {
       this.connectionStats = this.pool.stats();
-      await this.pool.closeAll();
+      if (!this.options.pool) await this.pool.closeAll();
     }
     const recap = Object.fromEntries([...this.states].map(([name, s]) => [name, s.counts]));
     this.options.reporter.handle({ event: 'recap', hosts: recap, durationMs: Date.now() - started, connections: this.connectionStats });
@@ -129,7 +141,7 @@ export class PlaybookRun {
         : states.some((s) => s.failed)
           ? ExitCode.HOST_FAILED
           : ExitCode.OK;
-    return { exitCode, recap, stats: this.connectionStats, interrupted: this.interrupted };
+    return { exitCode, recap, stats: this.connectionStats, interrupted: this.interrupted, record: this.record.entries };
   }
 
   private async runPlay(play: Play, hosts: HostState[]): Promise<void> {
@@ -341,15 +353,15 @@ export class PlaybookRun {
   private settle(task: Task, host: HostState, outcomes: readonly TaskOutcome[]): void {
     for (const o of outcomes) {
       if (task.noLog) this.options.secrets?.addNoLogOutcome(o);
-      this.options.reporter.handle({
-        event: 'host_result',
-        task: task.name,
+      this.record.add({
         host: host.name,
+        task: task.name,
         status: o.status,
         item: task.noLog ? undefined : (o.label ?? o.item),
         msg: task.noLog && o.msg ? CENSORED : o.msg,
-        changes: task.noLog ? undefined : o.changes,
+        changes: task.noLog ? [] : (o.changes ?? []).map(recordedChange),
         reason: o.reason,
+        deferredUntil: o.deferredUntil,
         ignored: o.ignored,
         durationMs: o.durationMs,
         result: task.noLog ? { censored: CENSORED } : o.result,

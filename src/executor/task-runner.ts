@@ -3,7 +3,6 @@
 // records what was planned and not applied, so later tasks that depend on it plan `deferred`.
 import { UnreachableError, type Connection } from '../connection/connection.js';
 import { UserError } from '../errors/user-error.js';
-import { FactReader } from '../facts/fact.js';
 import { TaskFailure } from '../modules/task-failure.js';
 import type { ModuleContext, ModuleDefinition, UnappliedChange } from '../modules/module.js';
 import { ChangeAction, isNoop, type Change } from '../plan/change.js';
@@ -11,7 +10,7 @@ import { evaluateCondition, evaluateExpression } from '../playbook/condition.js'
 import type { Task } from '../playbook/playbook.js';
 import { includeVarsFiles, readIncludedVars } from '../playbook/include-vars-files.js';
 import { renderTemplateFile, renderValue } from '../playbook/templating.js';
-import { HostStatus } from '../reporters/events.js';
+import { HostStatus } from '../plan/host-status.js';
 import type { ConnectionPool } from './connection-pool.js';
 import type { HostState } from './host-state.js';
 import { ENVIRONMENT_MODULES, withEnvironment } from './environment-connection.js';
@@ -27,6 +26,8 @@ export interface TaskOutcome {
   readonly msg?: string;
   readonly changes?: readonly Change[];
   readonly reason?: string;
+  /** DEFERRED only: what must be applied before the task can be judged. */
+  readonly deferredUntil?: string;
   readonly ignored?: boolean;
   /** The value `register` stores. */
   readonly result: Record<string, unknown>;
@@ -88,9 +89,6 @@ function conditionsHold(conditions: readonly string[], vars: Record<string, unkn
 }
 
 export class TaskRunner {
-  /** One fact cache per connection, shared by every task of the run and reset after a change. */
-  private readonly readers = new Map<Connection, FactReader>();
-
   constructor(private readonly options: TaskRunnerOptions) {}
 
   /** Runs `task` on `host` with `vars`; returns one outcome per loop item (one when the task does not loop). */
@@ -169,15 +167,6 @@ export class TaskRunner {
     };
   }
 
-  private reader(connection: Connection, become: boolean): FactReader {
-    let reader = this.readers.get(connection);
-    if (!reader) {
-      reader = new FactReader(connection);
-      this.readers.set(connection, reader);
-    }
-    return reader.as(become);
-  }
-
   /** In check mode a task that reads a result only a real run would produce cannot be planned honestly. */
   private deferredOn(task: Task, host: HostState): string | undefined {
     if (!this.options.check || host.deferred.size === 0) return undefined;
@@ -204,7 +193,13 @@ export class TaskRunner {
       const dependsOn = this.deferredOn(task, host);
       if (dependsOn) {
         this.markDeferred(task, host);
-        return { ...skipped(`depends on "${dependsOn}", known only after a real run`), status: HostStatus.DEFERRED };
+        return {
+          status: HostStatus.DEFERRED,
+          item,
+          deferredUntil: `depends on "${dependsOn}", known only after a real run`,
+          result: { skipped: true, changed: false, skip_reason: `depends on "${dependsOn}"` },
+          durationMs: Date.now() - started,
+        };
       }
       if (!conditionsHold(task.when, vars, task, 'when')) return skipped('conditional result was false');
       if (task.module === 'include_tasks' || task.module === 'include_role' || task.module === 'include_vars') {
@@ -271,7 +266,7 @@ export class TaskRunner {
     started: number,
   ): Promise<TaskOutcome> {
     // Facts are cached per host connection for the whole run; `connection` may be this task's bounded view of it.
-    const facts = this.reader(shared, context.become);
+    const facts = this.options.pool.factReader(shared, context.become);
     const gathered = await module.gather(args, { ...context, facts, connection });
     const plan = module.plan(args, gathered, context);
     let result: Record<string, unknown>;
@@ -284,7 +279,7 @@ export class TaskRunner {
     const outputUnknown = planOnly && changed && !module.idempotent;
     if (planOnly && plan.deferred !== undefined) {
       this.markDeferred(task, host);
-      return { status: HostStatus.DEFERRED, item, reason: plan.deferred, result: { ...(plan.result ?? {}), changed: false }, durationMs: Date.now() - started };
+      return { status: HostStatus.DEFERRED, item, deferredUntil: plan.deferred, result: { ...(plan.result ?? {}), changed: false }, durationMs: Date.now() - started };
     }
     if (planOnly || !changed) {
       result = { ...(plan.result ?? {}), changed };

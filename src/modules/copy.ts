@@ -5,7 +5,8 @@ import { basename } from 'node:path';
 import { type FileState, fileState } from '../facts/file-state.js';
 import { isOwnerOnlyMode, isSensitive } from './content-diff.js';
 import { type FileAttributeArgs, fileAttributeProperties, normaliseMode, wantedAttributes } from './file-attributes.js';
-import { applyFileContent, planFileContent } from './file-content.js';
+import { planFileContent } from './file-content.js';
+import { applyChanges } from '../executor/change-applier.js';
 import { type ModuleContext, defineModule } from './module.js';
 import { resolveSource } from './source-path.js';
 
@@ -89,11 +90,6 @@ export const copyModule = defineModule<CopyArgs, CopyFacts>({
       sensitive: sensitiveFor(args, facts.content, facts.sourceSecret),
     });
   },
-  apply(args, plan, ctx) {
-    return applyFileContent(
-      { dest: copyDestination(args), content: wantedContent(args, ctx), attrs: wantedAttributes(args) },
-      plan,
-      ctx,
-    );
-  },
+  // The bytes read while gathering travel in the planned change: the source is not read again.
+  apply: (_args, plan, ctx) => applyChanges(plan, ctx),
 });

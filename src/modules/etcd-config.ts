@@ -15,7 +15,8 @@ import { ChangeAction, type TaskPlan } from '../plan/change.js';
 import type { EtcdMemberFact } from './etcd-cluster-facts.js';
 import { memberAddress, peerUrl } from './etcd-targets.js';
 import { type FileAttributeArgs, fileAttributeProperties, wantedAttributes } from './file-attributes.js';
-import { applyFileContent, planFileContent } from './file-content.js';
+import { planFileContent } from './file-content.js';
+import { applyChanges } from '../executor/change-applier.js';
 import { defineModule, type ModuleContext } from './module.js';
 import { resolveSource } from './source-path.js';
 import { TaskFailure } from './task-failure.js';
@@ -200,13 +201,9 @@ export const etcdConfigModule = defineModule<EtcdConfigArgs, EtcdConfigFacts>({
     const note = rewrite ? (restartNeeded ? `; restart needed for ${changed.join(', ')}` : '; no restart needed (only bootstrap settings changed)') : '';
     return {
       changes: plan.changes.map((c, i) => (i === 0 && facts.dest.type === 'file' ? { ...c, reason: c.reason + note } : c)),
-      result,
+      result: { ...plan.result, ...result },
     } satisfies TaskPlan;
   },
-  async apply(args, plan, ctx) {
-    const path = templatePath(args, ctx);
-    const content = renderConfig(args, readFileSync(path, 'utf8'), path, ctx, plan.result?.initial_cluster as string | undefined);
-    const applied = await applyFileContent({ dest: destOf(args, ctx), content, attrs: wantedAttributes(args) }, plan, ctx);
-    return { ...applied, result: { ...applied.result, ...plan.result } };
-  },
+  // The config rendered while planning travels in the planned change: nothing is rendered again.
+  apply: (_args, plan, ctx) => applyChanges(plan, ctx),
 });

@@ -21,7 +21,8 @@ export const etcdRestartModule = defineModule<EtcdRestartPendingArgs, string[]>(
   plan(args, reasons, ctx) {
     // Under --check the files an earlier task would write are still the old ones: the restart is owed to that task.
     const reason = reasons.length > 0 ? `restart owed: ${reasons.join('; ')}` : 'restart for the changes made earlier in this run';
-    return { changes: [{ action: ChangeAction.UPDATE, target: processArgs(args, ctx).unit, reason, before: 'running\n', after: 'restarted' }] };
+    // A restart is an action, not a state: no before and after to show as a diff.
+    return { changes: [{ action: ChangeAction.UPDATE, target: processArgs(args, ctx).unit, reason }] };
   },
   async apply(args, _plan, ctx) {
     const read = processArgs(args, ctx);

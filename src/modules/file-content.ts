@@ -1,8 +1,9 @@
-// Plan and apply for "this file must hold these bytes with these attributes", shared by copy and template:
-// CREATE a missing file, REPLACE one whose content differs (written atomically), UPDATE attributes only.
+// The plan for "this file must hold these bytes with these attributes", shared by copy, template,
+// etcd_config and the text edits: CREATE a missing file, REPLACE one whose content differs (written
+// atomically), UPDATE attributes only. Each change carries its script and bytes: the applier runs them.
 import type { FileState } from '../facts/file-state.js';
 import { atomicWriteScript } from '../connection/atomic-write-script.js';
-import { ChangeAction, type Change, type TaskPlan, noop } from '../plan/change.js';
+import { ChangeAction, type Change, type ChangeEffect, type TaskPlan, noop } from '../plan/change.js';
 import {
   type FileAttributes,
   attributeDifferences,
@@ -10,7 +11,6 @@ import {
   attributeText,
 } from './file-attributes.js';
 import { currentText, sensitivityOf, sha256, wantedText } from './content-diff.js';
-import type { ApplyContext, ApplyResult } from './module.js';
 import { TaskFailure } from './task-failure.js';
 
 export interface FileContentInput {
@@ -29,12 +29,15 @@ export function planFileContent(input: FileContentInput): TaskPlan {
   const hash = sha256(content);
   const diff = (before: string, after: string): Partial<Change> =>
     sensitive ? { sensitive: true } : { before, after };
+  const write: ChangeEffect = { script: atomicWriteScript(dest, attrs).text, stdin: content, ...(sensitive ? {} : { sha256: hash }) };
+  const result = sensitive ? { dest } : { dest, checksum: hash };
   if (state.type === 'directory') throw new TaskFailure(`${dest} is a directory; give the file's full path`);
   if (state.type === 'absent') {
     return {
       changes: [
-        { action: ChangeAction.CREATE, target: dest, reason: 'file does not exist', ...diff('', wantedText(content)) },
+        { action: ChangeAction.CREATE, target: dest, reason: 'file does not exist', ...diff('', wantedText(content)), effect: write },
       ],
+      result,
     };
   }
   if (state.type !== 'file') {
@@ -45,8 +48,10 @@ export function planFileContent(input: FileContentInput): TaskPlan {
           target: dest,
           reason: `is a ${state.type}, will be replaced by a regular file`,
           ...diff('', wantedText(content)),
+          effect: write,
         },
       ],
+      result,
     };
   }
   const attrDiffs = attributeDifferences(attrs, state);
@@ -55,7 +60,8 @@ export function planFileContent(input: FileContentInput): TaskPlan {
     const differs = sensitive ? 'content differs' : `content differs (sha256 ${state.sha256?.slice(0, 12)} → ${hash.slice(0, 12)})`;
     const reason = [differs, ...attrDiffs].join(', ');
     return {
-      changes: [{ action: ChangeAction.REPLACE, target: dest, reason, ...diff(currentText(state), wantedText(content)) }],
+      changes: [{ action: ChangeAction.REPLACE, target: dest, reason, ...diff(currentText(state), wantedText(content)), effect: write }],
+      result,
     };
   }
   if (attrDiffs.length) {
@@ -73,28 +79,11 @@ export function planFileContent(input: FileContentInput): TaskPlan {
           reason: attrDiffs.join(', '),
           before: attributeText(shown(current)),
           after: attributeText(shown(attrs)),
+          effect: { script: attributeScript(dest, attrs).text },
         },
       ],
+      result,
     };
   }
-  return noop('content and attributes match', sensitive ? { dest } : { dest, checksum: hash });
-}
-
-/** Writes (CREATE/REPLACE) or re-attributes (UPDATE) the file, exactly as planned, in one command. */
-export async function applyFileContent(
-  input: { readonly dest: string; readonly content: Buffer; readonly attrs: FileAttributes },
-  plan: TaskPlan,
-  ctx: ApplyContext,
-): Promise<ApplyResult> {
-  const change = plan.changes[0];
-  if (!change) return { changed: false, result: plan.result };
-  const rewrite = change.action === ChangeAction.CREATE || change.action === ChangeAction.REPLACE;
-  const script = rewrite ? atomicWriteScript(input.dest, input.attrs) : attributeScript(input.dest, input.attrs);
-  const out = await ctx.connection.exec(script.text, {
-    become: ctx.become,
-    ...(rewrite ? { stdin: input.content } : {}),
-  });
-  const result = change.sensitive ? { dest: input.dest } : { dest: input.dest, checksum: sha256(input.content) };
-  if (out.code !== 0) return { changed: false, failed: true, msg: `${input.dest}: ${out.stderr.trim()}`, result };
-  return { changed: true, result };
+  return noop('content and attributes match', result);
 }

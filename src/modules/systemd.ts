@@ -1,5 +1,6 @@
 // systemd: a unit's running state, enablement and masking, and a daemon-reload when unit files changed.
-// One `systemctl show` gathers everything; apply runs the planned systemctl verbs in order, in one command.
+// One `systemctl show` gathers everything; each change carries its systemctl command, and apply runs them
+// in order, in one command.
 import { type SystemdUnit, systemdUnit } from '../facts/systemd-unit.js';
 import { ShellCode, joinCode, sh } from '../connection/shell-quote.js';
 import { type Change, ChangeAction, type TaskPlan, noop } from '../plan/change.js';
@@ -19,56 +20,47 @@ export const unitName = (name: string): string => (/\.[a-z]+$/.test(name) ? name
 const RUNNING = ['active', 'activating', 'reloading'];
 const ENABLED = ['enabled', 'enabled-runtime', 'static', 'indirect', 'generated', 'alias'];
 
-/** Each change's `after` is the state reached; apply maps it to the systemctl verb that reaches it. */
-const VERBS: Readonly<Record<string, string>> = {
-  reloaded: 'reload',
-  restarted: 'restart',
-  started: 'start',
-  stopped: 'stop',
-  enabled: 'enable',
-  disabled: 'disable',
-  masked: 'mask',
-  unmasked: 'unmask',
-};
-
 export function planSystemd(args: SystemdArgs, unit: SystemdUnit | undefined): TaskPlan {
   const changes: Change[] = [];
   if (args.daemon_reload && (unit === undefined || unit.needDaemonReload)) {
     const reason = unit ? 'unit files changed since systemd read them' : 'no unit named, so systemd is reloaded unconditionally';
-    changes.push({ action: ChangeAction.RUN, target: 'systemd', reason, after: 'daemon-reload' });
+    changes.push({ action: ChangeAction.RUN, target: 'systemd', reason, effect: { script: 'systemctl daemon-reload' } });
   }
   if (!args.name || !unit) {
     return changes.length ? { changes } : noop('nothing asked of systemd');
   }
   const name = unitName(args.name);
   const missing = unit.loadState === 'not-found' ? ' (unit not found yet; an earlier task may install it)' : '';
-  const change = (reason: string, before: string, after: string): void => {
-    changes.push({ action: ChangeAction.UPDATE, target: name, reason: reason + missing, before: `${before}\n`, after });
+  const effect = (verb: string) => ({ script: sh`systemctl ${verb} -- ${name}`.text });
+  /** A state reached: shown as before → after. */
+  const change = (reason: string, before: string, after: string, verb: string): void => {
+    changes.push({ action: ChangeAction.UPDATE, target: name, reason: reason + missing, before: `${before}\n`, after, effect: effect(verb) });
+  };
+  /** An action (restart, reload): it has no before and after to show, only its reason. */
+  const act = (reason: string, verb: string): void => {
+    changes.push({ action: ChangeAction.UPDATE, target: name, reason: `${reason} (unit is ${unit.activeState})${missing}`, effect: effect(verb) });
   };
   const masked = unit.unitFileState === 'masked' || unit.loadState === 'masked';
-  if (args.masked === true && !masked) change('unit is not masked', unit.unitFileState || 'no unit file', 'masked');
-  if (args.masked === false && masked) change('unit is masked', 'masked', 'unmasked');
+  if (args.masked === true && !masked) change('unit is not masked', unit.unitFileState || 'no unit file', 'masked', 'mask');
+  if (args.masked === false && masked) change('unit is masked', 'masked', 'unmasked', 'unmask');
   if (args.enabled === true && !ENABLED.includes(unit.unitFileState)) {
-    change(`unit is ${unit.unitFileState || 'not installed'}`, unit.unitFileState || 'no unit file', 'enabled');
+    change(`unit is ${unit.unitFileState || 'not installed'}`, unit.unitFileState || 'no unit file', 'enabled', 'enable');
   }
   if (args.enabled === false && ['enabled', 'enabled-runtime'].includes(unit.unitFileState)) {
-    change('unit is enabled', unit.unitFileState, 'disabled');
+    change('unit is enabled', unit.unitFileState, 'disabled', 'disable');
   }
-  if (args.state === 'started' && !RUNNING.includes(unit.activeState)) change(`unit is ${unit.activeState}`, unit.activeState, 'started');
-  if (args.state === 'stopped' && !['inactive', 'failed'].includes(unit.activeState)) change(`unit is ${unit.activeState}`, unit.activeState, 'stopped');
+  if (args.state === 'started' && !RUNNING.includes(unit.activeState)) change(`unit is ${unit.activeState}`, unit.activeState, 'started', 'start');
+  if (args.state === 'stopped' && !['inactive', 'failed'].includes(unit.activeState)) change(`unit is ${unit.activeState}`, unit.activeState, 'stopped', 'stop');
   // restarted and reloaded are actions, not states: they always happen (use them from handlers).
-  if (args.state === 'restarted') change('restart requested', unit.activeState, 'restarted');
-  if (args.state === 'reloaded') change('reload requested', unit.activeState, 'reloaded');
+  if (args.state === 'restarted') act('restart requested', 'restart');
+  if (args.state === 'reloaded') act('reload requested', 'reload');
   if (changes.length) return { changes };
   return noop(`${name} is ${unit.activeState} and ${unit.unitFileState || 'has no unit file'}`, { name, status: { ...unit } });
 }
 
-export function systemdScript(args: SystemdArgs, plan: TaskPlan): ShellCode {
-  const steps = plan.changes.map((c) => {
-    if (c.after === 'daemon-reload') return new ShellCode('systemctl daemon-reload');
-    return sh`systemctl ${VERBS[c.after as string]} -- ${unitName(args.name as string)}`;
-  });
-  return joinCode([new ShellCode('set -e'), ...steps]);
+/** The planned changes' systemctl commands, in order, as one script: one round trip for the whole task. */
+export function systemdScript(plan: TaskPlan): ShellCode {
+  return joinCode([new ShellCode('set -e'), ...plan.changes.map((c) => new ShellCode(c.effect!.script))]);
 }
 
 export const systemdModule = defineModule<SystemdArgs, SystemdUnit | undefined>({
@@ -105,7 +97,7 @@ export const systemdModule = defineModule<SystemdArgs, SystemdUnit | undefined>(
   plan: (args, unit) => planSystemd(args, unit),
   async apply(args, plan, ctx) {
     if (!plan.changes.length) return { changed: false, result: plan.result };
-    const out = await ctx.connection.exec(systemdScript(args, plan).text, { become: ctx.become });
+    const out = await ctx.connection.exec(systemdScript(plan).text, { become: ctx.become });
     const result = { name: args.name ? unitName(args.name) : undefined, state: args.state, enabled: args.enabled };
     if (out.code !== 0) return { changed: false, failed: true, msg: out.stderr.trim(), result };
     return { changed: true, result };

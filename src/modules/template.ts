@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { type FileState, fileState } from '../facts/file-state.js';
 import { isSensitive } from './content-diff.js';
 import { type FileAttributeArgs, fileAttributeProperties, normaliseMode, wantedAttributes } from './file-attributes.js';
-import { applyFileContent, planFileContent } from './file-content.js';
+import { planFileContent } from './file-content.js';
+import { applyChanges } from '../executor/change-applier.js';
 import { type ModuleContext, defineModule } from './module.js';
 import { resolveSource } from './source-path.js';
 
@@ -15,9 +16,8 @@ export interface TemplateArgs extends FileAttributeArgs {
 }
 
 export interface TemplateFacts {
-  /** The template's text and where it was found (for error messages). */
-  readonly source: string;
-  readonly sourcePath: string;
+  /** The template rendered with the task's variables, once: plan and apply use these bytes. */
+  readonly content: Buffer;
   readonly dest: FileState;
 }
 
@@ -63,21 +63,17 @@ export const templateModule = defineModule<TemplateArgs, TemplateFacts>({
       checksum: true,
       content: !sensitiveFor(args, rendered),
     });
-    return { source, sourcePath, dest };
+    return { content: rendered, dest };
   },
-  plan(args, facts, ctx) {
-    const content = render(facts.source, facts.sourcePath, ctx);
+  plan(args, facts) {
     return planFileContent({
       dest: args.dest,
-      content,
+      content: facts.content,
       state: facts.dest,
       attrs: wantedAttributes(args),
-      sensitive: sensitiveFor(args, content),
+      sensitive: sensitiveFor(args, facts.content),
     });
   },
-  apply(args, plan, ctx) {
-    const sourcePath = resolveSource(args.src, ctx, 'templates');
-    const content = render(readFileSync(sourcePath, 'utf8'), sourcePath, ctx);
-    return applyFileContent({ dest: args.dest, content, attrs: wantedAttributes(args) }, plan, ctx);
-  },
+  // The text rendered while planning travels in the planned change: nothing is rendered again.
+  apply: (_args, plan, ctx) => applyChanges(plan, ctx),
 });

@@ -7,7 +7,8 @@ import { FactReader } from '../facts/fact.js';
 import { sh } from '../connection/shell-quote.js';
 import { type TaskPlan, noop } from '../plan/change.js';
 import { type FileAttributeArgs, attributeDifferences, fileAttributeProperties, wantedAttributes } from './file-attributes.js';
-import { applyFileContent, planFileContent } from './file-content.js';
+import { planFileContent } from './file-content.js';
+import { applyChanges } from '../executor/change-applier.js';
 import type { ApplyContext, ApplyResult, GatherContext } from './module.js';
 import { TaskFailure } from './task-failure.js';
 
@@ -89,9 +90,8 @@ export async function applyTextEdit(
     const made = await ctx.connection.exec(sh`mkdir -p -- ${dirname(args.path)}`.text, { become: ctx.become });
     if (made.code !== 0) return { changed: false, failed: true, msg: `creating ${dirname(args.path)}: ${made.stderr.trim()}` };
   }
-  const text = edit(state.type === 'absent' ? undefined : state.content).text;
-  const applied = await applyFileContent({ dest: args.path, content: Buffer.from(text, 'utf8'), attrs: wantedAttributes(args) }, now, ctx);
-  return { ...applied, result: { ...now.result, ...(applied.failed ? applied.result : {}) } };
+  const applied = await applyChanges(now, ctx);
+  return { ...applied, result: now.result };
 }
 
 /** Accepts Ansible's aliases of path (dest, destfile, name) by reading them as path. */

@@ -17,6 +17,19 @@ export enum ChangeAction {
   RUN = 'RUN',
 }
 
+/**
+ * What apply does for a change, decided while planning, so apply never works it out again (pyinfra's
+ * "an operation is the commands it yields").
+ */
+export interface ChangeEffect {
+  /** The POSIX sh script apply runs on the host. */
+  readonly script: string;
+  /** The bytes the script reads on standard input (a file's new content): held in memory only, never recorded. */
+  readonly stdin?: Buffer;
+  /** sha256 (hex) of `stdin`; absent for sensitive content, whose hash could be guessed back. */
+  readonly sha256?: string;
+}
+
 /** One change to one target (a file, a unit, a user, a member...). */
 export interface Change {
   readonly action: ChangeAction;
@@ -29,6 +42,15 @@ export interface Change {
   readonly after?: string;
   /** True when before/after must never be shown (keys, tokens). */
   readonly sensitive?: boolean;
+  /** What apply runs, for modules whose changes are carried out by the one applier. */
+  readonly effect?: ChangeEffect;
+}
+
+/** The change as it is recorded, shown and saved: its effect without the bytes. */
+export function recordedChange(change: Change): Change {
+  if (change.effect?.stdin === undefined) return change;
+  const { stdin: _bytes, ...effect } = change.effect;
+  return { ...change, effect };
 }
 
 /** What one task plans on one host. An empty `changes` list is a no-op, and `reason` says why. */

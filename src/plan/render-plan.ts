@@ -1,7 +1,7 @@
 // Prints a run plan for people: grouped by host, each change with its reason and a unified diff, each
 // deferred task (`?`) with what it waits for, ending with one summary line.
-import { HostStatus } from '../reporters/events.js';
-import { renderChangeDiff } from '../reporters/change-diff.js';
+import { renderChangeDiff } from './change-diff.js';
+import { HostStatus } from './host-status.js';
 import { summarisePlan, type RunPlan } from './run-plan.js';
 
 const verb: Record<string, string> = {
@@ -28,7 +28,7 @@ export function renderPlan(plan: RunPlan, options: { diff: boolean }): string {
     const deferred = tasks.filter((t) => t.status === HostStatus.DEFERRED).length;
     out.push(`\n${host}: ${changing === 0 ? 'no changes' : `${changing} task(s) to change`}${deferred ? `, ${deferred} deferred` : ''}`);
     for (const t of tasks) {
-      if (t.status === HostStatus.DEFERRED) out.push(`  ? ${t.task}: deferred: ${t.reason ?? 'depends on an earlier change'}`);
+      if (t.status === HostStatus.DEFERRED) out.push(`  ? ${t.task}: deferred: ${t.deferredUntil ?? 'depends on an earlier change'}`);
       if (t.status === HostStatus.FAILED || t.status === HostStatus.UNREACHABLE) out.push(`  ! ${t.task}: ${t.status.toLowerCase()}${t.reason ? `: ${t.reason}` : ''}`);
       if (t.status !== HostStatus.CHANGED) continue;
       out.push(`  ${t.task}`);

@@ -1,16 +1,12 @@
 // A whole run's plan: per host and task, what would change. Serialisable (`plan --out`), comparable
 // (`play --plan` refuses when the hosts drifted), and summarised in one line.
 import { createHash } from 'node:crypto';
-import { HostStatus, type RunEvent } from '../reporters/events.js';
 import { ChangeAction, type Change } from './change.js';
+import { HostStatus } from './host-status.js';
+import { isUnchanged, type TaskRecord } from './run-record.js';
 
-export interface PlannedTask {
-  readonly host: string;
-  readonly task: string;
-  readonly status: HostStatus;
-  readonly changes: readonly Change[];
-  readonly reason?: string;
-}
+/** A task of a plan: the fields of the check-mode run's record that say what would change. */
+export type PlannedTask = Pick<TaskRecord, 'host' | 'task' | 'status' | 'changes' | 'reason' | 'deferredUntil'>;
 
 export interface RunPlan {
   readonly version: 1;
@@ -25,17 +21,16 @@ export interface RunPlan {
 }
 
 /**
- * Collects the plan from a check-mode run's events. Nothing is applied while planning, so a later task
- * that writes what an earlier one already planned for the same target plans it again: it is counted once.
+ * The plan is the record of a check-mode run. Nothing is applied while planning, so a later task that
+ * writes what an earlier one already planned for the same target plans it again: it is counted once.
  */
-export function planFromEvents(events: readonly RunEvent[], header: Omit<RunPlan, 'version' | 'tasks'>): RunPlan {
+export function planFromRecord(record: readonly TaskRecord[], header: Omit<RunPlan, 'version' | 'tasks'>): RunPlan {
   const tasks: PlannedTask[] = [];
   const planned = new Map<string, string>();
-  for (const e of events) {
-    if (e.event !== 'host_result') continue;
+  for (const e of record) {
     const changes: Change[] = [];
     const repeats: string[] = [];
-    for (const c of e.changes ?? []) {
+    for (const c of e.changes) {
       if (c.action === ChangeAction.NOOP) continue;
       const key = c.action === ChangeAction.RUN ? undefined : `${e.host}\0${c.target}\0${c.action}\0${c.after ?? ''}`;
       const earlier = key === undefined ? undefined : planned.get(key);
@@ -53,6 +48,7 @@ export function planFromEvents(events: readonly RunEvent[], header: Omit<RunPlan
       changes,
       // A refusal (a failed pre-flight) is part of the plan: its message says why and what to do.
       reason: repeatOnly ? repeats.join('; ') : (e.reason ?? (e.status === HostStatus.FAILED ? e.msg : undefined)),
+      ...(e.deferredUntil === undefined ? {} : { deferredUntil: e.deferredUntil }),
     });
   }
   return { version: 1, ...header, tasks };
@@ -72,7 +68,7 @@ export function summarisePlan(plan: RunPlan): PlanSummary {
   return {
     hosts: new Set(plan.tasks.map((t) => t.host)).size,
     toChange: changing.reduce((n, t) => n + Math.max(1, t.changes.length), 0),
-    unchanged: plan.tasks.filter((t) => t.status === HostStatus.OK || t.status === HostStatus.SKIPPED).length,
+    unchanged: plan.tasks.filter(isUnchanged).length,
     deferred: plan.tasks.filter((t) => t.status === HostStatus.DEFERRED).length,
     failed: plan.tasks.filter((t) => t.status === HostStatus.FAILED || t.status === HostStatus.UNREACHABLE).length,
   };
@@ -81,7 +77,7 @@ export function summarisePlan(plan: RunPlan): PlanSummary {
 /** A change's identity for drift detection: what it does to which target, and the content it expects. */
 function fingerprint(task: PlannedTask): string {
   const digest = createHash('sha256');
-  for (const c of task.changes) digest.update(`${c.action}\0${c.target}\0${c.before ?? ''}\0${c.after ?? ''}\0`);
+  for (const c of task.changes) digest.update(`${c.action}\0${c.target}\0${c.before ?? ''}\0${c.after ?? ''}\0${c.effect?.sha256 ?? ''}\0`);
   return `${task.status}:${digest.digest('hex')}`;
 }
 

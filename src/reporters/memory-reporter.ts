@@ -1,4 +1,4 @@
-// Keeps every event in memory: a deterministic reporter for tests and for building saved plans.
+// Keeps every event in memory: a deterministic reporter for tests.
 import type { Reporter, RunEvent } from './events.js';
 
 export class MemoryReporter implements Reporter {

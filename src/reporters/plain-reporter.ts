@@ -1,7 +1,8 @@
 // Plain lines in the manner of ansible-playbook's default output: for logs, pipes and CI.
 import { ChangeAction } from '../plan/change.js';
-import { renderChangeDiff } from './change-diff.js';
-import { HostStatus, type Reporter, type ReporterOptions, type RunEvent } from './events.js';
+import { renderChangeDiff } from '../plan/change-diff.js';
+import { HostStatus } from '../plan/host-status.js';
+import type { Reporter, ReporterOptions, RunEvent } from './events.js';
 
 const label: Record<HostStatus, string> = {
   [HostStatus.OK]: 'ok',
@@ -40,17 +41,17 @@ export class PlainReporter implements Reporter {
           line += `: FAILED! => ${event.msg ?? ''}${stderr ? `\n  stderr: ${stderr.split('\n').slice(-5).join('\n          ')}` : ''}`;
           if (event.ignored) line += '\n...ignoring';
         }
-        else if (event.status === HostStatus.DEFERRED) line += ` => ${event.reason ?? ''}`;
+        else if (event.status === HostStatus.DEFERRED) line += ` => ${event.deferredUntil ?? ''}`;
         else if (event.msg) line += ` => ${event.msg}`;
-        if (event.reason && this.options.verbosity > 0 && event.status !== HostStatus.DEFERRED) line += ` (${event.reason})`;
+        if (event.reason && this.options.verbosity > 0) line += ` (${event.reason})`;
         write(`${line}\n`);
         if (this.options.verbosity > 0) {
-          for (const change of event.changes ?? []) {
+          for (const change of event.changes) {
             if (change.action !== ChangeAction.NOOP) write(`    ${change.action} ${change.target}: ${change.reason}\n`);
           }
         }
         if (this.options.verbosity > 1 && event.result) write(`    ${JSON.stringify(event.result)}\n`);
-        if (this.options.diff) for (const change of event.changes ?? []) write(renderChangeDiff(change));
+        if (this.options.diff) for (const change of event.changes) write(renderChangeDiff(change));
         break;
       }
       case 'warning':

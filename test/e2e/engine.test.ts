@@ -92,8 +92,12 @@ describe('engine on the lab', function () {
     strictEqual((await sshRun(lab(), 'n1', 'grep -c HELLO_INTERVAL=5 /etc/hello/hello.conf')).stdout.trim(), '1', 'nothing applied');
     const fresh = join(scratch, 'plan2.json');
     strictEqual((await etcdops(['plan', EXAMPLE, '-i', lab().inventory, '-e', 'hello_interval=9', '--out', fresh])).code, 0);
+    const logins = () => Promise.all(HOSTS.map(async (h) => Number((await sshRun(lab(), h, 'journalctl -u ssh --no-pager | grep -c "Accepted publickey"')).stdout)));
+    const before = await logins();
     const applied = await etcdops(['play', EXAMPLE, '-i', lab().inventory, '--plan', fresh, '--output', 'json']);
     strictEqual(applied.code, 0, applied.stderr);
+    // Planning again and applying share one SSH connection per host, as sshd saw it (the count's own login aside).
+    deepStrictEqual((await logins()).map((n, i) => n - before[i]! - 1), [1, 1, 1]);
     for (const host of HOSTS) match((await sshRun(lab(), host, 'cat /etc/hello/hello.conf')).stdout, /^HELLO_INTERVAL=9$/m);
   });
 

@@ -12,7 +12,7 @@ import { parse, stringify } from 'yaml';
 import { ensureCa } from '../../src/etcd/pki/certificate-authority.js';
 import { issueCertificate } from '../../src/etcd/pki/issue-certificate.js';
 import { ensurePeerCa } from '../../src/etcd/pki/peer-certificate-authority.js';
-import { etcdops, plainRecapOf, recapOf } from './etcdops-cli.js';
+import { etcdops, jsonEvents, plainRecapOf, recapOf } from './etcdops-cli.js';
 import { adminAccess, etcdPid, health, pkiDigests, plainSteps, startEtcdctlWorkload, tlsProbe } from './etcd-helpers.js';
 import { assertFreshHosts, sshRun, useLab } from './lab-fixture.js';
 
@@ -110,6 +110,36 @@ describe('etcd site.yml on the lab', function () {
     process.stderr.write(`      no-op re-run: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     for (const host of HOSTS) strictEqual(recapOf(result.stdout)[host]!.changed, 0, `${host} changed something`);
     deepStrictEqual(await pids(), before);
+    // The floor: one command per task per host (a loop's items count as tasks: the module runs once per item).
+    const events = jsonEvents(result.stdout);
+    const recap = events.at(-1)!;
+    for (const host of HOSTS) {
+      const ran = events.filter((e) => e.event === 'host_result' && e.host === host && e.status !== 'SKIPPED').length;
+      const { connections, commands } = recap.connections[host];
+      strictEqual(connections, 1, `${host}: one SSH connection`);
+      ok(commands <= ran, `${host}: ${commands} remote commands for ${ran} tasks run`);
+    }
+  });
+
+  it('applies a saved no-op plan reading each host once: planning and applying share connections and facts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'etcdops-site-plan-'));
+    try {
+      const saved = join(dir, 'plan.json');
+      strictEqual((await etcdops(['plan', SITE, '-i', lab().inventory, '--out', saved])).code, 0);
+      const result = await play(['--plan', saved, '--output', 'json']);
+      strictEqual(result.code, 0, result.stderr);
+      const events = jsonEvents(result.stdout);
+      const recap = events.at(-1)!;
+      for (const host of HOSTS) {
+        // The recap counts the whole command, planning included: a second gathering would double it.
+        const ran = events.filter((e) => e.event === 'host_result' && e.host === host && e.status !== 'SKIPPED').length;
+        const { connections, commands } = recap.connections[host];
+        strictEqual(connections, 1, `${host}: one SSH connection`);
+        ok(commands <= ran, `${host}: ${commands} remote commands for ${ran} tasks run`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('takes snapshots whose kind is data, never shell: an injected command runs nowhere', async () => {

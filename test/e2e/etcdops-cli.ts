@@ -16,6 +16,8 @@ export interface CliOptions {
   readonly timeoutMs?: number;
   /** Added to (or, with an empty value, removed from) this process's environment. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Width of the pseudo-terminal (etcdopsInTerminal), 120 unless given; 0 is a terminal that reports none. */
+  readonly columns?: number;
 }
 
 function environment(changes: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
@@ -48,7 +50,7 @@ export function etcdopsProcess(args: readonly string[], options: CliOptions = {}
 export function etcdopsInTerminal(args: readonly string[], options: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult> } {
   const command = [process.execPath, MAIN, ...args].map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' ');
   // The terminal `script` opens has no size (its own input is a pipe): give it one, or the view wraps every character.
-  const child = spawn('script', ['-qefc', `stty cols 120 rows 40 && exec ${command}`, '/dev/null'], {
+  const child = spawn('script', ['-qefc', `stty cols ${options.columns ?? 120} rows 40 && exec ${command}`, '/dev/null'], {
     stdio: ['pipe', 'pipe', 'pipe'],
     timeout: options.timeoutMs ?? 300_000,
     env: environment({ TERM: 'xterm-256color', ...options.env }),

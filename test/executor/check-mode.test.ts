@@ -7,7 +7,7 @@ import { runPlaybook } from '../../src/executor/run-playbook.js';
 import { loadInventory } from '../../src/inventory/load-inventory.js';
 import { modules } from '../../src/modules/registry.js';
 import { loadPlaybook } from '../../src/playbook/loader.js';
-import { HostStatus } from '../../src/reporters/events.js';
+import { HostStatus } from '../../src/plan/host-status.js';
 import { MemoryReporter } from '../../src/reporters/memory-reporter.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/executor/${name}`, import.meta.url));
@@ -28,7 +28,7 @@ describe('check mode', () => {
     strictEqual(result.exitCode, 0);
     const probe = results.filter((r) => r.task === 'Uses the probe').map((r) => r.msg);
     deepStrictEqual(probe, ['probe said ready', 'probe said ready']);
-    const deferred = results.filter((r) => r.task === 'Uses the run-once result').map((r) => [r.status, r.reason]);
+    const deferred = results.filter((r) => r.task === 'Uses the run-once result').map((r) => [r.status, r.deferredUntil]);
     deepStrictEqual(deferred, [0, 1].map(() => [HostStatus.DEFERRED, 'depends on "once", known only after a real run']));
     // Not run, so no output to judge: the command is planned, not failed on an undefined `moved.stdout`.
     deepStrictEqual(results.filter((r) => r.task === 'Command whose changed_when reads its own output').map((r) => r.status), [HostStatus.CHANGED, HostStatus.CHANGED]);

@@ -10,9 +10,9 @@ import { runPlaybook } from '../../src/executor/run-playbook.js';
 import { loadInventory } from '../../src/inventory/load-inventory.js';
 import { modules } from '../../src/modules/registry.js';
 import { renderPlan } from '../../src/plan/render-plan.js';
-import { planFromEvents, summarisePlan } from '../../src/plan/run-plan.js';
+import { planFromRecord, summarisePlan } from '../../src/plan/run-plan.js';
 import { loadPlaybook } from '../../src/playbook/loader.js';
-import { HostStatus } from '../../src/reporters/events.js';
+import { HostStatus } from '../../src/plan/host-status.js';
 import { MemoryReporter } from '../../src/reporters/memory-reporter.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/executor/${name}`, import.meta.url));
@@ -28,7 +28,8 @@ describe('a plan made before the certificates exist', () => {
     const playbook = await loadPlaybook(fixture('gate-before-certificates.yml'), { modules, extraVars });
     const reporter = new MemoryReporter();
     const result = await runPlaybook(playbook, inventory, { check: true, diff: false, tags: [], skipTags: [], extraVars, forks: 5, reporter, modules });
-    const runPlan = planFromEvents(reporter.events, { playbook: 'gate-before-certificates.yml', inventory: 'inventory.yml', extraVars: {} });
+    // The plan is the run's own record: nothing is rebuilt from what the reporter was shown.
+    const runPlan = planFromRecord(result.record, { playbook: 'gate-before-certificates.yml', inventory: 'inventory.yml', extraVars: {} });
     return { result, runPlan, recap: reporter.events.find((e) => e.event === 'recap') };
   }
 
@@ -37,7 +38,8 @@ describe('a plan made before the certificates exist', () => {
     strictEqual(result.exitCode, 0);
     const gate = runPlan.tasks.find((t) => t.task === 'etcd health gate');
     strictEqual(gate?.status, HostStatus.DEFERRED);
-    match(gate.reason ?? '', /^no admin certificate yet: the cluster is made by 2 earlier changes of this run not applied yet \(local1: .*local1\.crt, local2: .*local2\.crt\)$/);
+    strictEqual(gate.reason, undefined, 'a deferred gate is not a no-op with a reason');
+    match(gate.deferredUntil ?? '', /^no admin certificate yet: the cluster is made by 2 earlier changes of this run not applied yet \(local1: .*local1\.crt, local2: .*local2\.crt\)$/);
     deepStrictEqual(summarisePlan(runPlan), { hosts: 2, toChange: 2, unchanged: 0, deferred: 1, failed: 0 });
     const text = renderPlan(runPlan, { diff: false });
     match(text, /\n {2}\? etcd health gate: deferred: no admin certificate yet: the cluster is made by 2 earlier changes/);

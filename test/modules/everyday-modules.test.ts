@@ -17,6 +17,7 @@ import { statModule, statResult } from '../../src/modules/stat.js';
 import { modules } from '../../src/modules/registry.js';
 import { checkUrl, curlConfig, parseUriOutput, uriInput, uriModule, uriResult } from '../../src/modules/uri.js';
 import { ChangeAction } from '../../src/plan/change.js';
+import { renderChangeDiff } from '../../src/plan/change-diff.js';
 import { suggestModule } from '../../src/playbook/suggest.js';
 import { converge, gatherContext, moduleContext } from './module-context.js';
 
@@ -24,20 +25,23 @@ const unit = (activeState: string, unitFileState: string) => ({ activeState, uni
 
 describe('service (systemd semantics)', () => {
   const rows = [
-    { args: { name: 'chrony', state: 'started' }, unit: unit('inactive', 'enabled'), after: ['started'] },
+    { args: { name: 'chrony', state: 'started' }, unit: unit('inactive', 'enabled'), after: ['start'] },
     { args: { name: 'chrony', state: 'started' }, unit: unit('active', 'enabled'), after: [] },
-    { args: { name: 'chrony', state: 'stopped' }, unit: unit('active', 'enabled'), after: ['stopped'] },
+    { args: { name: 'chrony', state: 'stopped' }, unit: unit('active', 'enabled'), after: ['stop'] },
     { args: { name: 'chrony', state: 'stopped' }, unit: unit('failed', 'enabled'), after: [] },
-    { args: { name: 'chrony', state: 'restarted' }, unit: unit('active', 'enabled'), after: ['restarted'] },
-    { args: { name: 'chrony', state: 'reloaded' }, unit: unit('active', 'enabled'), after: ['reloaded'] },
-    { args: { name: 'chrony', enabled: true }, unit: unit('active', 'disabled'), after: ['enabled'] },
-    { args: { name: 'chrony', enabled: false }, unit: unit('active', 'enabled'), after: ['disabled'] },
-    { args: { name: 'chrony', enabled: true, state: 'started' }, unit: unit('inactive', 'disabled'), after: ['enabled', 'started'] },
+    { args: { name: 'chrony', state: 'restarted' }, unit: unit('active', 'enabled'), after: ['restart'] },
+    { args: { name: 'chrony', state: 'reloaded' }, unit: unit('active', 'enabled'), after: ['reload'] },
+    { args: { name: 'chrony', enabled: true }, unit: unit('active', 'disabled'), after: ['enable'] },
+    { args: { name: 'chrony', enabled: false }, unit: unit('active', 'enabled'), after: ['disable'] },
+    { args: { name: 'chrony', enabled: true, state: 'started' }, unit: unit('inactive', 'disabled'), after: ['enable', 'start'] },
   ];
   for (const row of rows) {
     it(`${JSON.stringify(row.args)} on ${row.unit.activeState}/${row.unit.unitFileState} → ${row.after.join(', ') || 'nothing'}`, () => {
       const plan = serviceModule.plan(row.args as never, row.unit, moduleContext());
-      assert.deepEqual(plan.changes.map((c) => c.after), row.after);
+      // Each change carries the systemctl command apply runs.
+      assert.deepEqual(plan.changes.map((c) => c.effect?.script), row.after.map((verb) => `systemctl ${verb} -- chrony.service`));
+      // A restart or reload is an action, not a state: no "-active +restarted" pseudo-diff under --diff.
+      for (const change of plan.changes.filter((c) => /restart|reload/.test(c.effect?.script ?? ''))) assert.equal(renderChangeDiff(change), '');
       assert.ok(plan.changes.every((c) => c.target === 'chrony.service'));
       // Same plan as the systemd module for the same arguments.
       assert.deepEqual(plan, modules.get('systemd')!.plan(row.args, row.unit, moduleContext()));

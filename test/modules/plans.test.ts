@@ -55,7 +55,7 @@ const rows: Row[] = [
     module: 'template',
     args: { src: 't.hbs', dest: '/t' },
     vars: { name: 'n1' },
-    facts: { source: 'name={{name}}', sourcePath: 't.hbs', dest: { type: 'absent' } },
+    facts: { content: Buffer.from('name=n1'), dest: { type: 'absent' } },
     changes: [[A.CREATE, '/t', /does not exist/]],
   },
   { module: 'command', args: { cmd: 'etcdctl member list' }, facts: {}, changes: [[A.RUN, 'etcdctl member list', /always runs/]] },

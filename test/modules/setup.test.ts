@@ -11,7 +11,7 @@ import { loadInventory } from '../../src/inventory/load-inventory.js';
 import { modules } from '../../src/modules/registry.js';
 import { chooseSubsets, SETUP_FACT_NAMES } from '../../src/modules/setup.js';
 import { loadPlaybook } from '../../src/playbook/loader.js';
-import { HostStatus } from '../../src/reporters/events.js';
+import { HostStatus } from '../../src/plan/host-status.js';
 import { MemoryReporter } from '../../src/reporters/memory-reporter.js';
 
 const INVENTORY = fileURLToPath(new URL('../fixtures/executor/inventory.yml', import.meta.url));

@@ -1,18 +1,17 @@
 import { deepStrictEqual, strictEqual } from 'node:assert/strict';
 import { ChangeAction, type Change } from '../../src/plan/change.js';
 import { renderPlan } from '../../src/plan/render-plan.js';
-import { planDrift, planFromEvents, summarisePlan } from '../../src/plan/run-plan.js';
-import { HostStatus, type RunEvent } from '../../src/reporters/events.js';
+import { planDrift, planFromRecord, summarisePlan } from '../../src/plan/run-plan.js';
+import type { TaskRecord } from '../../src/plan/run-record.js';
+import { HostStatus } from '../../src/plan/host-status.js';
 
 const header = { playbook: 'site.yml', inventory: 'inv.yml', extraVars: {} };
 const write = (after: string): Change => ({ action: ChangeAction.REPLACE, target: '/etc/app.conf', reason: 'content differs', before: 'a', after });
-const result = (host: string, task: string, status: HostStatus, changes: Change[] = []): RunEvent => ({
-  event: 'host_result', host, task, status, changes, durationMs: 1,
-});
+const result = (host: string, task: string, status: HostStatus, changes: Change[] = []): TaskRecord => ({ host, task, status, changes, durationMs: 1 });
 
 describe('run plans', () => {
   it('counts a change once when a later task plans the very same write, and keeps commands', () => {
-    const plan = planFromEvents(
+    const plan = planFromRecord(
       [
         result('n1', 'config', HostStatus.CHANGED, [write('b')]),
         result('n1', 'config again', HostStatus.CHANGED, [write('b')]),
@@ -35,10 +34,10 @@ describe('run plans', () => {
   });
 
   it('finds drift per host and task, naming the targets', () => {
-    const saved = planFromEvents([result('n1', 'config', HostStatus.CHANGED, [write('b')]), result('n2', 'config', HostStatus.OK)], header);
-    const same = planFromEvents([result('n1', 'config', HostStatus.CHANGED, [write('b')]), result('n2', 'config', HostStatus.OK)], header);
+    const saved = planFromRecord([result('n1', 'config', HostStatus.CHANGED, [write('b')]), result('n2', 'config', HostStatus.OK)], header);
+    const same = planFromRecord([result('n1', 'config', HostStatus.CHANGED, [write('b')]), result('n2', 'config', HostStatus.OK)], header);
     deepStrictEqual(planDrift(saved, same), []);
-    const drifted = planFromEvents([result('n1', 'config', HostStatus.CHANGED, [write('c')]), result('n2', 'config', HostStatus.OK)], header);
+    const drifted = planFromRecord([result('n1', 'config', HostStatus.CHANGED, [write('c')]), result('n2', 'config', HostStatus.OK)], header);
     deepStrictEqual(planDrift(saved, drifted), [{ host: 'n1', task: 'config', targets: ['/etc/app.conf'] }]);
   });
 });
@@ -55,11 +54,11 @@ describe('plan files', () => {
       writeFileSync(victim, 'untouched\n');
       const out = join(dir, 'plan.json');
       symlinkSync(victim, out);
-      writePlanFile(out, planFromEvents([], header));
+      writePlanFile(out, planFromRecord([], header));
       strictEqual(readFileSync(victim, 'utf8'), 'untouched\n');
       strictEqual(lstatSync(out).isSymbolicLink(), false);
       strictEqual(lstatSync(out).mode & 0o777, PLAN_FILE_MODE);
-      writePlanFile(out, planFromEvents([], header));
+      writePlanFile(out, planFromRecord([], header));
       strictEqual(lstatSync(out).mode & 0o777, 0o600, 'rewritten in place, still 0600');
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { REDACTED, SecretValues } from '../../src/reporters/secret-values.js';
 import { RedactingReporter } from '../../src/reporters/redacting-reporter.js';
 import { MemoryReporter } from '../../src/reporters/memory-reporter.js';
-import { HostStatus } from '../../src/reporters/events.js';
+import { HostStatus } from '../../src/plan/host-status.js';
 
 const KEY = '-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIB\n-----END EC PRIVATE KEY-----';
 

@@ -1,6 +1,6 @@
 // Renders a change as a unified diff (or a summary for binary, huge or secret content).
 import { createTwoFilesPatch } from 'diff';
-import type { Change } from '../plan/change.js';
+import type { Change } from './change.js';
 
 export function renderChangeDiff(change: Change): string {
   if (change.sensitive) return `--- ${change.target}: content hidden (sensitive)\n`;
