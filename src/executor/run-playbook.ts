@@ -336,11 +336,16 @@ export class PlaybookRun {
             this.factCache.write(host.name, prefixedFacts(gathered as Record<string, unknown>));
           }
           if (task.runOnce) {
-            // As in Ansible, what a run_once task registers or sets holds for every host of the batch.
+            // As in Ansible, what a run_once task registers or sets holds for every host of the batch, and
+            // its failure fails them all (uncounted): no host goes on past a gate that failed.
             const set = Object.entries(host.facts).filter(([k, v]) => before.get(k) !== v);
             for (const other of hosts) {
               for (const [k, v] of set) other.facts[k] = v;
               for (const name of host.deferred) other.deferred.add(name);
+              if (host.failed && other !== host) {
+                other.failed = true;
+                other.lastFailure = host.lastFailure;
+              }
             }
           }
         }),
