@@ -9,7 +9,7 @@ import { MemoryReporter } from '../reporters/memory-reporter.js';
 import { RedactingReporter } from '../reporters/redacting-reporter.js';
 import type { Reporter } from '../reporters/events.js';
 import { requireLimitMatches, selectHosts } from '../inventory/select-hosts.js';
-import { releaseRunLocks } from '../etcd/run-lock.js';
+import { onRunLockLost, releaseRunLocks } from '../etcd/run-lock.js';
 import { modules } from '../modules/registry.js';
 import { flattenTasks } from '../playbook/playbook.js';
 import { runPlaybook } from '../executor/run-playbook.js';
@@ -81,6 +81,11 @@ async function execute(run: LoadedRun, options: PlayOptions, check: boolean, out
   const secrets = knownSecrets(run);
   const reporter = new RedactingReporter(output, secrets);
   let result: Awaited<ReturnType<typeof runPlaybook>>;
+  const lockLost = new AbortController();
+  const stopListening = onRunLockLost((reason) => {
+    process.stderr.write(`\netcdops: ${reason}; finishing the running tasks, then stopping: no further task runs without the lock\n`);
+    lockLost.abort();
+  });
   try {
     result = await runPlaybook(run.playbook, run.inventory, {
       check,
@@ -95,14 +100,16 @@ async function execute(run: LoadedRun, options: PlayOptions, check: boolean, out
       modules,
       hostKeyChecking: options.hostKeyChecking,
       factCache: options.factCache,
-      signal: interruptSignal(),
+      signal: AbortSignal.any([interruptSignal(), lockLost.signal]),
     });
   } finally {
+    stopListening();
     // The run lock goes with the run, failed or not, rather than at the end of its TTL.
     await releaseRunLocks();
   }
   await reporter.close();
-  return result;
+  // Stopped for want of the lock, not by the user: a failure, not Ctrl-C's code.
+  return lockLost.signal.aborted ? { ...result, exitCode: ExitCode.ERROR } : result;
 }
 
 /** Runs the planning phase only and collects its plan (redacted, and without secret -e values). */
