@@ -10,7 +10,7 @@ import { RedactingReporter } from '../reporters/redacting-reporter.js';
 import type { Reporter } from '../reporters/events.js';
 import type { SecretValues } from '../reporters/secret-values.js';
 import { requireLimitMatches, selectHosts } from '../inventory/select-hosts.js';
-import { releaseRunLocks } from '../etcd/run-lock.js';
+import { onRunLockLost, releaseRunLocks } from '../etcd/run-lock.js';
 import { modules } from '../modules/registry.js';
 import { flattenTasks } from '../playbook/playbook.js';
 import { ConnectionPool } from '../executor/connection-pool.js';
@@ -92,6 +92,11 @@ async function execute(run: LoadedRun, options: PlayOptions, check: boolean, out
   checkKeyFiles(run.inventory, hosts);
   const reporter = new RedactingReporter(output, session.secrets);
   let result: Awaited<ReturnType<typeof runPlaybook>>;
+  const lockLost = new AbortController();
+  const stopListening = onRunLockLost((reason) => {
+    process.stderr.write(`\netcdops: ${reason}; finishing the running tasks, then stopping: no further task runs without the lock\n`);
+    lockLost.abort();
+  });
   try {
     result = await runPlaybook(run.playbook, run.inventory, {
       check,
@@ -106,15 +111,17 @@ async function execute(run: LoadedRun, options: PlayOptions, check: boolean, out
       modules,
       hostKeyChecking: options.hostKeyChecking,
       factCache: options.factCache,
-      signal: session.signal,
+      signal: AbortSignal.any([session.signal, lockLost.signal]),
       pool: session.pool,
     });
   } finally {
+    stopListening();
     // The run lock goes with the run, failed or not, rather than at the end of its TTL.
     await releaseRunLocks();
   }
   await reporter.close();
-  return result;
+  // Stopped for want of the lock, not by the user: a failure, not Ctrl-C's code.
+  return lockLost.signal.aborted ? { ...result, exitCode: ExitCode.ERROR } : result;
 }
 
 /** The plan of a check-mode run: its record, redacted, with what replaying it needs (secret -e values left out). */

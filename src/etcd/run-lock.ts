@@ -86,6 +86,19 @@ interface HeldLock {
 
 const held: HeldLock[] = [];
 
+type LostListener = (reason: string) => void;
+const lostListeners = new Set<LostListener>();
+
+/**
+ * Calls `listener` when a lock of this run is lost while the run goes on: its lease was revoked by someone
+ * else, or the cluster could not renew it for twice its TTL. Another run may then take the lock, so the
+ * caller must stop changing members. Returns the function that stops listening.
+ */
+export function onRunLockLost(listener: LostListener): () => void {
+  lostListeners.add(listener);
+  return () => lostListeners.delete(listener);
+}
+
 /** Deletes a lock another run left (after the operator confirmed it is dead). */
 export async function breakRunLock(access: ClusterAccess): Promise<void> {
   await withAnyEndpoint(access, async (client) => {
@@ -118,7 +131,15 @@ export async function takeRunLock(access: ClusterAccess, holder: RunLockHolder, 
     client.close();
     throw error;
   }
-  held.push({ client, lease });
+  const lock = { client, lease };
+  held.push(lock);
+  lease.on('lost', (error) => {
+    const index = held.indexOf(lock);
+    if (index < 0) return;
+    held.splice(index, 1);
+    client.close();
+    for (const listener of lostListeners) listener(`the run lock ${RUN_LOCK_KEY} was lost (${error.message}): another run may hold it now`);
+  });
   return undefined;
 }
 

@@ -1,15 +1,17 @@
 // The run lock on one lab: while one operator's playbook changes members, a second run is refused naming
 // the holder, with nothing changed; a holder of this node killed with SIGKILL is taken over at once; a
-// holder on another node keeps it until its lease runs out, or until broken; --check takes no lock.
+// holder on another node keeps it until its lease runs out, or until broken; --check takes no lock; a run
+// whose lease is lost stops before its next task.
 import { deepStrictEqual, match, ok, strictEqual } from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { etcdops, etcdopsProcess, outputSeen, plainRecapOf } from './etcdops-cli.js';
 import { withEndpointClient } from '../../src/etcd/cluster-access.js';
 import { adminAccess, etcdPid } from './etcd-helpers.js';
-import { assertFreshHosts, useLab } from './lab-fixture.js';
+import { assertFreshHosts, sshRun, useLab } from './lab-fixture.js';
 
 const playbook = (name: string) => fileURLToPath(new URL(`../../playbooks/${name}`, import.meta.url));
 const SITE = playbook('site.yml');
+const LOCK_HELD = fileURLToPath(new URL('./fixtures/lock-held.yml', import.meta.url));
 const UPGRADE = playbook('upgrade.yml');
 const HOSTS = ['n1', 'n2', 'n3'];
 /** The lock taken, in plain output with -v: the task's banner, its host, and the key it created. */
@@ -32,7 +34,8 @@ describe('the run lock', function () {
 
   it('refuses a second run while a first one holds the lock, before any change, naming the holder', async () => {
     const pids = await Promise.all(HOSTS.map((h) => etcdPid(lab(), h)));
-    const first = etcdopsProcess(['play', SITE, '-i', lab().inventory, '--output', 'plain', '-v']);
+    // The first run holds the lock through a pause, so the second surely asks while it is held.
+    const first = etcdopsProcess(['play', LOCK_HELD, '-i', lab().inventory, '--output', 'plain', '-v', '-e', 'hold_seconds=12']);
     await outputSeen(first.child, TAKEN);
     const second = await play(UPGRADE);
     const done = await first.done;
@@ -40,7 +43,7 @@ describe('the run lock', function () {
     strictEqual(second.code, 2, second.stdout.slice(-2000) + second.stderr);
     const named = LOCKED.exec(second.stdout);
     ok(named, second.stdout.slice(-2000));
-    deepStrictEqual([named[1], named[2]], [String(first.child.pid), 'site.yml'], 'the holder is named with what it runs');
+    deepStrictEqual([named[1], named[2]], [String(first.child.pid), 'lock-held.yml'], 'the holder is named with what it runs');
     for (const counts of Object.values(plainRecapOf(second.stdout))) strictEqual(counts.changed, 0);
     deepStrictEqual(await Promise.all(HOSTS.map((h) => etcdPid(lab(), h))), pids);
     strictEqual(await lockValue(), '', 'the first run released the lock at its end');
@@ -86,5 +89,24 @@ describe('the run lock', function () {
     strictEqual(broken.code, 0, broken.stdout.slice(-2000));
     match(broken.stdout, /CREATE \/etcdops\/run-lock: break the lock of ana@ops2 \(pid 4242\)/);
     strictEqual(await lockValue(), '', 'released at the end of the run that broke it');
+  });
+
+  it('stops before its next task when its lease is lost mid-run, exiting non-zero and saying why', async () => {
+    for (const host of HOSTS) await sshRun(lab(), host, 'rm -f /tmp/etcdops-changed-under-lock');
+    const holder = etcdopsProcess(['play', LOCK_HELD, '-i', lab().inventory, '--output', 'plain', '-v', '-e', 'etcd_run_lock_ttl=6']);
+    await outputSeen(holder.child, TAKEN);
+    // What another operator's --break-lock or a long partition does to this run: its lease is gone.
+    const key = await etcdops(['etcdctl', '-i', lab().inventory, '--', 'get', '/etcdops/run-lock', '-w', 'json']);
+    const lease = /"lease":(\d+)/.exec(key.stdout);
+    ok(lease, key.stdout + key.stderr);
+    const revoked = await etcdops(['etcdctl', '-i', lab().inventory, '--', 'lease', 'revoke', BigInt(lease[1]!).toString(16)]);
+    strictEqual(revoked.code, 0, revoked.stdout + revoked.stderr);
+    const done = await holder.done;
+    strictEqual(done.code, 1, done.stdout.slice(-2000) + done.stderr);
+    match(done.stderr, /the run lock \/etcdops\/run-lock was lost .*no further task runs without the lock/);
+    for (const host of HOSTS) {
+      const changed = await sshRun(lab(), host, 'test -e /tmp/etcdops-changed-under-lock && echo present || echo absent');
+      strictEqual(changed.stdout.trim(), 'absent', `${host}: nothing changed after the lock was lost`);
+    }
   });
 });
