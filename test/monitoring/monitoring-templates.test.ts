@@ -12,6 +12,7 @@ interface ScrapeConfig {
   job_name: string;
   static_configs: { targets: string[]; labels: Record<string, string> }[];
   metric_relabel_configs?: { regex: string; action: string }[];
+  honor_labels?: boolean;
 }
 
 const cases: readonly { name: string; overrides: Record<string, unknown>; jobs: Record<string, string[]> }[] = [
@@ -58,14 +59,20 @@ describe('etcd monitoring templates', function () {
       deepStrictEqual(etcdJob.static_configs.map((s) => s.labels.member), MEMBERS.map((m) => m.name));
       ok(etcdJob.static_configs.every((s) => s.labels.cluster === (overrides.etcd_monitoring_cluster_name ?? 'etcd')));
       const backupJob = parsed.scrape_configs[1];
-      if (backupJob) deepStrictEqual(backupJob.metric_relabel_configs, [{ source_labels: ['__name__'], regex: 'etcd_backup_.*', action: 'keep' }]);
+      if (backupJob) {
+        deepStrictEqual(backupJob.metric_relabel_configs, [{ source_labels: ['__name__'], regex: 'etcd_backup_.*|etcdops_inspect_.*', action: 'keep' }]);
+        strictEqual(backupJob.honor_labels, true, "inspection findings keep the member they are about");
+      }
     });
   }
 
   it('renders rules that name the configured jobs', () => {
-    const rules = renderMonitoring('etcd-rules.yml', { etcd_monitoring_job: 'etcd-prod', etcd_monitoring_backup_job: 'backups' });
+    const rules = renderMonitoring('etcd-rules.yml', { etcd_monitoring_job: 'etcd-prod', etcd_monitoring_backup_job: 'backups', etcd_monitoring_node_exporter_port: 9100 });
     const exprs = (parse(rules) as { groups: { rules: { alert: string; expr: string }[] }[] }).groups[0]!.rules;
-    for (const rule of exprs) ok(/job="(etcd-prod|backups)"/.test(rule.expr) && !/job="etcd"/.test(rule.expr), `${rule.alert}: ${rule.expr}`);
+    // Inspection's metrics are etcdops' own names, read from whichever job scrapes them.
+    const ownNames = exprs.filter((rule) => !/\b(up|etcd_\w+|grpc_\w+)\{/.test(rule.expr));
+    ok(ownNames.every((rule) => rule.expr.includes('etcdops_inspect_')), ownNames.map((r) => r.alert).join(', '));
+    for (const rule of exprs.filter((r) => !ownNames.includes(r))) ok(/job="(etcd-prod|backups)"/.test(rule.expr) && !/job="etcd"/.test(rule.expr), `${rule.alert}: ${rule.expr}`);
   });
 
   it('renders a Grafana dashboard whose queries are all valid PromQL', async () => {
