@@ -87,6 +87,11 @@ describe('etcd alert rules under promtool test rules', function () {
     }
   });
 
+  it('has every alert explained in the README', () => {
+    const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+    deepStrictEqual(renderedRules({}).map((r) => r.alert).filter((a) => !readme.includes(`| \`${a}\` |`)), []);
+  });
+
   it('renders rules that pass promtool check rules with their runbooks', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'etcdops-rules-'));
     dirs.push(dir);

@@ -18,7 +18,7 @@ interface ScrapeConfig {
 const cases: readonly { name: string; overrides: Record<string, unknown>; jobs: Record<string, string[]> }[] = [
   {
     name: 'etcd metrics only (no node_exporter port)',
-    overrides: {},
+    overrides: { etcd_monitoring_node_exporter_port: 0 },
     jobs: { etcd: ['10.0.0.1:2381', '10.0.0.2:2381', '10.0.0.3:2381'] },
   },
   {
@@ -28,7 +28,7 @@ const cases: readonly { name: string; overrides: Record<string, unknown>; jobs: 
   },
   {
     name: 'other job names, metrics port and cluster label',
-    overrides: { etcd_monitoring_job: 'etcd-prod', etcd_metrics_port: 12381, etcd_monitoring_cluster_name: 'prod' },
+    overrides: { etcd_monitoring_job: 'etcd-prod', etcd_metrics_port: 12381, etcd_monitoring_cluster_name: 'prod', etcd_monitoring_node_exporter_port: 0 },
     jobs: { 'etcd-prod': ['10.0.0.1:12381', '10.0.0.2:12381', '10.0.0.3:12381'] },
   },
 ];
@@ -65,6 +65,26 @@ describe('etcd monitoring templates', function () {
       }
     });
   }
+
+  it('sends alerts to the Alertmanagers it installs, and to none when it installs nothing', () => {
+    const installed = parse(renderMonitoring('etcd.yml')) as { alerting?: { alertmanagers: { static_configs: { targets: string[] }[] }[] } };
+    deepStrictEqual(installed.alerting?.alertmanagers.flatMap((a) => a.static_configs.flatMap((c) => c.targets)), ['10.0.0.9:9093']);
+    strictEqual((parse(renderMonitoring('etcd.yml', { etcd_monitoring_install: false })) as { alerting?: unknown }).alerting, undefined);
+  });
+
+  it('routes every alert to the webhook, grouped by cluster, with a critical alert silencing its warning tier', () => {
+    const config = parse(renderMonitoring('alertmanager.yml', { etcd_monitoring_webhook_url: 'http://10.0.0.100:8080/alerts', etcd_monitoring_group_wait: '1s' })) as {
+      route: { receiver: string; group_by: string[]; group_wait: string };
+      receivers: { name: string; webhook_configs?: { url: string; send_resolved: boolean }[] }[];
+      inhibit_rules: { source_matchers: string[]; target_matchers: string[]; equal: string[] }[];
+    };
+    deepStrictEqual(config.route.group_by, ['cluster', 'alertname']);
+    strictEqual(config.route.group_wait, '1s');
+    deepStrictEqual(config.receivers, [{ name: 'default', webhook_configs: [{ url: 'http://10.0.0.100:8080/alerts', send_resolved: true }] }]);
+    deepStrictEqual(config.inhibit_rules[0]!.equal, ['alertname', 'cluster', 'member']);
+    const silent = parse(renderMonitoring('alertmanager.yml')) as { receivers: { name: string }[] };
+    deepStrictEqual(silent.receivers, [{ name: 'default' }], 'no webhook URL: a receiver that sends nowhere');
+  });
 
   it('renders rules that name the configured jobs', () => {
     const rules = renderMonitoring('etcd-rules.yml', { etcd_monitoring_job: 'etcd-prod', etcd_monitoring_backup_job: 'backups', etcd_monitoring_node_exporter_port: 9100 });
