@@ -219,4 +219,19 @@ describe('monitoring.yml: Prometheus, Alertmanager and node_exporter on the lab,
     await notification(fresh, 'resolved', 'EtcdBackupStale', { cluster: 'etcd' });
     await run('n1', 'systemctl start etcd-backup.timer');
   });
+
+  it("answers every dashboard query with data, but those that need an event the lab's run may not have had", async () => {
+    const needsEvent: Record<string, string> = { 'gRPC failures by method': 'a request ending with a code other than OK' };
+    const dashboard = JSON.parse(await run(PROMETHEUS_HOST, 'cat /etc/prometheus/etcd/grafana/etcd.json')) as { panels: { title: string; targets: { expr: string }[] }[] };
+    const empty: string[] = [];
+    for (const panel of dashboard.panels) {
+      for (const { expr } of panel.targets) {
+        const query = expr.replaceAll('$cluster', 'etcd');
+        const data = await get<{ result: { value: [number, string] }[] }>(`/api/v1/query?query=${encodeURIComponent(query)}`);
+        const numbers = data.result.filter((r) => Number.isFinite(Number(r.value[1])));
+        if (numbers.length === 0 && !Object.hasOwn(needsEvent, panel.title)) empty.push(`${panel.title}: ${query}`);
+      }
+    }
+    deepStrictEqual(empty, [], 'dashboard queries without data');
+  });
 });

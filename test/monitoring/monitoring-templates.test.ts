@@ -82,6 +82,9 @@ describe('etcd monitoring templates', function () {
     strictEqual(config.route.group_wait, '1s');
     deepStrictEqual(config.receivers, [{ name: 'default', webhook_configs: [{ url: 'http://10.0.0.100:8080/alerts', send_resolved: true }] }]);
     deepStrictEqual(config.inhibit_rules[0]!.equal, ['alertname', 'cluster', 'member']);
+    const email = { to: 'oncall@example.com', from: 'am@example.com', smarthost: 'smtp.example.com:587' };
+    const more = parse(renderMonitoring('alertmanager.yml', { etcd_monitoring_receiver_configs: { email_configs: [email] } })) as { receivers: unknown[] };
+    deepStrictEqual(more.receivers, [{ name: 'default', email_configs: [email] }], 'etcd_monitoring_receiver_configs adds to the default receiver');
     const silent = parse(renderMonitoring('alertmanager.yml')) as { receivers: { name: string }[] };
     deepStrictEqual(silent.receivers, [{ name: 'default' }], 'no webhook URL: a receiver that sends nowhere');
   });
@@ -101,6 +104,13 @@ describe('etcd monitoring templates', function () {
       panels: { id: number; title: string; targets: { expr: string; legendFormat: string }[] }[];
     };
     strictEqual(dashboard.uid, 'etcdops-etcd');
+    // The panels an etcd operator reads (issue 13).
+    deepStrictEqual(dashboard.panels.map((p) => p.title), [
+      'Members up', 'Members with a leader', 'Leader changes (1 h)', 'Last successful backup', 'Leader', 'Keys',
+      'Watchers and watch streams', 'Leases', 'gRPC requests by method', 'gRPC failures by method', 'Raft proposals',
+      'Database size and quota', 'WAL fsync 99th percentile', 'Backend commit 99th percentile', 'Apply and snapshot 99th percentile',
+      'Peer round trip 99th percentile', 'Peer traffic', 'Client traffic', 'Memory', 'CPU',
+    ]);
     const ids = dashboard.panels.map((p) => p.id);
     strictEqual(new Set(ids).size, ids.length, 'panel ids are unique');
     const queries = dashboard.panels.flatMap((p) => p.targets.map((t) => ({ title: p.title, ...t })));
