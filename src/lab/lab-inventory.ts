@@ -16,7 +16,8 @@ export function renderLabInventory(input: LabInventoryInput): string {
   const lines = [
     '# Written by `etcdops lab up`; rewritten when the lab changes.',
     '# Artifact mirror layout: {etcd_download_base_url}/vX.Y.Z/etcd-vX.Y.Z-linux-amd64.tar.gz,',
-    `# checksums of all tarballs (sha256sum format) at {etcd_download_base_url}/${CHECKSUMS_FILE}.`,
+    `# checksums of all tarballs (sha256sum format) at {etcd_download_base_url}/${CHECKSUMS_FILE}; Prometheus,`,
+    '# Alertmanager and node_exporter at {etcd_monitoring_download_base_url}/NAME/releases/download/vX.Y.Z/.',
     'all:',
     '  vars:',
     '    ansible_user: root',
@@ -24,6 +25,8 @@ export function renderLabInventory(input: LabInventoryInput): string {
     `    ansible_ssh_common_args: ${quote(commonArgs)}`,
     `    etcd_download_base_url: ${quote(input.mirrorUrl)}`,
     `    etcd_checksums_url: ${quote(`${input.mirrorUrl}/${CHECKSUMS_FILE}`)}`,
+    `    etcd_monitoring_download_base_url: ${quote(input.mirrorUrl)}`,
+    `    etcd_monitoring_checksums_url: ${quote(`${input.mirrorUrl}/${CHECKSUMS_FILE}`)}`,
     '  children:',
     '    etcd:',
     '      hosts:',

@@ -3,7 +3,7 @@
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors/user-error.js';
-import { ensureArtifacts } from './artifact-cache.js';
+import { ensureArtifacts, placeDebianDataFiles } from './artifact-cache.js';
 import { isMirrorProcess, startMirror, waitForMirror } from './artifact-mirror.js';
 import { withFileLock } from './file-lock.js';
 import { removeHostCgroup, killHostCgroup } from './host-cgroup.js';
@@ -98,6 +98,7 @@ async function bootHosts(
       await ensureHostLink(state.index, host);
       const paths = hostRootPaths(join(files.hostsDir, host.name));
       await mountHostRoot(lower, paths);
+      await placeDebianDataFiles(paths.root);
       hostKeys.set(host.name, await personaliseHostRoot(paths.root, { name: host.name, labPublicKey: publicKey, hosts: allHosts }));
       const pid = await bootHost({ root: paths.root, machine: host.machine, netns: host.netns, logFile: join(files.logsDir, `${host.name}.log`) });
       return { ...host, pid };

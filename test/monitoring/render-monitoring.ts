@@ -1,5 +1,6 @@
 // Renders the monitoring templates as playbooks/monitoring.yml does: the etcd and etcd_monitoring role
-// defaults, overrides on top, and members whose metrics addresses stand in for the facts the playbook sets.
+// defaults, overrides on top, and members whose metrics addresses (and a Prometheus host whose Alertmanager
+// address) stand in for the facts the playbook sets.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -20,7 +21,7 @@ export const MEMBERS: readonly Member[] = [
   { name: 'n3', address: '10.0.0.3' },
 ];
 
-export type MonitoringFile = 'etcd.yml' | 'etcd-rules.yml' | 'etcd-dashboard.json';
+export type MonitoringFile = 'etcd.yml' | 'etcd-rules.yml' | 'etcd-dashboard.json' | 'alertmanager.yml';
 
 export function renderMonitoring(file: MonitoringFile, overrides: Readonly<Record<string, unknown>> = {}, members = MEMBERS): string {
   const source = inRepo(`templates/monitoring/${file}.hbs`);
@@ -30,10 +31,11 @@ export function renderMonitoring(file: MonitoringFile, overrides: Readonly<Recor
       defaults('etcd'),
       defaults('etcd_monitoring'),
       overrides,
-      { groups: { etcd: members.map((m) => m.name) }, hostvars, inventory_dir: '/inventory' },
+      { groups: { etcd: members.map((m) => m.name), prometheus: ['mon1'] }, hostvars, inventory_dir: '/inventory' },
     ],
     { file: source },
   );
+  hostvars.mon1 = { etcd_monitoring_alertmanager_target: '10.0.0.9:9093' };
   for (const m of members) {
     hostvars[m.name] = {
       etcd_monitoring_target: `${m.address}:${vars.etcd_metrics_port}`,
