@@ -310,7 +310,7 @@ export class TaskRunner {
       status,
       item,
       // A list or mapping (debug's msg) is shown as JSON, as Ansible shows it, rather than not at all.
-      msg: msg ?? (typeof result.msg === 'string' || result.msg === undefined ? result.msg : JSON.stringify(result.msg)),
+      msg: msg ?? plan.shown ?? (typeof result.msg === 'string' || result.msg === undefined ? result.msg : JSON.stringify(result.msg)),
       changes: plan.changes,
       reason,
       ignored: failed && task.ignoreErrors,

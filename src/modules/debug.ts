@@ -34,7 +34,9 @@ export const debugModule = defineModule<DebugArgs, undefined>({
       } catch {
         value = undefined;
       }
-      return noop('debug changes nothing', { [args.var]: value === undefined ? 'VARIABLE IS NOT DEFINED!' : value });
+      const shown = { [args.var]: value === undefined ? 'VARIABLE IS NOT DEFINED!' : value };
+      // As Ansible, the variable is shown under its name; it is not the registered msg.
+      return { ...noop('debug changes nothing', shown), shown: JSON.stringify(shown) };
     }
     return noop('debug changes nothing', { msg: args.msg ?? 'Hello world!' });
   },

@@ -62,6 +62,8 @@ export interface TaskPlan {
   readonly result?: Readonly<Record<string, unknown>>;
   /** Set when the plan cannot be known before earlier tasks ran (e.g. it depends on a registered result). */
   readonly deferred?: string;
+  /** What the operator is shown beside the host's status when it is not the result's msg (debug's var). */
+  readonly shown?: string;
 }
 
 export function isNoop(plan: TaskPlan): boolean {
