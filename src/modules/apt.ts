@@ -14,6 +14,7 @@ export const aptModule = defineModule<PackageArgs, PackageFacts>({
       ...PACKAGE_ARGS_SCHEMA,
       cache_valid_time: { type: 'integer', minimum: 0, description: 'With update_cache, refresh only when the lists are older than this many seconds.' },
       purge: { type: 'boolean', description: 'With state absent, also remove the configuration files.' },
+      allow_downgrade: { type: 'boolean', description: 'Let NAME=VERSION install a version older than the installed one (apt refuses otherwise).' },
       install_recommends: { type: 'boolean', description: "Install recommended packages too (default: apt's own setting)." },
     },
   },

@@ -1,7 +1,7 @@
 // What `apt`, `dnf` and `package` share: the arguments, the pure plan from the host's package versions
 // (install, upgrade, remove, refresh the package lists), and the shell script that carries it out.
-// Results and messages follow Ansible's apt module: a refresh alone changes nothing, an unknown package
-// fails with "No package matching 'NAME' is available".
+// Results and messages follow Ansible's apt module: a task that only refreshes the lists is changed when
+// they changed, an unknown package fails with "No package matching 'NAME' is available".
 import { joinCode, sh, ShellCode } from '../connection/shell-quote.js';
 import type { PackageFacts, PackageManager } from '../facts/package-versions.js';
 import { type Change, ChangeAction, type TaskPlan, noop } from '../plan/change.js';
@@ -19,6 +19,8 @@ export interface PackageArgs {
   readonly autoremove?: boolean;
   /** apt only. */
   readonly install_recommends?: boolean;
+  /** apt only. */
+  readonly allow_downgrade?: boolean;
 }
 
 /** A name as written: `hello`, `hello=2.10-3` (apt) or `hello-2.10` (dnf), the version possibly ending in `*`. */
@@ -46,7 +48,7 @@ export const PACKAGE_ARGS_SCHEMA = {
     enum: ['present', 'absent', 'latest'],
     description: 'present: installed (any version, or the one named); latest: the newest the repositories offer; absent: removed (default present).',
   },
-  update_cache: { type: 'boolean', description: 'Refresh the package lists first (a refresh alone reports ok, as in Ansible).' },
+  update_cache: { type: 'boolean', description: 'Refresh the package lists first; a task that only refreshes reports changed when the lists changed, as Ansible does.' },
   autoremove: { type: 'boolean', description: 'With state absent, also remove dependencies nothing else needs any more.' },
 } as const;
 
@@ -66,12 +68,13 @@ export function versionMatches(installed: string, wanted: string): boolean {
   return new RegExp(`^${pattern}$`).test(installed);
 }
 
-/** The change that refreshes the package lists, when update_cache asks for one the cache needs. */
+/** The change that refreshes the package lists when the task asks and they are older than cache_valid_time (apt: 0). */
 function cacheRefresh(args: PackageArgs, facts: PackageFacts, manager: PackageManager): Change | undefined {
-  if (!args.update_cache) return undefined;
+  // As Ansible's apt: cache_valid_time alone asks for a refresh too.
+  if (!args.update_cache && !args.cache_valid_time) return undefined;
   const age = facts.cacheUpdatedAt === undefined ? undefined : facts.now - facts.cacheUpdatedAt;
-  if (args.cache_valid_time !== undefined && age !== undefined && age < args.cache_valid_time) return undefined;
-  const reason = args.cache_valid_time === undefined ? 'update_cache is set' : `the package lists are ${age === undefined ? 'missing' : `${age} s old`}, cache_valid_time is ${args.cache_valid_time} s`;
+  if (args.cache_valid_time && age !== undefined && age <= args.cache_valid_time) return undefined;
+  const reason = args.cache_valid_time ? `the package lists are ${age === undefined ? 'missing' : `${age} s old`}, cache_valid_time is ${args.cache_valid_time} s` : 'update_cache is set';
   return { action: ChangeAction.RUN, target: `${manager} package lists`, reason, after: 'refreshed\n' };
 }
 
@@ -143,11 +146,14 @@ export function packageScript(args: PackageArgs, plan: TaskPlan, manager: Packag
   const installs = installSpecs(args, plan.changes, manager);
   const steps: ShellCode[] = [sh`set -e`, versionsProbe(manager, 'before', names)];
   if (manager === 'apt') {
+    // When apt last refreshed its lists, as Ansible's apt reads it: a refresh that changed nothing leaves it.
+    const stamp = sh`s=/var/lib/apt/periodic/update-success-stamp; [ -e "$s" ] || s=/var/lib/apt/lists; stat -c %Y "$s"`;
     const options = ['-y', '-q', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', '-o', 'DPkg::Lock::Timeout=60'];
     steps.push(sh`export DEBIAN_FRONTEND=noninteractive`);
-    if (refreshed) steps.push(sh`apt-get -q -o DPkg::Lock::Timeout=60 update`);
+    if (refreshed) steps.push(sh`printf 'stamp\\tbefore\\t%s\\n' "$(${stamp})"`, sh`apt-get -q -o DPkg::Lock::Timeout=60 update`, sh`printf 'stamp\\tafter\\t%s\\n' "$(${stamp})"`);
     const recommends = args.install_recommends === undefined ? [] : [args.install_recommends ? '--install-recommends' : '--no-install-recommends'];
-    if (installs.length) steps.push(sh`apt-get ${options} ${recommends} install ${installs}`);
+    const downgrades = args.allow_downgrade ? ['--allow-downgrades'] : [];
+    if (installs.length) steps.push(sh`apt-get ${options} ${recommends} ${downgrades} install ${installs}`);
     if (removals.length) steps.push(sh`apt-get ${options} ${args.purge ? ['--purge'] : []} ${args.autoremove ? ['--auto-remove'] : []} remove ${removals}`);
   } else {
     if (refreshed) steps.push(sh`dnf -q -y makecache`);
@@ -158,27 +164,42 @@ export function packageScript(args: PackageArgs, plan: TaskPlan, manager: Packag
   return joinCode(steps);
 }
 
-const PROBE_LINE = /^(before|after)\t([^\t]+)\t(.*)$/;
+const PROBE_LINE = /^(before|after|stamp)\t([^\t]+)\t(.*)$/;
 
-/** Splits the script's output into the manager's own output and whether any named package's version changed. */
-export function readPackageScriptOutput(stdout: string): { readonly changed: boolean; readonly stdout: string } {
-  const seen = { before: new Map<string, string>(), after: new Map<string, string>() };
+export interface PackageScriptOutput {
+  /** Whether any named package's installed version moved. */
+  readonly versionsChanged: boolean;
+  /** apt's lists timestamp after a refresh, and whether the refresh moved it. */
+  readonly cacheUpdateTime?: number;
+  readonly cacheUpdated: boolean;
+  /** The manager's own output, without the probes. */
+  readonly stdout: string;
+}
+
+export function readPackageScriptOutput(stdout: string): PackageScriptOutput {
+  const seen = { before: new Map<string, string>(), after: new Map<string, string>(), stamp: new Map<string, string>() };
   const own: string[] = [];
   for (const line of stdout.split('\n')) {
     const probe = PROBE_LINE.exec(line);
-    if (probe) seen[probe[1] as 'before' | 'after'].set(probe[2]!, probe[3]!);
+    if (probe) seen[probe[1] as 'before' | 'after' | 'stamp'].set(probe[2]!, probe[3]!);
     else own.push(line);
   }
-  const changed = [...seen.after].some(([name, version]) => seen.before.get(name) !== version);
-  return { changed, stdout: own.join('\n') };
+  const after = seen.stamp.get('after');
+  return {
+    versionsChanged: [...seen.after].some(([name, version]) => seen.before.get(name) !== version),
+    ...(after && /^\d+$/.test(after) ? { cacheUpdateTime: Number(after) } : {}),
+    cacheUpdated: after !== undefined && after !== seen.stamp.get('before'),
+    stdout: own.join('\n'),
+  };
 }
 
 /** Runs the planned script as the task's user (`become` for root); `changed` is what the versions say. */
 export async function applyPackages(args: PackageArgs, plan: TaskPlan, manager: PackageManager, ctx: ApplyContext): Promise<ApplyResult> {
   const out = await ctx.connection.exec(packageScript(args, plan, manager).text, { become: ctx.become });
-  const { changed, stdout } = readPackageScriptOutput(out.stdout);
-  const refreshed = plan.changes.some((c) => c.action === ChangeAction.RUN);
-  const result = { cache_updated: refreshed && out.code === 0, stdout, stderr: out.stderr };
+  const read = readPackageScriptOutput(out.stdout);
+  // As Ansible's apt: a task naming packages changed when they did; one that only refreshes, when the lists did.
+  const changed = packageRequests(args.name).length ? read.versionsChanged : read.cacheUpdated;
+  const result = { cache_updated: read.cacheUpdated, ...(read.cacheUpdateTime !== undefined ? { cache_update_time: read.cacheUpdateTime } : {}), stdout: read.stdout, stderr: out.stderr };
   if (out.code !== 0) {
     const msg = out.stderr.split('\n').filter((line) => /^E: /.test(line)).join('\n') || out.stderr.trim() || `${manager} exited with ${out.code}`;
     return { changed, failed: true, msg, result };

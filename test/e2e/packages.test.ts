@@ -45,8 +45,14 @@ describe('packages from the lab repository, as Ansible installs them', function 
   }
 
   it('installs, pins, upgrades and removes as ansible-playbook does, and re-runs change nothing', async () => {
+    // Ansible's apt installs python3-apt first, refreshing the lists on its way: give both hosts python3-apt,
+    // then the same lists, two hours old, so the first refresh is a real one on both.
+    for (const host of ['n1', 'n2']) {
+      const ready = await sshRun(lab(), host, 'apt-get -qq update && DEBIAN_FRONTEND=noninteractive apt-get -qq install -y python3-apt >/dev/null && rm -f /var/lib/apt/lists/*Packages && touch -d "2 hours ago" /var/lib/apt/lists');
+      strictEqual(ready.code, 0, ready.stderr);
+    }
+    deepStrictEqual(await bothRun([]), ['Package lists are fresh: changed', 'Small tools: changed', 'The probe: changed']);
     const fresh = 'Package lists are fresh: ok';
-    deepStrictEqual(await bothRun([]), [fresh, 'Small tools: changed', 'The probe: changed']);
     strictEqual(
       (await sshRun(lab(), 'n1', INSTALLED)).stdout,
       'installed etcdops-lab-probe 1.0\ninstalled hello 2.10-3\ninstalled sl 5.02-1+b1\n',

@@ -45,6 +45,7 @@ const rows: Row[] = [
   { module: 'apt', args: { name: 'hello', state: 'absent', purge: true }, facts: apt({ hello: { configFilesOnly: true } }), changes: [[A.DELETE, 'package hello', /configuration files/]] },
   { module: 'apt', args: { update_cache: true }, facts: apt({}), changes: [[A.RUN, 'apt package lists', /update_cache is set/]] },
   { module: 'apt', args: { update_cache: true, cache_valid_time: 3600 }, facts: apt({}, 60), changes: [] },
+  { module: 'apt', args: { cache_valid_time: 3600 }, facts: apt({}, 7200), changes: [[A.RUN, 'apt package lists', /7200 s old/]] },
   { module: 'apt', args: { update_cache: true, cache_valid_time: 3600 }, facts: apt({}, 7200), changes: [[A.RUN, 'apt package lists', /7200 s old, cache_valid_time is 3600 s/]] },
   { module: 'apt', args: { name: 'hello' }, facts: { available: ['dnf'], now: NOW, packages: {} }, fails: /: apt is not available on localhost; it has dnf: use that module/ },
   { module: 'dnf', args: { name: 'chrony' }, facts: { available: ['apt'], now: NOW, packages: {} }, fails: /: dnf is not available on localhost; it has apt: use that module, or 'package'/ },
@@ -101,14 +102,19 @@ describe('package version facts', () => {
 
 describe('package apply script', () => {
   it('reports changed only when a version moved, and hides its probes from stdout', () => {
-    assert.deepEqual(readPackageScriptOutput('before\thello\tinstalled 1\nReading...\nafter\thello\tinstalled 2\n'), { changed: true, stdout: 'Reading...\n' });
-    assert.equal(readPackageScriptOutput('before\thello\tinstalled 1\nafter\thello\tinstalled 1\n').changed, false);
+    assert.deepEqual(readPackageScriptOutput('before\thello\tinstalled 1\nReading...\nafter\thello\tinstalled 2\n'), { versionsChanged: true, cacheUpdated: false, stdout: 'Reading...\n' });
+    assert.equal(readPackageScriptOutput('before\thello\tinstalled 1\nafter\thello\tinstalled 1\n').versionsChanged, false);
+  });
+
+  it("reports a refresh as Ansible does: updated when the lists' timestamp moved", () => {
+    assert.deepEqual(readPackageScriptOutput('stamp\tbefore\t100\nHit:1 x\nstamp\tafter\t100\n'), { versionsChanged: false, cacheUpdated: false, cacheUpdateTime: 100, stdout: 'Hit:1 x\n' });
+    assert.equal(readPackageScriptOutput('stamp\tbefore\t100\nstamp\tafter\t160\n').cacheUpdated, true);
   });
 
   it('quotes names, pins with = for apt and refreshes before installing', () => {
     const plan = { changes: [{ action: A.RUN, target: 'apt package lists', reason: '' }, { action: A.CREATE, target: 'package p', reason: '' }] };
     const script = packageScript({ name: ['p=1.0'], update_cache: true }, plan, 'apt').text;
-    assert.match(script, /apt-get -q -o DPkg::Lock::Timeout=60 update\napt-get -y -q .* install p=1\.0\n/);
+    assert.match(script, /apt-get -q -o DPkg::Lock::Timeout=60 update\n.*\napt-get -y -q .* install p=1\.0\n/);
   });
 
   it('matches versions as Ansible does (exact, or a trailing *)', () => {
