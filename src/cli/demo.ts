@@ -41,7 +41,7 @@ export function register(program: Command): void {
       const started = Date.now();
       const lab = await labUp({ name: options.name, hosts: 3, log: (line) => process.stderr.write(`${line}\n`) });
       process.stderr.write(`lab ${lab.name}: ${lab.hosts.map((h) => `${h.name} ${h.address}`).join(', ')}; inventory ${lab.inventory}\n`);
-      const code = await play(SITE_PLAYBOOK, { inventory: lab.inventory, tags: [], skipTags: [], extraVars: [], forks: 10, verbose: 0, output: 'plain' });
+      const code = await play(SITE_PLAYBOOK, { inventory: [lab.inventory], tags: [], skipTags: [], extraVars: [], forks: 10, verbose: 0, output: 'plain' });
       if (code !== ExitCode.OK) throw new UserError(`site.yml failed on lab ${lab.name} (exit ${code})`, code);
       const cluster = inventoryCluster(await loadInventory(lab.inventory));
       const [ca, cert, key] = await Promise.all([cluster.admin.ca, cluster.admin.cert, cluster.admin.key].map((f) => readFile(f, 'utf8')));

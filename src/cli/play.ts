@@ -22,7 +22,8 @@ import { parseExtraVars } from './extra-vars.js';
 import { knownSecrets, readSecretSources } from './secret-vars.js';
 
 export interface PlayOptions {
-  inventory: string;
+  /** Every `-i`, in order: later sources win where they define the same variable, as in Ansible. */
+  inventory: string[];
   check?: boolean;
   diff?: boolean;
   limit?: string;
@@ -49,7 +50,7 @@ const collectList = (value: string, previous: string[]) => [...previous, ...valu
 /** The options `play` and `plan` share. */
 export function addRunOptions(command: Command): Command {
   return command
-    .requiredOption('-i, --inventory <file>', 'inventory file (Ansible YAML format)')
+    .option('-i, --inventory <path>', 'inventory: a YAML or INI file, a folder of them, or host1,host2, (repeatable; later ones win)', collect, [])
     .option('-l, --limit <pattern>', 'further limit the hosts with a pattern')
     .option('-t, --tags <tags>', 'only run tasks with these tags (comma-separated, repeatable)', collectList, [])
     .option('--skip-tags <tags>', 'skip tasks with these tags', collectList, [])
@@ -129,7 +130,7 @@ function planOfRecord(run: LoadedRun, playbookFile: string, options: PlayOptions
   // Secrets learnt during the run (no_log results) are known only at its end: the record is redacted now.
   return planFromRecord(secrets.redact(record), {
     playbook: playbookFile,
-    inventory: options.inventory,
+    inventory: options.inventory.length === 1 ? options.inventory[0]! : options.inventory,
     extraVars: Object.fromEntries(Object.entries(run.extraVars).filter(([name]) => !run.secretNames.has(name))),
     secretExtraVars: [...run.secretNames].sort(),
     limit: options.limit,

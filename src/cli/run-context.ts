@@ -22,11 +22,11 @@ export interface LoadedRun {
   readonly secretNames: ReadonlySet<string>;
 }
 
-export async function loadRun(playbookFile: string, inventoryFile: string, extraVarArgs: readonly string[]): Promise<LoadedRun> {
-  if (!inventoryFile) throw new UserError('no inventory given: pass -i INVENTORY', ExitCode.BAD_OPTIONS);
+export async function loadRun(playbookFile: string, inventoryPaths: readonly string[], extraVarArgs: readonly string[]): Promise<LoadedRun> {
+  if (inventoryPaths.length === 0) throw new UserError('no inventory given: pass -i INVENTORY', ExitCode.BAD_OPTIONS);
   const sources = readSecretSources(extraVarArgs, process.env);
   const extraVars = { ...sources.environment, ...parseExtraVars(extraVarArgs) };
-  const inventory = await loadInventory(inventoryFile);
+  const inventory = await loadInventory(inventoryPaths);
   // Absolute, so `playbook_dir` is too, wherever etcdops is started from (as in Ansible).
   const playbook = await loadPlaybook(resolve(playbookFile), { modules, extraVars });
   preflight(playbook, inventory, extraVars, modules);

@@ -1,10 +1,20 @@
 // What the executor remembers about one host during a run: facts set by tasks, registered results,
 // notified handlers, whether it has failed or become unreachable, and its counters.
+import { dirname } from 'node:path';
 import type { InventoryHost } from '../inventory/inventory.js';
 import type { Task } from '../playbook/playbook.js';
 import type { HostCounts } from '../reporters/events.js';
 import { emptyCounts } from './host-counts.js';
 import { lazyVars } from './lazy-vars.js';
+
+/**
+ * Ansible's `inventory_file` and `inventory_dir`: host variables naming the file that listed the host first
+ * (with several `-i`, or a folder, each host has its own), so `hostvars` shows them too.
+ */
+export function inventoryFileVars(host: InventoryHost | undefined, inventorySource: string): { inventory_file: string; inventory_dir: string } {
+  const file = host?.file ?? inventorySource;
+  return { inventory_file: file, inventory_dir: dirname(file) };
+}
 
 export class HostState {
   /** `set_fact` values and `register`ed results: above play vars, below extra vars. */
@@ -37,7 +47,7 @@ export class HostState {
 
   /** The host as other hosts see it through `hostvars`: inventory vars and facts. */
   view(inventorySource: string): Record<string, unknown> {
-    const magic = { inventory_hostname: this.name, group_names: this.groupNames() };
+    const magic = { inventory_hostname: this.name, group_names: this.groupNames(), ...inventoryFileVars(this.inventoryHost, inventorySource) };
     return lazyVars([this.inventoryHost.vars, this.facts, magic], { file: inventorySource });
   }
 

@@ -86,10 +86,7 @@ export function preflight(
   const dynamic = plays.some((play) => allTasks(play).some((task) => task.module === 'include_tasks' || task.module === 'include_role' || (task.module === 'include_vars' && hasJinja(JSON.stringify(task.args)))));
   for (const play of plays) {
     for (const task of allTasks(play)) {
-      // Arguments a module renders only when it needs them (assert's fail_msg) may use what exists only then.
-      const late = modules.get(task.module)?.lateArgs ?? [];
-      const checked = Object.fromEntries(Object.entries(task.args).filter(([key]) => !late.includes(key)));
-      for (const [field, text] of strings(checked, task.module, [])) {
+      for (const [field, text] of strings(task.args, task.module, [])) {
         const missing = dynamic ? undefined : variablesRead(text).find((name) => !known.has(name));
         if (missing) {
           throw new ParseError(

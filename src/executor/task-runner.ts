@@ -209,9 +209,7 @@ export class TaskRunner {
 
       const module = this.options.modules.get(task.module);
       if (!module) throw new UserError(`unknown module "${task.module}"`, undefined, task.source);
-      const late = Object.fromEntries(Object.entries(task.args).filter(([key]) => module.lateArgs?.includes(key)));
-      const early = Object.fromEntries(Object.entries(task.args).filter(([key]) => !module.lateArgs?.includes(key)));
-      const rendered = { ...(renderValue(early, vars, task.source) as Record<string, unknown>), ...late };
+      const rendered = { ...(renderValue(task.args, vars, task.source) as Record<string, unknown>) };
       const properties = (module.schema as { properties?: Record<string, unknown> }).properties ?? {};
       if (task.noLog && 'sensitive' in properties) rendered.sensitive = true;
       const args = checkModuleArguments(module, rendered, task.source);
@@ -231,7 +229,6 @@ export class TaskRunner {
         become,
         render: (text, source) => renderTemplateFile(text, vars, source) as string,
         evaluate: (expression) => evaluateExpression(expression, vars, task.source),
-        renderArg: (value) => String(renderValue(value, vars, task.source)),
         unappliedChanges: this.options.unapplied.filter((c) => c.by !== task).map(({ host: on, task: name, target }) => ({ host: on, task: name, target })),
       };
 

@@ -1,10 +1,10 @@
 // The variables a task sees on a host, merged in Ansible's order of precedence (low to high):
 // role defaults < inventory < play vars < task vars < facts and registered results < extra vars,
 // plus the magic variables (inventory_hostname, groups, hostvars, ...).
-import { dirname } from 'node:path';
-import type { Inventory } from '../inventory/inventory.js';
+import type { Inventory, InventoryHost } from '../inventory/inventory.js';
+import { groupHosts } from '../inventory/select-hosts.js';
 import type { Play, Task } from '../playbook/playbook.js';
-import type { HostState } from './host-state.js';
+import { type HostState, inventoryFileVars } from './host-state.js';
 import { lazyVars } from './lazy-vars.js';
 
 export interface RunScope {
@@ -25,15 +25,16 @@ export interface RunScope {
 }
 
 /** A host this run has not reached: its inventory variables and the facts `--fact-cache` kept of it. */
-function withCachedFacts(vars: Record<string, unknown> | undefined, facts: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
-  return vars && facts ? { ...vars, ...facts } : vars;
+function withCachedFacts(host: InventoryHost | undefined, source: string, facts: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  return host && { ...host.vars, ...facts, ...inventoryFileVars(host, source) };
 }
 
 /** `hostvars` resolves a host's view only when a template reads it, so big inventories stay cheap. */
 function hostvarsProxy(scope: RunScope): Record<string, unknown> {
   const read = (name: string | symbol) =>
     typeof name === 'string'
-      ? (scope.hosts.get(name)?.view(scope.inventory.source) ?? withCachedFacts(scope.inventory.hosts.get(name)?.vars, scope.cachedFacts?.get(name)))
+      ? (scope.hosts.get(name)?.view(scope.inventory.source) ??
+        withCachedFacts(scope.inventory.hosts.get(name), scope.inventory.source, scope.cachedFacts?.get(name)))
       : undefined;
   return new Proxy({} as Record<string, unknown>, {
     get: (_, name) => read(name),
@@ -47,12 +48,8 @@ function hostvarsProxy(scope: RunScope): Record<string, unknown> {
 }
 
 export function groupMembership(inventory: Inventory): Record<string, string[]> {
-  const groups: Record<string, string[]> = {};
-  for (const host of inventory.hosts.values()) {
-    for (const group of host.groups) (groups[group] ??= []).push(host.name);
-  }
-  groups.all ??= [...inventory.hosts.keys()];
-  return groups;
+  // As Ansible's groups: every group (an empty one too), its hosts in the order its pattern selects them.
+  return Object.fromEntries([...inventory.groups.keys()].map((group) => [group, [...groupHosts(inventory, group)]]));
 }
 
 export function taskVariables(
@@ -73,8 +70,7 @@ export function taskVariables(
     ansible_check_mode: scope.check,
     ansible_diff_mode: scope.diff,
     playbook_dir: scope.playbookDir,
-    inventory_file: scope.inventory.source,
-    inventory_dir: dirname(scope.inventory.source),
+    ...inventoryFileVars(host.inventoryHost, scope.inventory.source),
   };
   const layers = [scope.play.roleDefaults, task?.roleDefaults ?? {}, host.inventoryHost.vars, scope.play.vars, task?.vars ?? {}, host.facts, extra, scope.extraVars, magic];
   return lazyVars(layers, task?.source ?? scope.play.source);

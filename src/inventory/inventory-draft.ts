@@ -22,6 +22,8 @@ export interface HostDraft {
   readonly vars: Record<string, unknown>;
   /** Groups the host is listed in directly. */
   readonly groups: string[];
+  /** The inventory file that listed the host first (Ansible's `inventory_file` for it). */
+  readonly file?: string;
 }
 
 export class InventoryDraft {
@@ -48,7 +50,7 @@ export class InventoryDraft {
     let host = this.hosts.get(name);
     if (!host) {
       if (this.hosts.size >= MAX_HOSTS) throw new ParseError(`the inventory lists more than ${MAX_HOSTS} hosts, the most etcdops takes`, where);
-      host = { name, vars: port === undefined ? {} : { ansible_port: port }, groups: [] };
+      host = { name, vars: port === undefined ? {} : { ansible_port: port }, groups: [], file: where?.file };
       this.hosts.set(name, host);
     }
     const group = this.groups.get(groupName)!;

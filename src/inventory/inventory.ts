@@ -7,6 +7,8 @@ export interface InventoryHost {
   readonly vars: Readonly<Record<string, unknown>>;
   /** Every group the host is in, including ancestors and `all`. */
   readonly groups: readonly string[];
+  /** The inventory file that listed the host first: its `inventory_file`, as Ansible sets it per host. */
+  readonly file?: string;
 }
 
 export interface InventoryGroup {

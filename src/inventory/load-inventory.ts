@@ -56,7 +56,7 @@ export async function loadInventory(paths: string | readonly string[]): Promise<
 
   const resolved = resolveHosts(draft, { groups: groupLayers, hosts: hostLayers });
   const hosts = new Map<string, InventoryHost>();
-  for (const [name, host] of resolved) hosts.set(name, { name, vars: host.vars, groups: host.groups });
+  for (const [name, host] of resolved) hosts.set(name, { name, vars: host.vars, groups: host.groups, file: draft.hosts.get(name)?.file });
   const groups = new Map<string, InventoryGroup>();
   for (const group of draft.groups.values()) {
     const vars: Vars = { ...group.vars };

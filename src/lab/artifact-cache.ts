@@ -83,7 +83,7 @@ async function sha256(path: string): Promise<string> {
 }
 
 /** apt with its own sources, lists and cache, so the machine's apt setup is never touched. */
-async function privateApt(suite: string): Promise<readonly string[]> {
+export async function privateApt(suite: string): Promise<readonly string[]> {
   const base = join(cacheRoot(), 'apt', suite);
   await mkdir(join(base, 'lists/partial'), { recursive: true });
   await mkdir(join(base, 'cache/archives/partial'), { recursive: true });

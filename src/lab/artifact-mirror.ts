@@ -2,6 +2,7 @@
 // on the bridge address only. URL layout (mirror root = http://BRIDGE:8080):
 //   /SHA256SUMS                                     checksums of every tarball (sha256sum format)
 //   /vX.Y.Z/etcd-vX.Y.Z-linux-amd64.tar.gz          release-style tarball
+//   /apt/Packages, /apt/Release, /apt/*.deb          the lab's flat apt repository (apt-repository.ts)
 import { readFile } from 'node:fs/promises';
 import { get } from 'node:http';
 import { fileURLToPath } from 'node:url';

@@ -1,6 +1,7 @@
 // Each host's root filesystem: an overlay whose lower layer is the shared cached root, plus the
 // host's own identity (SSH host key, machine-id, hostname), /etc/hosts naming every lab host,
-// a resolv.conf without name server, and the lab key authorised for root and the sudo user.
+// a resolv.conf without name server, apt pointed at the lab's own repository only, and the lab key
+// authorised for root and the sudo user.
 import { randomBytes } from 'node:crypto';
 import { chown, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -73,6 +74,8 @@ export interface HostIdentity {
   readonly name: string;
   readonly labPublicKey: string;
   readonly hosts: readonly { readonly name: string; readonly address: string }[];
+  /** The host's whole apt sources.list (the lab's repository on the mirror). */
+  readonly aptSources: string;
 }
 
 /** Gives a fresh root its identity; returns the public SSH host key to pin. */
@@ -86,6 +89,8 @@ export async function personaliseHostRoot(root: string, identity: HostIdentity):
   await writeHostsFile(root, identity.hosts);
   await rm(join(root, 'etc/resolv.conf'), { force: true });
   await writeAtomic(join(root, 'etc/resolv.conf'), '# lab hosts have no name server\n', 0o644);
+  await rm(join(root, 'etc/apt/sources.list'), { force: true });
+  await writeAtomic(join(root, 'etc/apt/sources.list'), identity.aptSources, 0o644);
   await authorise(root, 'root', identity.labPublicKey, { uid: 0, gid: 0 });
   await authorise(root, join('home', SUDO_USER), identity.labPublicKey, await userIds(root, SUDO_USER));
   return (await readFile(`${hostKey}.pub`, 'utf8')).trim();

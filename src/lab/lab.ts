@@ -3,8 +3,9 @@
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors/user-error.js';
+import { aptSourceLine, ensureAptRepository } from './apt-repository.js';
 import { ensureArtifacts, placeDebianDataFiles } from './artifact-cache.js';
-import { isMirrorProcess, startMirror, waitForMirror } from './artifact-mirror.js';
+import { isMirrorProcess, mirrorUrlOf, startMirror, waitForMirror } from './artifact-mirror.js';
 import { withFileLock } from './file-lock.js';
 import { removeHostCgroup, killHostCgroup } from './host-cgroup.js';
 import { hostRootPaths, mountHostRoot, personaliseHostRoot, removeHostRoot, writeHostsFile } from './host-root.js';
@@ -99,7 +100,8 @@ async function bootHosts(
       const paths = hostRootPaths(join(files.hostsDir, host.name));
       await mountHostRoot(lower, paths);
       await placeDebianDataFiles(paths.root);
-      hostKeys.set(host.name, await personaliseHostRoot(paths.root, { name: host.name, labPublicKey: publicKey, hosts: allHosts }));
+      const aptSources = aptSourceLine(mirrorUrlOf(bridgeAddressOf(state.index)));
+      hostKeys.set(host.name, await personaliseHostRoot(paths.root, { name: host.name, labPublicKey: publicKey, hosts: allHosts, aptSources }));
       const pid = await bootHost({ root: paths.root, machine: host.machine, netns: host.netns, logFile: join(files.logsDir, `${host.name}.log`) });
       return { ...host, pid };
     }),
@@ -186,6 +188,7 @@ async function startLab(started: { state: LabState }, log: (line: string) => voi
     ensureLabKey(files.keyFile),
     ensureNspawnRuntime(),
     ensureBridge(index),
+    ensureAptRepository(log),
   ]);
   const bridgeAddress = bridgeAddressOf(index);
   started.state = { ...started.state, mirrorPid: await startMirror(artifacts, bridgeAddress, join(files.logsDir, 'mirror.log')) };

@@ -1,10 +1,12 @@
-// assert: checks conditions on the control node; a condition that does not hold fails the host.
+// assert: checks conditions on the control node; a condition that does not hold fails the host. Its messages
+// are rendered with the other arguments, before the conditions, as Ansible 2.14 renders them: a fail_msg that
+// cannot be rendered fails the task even when every condition holds.
 import { noop } from '../plan/change.js';
 import { defineModule } from './module.js';
 import { TaskFailure } from './task-failure.js';
 
 export interface AssertArgs {
-  readonly that: string | readonly string[];
+  readonly that: string | boolean | readonly (string | boolean)[];
   readonly fail_msg?: string;
   readonly msg?: string;
   readonly success_msg?: string;
@@ -19,11 +21,11 @@ export const assertModule = defineModule<AssertArgs, undefined>({
     required: ['that'],
     properties: {
       that: {
-        type: ['string', 'array'],
-        items: { type: 'string' },
-        description: 'One condition or a list of conditions, all of which must be true.',
+        type: ['string', 'boolean', 'array'],
+        items: { type: ['string', 'boolean'] },
+        description: 'One condition or a list of conditions (or literal booleans), all of which must be true.',
       },
-      fail_msg: { type: 'string', description: 'Message when a condition is false (rendered only then, so it may use variables that exist only on failure).' },
+      fail_msg: { type: 'string', description: 'Message when a condition is false.' },
       msg: { type: 'string', description: 'Same as fail_msg.' },
       success_msg: { type: 'string', description: 'Message when every condition is true.' },
     },
@@ -36,14 +38,12 @@ export const assertModule = defineModule<AssertArgs, undefined>({
 `,
   idempotent: true,
   controlOnly: true,
-  lateArgs: ['fail_msg', 'msg'],
   gather: async () => undefined,
   plan(args, _facts, ctx) {
-    const conditions = typeof args.that === 'string' ? [args.that] : args.that;
+    const conditions = Array.isArray(args.that) ? args.that : [args.that as string | boolean];
     for (const condition of conditions) {
-      if (!ctx.evaluate(condition)) {
-        const written = args.fail_msg ?? args.msg;
-        const msg = written === undefined ? `Assertion failed: ${condition}` : ctx.renderArg(written);
+      if (typeof condition === 'boolean' ? !condition : !ctx.evaluate(condition)) {
+        const msg = args.fail_msg ?? args.msg ?? `Assertion failed: ${condition}`;
         throw new TaskFailure(msg, { assertion: condition, evaluated_to: false, msg });
       }
     }

@@ -30,8 +30,6 @@ export interface ModuleContext {
   render(text: string, source: string): string;
   /** Evaluates a condition expression (Ansible's `when` syntax) with the task's variables. */
   evaluate(expression: string): unknown;
-  /** Renders an argument named in `lateArgs` (Jinja, the task's variables), when the module needs it. */
-  renderArg(value: string): string;
   /**
    * Changes earlier tasks of this run (on any host) planned but did not apply: always empty in a real run.
    * What they would make does not exist yet, so a module that reads the result of one (a gate waiting for
@@ -79,8 +77,6 @@ export interface ModuleDefinition<A = Record<string, unknown>, F = unknown> {
   readonly hostFacts?: boolean;
   /** True for modules that run only on the control node (debug, set_fact, assert): no connection is used. */
   readonly controlOnly?: boolean;
-  /** Arguments passed as written and rendered by the module only if used (assert's fail_msg, as in Ansible). */
-  readonly lateArgs?: readonly string[];
   gather(args: A, ctx: GatherContext): Promise<F>;
   /** Pure: no connection here. */
   plan(args: A, facts: F, ctx: ModuleContext): TaskPlan;

@@ -1,8 +1,10 @@
 // Every module by name: one literal map, so adding a module is one file and one line here.
+import { aptModule } from './apt.js';
 import { assertModule } from './assert.js';
 import { blockinfileModule } from './blockinfile.js';
 import { commandModule } from './command.js';
 import { copyModule } from './copy.js';
+import { dnfModule } from './dnf.js';
 import { debugModule } from './debug.js';
 import { etcdAlarmDisarmModule } from './etcd-alarm-disarm.js';
 import { etcdAuthModule } from './etcd-auth.js';
@@ -31,6 +33,7 @@ import { getUrlModule } from './get-url.js';
 import { groupModule } from './group.js';
 import { lineinfileModule } from './lineinfile.js';
 import type { ModuleDefinition } from './module.js';
+import { packageModule } from './package.js';
 import { pauseModule } from './pause.js';
 import { pingModule } from './ping.js';
 import { rawModule } from './raw.js';
@@ -47,11 +50,13 @@ import { userModule } from './user.js';
 import { waitForModule } from './wait-for.js';
 
 const byName = {
+  apt: aptModule,
   assert: assertModule,
   blockinfile: blockinfileModule,
   command: commandModule,
   copy: copyModule,
   debug: debugModule,
+  dnf: dnfModule,
   etcd_alarm_disarm: etcdAlarmDisarmModule,
   etcd_auth: etcdAuthModule,
   etcd_run_lock: etcdRunLockModule,
@@ -78,6 +83,7 @@ const byName = {
   get_url: getUrlModule,
   group: groupModule,
   lineinfile: lineinfileModule,
+  package: packageModule,
   pause: pauseModule,
   ping: pingModule,
   raw: rawModule,

@@ -11,7 +11,8 @@ export type PlannedTask = Pick<TaskRecord, 'host' | 'task' | 'status' | 'changes
 export interface RunPlan {
   readonly version: 1;
   readonly playbook: string;
-  readonly inventory: string;
+  /** The `-i` given, or every `-i` in order when there were several. */
+  readonly inventory: string | readonly string[];
   /** The `-e` variables replay needs, secret ones left out. */
   readonly extraVars: Readonly<Record<string, unknown>>;
   /** Names of the secret `-e` variables: never stored, they must be given again to apply the plan. */

@@ -2,9 +2,10 @@
 // as Ansible 2.14 does (`'y' | bool` is false, `'12abc' | int` is 0, `to_json` uses Python's
 // separators). Arguments arrive as plain values; keyword arguments as a trailing options object.
 import { basename, dirname } from 'node:path';
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { parse as parseYaml } from 'yaml';
 import { yamlOptions } from '../yaml/pyyaml-compat.js';
 import { pyJsonDumps, pyRepr, pyStr, truthy } from './python-values.js';
+import { pyyamlDump } from './pyyaml-dump.js';
 
 type Fn = (value: unknown, ...args: unknown[]) => unknown;
 
@@ -204,8 +205,8 @@ export const FILTERS: Readonly<Record<string, Callable>> = {
   to_json: call((v, o) => pyJsonDumps(v, { indent: isMapping(o) && o.indent !== undefined ? Number(o.indent) : undefined, sortKeys: isMapping(o) && truthy(o.sort_keys) })),
   to_nice_json: call((v, o) => pyJsonDumps(v, { indent: isMapping(o) && o.indent !== undefined ? Number(o.indent) : 4, sortKeys: true })),
   from_json: call((v) => JSON.parse(String(v)) as unknown),
-  to_yaml: call((v) => toYaml(v, { collectionStyle: 'flow' })),
-  to_nice_yaml: call((v) => toYaml(v, { indent: 4, sortMapEntries: true })),
+  to_yaml: call((v) => pyyamlDump(v, { flowStyle: 'scalars-inline' })),
+  to_nice_yaml: call((v) => pyyamlDump(v, { indent: 4, flowStyle: 'block' })),
   from_yaml: call((v) => parseYaml(String(v), yamlOptions) as unknown),
   b64encode: call((v) => Buffer.from(pyStr(v), 'utf8').toString('base64')),
   b64decode: call((v) => Buffer.from(String(v), 'base64').toString('utf8')),

@@ -98,6 +98,7 @@ function engine(): Environment {
   for (const [name, callable] of Object.entries(TESTS)) env.addTest(name, guarded(name, callable));
   // None shows as nothing in text, as Ansible's finalize makes it (inside a list it is still `None`).
   env.addFilter('__py', guarded('string', { fn: (v) => (v === null ? '' : pyStr(v)) }));
+  env.addFilter('__pystr', guarded('string', { fn: (v) => pyStr(v) }));
   env.addGlobal('lookup', guarded('lookup', { fn: lookup }));
   env.addGlobal('omit', OMIT);
   env.addGlobal(UNDEFINED, (path: unknown) => {

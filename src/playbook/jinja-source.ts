@@ -345,6 +345,74 @@ function closing(tokens: readonly Token[], open: number): number {
  * instead of an error, while the engine's own `float` keeps `2.0` a float.
  */
 function normaliseExpression(code: string): string {
+  return pythonConcat(normaliseAccess(code));
+}
+
+const tokenEnd = (token: Token): number => token.pos + (token.kind === 'string' ? token.raw!.length : token.value.length);
+const isOperandEnd = (token: Token | undefined): boolean =>
+  token !== undefined && (token.kind !== 'op' || [')', ']', '}'].includes(token.value)) && !['and', 'or', 'not', 'if', 'else', 'in', 'is'].includes(token.kind === 'name' ? token.value : '');
+/** Operators binding more loosely than `~` (its operands stop there); a binary `-` only after an operand. */
+const LOOSER_OPS = ['~', '+', '==', '!=', '<', '>', '<=', '>=', ',', ':', '='];
+/** Names that end an operand: looser operators, and the statement keywords an operand may follow. */
+const LOOSER_NAMES = ['and', 'or', 'not', 'if', 'else', 'in', 'elif', 'for', 'set', 'with', 'print', 'do'];
+
+function endsOperand(tokens: readonly Token[], i: number): boolean {
+  const token = tokens[i]!;
+  if (token.kind === 'op') return LOOSER_OPS.includes(token.value) || (token.value === '-' && isOperandEnd(tokens[i - 1]));
+  // `is not` is a test, which binds more tightly than `~`.
+  return token.kind === 'name' && LOOSER_NAMES.includes(token.value) && !(token.value === 'not' && isName(tokens[i - 1], 'is'));
+}
+
+/**
+ * Python's Jinja joins `~` operands with str() (`'x' ~ true` is `xTrue`, `'a' ~ none` is `aNone`); the engine
+ * would write `true` and `none`, so each operand is passed through `__pystr` first.
+ */
+function pythonConcat(code: string): string {
+  const tokens = tokenize(code);
+  const spans = new Map<string, [number, number]>();
+  tokens.forEach((token, at) => {
+    if (!isOp(token, '~')) return;
+    let depth = 0;
+    let first = at;
+    for (let i = at - 1; i >= 0; i--) {
+      const t = tokens[i]!;
+      if (t.kind === 'op' && [')', ']', '}'].includes(t.value)) depth++;
+      else if (t.kind === 'op' && ['(', '[', '{'].includes(t.value) && depth-- === 0) break;
+      else if (depth === 0 && endsOperand(tokens, i) && !(i === at - 1 && t.kind === 'name')) break;
+      first = i;
+    }
+    depth = 0;
+    let last = at;
+    for (let i = at + 1; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      if (t.kind === 'op' && ['(', '[', '{'].includes(t.value)) depth++;
+      else if (t.kind === 'op' && [')', ']', '}'].includes(t.value) && depth-- === 0) break;
+      else if (depth === 0 && i > at + 1 && endsOperand(tokens, i)) break;
+      last = i;
+    }
+    for (const [from, to] of [[first, at - 1], [at + 1, last]] as const) {
+      // A number literal prints the same either way, and the engine keeps `2.0` a float where str() could not.
+      const literalNumber = from === to && tokens[from]!.kind === 'number';
+      if (to >= from && !literalNumber) spans.set(`${from}:${to}`, [tokens[from]!.pos, tokenEnd(tokens[to]!)]);
+    }
+  });
+  if (spans.size === 0) return code;
+  // Openers of longer spans first, closers of shorter spans first, closers before openers: spans nest.
+  const edits = [...spans.values()].flatMap(([start, end]) => [
+    { at: start, text: '((', order: 1, size: -(end - start) },
+    { at: end, text: ') | __pystr)', order: 0, size: end - start },
+  ]);
+  edits.sort((x, y) => x.at - y.at || x.order - y.order || x.size - y.size);
+  let out = '';
+  let last = 0;
+  for (const edit of edits) {
+    out += code.slice(last, edit.at) + edit.text;
+    last = edit.at;
+  }
+  return out + code.slice(last);
+}
+
+function normaliseAccess(code: string): string {
   const tokens = tokenize(code);
   let out = '';
   let last = 0;

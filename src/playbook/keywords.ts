@@ -20,6 +20,13 @@ const conditionSchema = { type: ['string', 'boolean'] };
 export const KINDS = {
   string: { expected: 'a string', check: isString, schema: stringSchema },
   boolean: { expected: 'true or false', check: (v) => typeof v === 'boolean', schema: { type: 'boolean' } },
+  /** any_errors_fatal: Ansible 2.14's strategy reads it unrendered, so a template there is always true. */
+  literalBoolean: {
+    expected:
+      "true or false, written literally: Ansible 2.14 does not render a template here, so any '{{ }}' makes every failure fatal whatever it renders to",
+    check: (v) => typeof v === 'boolean',
+    schema: { type: 'boolean' },
+  },
   count: {
     expected: 'a whole number of 0 or more',
     check: (v) => Number.isInteger(v) && (v as number) >= 0,
@@ -109,7 +116,7 @@ export const PLAY_KEYWORDS: Readonly<Record<string, Keyword>> = {
   hosts: { kind: 'names', description: 'Host pattern (groups, hosts, `a:b`, `a:&b`, `a:!b`, wildcards) the play runs on.' },
   serial: { kind: 'serial', description: 'Batch sizes for a rolling run: a number, a percentage, or a list whose last entry repeats.' },
   max_fail_percentage: { kind: 'percent', description: 'Stop the play when more than this percentage of a batch fails.' },
-  any_errors_fatal: { kind: 'boolean', description: 'Stop the whole play as soon as any host fails a task.' },
+  any_errors_fatal: { kind: 'literalBoolean', description: 'Stop the whole play as soon as any host fails a task.' },
   become: { kind: 'boolean', description: 'Run tasks with sudo.' },
   become_user: { kind: 'string', description: 'User to become (default root).' },
   vars: { kind: 'mapping', description: 'Variables for every host of the play.' },
@@ -158,7 +165,7 @@ export const TASK_KEYWORDS: Readonly<Record<string, Keyword>> = {
   block: { kind: 'tasks', description: 'Tasks that share this entry\'s when, tags, vars, become and environment.' },
   rescue: { kind: 'tasks', description: 'With block: tasks run on a host when a task of the block failed on it; when they succeed the host carries on (`ansible_failed_task`, `ansible_failed_result` tell what failed).' },
   always: { kind: 'tasks', description: 'With block: tasks run after the block (and rescue) whether it failed or not.' },
-  any_errors_fatal: { kind: 'boolean', description: 'When this task (or a task of this block) fails on a host without being rescued, stop the play for every host.' },
+  any_errors_fatal: { kind: 'literalBoolean', description: 'When this task (or a task of this block) fails on a host without being rescued, stop the play for every host.' },
   environment: { kind: 'environment', description: 'Environment variables exported to command and shell (values are templates, quoted safely).' },
   remote_user: { kind: 'string', description: 'User to log in as for this task, on hosts whose inventory sets no ansible_user.' },
 };

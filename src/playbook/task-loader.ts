@@ -196,18 +196,34 @@ async function importRole(raw: Raw, source: YamlSource, at: readonly PathSegment
   return role.tasks;
 }
 
-/** `include_role`: the role is checked now and its tasks run when the include does, with its defaults and vars for them only. */
+/** Per play, the included roles whose handlers were already added. */
+const rolesWithHandlersJoined = new WeakMap<ImportedRoles, Set<string>>();
+
+/** Tasks of an included role, each carrying the role's defaults and vars (they stay with the role's own tasks). */
+function withRoleVars(nodes: readonly TaskNode[], role: { readonly defaults: Raw; readonly vars: Raw }): TaskNode[] {
+  return nodes.map((node) =>
+    'block' in node
+      ? { ...node, block: withRoleVars(node.block, role), rescue: withRoleVars(node.rescue, role), always: withRoleVars(node.always, role) }
+      : { ...node, roleDefaults: role.defaults, vars: { ...role.vars, ...node.vars } },
+  );
+}
+
+/**
+ * `include_role`: the role is checked now and its tasks run when the include does, with its defaults and vars
+ * for them only. Its handlers join the play's (with the role's defaults and vars), as Ansible adds them when
+ * the include runs; the name is literal, so they are known at load.
+ */
 async function roleIncluder(raw: Raw, key: string, source: YamlSource, at: readonly PathSegment[], scope: TaskScope, options: TaskLoadOptions): Promise<(file: string, vars?: Raw) => Promise<TaskNode[]>> {
   const { name, tasksFrom } = roleReference(raw, key, source, at);
   const checked = await loadRole({ role: name }, source, [...at, key], scope, options, tasksFrom);
-  if (checked.handlers.length > 0) {
-    throw new ParseError(`include_role: role '${name}' has handlers, which etcdops does not add at run time; use import_role or the play's 'roles:'`, source.locate([...at, key]));
-  }
+  const joined = rolesWithHandlersJoined.get(options.importedRoles) ?? new Set<string>();
+  rolesWithHandlersJoined.set(options.importedRoles, joined);
+  // A role included by several tasks adds its handlers once: a notification runs each handler once.
+  if (!joined.has(name)) options.importedRoles.handlers.push(...withRoleVars(checked.handlers, checked));
+  joined.add(name);
   return async (_file, vars = {}) => {
     const role = await loadRole({ role: name }, source, [...at, key], { ...scope, vars: { ...scope.vars, ...vars } }, options, tasksFrom);
-    const withRole = (nodes: readonly TaskNode[]): TaskNode[] =>
-      nodes.map((node) => ('block' in node ? { ...node, block: withRole(node.block), rescue: withRole(node.rescue), always: withRole(node.always) } : { ...node, roleDefaults: role.defaults, vars: { ...role.vars, ...node.vars } }));
-    return withRole(role.tasks);
+    return withRoleVars(role.tasks, role);
   };
 }
 

@@ -29,5 +29,13 @@ export function renderValue(value: unknown, vars: Readonly<Record<string, unknow
 /** Renders a whole template file; the extension picks the engine, errors point at the line inside `source`. */
 export function renderTemplateFile(text: string, vars: Readonly<Record<string, unknown>>, source: string): string {
   if (source.endsWith('.hbs')) return renderHandlebarsFile(text, vars, source);
-  return renderJinja(text, vars, { file: source }, true);
+  const rendered = renderJinja(text, vars, { file: source }, true);
+  // As Ansible's template: the output ends in at least as many newlines as the file (a block tag on the
+  // last line, whose newline trim_blocks removes, still leaves the file's final newline).
+  const missing = trailingNewlines(text) - trailingNewlines(rendered);
+  return missing > 0 ? rendered + '\n'.repeat(missing) : rendered;
+}
+
+function trailingNewlines(text: string): number {
+  return text.length - text.replace(/\n+$/, '').length;
 }

@@ -1,5 +1,5 @@
 // Jinja in a real run on the control node: native values from filter chains, statements in arguments,
-// `!unsafe` text left alone, loops over expressions, and assert's fail_msg rendered only on failure.
+// `!unsafe` text left alone, loops over expressions, and assert's messages.
 import { deepStrictEqual, strictEqual } from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { preflight } from '../../src/executor/preflight.js';
@@ -15,7 +15,7 @@ describe('Jinja in task arguments, on a run', () => {
   it('renders values, text, loops and messages as Ansible does', async () => {
     const inventory = await loadInventory(fixture('inventory.yml'));
     const playbook = await loadPlaybook(fixture('jinja-args.yml'), { modules });
-    // Checked before the run as the CLI does: !unsafe text and fail_msg are not variable reads to resolve.
+    // Checked before the run as the CLI does: !unsafe text is not a variable read to resolve.
     preflight(playbook, inventory, {}, modules);
     const reporter = new MemoryReporter();
     const result = await runPlaybook(playbook, inventory, { check: false, diff: false, tags: [], skipTags: [], extraVars: {}, forks: 1, reporter, modules });
@@ -25,7 +25,7 @@ describe('Jinja in task arguments, on a run', () => {
     deepStrictEqual(messages('text with statements, Python str() and a loop'), ["a=True,b=False,c=True {'k': None}"]);
     deepStrictEqual(messages('!unsafe text is never templated'), ['{{ not_a_variable }} {% if %}']);
     deepStrictEqual(messages('!unsafe argument is never templated'), ['{{ not_a_variable }}']);
-    deepStrictEqual(messages('fail_msg is rendered only when the assertion fails'), ['All assertions passed']);
+    deepStrictEqual(messages('an assertion that holds'), ['All assertions passed']);
     deepStrictEqual(messages('loop over a Jinja expression, condition with Python semantics'), ['C', 'A']);
     deepStrictEqual(messages('fail_msg rendered on failure'), ['only a and c are healthy']);
     strictEqual(result.exitCode, 2);

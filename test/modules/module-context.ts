@@ -19,7 +19,6 @@ export function moduleContext(vars: Record<string, unknown> = {}, baseDir = '/no
     become: false,
     render: (text) => Handlebars.compile(text, { noEscape: true, strict: true })(vars),
     evaluate: (expression) => lookup(vars, expression.trim()),
-    renderArg: (value) => value.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_, path: string) => String(lookup(vars, path))),
     unappliedChanges: [],
   };
 }

@@ -14,7 +14,6 @@ describe('loadPlaybook: task structure refused with a way forward', () => {
     { file: 'rescue-without-block.yml', at: ':6:7', hint: /'rescue' belongs to a 'block:'/ },
     { file: 'include-apply.yml', at: ':6:9', hint: /include_tasks option 'apply' is not supported; it takes file/ },
     { file: 'templated-role.yml', at: ':5:9', hint: /import_role: a templated role or tasks_from is not supported/ },
-    { file: 'include-role-handlers.yml', at: ':5:9', hint: /role 'withhandlers' has handlers.*use import_role/ },
     { file: 'old-include.yml', at: ':4:7', hint: /'include' is deprecated.*import_tasks.*include_tasks/ },
     { file: 'loop-control-unknown.yml', at: ':6:21', hint: /loop_control must be a mapping of loop_var, index_var, label, pause, extended/ },
     { file: 'environment-name.yml', at: ':5:20', hint: /environment must be a mapping of environment variable names/ },
