@@ -2,11 +2,12 @@
 // Each value is rendered on its own, checked against the key table (known key for this etcd version, the
 // right type), and put back as a YAML node; the YAML serializer writes the file, so no value can end its
 // own scalar and inject a key. The written text is parsed again and must read back as the checked values.
+// A key a newer etcd reads under another name or as a feature gate is written that way for that version.
 import { isDeepStrictEqual } from 'node:util';
 import { LineCounter, isMap, isScalar, isSeq, parse, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { UserError } from '../errors/user-error.js';
 import { didYouMean } from '../playbook/suggest.js';
-import { ETCD_CONFIG_KEYS, SettingProblem, SettingType, checkSetting, configMinor, keysFor, type ConfigKey } from './etcd-config-keys.js';
+import { ETCD_CONFIG_KEYS, SettingProblem, SettingType, checkSetting, configMinor, formatFeatureGates, keysFor, minorAtLeast, parseFeatureGates, type ConfigKey } from './etcd-config-keys.js';
 
 /** Renders one value's template text (e.g. `https://{{ etcd_address }}:{{ etcd_peer_port }}`) to its text. */
 export type ValueRenderer = (template: string) => string;
@@ -64,16 +65,32 @@ class TemplateWalk {
   walk(map: YAMLMap, table: Readonly<Record<string, ConfigKey>>, prefix: string): void {
     const known = keysFor(table, this.minor);
     const omitted = new Set<unknown>();
+    const gated: { pair: Pair<Node, Node | null>; gate: string; path: string }[] = [];
+    const names = new Set((map.items as Pair<Node, Node | null>[]).map((pair) => (isScalar(pair.key) ? String(pair.key.value) : String(pair.key))));
     for (const pair of map.items as Pair<Node, Node | null>[]) {
       const name = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
       const path = prefix + name;
       const key = known.get(name);
-      if (!key && Object.hasOwn(table, name) && table[name]!.omitElsewhere) {
+      const entry = Object.hasOwn(table, name) ? table[name]! : undefined;
+      if (!key && entry?.successor && minorAtLeast(this.minor, entry.successor.since)) {
+        const { successor } = entry;
+        if (successor.key !== undefined && names.has(successor.key)) {
+          this.problems.push(`${this.where(pair.key)}: ${path} and ${prefix}${successor.key} are the same setting, which etcd ${this.minor} refuses given both ways: keep ${successor.key}`);
+          continue;
+        }
+        const before = this.problems.length;
+        this.setting(pair, entry, path);
+        if (this.problems.length > before) continue;
+        if (successor.key !== undefined) pair.key = this.renamedKey(pair.key, successor.key);
+        else gated.push({ pair, gate: successor.gate!, path });
+        continue;
+      }
+      if (!key && entry?.omitElsewhere) {
         omitted.add(pair);
         continue;
       }
       if (!key) {
-        const other = Object.hasOwn(table, name) ? ` (etcd ${table[name]!.versions!.join(', ')} only)` : didYouMean(name, known.keys());
+        const other = entry ? ` (etcd ${entry.versions!.join(', ')} only)` : didYouMean(name, known.keys());
         this.problems.push(`${this.where(pair.key)}: ${path} is not a key etcd ${this.minor} reads${other}`);
         continue;
       }
@@ -84,7 +101,51 @@ class TemplateWalk {
       }
       this.setting(pair, key, path);
     }
+    for (const pair of this.foldGates(map, gated)) omitted.add(pair);
     if (omitted.size > 0) map.items = map.items.filter((pair) => !omitted.has(pair));
+  }
+
+  /** The successor's name as the pair's key, keeping the comment written above the old one. */
+  private renamedKey(old: Node, name: string): Node {
+    const renamed = this.doc.createNode(name) as Node;
+    renamed.commentBefore = old.commentBefore;
+    return renamed;
+  }
+
+  /**
+   * Boolean keys that are feature gates on this version, merged into `feature-gates` (the template's own, or
+   * one written where the first of them stood); returns the pairs to drop.
+   */
+  private foldGates(map: YAMLMap, gated: readonly { pair: Pair<Node, Node | null>; gate: string; path: string }[]): Pair<Node, Node | null>[] {
+    if (gated.length === 0) return [];
+    const items = map.items as Pair<Node, Node | null>[];
+    const own = items.find((pair) => isScalar(pair.key) && pair.key.value === 'feature-gates');
+    const ownValue = own && isScalar(own.value) ? String(own.value.value) : undefined;
+    let gates: Map<string, boolean>;
+    try {
+      gates = parseFeatureGates(ownValue ?? '');
+    } catch {
+      // The template's own feature-gates was refused already, with its line.
+      return [];
+    }
+    for (const { pair, gate, path } of gated) {
+      const on = (pair.value as Node & { value: unknown }).value === true;
+      if (gates.has(gate) && gates.get(gate) !== on) {
+        this.problems.push(`${this.where(pair.key)}: ${path} is the feature gate ${gate} on etcd ${this.minor}, and feature-gates sets it to ${gates.get(gate)}: keep one`);
+        continue;
+      }
+      gates.set(gate, on);
+    }
+    const value = this.doc.createNode(formatFeatureGates(gates)) as Node;
+    if (own) {
+      own.value = value;
+      return gated.map((g) => g.pair);
+    }
+    const [first, ...rest] = gated;
+    first!.pair.key = this.renamedKey(first!.pair.key, 'feature-gates');
+    value.comment = first!.pair.value?.comment;
+    first!.pair.value = value;
+    return rest.map((g) => g.pair);
   }
 
   private setting(pair: Pair<Node, Node | null>, key: ConfigKey, path: string): void {

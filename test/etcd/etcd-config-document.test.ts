@@ -133,14 +133,66 @@ describe('renderEtcdConfig: the shipped template', () => {
   });
 });
 
+describe('renderEtcdConfig: the shipped template per etcd minor version', () => {
+  // Only the keys that differ between versions; every other key is the same on all three.
+  const VARYING = /corrupt|hash-check|feature-gates|client-http/;
+  const rows: { readonly version: string; readonly expected: Record<string, unknown> }[] = [
+    {
+      version: '3.4.23',
+      expected: { 'experimental-initial-corrupt-check': true, 'experimental-corrupt-check-time': 3600000000000 },
+    },
+    {
+      version: '3.5.30',
+      expected: {
+        'listen-client-http-urls': 'https://10.0.0.1:2382,https://127.0.0.1:2382',
+        'experimental-initial-corrupt-check': true,
+        'experimental-corrupt-check-time': 3600000000000,
+        'experimental-compact-hash-check-enabled': true,
+      },
+    },
+    // Table-tested only: no etcd 3.6 runs in the lab.
+    {
+      version: '3.6.5',
+      expected: {
+        'listen-client-http-urls': 'https://10.0.0.1:2382,https://127.0.0.1:2382',
+        'feature-gates': 'CompactHashCheck=true,InitialCorruptCheck=true',
+        'corrupt-check-time': 3600000000000,
+      },
+    },
+  ];
+  for (const row of rows) {
+    it(`etcd ${row.version}: only the keys that version reads`, () => {
+      const settings = parse(render(VARS, TEMPLATE, row.version)) as Record<string, unknown>;
+      assert.deepStrictEqual(Object.fromEntries(Object.entries(settings).filter(([key]) => VARYING.test(key))), row.expected);
+      assert.equal(settings.name, 'n1');
+      assert.ok(!Object.keys(settings).some((key) => key.startsWith('experimental-')) || !row.version.startsWith('3.6'), 'no experimental key on 3.6');
+    });
+  }
+
+  it('etcd 3.6 with the checks off: both gates written false', () => {
+    const settings = parse(render({ ...VARS, etcd_corrupt_check: false, etcd_corrupt_check_time_ns: 0 }, TEMPLATE, '3.6.0')) as Record<string, unknown>;
+    assert.equal(settings['feature-gates'], 'CompactHashCheck=false,InitialCorruptCheck=false');
+    assert.equal(settings['corrupt-check-time'], 0);
+  });
+});
+
 describe('renderEtcdConfig: templates a user writes', () => {
   const rows: { readonly title: string; readonly template: string; readonly version?: string; readonly expected?: unknown; readonly error?: RegExp }[] = [
     { title: 'an unknown key, with a suggestion', template: 'heartbeat-intervall: 100\n', error: /:1: heartbeat-intervall is not a key etcd 3\.5 reads \(did you mean 'heartbeat-interval'\?\)/ },
     { title: 'an unknown key in a section', template: 'peer-transport-security:\n  client-cert-auht: true\n', error: /:2: peer-transport-security\.client-cert-auht is not a key/ },
-    { title: 'a 3.5 key for etcd 3.4', template: 'tls-min-version: TLS1.3\n', version: '3.4.23', error: /tls-min-version is not a key etcd 3\.4 reads \(etcd 3\.5 only\)/ },
+    { title: 'a 3.5 key for etcd 3.4', template: 'tls-min-version: TLS1.3\n', version: '3.4.23', error: /tls-min-version is not a key etcd 3\.4 reads \(etcd 3\.5, 3\.6 only\)/ },
     { title: 'the same 3.5 key for etcd 3.5', template: 'tls-min-version: TLS1.3\n', version: '3.5.16', expected: { 'tls-min-version': 'TLS1.3' } },
     { title: 'a check etcdops turns on where etcd has it, left out elsewhere', template: 'experimental-compact-hash-check-enabled: true\nname: a\n', version: '3.4.23', expected: { name: 'a' } },
-    { title: 'a newer version checked as the newest known', template: 'experimental-memory-mlock: true\n', version: '3.6.0', expected: { 'experimental-memory-mlock': true } },
+    { title: 'an experimental key 3.6 reads without the prefix', template: 'experimental-memory-mlock: true\n', version: '3.6.0', expected: { 'memory-mlock': true } },
+    { title: 'a newer version checked as the newest known (3.6)', template: 'experimental-memory-mlock: true\n', version: '3.7.1', expected: { 'memory-mlock': true } },
+    { title: 'a v2 store flag on 3.6, which dropped it', template: 'enable-v2: false\n', version: '3.6.0', error: /enable-v2 is not a key etcd 3\.6 reads \(etcd 3\.4, 3\.5 only\)/ },
+    { title: 'feature-gates before 3.6', template: 'feature-gates: InitialCorruptCheck=true\n', version: '3.5.30', error: /feature-gates is not a key etcd 3\.5 reads \(etcd 3\.6 only\)/ },
+    { title: 'a 3.6 name before 3.6', template: 'corrupt-check-time: 5\n', version: '3.5.30', error: /corrupt-check-time is not a key etcd 3\.5 reads \(etcd 3\.6 only\)/ },
+    { title: 'a gate etcd does not know', template: 'feature-gates: InitialCorruptChek=true\n', version: '3.6.0', error: /"InitialCorruptChek" is not a feature gate etcd 3\.6 documents/ },
+    { title: 'a gate that is not true or false', template: 'feature-gates: CompactHashCheck=yes\n', version: '3.6.0', error: /"CompactHashCheck=yes" is not Gate=true or Gate=false/ },
+    { title: 'gates from experimental keys merged into the template\'s own feature-gates', template: 'feature-gates: StopGRPCServiceOnDefrag=true\nexperimental-initial-corrupt-check: true\nexperimental-txn-mode-write-with-shared-buffer: false\n', version: '3.6.2', expected: { 'feature-gates': 'InitialCorruptCheck=true,StopGRPCServiceOnDefrag=true,TxnModeWriteWithSharedBuffer=false' } },
+    { title: 'a gate set two ways that disagree', template: 'feature-gates: InitialCorruptCheck=false\nexperimental-initial-corrupt-check: true\n', version: '3.6.0', error: /experimental-initial-corrupt-check is the feature gate InitialCorruptCheck on etcd 3\.6, and feature-gates sets it to false/ },
+    { title: 'an old and a new name of one setting', template: 'experimental-corrupt-check-time: 5\ncorrupt-check-time: 5\n', version: '3.6.0', error: /experimental-corrupt-check-time and corrupt-check-time are the same setting/ },
     { title: 'an unquoted template (a YAML flow mapping)', template: 'name: {{ etcd_name }}\n', error: /name: a mapping where a single value belongs/ },
     { title: 'a section given a value', template: 'client-transport-security: yes\n', error: /client-transport-security: must be a mapping/ },
     { title: 'a Go duration where etcd reads nanoseconds', template: 'grpc-keepalive-interval: 2h\n', error: /grpc-keepalive-interval: "2h" is not a whole number of nanoseconds/ },
