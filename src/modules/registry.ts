@@ -22,6 +22,7 @@ import { etcdRestartModule } from './etcd-restart.js';
 import { etcdRestartPendingModule } from './etcd-restart-pending.js';
 import { etcdSpaceModule } from './etcd-space.js';
 import { etcdUpgradeCheckModule } from './etcd-upgrade-check.js';
+import { etcdDowngradeProtocolModule } from './etcd-downgrade-protocol.js';
 import { etcdVersionGuardModule } from './etcd-version-guard.js';
 import { failModule } from './fail.js';
 import { etcdZoneSpreadModule } from './etcd-zone-spread.js';
@@ -70,6 +71,7 @@ const byName = {
   etcd_restart_pending: etcdRestartPendingModule,
   etcd_space: etcdSpaceModule,
   etcd_upgrade_check: etcdUpgradeCheckModule,
+  etcd_downgrade_protocol: etcdDowngradeProtocolModule,
   etcd_version_guard: etcdVersionGuardModule,
   fail: failModule,
   etcd_zone_spread: etcdZoneSpreadModule,
