@@ -19,6 +19,8 @@ function variablesIn(template: string): string[] {
 
 class TemplateWalk {
   readonly problems: string[] = [];
+  /** Pairs whose key is left out because its value rendered to '' (omitWhenEmpty). */
+  readonly emptied = new Set<unknown>();
   private readonly lines = new LineCounter();
   readonly doc: Document;
   private readonly minor: string;
@@ -102,6 +104,7 @@ class TemplateWalk {
       this.setting(pair, key, path);
     }
     for (const pair of this.foldGates(map, gated)) omitted.add(pair);
+    for (const pair of map.items) if (this.emptied.has(pair)) omitted.add(pair);
     if (omitted.size > 0) map.items = map.items.filter((pair) => !omitted.has(pair));
   }
 
@@ -162,6 +165,10 @@ class TemplateWalk {
       const one = this.valueOf(node, path);
       if (!one) return;
       ({ value: rendered, template } = one);
+    }
+    if (key.omitWhenEmpty && rendered === '') {
+      this.emptied.add(pair);
+      return;
     }
     try {
       const value = checkSetting(key, rendered);

@@ -58,6 +58,8 @@ export interface ConfigKey {
    * the file instead of refused, so one template serves every version (the version guard is this table).
    */
   readonly omitElsewhere?: boolean;
+  /** Left out of the file when its value renders to '' (bootstrap keys of which only one may be set). */
+  readonly omitWhenEmpty?: boolean;
   /** On versions from `successor.since` on, the key is written as its successor. */
   readonly successor?: KeySuccessor;
 }
@@ -130,7 +132,8 @@ export const ETCD_CONFIG_KEYS: Readonly<Record<string, ConfigKey>> = {
   'advertise-client-urls': { type: URL_LIST },
   cors: { type: TEXT },
   'host-whitelist': { type: TEXT },
-  'initial-cluster': { type: CLUSTER },
+  // One of these two bootstraps a new member (etcd refuses both): the other renders to '' and is left out.
+  'initial-cluster': { type: CLUSTER, omitWhenEmpty: true },
   'initial-cluster-state': { type: ENUM, values: ['new', 'existing'] },
   'initial-cluster-token': { type: TEXT },
   'strict-reconfig-check': { type: BOOL },
@@ -141,7 +144,7 @@ export const ETCD_CONFIG_KEYS: Readonly<Record<string, ConfigKey>> = {
   discovery: { type: TEXT },
   'discovery-fallback': { type: ENUM, values: ['exit', 'proxy'] },
   'discovery-proxy': { type: TEXT },
-  'discovery-srv': { type: TEXT },
+  'discovery-srv': { type: TEXT, omitWhenEmpty: true },
   'discovery-srv-name': { type: TEXT },
   'auto-compaction-mode': { type: ENUM, values: ['periodic', 'revision'] },
   'auto-compaction-retention': { type: RETENTION },

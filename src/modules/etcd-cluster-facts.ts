@@ -9,7 +9,7 @@ import { defineModule, type ModuleContext, type UnappliedChange } from './module
 import { TaskFailure } from './task-failure.js';
 
 export interface EtcdClusterFactsArgs {
-  readonly formation?: 'static' | 'scale-out';
+  readonly formation?: 'static' | 'scale-out' | 'discovery-srv';
   readonly timeout?: number;
   readonly local_pki_dir?: string;
 }
@@ -71,7 +71,7 @@ export function unappliedMembershipChanges(changes: readonly UnappliedChange[]):
 export function clusterFacts(args: EtcdClusterFactsArgs, health: EtcdClusterFactsFacts, ctx: ModuleContext): Record<string, unknown> {
   const hosts = memberHosts(ctx);
   const formation = args.formation ?? (String(ctx.vars.etcd_formation ?? 'static') as EtcdClusterFactsArgs['formation']);
-  if (formation !== 'static' && formation !== 'scale-out') throw new TaskFailure(`etcd_formation must be static or scale-out, got "${formation}"`);
+  if (formation !== 'static' && formation !== 'scale-out' && formation !== 'discovery-srv') throw new TaskFailure(`etcd_formation must be static, scale-out or discovery-srv, got "${formation}"`);
   const byPeer = new Map(hosts.map((h) => [peerUrl(ctx, h), h]));
   const members: EtcdMemberFact[] = (health?.members ?? []).map((m) => ({
     name: m.name,
@@ -89,7 +89,7 @@ export function clusterFacts(args: EtcdClusterFactsArgs, health: EtcdClusterFact
   // A new cluster forms from voting members only: standby hosts join afterwards, as learners.
   const voters = hosts.filter((h) => !isStandbyHost(ctx, h));
   if (!exists && voters.length === 0) throw new TaskFailure('every etcd host is marked etcd_learner: true; a cluster needs voting members to form from');
-  const initial = exists ? hosts.filter((h) => inCluster.has(h)) : formation === 'static' ? voters : voters.slice(0, 1);
+  const initial = exists ? hosts.filter((h) => inCluster.has(h)) : formation === 'scale-out' ? voters.slice(0, 1) : voters;
   const standby = health === undefined ? [] : standbyLearners(health, ctx);
   const pending = health === undefined ? [] : pendingLearners(health, ctx);
   // A learner a join left pending (added, maybe started, never promoted): its host's join resumes; one
@@ -126,8 +126,8 @@ export const etcdClusterFactsModule = defineModule<EtcdClusterFactsArgs, EtcdClu
     properties: {
       formation: {
         type: 'string',
-        enum: ['static', 'scale-out'],
-        description: 'How a new cluster forms (default: etcd_formation, else static): every member at once, or the first alone and the others joining.',
+        enum: ['static', 'scale-out', 'discovery-srv'],
+        description: 'How a new cluster forms (default: etcd_formation, else static): every member at once (static, or discovery-srv from DNS SRV records), or the first alone and the others joining.',
       },
       timeout: { type: 'number', exclusiveMinimum: 0, description: 'Seconds to wait for each member to answer (default 3): a cluster that does not exist yet is known quickly.' },
       local_pki_dir: { type: 'string', description: 'Folder of the admin client certificate on the control node (default: etcd_local_pki_dir).' },

@@ -17,6 +17,7 @@ const VARS: Record<string, unknown> = {
   etcd_data_dir: '/var/lib/etcd',
   etcd_pki_dir: '/etc/etcd/pki',
   etcd_initial_cluster: 'n1=https://10.0.0.1:2380,n2=https://10.0.0.2:2380',
+  etcd_discovery_srv: '',
   etcd_initial_cluster_state: 'new',
   etcd_cluster_token: 'etcd-etcd',
   etcd_quota_backend_bytes: 8589934592,
@@ -127,6 +128,13 @@ describe('renderEtcdConfig: the shipped template', () => {
       });
     });
   }
+
+  it('bootstraps from DNS SRV records instead of the member list (etcd refuses both)', () => {
+    const settings = parse(render({ ...VARS, etcd_initial_cluster: '', etcd_discovery_srv: 'etcd.lab.test' })) as Record<string, unknown>;
+    assert.equal(settings['discovery-srv'], 'etcd.lab.test');
+    assert.ok(!('initial-cluster' in settings), 'no initial-cluster beside discovery-srv');
+    assert.ok(!('discovery-srv' in (parse(render(VARS)) as Record<string, unknown>)), 'no discovery-srv beside initial-cluster');
+  });
 
   it('lists every bad value at once', () => {
     assert.throws(() => render({ ...VARS, etcd_heartbeat_interval: 'x', etcd_election_timeout: 'y' }), /2 values etcd would misread[\s\S]*heartbeat-interval[\s\S]*election-timeout/);

@@ -132,7 +132,7 @@ describe('etcd_cluster_facts: clusterFacts', () => {
   }
 
   it('refuses a formation it does not know, and an inventory of standby hosts only', () => {
-    assert.throws(() => clusterFacts({}, undefined, etcdContext(H3, 'n1', {}, { etcd_formation: 'mesh' })), /etcd_formation must be static or scale-out, got "mesh"/);
+    assert.throws(() => clusterFacts({}, undefined, etcdContext(H3, 'n1', {}, { etcd_formation: 'mesh' })), /etcd_formation must be static, scale-out or discovery-srv, got "mesh"/);
     const allStandby = Object.fromEntries(H3.map((h) => [h, { etcd_learner: true }]));
     assert.throws(() => clusterFacts({}, undefined, etcdContext(H3, 'n1', allStandby)), /every etcd host is marked etcd_learner: true/);
   });

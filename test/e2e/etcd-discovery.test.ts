@@ -1,0 +1,66 @@
+// A cluster formed by DNS SRV discovery on fresh lab hosts: the lab's DNS server (dnsmasq on the lab
+// bridge only) holds one _etcd-server-ssl._tcp SRV record per host; site.yml with etcd_formation:
+// discovery-srv starts the members with discovery-srv instead of a member list, so the members know each
+// other by their SRV targets. Healthy, certificates carrying the names etcd checks, and a re-run changes nothing.
+import { deepStrictEqual, match, ok, strictEqual } from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
+import type { LabInfo } from '../../src/lab/lab.js';
+import { labDnsDown, labDnsUp } from '../../src/lab/lab-dns.js';
+import { etcdops, recapOf } from './etcdops-cli.js';
+import { health } from './etcd-helpers.js';
+import { sshRun, useLab } from './lab-fixture.js';
+
+const SITE = fileURLToPath(new URL('../../playbooks/site.yml', import.meta.url));
+const DOMAIN = 'etcd.lab';
+
+describe('etcd cluster formed by DNS SRV discovery on the lab', function () {
+  this.timeout(300_000);
+  const fixture = useLab('dsc', 3);
+  let lab: LabInfo;
+  let inventory: string;
+  before(async () => {
+    lab = fixture();
+    await labDnsUp(lab, DOMAIN);
+    const parsed = parse(readFileSync(lab.inventory, 'utf8'));
+    Object.assign(parsed.all.vars, { etcd_formation: 'discovery-srv', etcd_discovery_domain: DOMAIN });
+    inventory = join(dirname(lab.inventory), 'inventory-discovery.yml');
+    writeFileSync(inventory, stringify(parsed));
+  });
+  after(async () => {
+    if (lab) await labDnsDown(lab);
+  });
+
+  it('the hosts resolve the SRV records from the lab DNS server', async () => {
+    const answer = await sshRun(lab, 'n1', `getent hosts n3.${DOMAIN}`);
+    strictEqual(answer.code, 0, answer.stderr);
+    match(answer.stdout, new RegExp(`^${lab.hosts[2]!.address.replace(/\./g, '\\.')}\\s+n3\\.etcd\\.lab`));
+  });
+
+  it('site.yml forms the cluster from the SRV records: every member healthy, known by its SRV target', async () => {
+    const result = await etcdops(['play', SITE, '-i', inventory, '--output', 'json']);
+    strictEqual(result.code, 0, result.stdout.slice(-3000) + result.stderr);
+    const cluster = await health(lab, inventory);
+    deepStrictEqual(cluster.problems, []);
+    // Peer URLs come from the SRV targets only when etcd bootstrapped from DNS (a member list gives addresses).
+    deepStrictEqual(
+      cluster.members.map((m) => [m.name, [...m.peerURLs]]).sort(),
+      ['n1', 'n2', 'n3'].map((h) => [h, [`https://${h}.${DOMAIN}:2380`]]),
+    );
+    const config = await sshRun(lab, 'n2', 'cat /etc/etcd/etcd.conf.yml');
+    const settings = parse(config.stdout) as Record<string, unknown>;
+    strictEqual(settings['discovery-srv'], DOMAIN);
+    ok(!('initial-cluster' in settings), 'etcd refuses initial-cluster beside discovery-srv');
+    const sans = await sshRun(lab, 'n2', 'openssl x509 -in /etc/etcd/pki/peer.crt -noout -ext subjectAltName');
+    match(sans.stdout, /DNS:n2\.etcd\.lab/);
+    match(sans.stdout, /DNS:etcd\.lab(,|\s|$)/);
+  });
+
+  it('a second site.yml run changes nothing', async () => {
+    const result = await etcdops(['play', SITE, '-i', inventory, '--output', 'json']);
+    strictEqual(result.code, 0, result.stdout.slice(-3000) + result.stderr);
+    for (const [host, counts] of Object.entries(recapOf(result.stdout))) strictEqual(counts.changed, 0, `${host} changed on the second run`);
+  });
+});
