@@ -10,6 +10,7 @@ import { fileState, type FileState } from '../facts/file-state.js';
 import { lazyVars } from '../executor/lazy-vars.js';
 import { renderTemplateFile } from '../playbook/templating.js';
 import { renderEtcdConfig } from '../etcd/etcd-config-document.js';
+import { hostForUrl } from '../etcd/initial-cluster.js';
 import { UserError } from '../errors/user-error.js';
 import { ChangeAction, type TaskPlan } from '../plan/change.js';
 import type { EtcdMemberFact } from './etcd-cluster-facts.js';
@@ -134,6 +135,7 @@ export function renderConfig(args: EtcdConfigArgs, template: string, path: strin
       {
         etcd_name: ctx.host,
         etcd_address: memberAddress(ctx, ctx.host),
+        etcd_url_host: hostForUrl(memberAddress(ctx, ctx.host)),
         etcd_initial_cluster: bootstrap.initial_cluster,
         etcd_discovery_srv: bootstrap.discovery_srv,
         etcd_initial_cluster_state: args.initial_cluster_state,

@@ -14,6 +14,7 @@ const TEMPLATE = readFileSync(SOURCE, 'utf8');
 const VARS: Record<string, unknown> = {
   etcd_name: 'n1',
   etcd_address: '10.0.0.1',
+  etcd_url_host: '10.0.0.1',
   etcd_data_dir: '/var/lib/etcd',
   etcd_pki_dir: '/etc/etcd/pki',
   etcd_initial_cluster: 'n1=https://10.0.0.1:2380,n2=https://10.0.0.2:2380',
@@ -111,9 +112,9 @@ describe('renderEtcdConfig: the shipped template', () => {
     { title: 'a quota that is not a number', vars: { etcd_quota_backend_bytes: '8G' }, error: /quota-backend-bytes \(from etcd_quota_backend_bytes\): "8G" is not a whole number/ },
     { title: 'a negative heartbeat', vars: { etcd_heartbeat_interval: -5 }, error: /heartbeat-interval \(from etcd_heartbeat_interval\): "-5" is not a whole number/ },
     { title: 'an unknown compaction mode', vars: { etcd_auto_compaction_mode: 'hourly' }, error: /auto-compaction-mode \(from etcd_auto_compaction_mode\): "hourly" is not one of periodic, revision/ },
-    { title: 'an address that breaks the URL', vars: { etcd_address: "10.0.0.1'" }, error: /listen-peer-urls \(from etcd_address, etcd_peer_port\): .* is not a URL|must be scheme:\/\/host:port only/ },
-    { title: 'an address with a space and a second URL', vars: { etcd_address: '10.0.0.1:1 http://evil' }, error: /listen-peer-urls \(from etcd_address, etcd_peer_port\)/ },
-    { title: 'a port that is not a port', vars: { etcd_peer_port: 'x' }, error: /listen-peer-urls \(from etcd_address, etcd_peer_port\)/ },
+    { title: 'an address that breaks the URL', vars: { etcd_url_host: "10.0.0.1'" }, error: /listen-peer-urls \(from etcd_url_host, etcd_peer_port\): .* is not a URL|must be scheme:\/\/host:port only/ },
+    { title: 'an address with a space and a second URL', vars: { etcd_url_host: '10.0.0.1:1 http://evil' }, error: /listen-peer-urls \(from etcd_url_host, etcd_peer_port\)/ },
+    { title: 'a port that is not a port', vars: { etcd_peer_port: 'x' }, error: /listen-peer-urls \(from etcd_url_host, etcd_peer_port\)/ },
     { title: 'an initial cluster entry without a name', vars: { etcd_initial_cluster: 'https://10.0.0.1:2380' }, error: /initial-cluster \(from etcd_initial_cluster\): .* is not name=URL/ },
     { title: 'an undefined variable', vars: { etcd_name: undefined }, error: /name \(from etcd_name\): .*undefined variable 'etcd_name'/ },
   ];
