@@ -2,8 +2,11 @@
 // bridge only) holds one _etcd-server-ssl._tcp SRV record per host; site.yml with etcd_formation:
 // discovery-srv starts the members with discovery-srv instead of a member list, so the members know each
 // other by their SRV targets. Healthy, certificates carrying the names etcd checks, and a re-run changes nothing.
+// The same cluster then serves `etcdops etcdctl` on a control node without etcdctl.
 import { deepStrictEqual, match, ok, strictEqual } from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
@@ -56,6 +59,20 @@ describe('etcd cluster formed by DNS SRV discovery on the lab', function () {
     const sans = await sshRun(lab, 'n2', 'openssl x509 -in /etc/etcd/pki/peer.crt -noout -ext subjectAltName');
     match(sans.stdout, /DNS:n2\.etcd\.lab/);
     match(sans.stdout, /DNS:etcd\.lab(,|\s|$)/);
+  });
+
+  // Sharing this suite's cluster: the control node's PATH has tar and gzip, no etcdctl.
+  it('etcdops etcdctl works without an etcdctl on the control node, with the release the cluster runs', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'etcdops-no-etcdctl-'));
+    try {
+      for (const tool of ['tar', 'gzip']) symlinkSync(execFileSync('sh', ['-c', `command -v ${tool}`]).toString().trim(), join(bin, tool));
+      const result = await etcdops(['etcdctl', '-i', inventory, '--', 'member', 'list'], { env: { PATH: bin } });
+      strictEqual(result.code, 0, result.stdout + result.stderr);
+      match(result.stderr, /no etcdctl on the PATH; using etcdctl 3\.5\.30 \(the release the cluster runs\) from \S+\/etcdctl\/v3\.5\.30\/etcdctl/);
+      deepStrictEqual(result.stdout.trim().split('\n').map((line) => line.split(', ')[2]).sort(), ['n1', 'n2', 'n3']);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 
   it('a second site.yml run changes nothing', async () => {
