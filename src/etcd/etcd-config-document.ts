@@ -12,9 +12,9 @@ import { ETCD_CONFIG_KEYS, SettingProblem, SettingType, checkSetting, configMino
 /** Renders one value's template text (e.g. `https://{{ etcd_address }}:{{ etcd_peer_port }}`) to its text. */
 export type ValueRenderer = (template: string) => string;
 
-/** The variables a value's template reads, named in errors so the user knows what to fix. */
-function variablesIn(template: string): string[] {
-  return [...new Set([...template.matchAll(/\{\{\s*([A-Za-z_]\w*)/g)].map((m) => m[1]!))];
+/** The variables a value's template reads, named in errors so the user knows what to fix (`derived` maps a variable computed from another to that one). */
+function variablesIn(template: string, derived: Readonly<Record<string, string>>): string[] {
+  return [...new Set([...template.matchAll(/\{\{\s*([A-Za-z_]\w*)/g)].map((m) => derived[m[1]!] ?? m[1]!))];
 }
 
 class TemplateWalk {
@@ -30,6 +30,7 @@ class TemplateWalk {
     private readonly source: string,
     private readonly render: ValueRenderer,
     version: unknown,
+    private readonly derived: Readonly<Record<string, string>>,
   ) {
     // YAML 1.1, as etcd's reader (go-yaml v2): the serializer then quotes `on`, `yes`, `0777`, `1:20`, ...
     // which a 1.2 writer leaves bare and etcd would read as booleans or numbers.
@@ -43,7 +44,7 @@ class TemplateWalk {
   }
 
   private problem(node: Node | null | undefined, key: string, template: string | undefined, message: string): void {
-    const vars = template === undefined ? [] : variablesIn(template);
+    const vars = template === undefined ? [] : variablesIn(template, this.derived);
     const from = vars.length ? ` (from ${vars.join(', ')})` : '';
     const fix = vars.length ? `: set ${vars.join(' / ')} to a valid value` : '';
     this.problems.push(`${this.where(node)}: ${key}${from}: ${message}${fix}`);
@@ -187,8 +188,8 @@ class TemplateWalk {
  * The text of etcd.conf.yml from its template, every value checked; throws a UserError listing every
  * value etcd would misread (file:line, key, the variables it comes from), so nothing is written.
  */
-export function renderEtcdConfig(template: string, source: string, render: ValueRenderer, version: unknown): string {
-  const walk = new TemplateWalk(template, source, render, version);
+export function renderEtcdConfig(template: string, source: string, render: ValueRenderer, version: unknown, derived: Readonly<Record<string, string>> = {}): string {
+  const walk = new TemplateWalk(template, source, render, version, derived);
   const { doc } = walk;
   if (doc.errors.length) {
     const first = doc.errors[0]!;

@@ -143,7 +143,8 @@ export function renderConfig(args: EtcdConfigArgs, template: string, path: strin
     ],
     { file: path },
   );
-  const text = renderEtcdConfig(template, path, (value) => renderTemplateFile(value, vars, path), vars.etcd_version);
+  // etcd_url_host is etcd_address made fit for a URL: a problem with it is one with etcd_address.
+  const text = renderEtcdConfig(template, path, (value) => renderTemplateFile(value, vars, path), vars.etcd_version, { etcd_url_host: 'etcd_address' });
   return Buffer.from(text, 'utf8');
 }
 
