@@ -7,6 +7,7 @@ import { labDown, labStatus, labUp, type LabInfo } from '../lab/lab.js';
 import { labDoctor } from '../lab/lab-doctor.js';
 import { DEFAULT_LAB } from '../lab/lab-layout.js';
 import { sshArgs } from '../lab/lab-ssh.js';
+import { labDnsUp } from '../lab/lab-dns.js';
 
 const nameOption = () => new Option('--name <name>', 'lab name').default(DEFAULT_LAB);
 
@@ -39,9 +40,14 @@ export function register(program: Command): void {
     .description('Create and boot the lab hosts n1..nN, write the inventory; a no-op when the lab already runs.')
     .addOption(nameOption())
     .option('--hosts <count>', 'number of hosts (default 3; a running lab must have this many)', parseCount)
-    .action(async (options: { name: string; hosts?: number }) => {
+    .option('--dns-domain <domain>', 'also run a DNS server (dnsmasq, on the lab bridge only) with an _etcd-server-ssl._tcp SRV record and an A record HOST.DOMAIN per host, for etcd_formation: discovery-srv; the hosts use it')
+    .action(async (options: { name: string; hosts?: number; dnsDomain?: string }) => {
       const started = Date.now();
       const info = await labUp({ name: options.name, hosts: options.hosts, log: (line) => process.stderr.write(`${line}\n`) });
+      if (options.dnsDomain !== undefined) {
+        await labDnsUp(info, options.dnsDomain);
+        process.stderr.write(`lab ${info.name}: DNS for ${options.dnsDomain} on ${info.bridgeAddress}:53\n`);
+      }
       if (info.alreadyRunning) process.stderr.write(`lab ${info.name} is already running; nothing to do\n`);
       else process.stderr.write(`lab ${info.name} up in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
       printLab(info);

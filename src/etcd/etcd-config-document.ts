@@ -2,22 +2,25 @@
 // Each value is rendered on its own, checked against the key table (known key for this etcd version, the
 // right type), and put back as a YAML node; the YAML serializer writes the file, so no value can end its
 // own scalar and inject a key. The written text is parsed again and must read back as the checked values.
+// A key a newer etcd reads under another name or as a feature gate is written that way for that version.
 import { isDeepStrictEqual } from 'node:util';
 import { LineCounter, isMap, isScalar, isSeq, parse, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { UserError } from '../errors/user-error.js';
 import { didYouMean } from '../playbook/suggest.js';
-import { ETCD_CONFIG_KEYS, SettingProblem, SettingType, checkSetting, configMinor, keysFor, type ConfigKey } from './etcd-config-keys.js';
+import { ETCD_CONFIG_KEYS, SettingProblem, SettingType, checkSetting, configMinor, formatFeatureGates, keysFor, minorAtLeast, parseFeatureGates, type ConfigKey } from './etcd-config-keys.js';
 
 /** Renders one value's template text (e.g. `https://{{ etcd_address }}:{{ etcd_peer_port }}`) to its text. */
 export type ValueRenderer = (template: string) => string;
 
-/** The variables a value's template reads, named in errors so the user knows what to fix. */
-function variablesIn(template: string): string[] {
-  return [...new Set([...template.matchAll(/\{\{\s*([A-Za-z_]\w*)/g)].map((m) => m[1]!))];
+/** The variables a value's template reads, named in errors so the user knows what to fix (`derived` maps a variable computed from another to that one). */
+function variablesIn(template: string, derived: Readonly<Record<string, string>>): string[] {
+  return [...new Set([...template.matchAll(/\{\{\s*([A-Za-z_]\w*)/g)].map((m) => derived[m[1]!] ?? m[1]!))];
 }
 
 class TemplateWalk {
   readonly problems: string[] = [];
+  /** Pairs whose key is left out because its value rendered to '' (omitWhenEmpty). */
+  readonly emptied = new Set<unknown>();
   private readonly lines = new LineCounter();
   readonly doc: Document;
   private readonly minor: string;
@@ -27,6 +30,7 @@ class TemplateWalk {
     private readonly source: string,
     private readonly render: ValueRenderer,
     version: unknown,
+    private readonly derived: Readonly<Record<string, string>>,
   ) {
     // YAML 1.1, as etcd's reader (go-yaml v2): the serializer then quotes `on`, `yes`, `0777`, `1:20`, ...
     // which a 1.2 writer leaves bare and etcd would read as booleans or numbers.
@@ -40,7 +44,7 @@ class TemplateWalk {
   }
 
   private problem(node: Node | null | undefined, key: string, template: string | undefined, message: string): void {
-    const vars = template === undefined ? [] : variablesIn(template);
+    const vars = template === undefined ? [] : variablesIn(template, this.derived);
     const from = vars.length ? ` (from ${vars.join(', ')})` : '';
     const fix = vars.length ? `: set ${vars.join(' / ')} to a valid value` : '';
     this.problems.push(`${this.where(node)}: ${key}${from}: ${message}${fix}`);
@@ -64,16 +68,32 @@ class TemplateWalk {
   walk(map: YAMLMap, table: Readonly<Record<string, ConfigKey>>, prefix: string): void {
     const known = keysFor(table, this.minor);
     const omitted = new Set<unknown>();
+    const gated: { pair: Pair<Node, Node | null>; gate: string; path: string }[] = [];
+    const names = new Set((map.items as Pair<Node, Node | null>[]).map((pair) => (isScalar(pair.key) ? String(pair.key.value) : String(pair.key))));
     for (const pair of map.items as Pair<Node, Node | null>[]) {
       const name = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
       const path = prefix + name;
       const key = known.get(name);
-      if (!key && Object.hasOwn(table, name) && table[name]!.omitElsewhere) {
+      const entry = Object.hasOwn(table, name) ? table[name]! : undefined;
+      if (!key && entry?.successor && minorAtLeast(this.minor, entry.successor.since)) {
+        const { successor } = entry;
+        if (successor.key !== undefined && names.has(successor.key)) {
+          this.problems.push(`${this.where(pair.key)}: ${path} and ${prefix}${successor.key} are the same setting, which etcd ${this.minor} refuses given both ways: keep ${successor.key}`);
+          continue;
+        }
+        const before = this.problems.length;
+        this.setting(pair, entry, path);
+        if (this.problems.length > before) continue;
+        if (successor.key !== undefined) pair.key = this.renamedKey(pair.key, successor.key);
+        else gated.push({ pair, gate: successor.gate!, path });
+        continue;
+      }
+      if (!key && entry?.omitElsewhere) {
         omitted.add(pair);
         continue;
       }
       if (!key) {
-        const other = Object.hasOwn(table, name) ? ` (etcd ${table[name]!.versions!.join(', ')} only)` : didYouMean(name, known.keys());
+        const other = entry ? ` (etcd ${entry.versions!.join(', ')} only)` : didYouMean(name, known.keys());
         this.problems.push(`${this.where(pair.key)}: ${path} is not a key etcd ${this.minor} reads${other}`);
         continue;
       }
@@ -84,7 +104,52 @@ class TemplateWalk {
       }
       this.setting(pair, key, path);
     }
+    for (const pair of this.foldGates(map, gated)) omitted.add(pair);
+    for (const pair of map.items) if (this.emptied.has(pair)) omitted.add(pair);
     if (omitted.size > 0) map.items = map.items.filter((pair) => !omitted.has(pair));
+  }
+
+  /** The successor's name as the pair's key, keeping the comment written above the old one. */
+  private renamedKey(old: Node, name: string): Node {
+    const renamed = this.doc.createNode(name) as Node;
+    renamed.commentBefore = old.commentBefore;
+    return renamed;
+  }
+
+  /**
+   * Boolean keys that are feature gates on this version, merged into `feature-gates` (the template's own, or
+   * one written where the first of them stood); returns the pairs to drop.
+   */
+  private foldGates(map: YAMLMap, gated: readonly { pair: Pair<Node, Node | null>; gate: string; path: string }[]): Pair<Node, Node | null>[] {
+    if (gated.length === 0) return [];
+    const items = map.items as Pair<Node, Node | null>[];
+    const own = items.find((pair) => isScalar(pair.key) && pair.key.value === 'feature-gates');
+    const ownValue = own && isScalar(own.value) ? String(own.value.value) : undefined;
+    let gates: Map<string, boolean>;
+    try {
+      gates = parseFeatureGates(ownValue ?? '');
+    } catch {
+      // The template's own feature-gates was refused already, with its line.
+      return [];
+    }
+    for (const { pair, gate, path } of gated) {
+      const on = (pair.value as Node & { value: unknown }).value === true;
+      if (gates.has(gate) && gates.get(gate) !== on) {
+        this.problems.push(`${this.where(pair.key)}: ${path} is the feature gate ${gate} on etcd ${this.minor}, and feature-gates sets it to ${gates.get(gate)}: keep one`);
+        continue;
+      }
+      gates.set(gate, on);
+    }
+    const value = this.doc.createNode(formatFeatureGates(gates)) as Node;
+    if (own) {
+      own.value = value;
+      return gated.map((g) => g.pair);
+    }
+    const [first, ...rest] = gated;
+    first!.pair.key = this.renamedKey(first!.pair.key, 'feature-gates');
+    value.comment = first!.pair.value?.comment;
+    first!.pair.value = value;
+    return rest.map((g) => g.pair);
   }
 
   private setting(pair: Pair<Node, Node | null>, key: ConfigKey, path: string): void {
@@ -101,6 +166,10 @@ class TemplateWalk {
       const one = this.valueOf(node, path);
       if (!one) return;
       ({ value: rendered, template } = one);
+    }
+    if (key.omitWhenEmpty && rendered === '') {
+      this.emptied.add(pair);
+      return;
     }
     try {
       const value = checkSetting(key, rendered);
@@ -119,8 +188,8 @@ class TemplateWalk {
  * The text of etcd.conf.yml from its template, every value checked; throws a UserError listing every
  * value etcd would misread (file:line, key, the variables it comes from), so nothing is written.
  */
-export function renderEtcdConfig(template: string, source: string, render: ValueRenderer, version: unknown): string {
-  const walk = new TemplateWalk(template, source, render, version);
+export function renderEtcdConfig(template: string, source: string, render: ValueRenderer, version: unknown, derived: Readonly<Record<string, string>> = {}): string {
+  const walk = new TemplateWalk(template, source, render, version, derived);
   const { doc } = walk;
   if (doc.errors.length) {
     const first = doc.errors[0]!;

@@ -371,6 +371,9 @@ export class PlaybookRun {
         durationMs: o.durationMs,
         result: task.noLog ? { censored: CENSORED } : o.result,
       });
+      // A module's `warnings`, shown as ansible-playbook shows them: [WARNING] lines.
+      const warnings = task.noLog ? [] : o.result.warnings;
+      if (Array.isArray(warnings)) for (const w of warnings) this.options.reporter.handle({ event: 'warning', message: `${host.name}: ${String(w)}` });
     }
     const worst =
       outcomes.find((o) => o.status === HostStatus.UNREACHABLE) ??

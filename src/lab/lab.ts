@@ -9,6 +9,7 @@ import { isMirrorProcess, mirrorUrlOf, startMirror, waitForMirror } from './arti
 import { withFileLock } from './file-lock.js';
 import { removeHostCgroup, killHostCgroup } from './host-cgroup.js';
 import { hostRootPaths, mountHostRoot, personaliseHostRoot, removeHostRoot, writeHostsFile } from './host-root.js';
+import { labDnsDown } from './lab-dns.js';
 import { isRoot, labDoctor, NOT_ROOT_MESSAGE } from './lab-doctor.js';
 import { LAB_INOTIFY_INSTANCES, raiseInotifyInstanceLimit } from './inotify-limit.js';
 import { labFiles, labInfoOf, type LabInfo } from './lab-info.js';
@@ -218,6 +219,7 @@ async function unmountUnder(dir: string): Promise<void> {
 /** Stops and removes everything of a lab, whether `up` finished or not. */
 async function teardown(state: LabState): Promise<void> {
   const files = labFiles(state.name);
+  await labDnsDown({ name: state.name });
   const recorded = await Promise.all(state.hosts.map(async (host) => ((await isHostProcess(host.pid, host.machine)) ? host.pid : null)));
   const strays = await findHostProcesses(new RegExp(`^etcdlab${state.index}-n\\d+$`));
   const pids = new Set([...recorded.filter((pid): pid is number => pid !== null), ...strays]);

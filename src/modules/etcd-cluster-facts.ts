@@ -2,6 +2,7 @@
 // for its members and health, and sets the facts the etcd playbooks decide with: whether a cluster exists,
 // which inventory hosts are members, which form it now and which must join it one at a time. Hosts
 // marked `etcd_learner: true` are standby learners: they join as learners and stay learners by design.
+import { learnerSlotProblem } from '../etcd/learner-slots.js';
 import { checkClusterHealth, type ClusterHealth } from '../etcd/cluster-health.js';
 import { noop } from '../plan/change.js';
 import { clusterAccess, memberEndpoints, memberHosts, peerUrl } from './etcd-targets.js';
@@ -9,7 +10,9 @@ import { defineModule, type ModuleContext, type UnappliedChange } from './module
 import { TaskFailure } from './task-failure.js';
 
 export interface EtcdClusterFactsArgs {
-  readonly formation?: 'static' | 'scale-out';
+  readonly formation?: 'static' | 'scale-out' | 'discovery-srv';
+  /** The hosts about to join as learners (default: etcd_joiners), for etcd_learner_slot_problem. */
+  readonly joining?: readonly string[];
   readonly timeout?: number;
   readonly local_pki_dir?: string;
 }
@@ -71,7 +74,7 @@ export function unappliedMembershipChanges(changes: readonly UnappliedChange[]):
 export function clusterFacts(args: EtcdClusterFactsArgs, health: EtcdClusterFactsFacts, ctx: ModuleContext): Record<string, unknown> {
   const hosts = memberHosts(ctx);
   const formation = args.formation ?? (String(ctx.vars.etcd_formation ?? 'static') as EtcdClusterFactsArgs['formation']);
-  if (formation !== 'static' && formation !== 'scale-out') throw new TaskFailure(`etcd_formation must be static or scale-out, got "${formation}"`);
+  if (formation !== 'static' && formation !== 'scale-out' && formation !== 'discovery-srv') throw new TaskFailure(`etcd_formation must be static, scale-out or discovery-srv, got "${formation}"`);
   const byPeer = new Map(hosts.map((h) => [peerUrl(ctx, h), h]));
   const members: EtcdMemberFact[] = (health?.members ?? []).map((m) => ({
     name: m.name,
@@ -89,12 +92,15 @@ export function clusterFacts(args: EtcdClusterFactsArgs, health: EtcdClusterFact
   // A new cluster forms from voting members only: standby hosts join afterwards, as learners.
   const voters = hosts.filter((h) => !isStandbyHost(ctx, h));
   if (!exists && voters.length === 0) throw new TaskFailure('every etcd host is marked etcd_learner: true; a cluster needs voting members to form from');
-  const initial = exists ? hosts.filter((h) => inCluster.has(h)) : formation === 'static' ? voters : voters.slice(0, 1);
+  const initial = exists ? hosts.filter((h) => inCluster.has(h)) : formation === 'scale-out' ? voters.slice(0, 1) : voters;
   const standby = health === undefined ? [] : standbyLearners(health, ctx);
   const pending = health === undefined ? [] : pendingLearners(health, ctx);
   // A learner a join left pending (added, maybe started, never promoted): its host's join resumes; one
   // whose host has left the inventory can never finish its join and is removed.
   const leftPending = members.filter((m) => m.learner && pending.includes(m.name || m.id));
+  const joiners = hosts.filter((h) => !initial.includes(h));
+  // A host whose interrupted join resumes already holds its learner place.
+  const interrupted = leftPending.filter((m) => m.host !== null).map((m) => m.host!);
   return {
     etcd_cluster_exists: exists,
     etcd_cluster_healthy: exists && health!.healthy,
@@ -103,12 +109,13 @@ export function clusterFacts(args: EtcdClusterFactsArgs, health: EtcdClusterFact
     etcd_member_names: members.filter((m) => m.name !== '').map((m) => m.name),
     etcd_voting_members: members.filter((m) => !m.learner).map((m) => m.name || m.id),
     etcd_pending_learners: pending,
-    etcd_interrupted_joins: leftPending.filter((m) => m.host !== null).map((m) => m.host!),
+    etcd_interrupted_joins: interrupted,
     etcd_stale_learners: leftPending.filter((m) => m.host === null).map((m) => ({ id: m.id, peer_urls: m.peer_urls })),
     etcd_standby_learners: standby,
     etcd_standby_lag: Object.fromEntries(standby.map((name) => [name, learnerLag(health!, name)])),
     etcd_initial_members: initial,
-    etcd_joiners: hosts.filter((h) => !initial.includes(h)),
+    etcd_joiners: joiners,
+    etcd_learner_slot_problem: exists ? learnerSlotProblem(standby, args.joining ?? joiners.filter((h) => !interrupted.includes(h))) : '',
     etcd_leader: members.find((m) => m.leader)?.name ?? null,
     // A voter's health check is a linearizable read, which only a quorum can serve; a learner cut off
     // from the voters may still name the leader it last heard from, so that alone proves nothing.
@@ -126,9 +133,10 @@ export const etcdClusterFactsModule = defineModule<EtcdClusterFactsArgs, EtcdClu
     properties: {
       formation: {
         type: 'string',
-        enum: ['static', 'scale-out'],
-        description: 'How a new cluster forms (default: etcd_formation, else static): every member at once, or the first alone and the others joining.',
+        enum: ['static', 'scale-out', 'discovery-srv'],
+        description: 'How a new cluster forms (default: etcd_formation, else static): every member at once (static, or discovery-srv from DNS SRV records), or the first alone and the others joining.',
       },
+      joining: { type: 'array', items: { type: 'string', description: 'An inventory host name.' }, description: 'The hosts about to join as learners (default: etcd_joiners without joins that resume); etcd_learner_slot_problem says why a standby learner blocks them, or is empty.' },
       timeout: { type: 'number', exclusiveMinimum: 0, description: 'Seconds to wait for each member to answer (default 3): a cluster that does not exist yet is known quickly.' },
       local_pki_dir: { type: 'string', description: 'Folder of the admin client certificate on the control node (default: etcd_local_pki_dir).' },
     },
@@ -146,6 +154,7 @@ export const etcdClusterFactsModule = defineModule<EtcdClusterFactsArgs, EtcdClu
     'etcd_cluster_exists',
     'etcd_cluster_healthy',
     'etcd_cluster_problems',
+    'etcd_learner_slot_problem',
     'etcd_members',
     'etcd_member_names',
     'etcd_voting_members',

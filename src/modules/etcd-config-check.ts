@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors/user-error.js';
 import { noop } from '../plan/change.js';
-import { renderConfig, templatePath } from './etcd-config.js';
+import { bootstrapSettings, renderConfig, templatePath } from './etcd-config.js';
 import { defineModule } from './module.js';
 
 export interface EtcdConfigCheckArgs {
@@ -42,7 +42,8 @@ export const etcdConfigCheckModule = defineModule<EtcdConfigCheckArgs, EtcdConfi
   },
   plan(_args, facts, ctx) {
     // As a new cluster of this member alone: every value but the other members' URLs, which their own check covers.
-    renderConfig({ initial_cluster_state: 'new' }, facts.template, facts.templatePath, ctx, undefined);
+    const args = { initial_cluster_state: 'new' } as const;
+    renderConfig(args, facts.template, facts.templatePath, ctx, bootstrapSettings(args, undefined, ctx));
     return noop(`etcd.conf.yml of ${ctx.host} renders to known keys with valid values`);
   },
   apply: async () => ({ changed: false }),

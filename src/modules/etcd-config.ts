@@ -10,10 +10,11 @@ import { fileState, type FileState } from '../facts/file-state.js';
 import { lazyVars } from '../executor/lazy-vars.js';
 import { renderTemplateFile } from '../playbook/templating.js';
 import { renderEtcdConfig } from '../etcd/etcd-config-document.js';
+import { hostForUrl } from '../etcd/initial-cluster.js';
 import { UserError } from '../errors/user-error.js';
 import { ChangeAction, type TaskPlan } from '../plan/change.js';
 import type { EtcdMemberFact } from './etcd-cluster-facts.js';
-import { memberAddress, peerUrl } from './etcd-targets.js';
+import { discoveryDomain, memberAddress, peerUrl } from './etcd-targets.js';
 import { type FileAttributeArgs, fileAttributeProperties, wantedAttributes } from './file-attributes.js';
 import { planFileContent } from './file-content.js';
 import { applyChanges } from '../executor/change-applier.js';
@@ -36,7 +37,7 @@ export interface EtcdConfigFacts {
 }
 
 /** Keys etcd reads only to bootstrap an empty data dir. */
-export const BOOTSTRAP_ONLY_KEYS = ['initial-cluster', 'initial-cluster-state', 'initial-cluster-token'] as const;
+export const BOOTSTRAP_ONLY_KEYS = ['initial-cluster', 'initial-cluster-state', 'initial-cluster-token', 'discovery-srv'] as const;
 
 const DEFAULT_TEMPLATE = 'etcd.conf.yml.hbs';
 /** The templates shipped with etcdops: `templates/` at the package root (two levels above this file). */
@@ -92,21 +93,59 @@ export function joinedInitialCluster(args: EtcdConfigArgs, current: string | und
   }
 }
 
+/** How a member's data dir is bootstrapped: from an `initial-cluster` list, or from DNS SRV records of a domain. */
+export interface BootstrapSettings {
+  readonly initial_cluster: string;
+  /** The domain of `discovery-srv`, or '' (etcd refuses both set). */
+  readonly discovery_srv: string;
+}
+
+/** The `discovery-srv` of a member that formed by DNS discovery and runs in the cluster: kept, as etcd reads it no more. */
+function joinedDiscoverySrv(args: EtcdConfigArgs, current: string | undefined, ctx: ModuleContext): string | undefined {
+  if (args.initial_cluster_state !== 'existing' || current === undefined) return undefined;
+  const selfUrl = peerUrl(ctx, ctx.host);
+  if (!(args.members ?? []).some((m) => m.started && (m.host === ctx.host || m.peer_urls.includes(selfUrl)))) return undefined;
+  try {
+    const value = (parseYaml(current) as Record<string, unknown> | null)?.['discovery-srv'];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What bootstraps this member: a member that runs keeps what its file says; a new cluster formed by DNS
+ * discovery reads the SRV records of etcd_discovery_domain; any other member, and one joining a running
+ * cluster (scale-out after a discovery formation too), gets the `initial-cluster` list.
+ */
+export function bootstrapSettings(args: EtcdConfigArgs, current: string | undefined, ctx: ModuleContext): BootstrapSettings {
+  const discovered = joinedDiscoverySrv(args, current, ctx);
+  if (discovered !== undefined) return { initial_cluster: '', discovery_srv: discovered };
+  const kept = joinedInitialCluster(args, current, ctx);
+  if (kept !== undefined) return { initial_cluster: kept, discovery_srv: '' };
+  const domain = args.initial_cluster_state === 'new' ? discoveryDomain(ctx) : undefined;
+  if (domain !== undefined) return { initial_cluster: '', discovery_srv: domain };
+  return { initial_cluster: initialCluster(args, ctx), discovery_srv: '' };
+}
+
 /** The config text for this host; throws a UserError naming every value etcd would misread. */
-export function renderConfig(args: EtcdConfigArgs, template: string, path: string, ctx: ModuleContext, keep: string | undefined): Buffer {
+export function renderConfig(args: EtcdConfigArgs, template: string, path: string, ctx: ModuleContext, bootstrap: BootstrapSettings): Buffer {
   const vars = lazyVars(
     [
       ctx.vars,
       {
         etcd_name: ctx.host,
         etcd_address: memberAddress(ctx, ctx.host),
-        etcd_initial_cluster: keep ?? initialCluster(args, ctx),
+        etcd_url_host: hostForUrl(memberAddress(ctx, ctx.host)),
+        etcd_initial_cluster: bootstrap.initial_cluster,
+        etcd_discovery_srv: bootstrap.discovery_srv,
         etcd_initial_cluster_state: args.initial_cluster_state,
       },
     ],
     { file: path },
   );
-  const text = renderEtcdConfig(template, path, (value) => renderTemplateFile(value, vars, path), vars.etcd_version);
+  // etcd_url_host is etcd_address made fit for a URL: a problem with it is one with etcd_address.
+  const text = renderEtcdConfig(template, path, (value) => renderTemplateFile(value, vars, path), vars.etcd_version, { etcd_url_host: 'etcd_address' });
   return Buffer.from(text, 'utf8');
 }
 
@@ -190,13 +229,13 @@ export const etcdConfigModule = defineModule<EtcdConfigArgs, EtcdConfigFacts>({
     return { template, templatePath: path, dest };
   },
   plan(args, facts, ctx) {
-    const keep = joinedInitialCluster(args, facts.dest.type === 'file' ? facts.dest.content : undefined, ctx);
-    const content = renderConfig(args, facts.template, facts.templatePath, ctx, keep);
+    const bootstrap = bootstrapSettings(args, facts.dest.type === 'file' ? facts.dest.content : undefined, ctx);
+    const content = renderConfig(args, facts.template, facts.templatePath, ctx, bootstrap);
     const plan = planFileContent({ dest: destOf(args, ctx), content, state: facts.dest, attrs: wantedAttributes(args), sensitive: false });
     const rewrite = plan.changes.some((c) => c.action === ChangeAction.CREATE || c.action === ChangeAction.REPLACE);
     const changed = rewrite ? settingsChanged(facts.dest.type === 'file' ? facts.dest.content : undefined, content.toString('utf8')) : [];
     const restartNeeded = facts.dest.type === 'file' && changed.length > 0;
-    const result = { dest: destOf(args, ctx), restart_needed: restartNeeded, settings_changed: changed, initial_cluster: keep ?? initialCluster(args, ctx) };
+    const result = { dest: destOf(args, ctx), restart_needed: restartNeeded, settings_changed: changed, initial_cluster: bootstrap.initial_cluster, bootstrap };
     if (!plan.changes.length) return { ...plan, result: { ...plan.result, ...result } };
     const note = rewrite ? (restartNeeded ? `; restart needed for ${changed.join(', ')}` : '; no restart needed (only bootstrap settings changed)') : '';
     return {

@@ -44,11 +44,27 @@ export function memberAddress(ctx: ModuleContext, host: string): string {
   return text(vars.etcd_address) ?? text(vars.ansible_host) ?? host;
 }
 
-/** Extra DNS names a member's certificates carry (`etcd_hostnames`), besides its inventory name. */
+/** A DNS domain etcd can look SRV records up under: labels of letters, digits and hyphens. */
+const DNS_DOMAIN = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?$/;
+
+/** etcd_discovery_domain when the cluster forms by DNS SRV discovery (etcd_formation: discovery-srv), else undefined. */
+export function discoveryDomain(ctx: ModuleContext): string | undefined {
+  if (String(ctx.vars.etcd_formation ?? 'static') !== 'discovery-srv') return undefined;
+  const domain = String(ctx.vars.etcd_discovery_domain ?? '');
+  if (!DNS_DOMAIN.test(domain)) {
+    throw new TaskFailure(`etcd_formation is discovery-srv but etcd_discovery_domain is ${JSON.stringify(domain)}: set it to the DNS domain holding the _etcd-server-ssl._tcp SRV records of the members (e.g. etcd.example.com)`);
+  }
+  return domain.replace(/\.$/, '');
+}
+
+/** Extra DNS names a member's certificates carry (`etcd_hostnames`, the discovery domain), besides its inventory name. */
 export function memberHostnames(ctx: ModuleContext, host: string): string[] {
   const extra = hostVars(ctx, host).etcd_hostnames;
   const list = Array.isArray(extra) ? extra.map(String) : text(extra) ? [String(extra)] : [];
-  return [...new Set([host, ...list])];
+  // With DNS SRV discovery, peers reach a member by its SRV target (HOST.DOMAIN) and clients that discover
+  // the cluster check the domain itself: the certificates carry both.
+  const domain = discoveryDomain(ctx);
+  return [...new Set([host, ...list, ...(domain ? [`${host}.${domain}`, domain] : [])])];
 }
 
 function port(ctx: ModuleContext, name: string, fallback: number): number {

@@ -2,9 +2,9 @@
 // minor in one step; one minor version at a time (a mixed cluster runs at the lower minor's cluster
 // version), some of them only from a minimum patch of the minor before (MINOR_PREREQUISITES); no major
 // change. A downgrade only when forced: a patch one freely, a minor one only while the cluster version is
-// still the target's minor (a stopped upgrade, or once etcd's own downgrade protocol, 3.6+, moved it there):
-// a cluster running at the higher minor refuses older members, and a change of binaries must never bypass
-// the protocol.
+// still the target's minor (a stopped upgrade), or from 3.6 on through etcd's own downgrade protocol, which
+// upgrade.yml runs before any binary changes (src/etcd/downgrade-protocol.ts): a cluster running at the
+// higher minor refuses older members, and a change of binaries must never bypass the protocol.
 import semver from 'semver';
 import { newestTestedPatch } from '../etcd/tested-etcd-releases.js';
 
@@ -73,14 +73,8 @@ function minorDowngradeBlocker(a: semver.SemVer, b: semver.SemVer, clusterVersio
   const cluster = clusterVersion ? semver.coerce(clusterVersion) : null;
   if (!cluster) return `the cluster version is unknown, and a minor downgrade by changing binaries is safe only while it is still ${b.major}.${b.minor}`;
   if (cluster.major === b.major && cluster.minor === b.minor) return null;
-  const target = `${b.major}.${b.minor}`;
-  if (semver.gte(a, '3.6.0')) {
-    return (
-      `the cluster runs at cluster version ${clusterVersion}, and etcd ${a.major}.${a.minor} goes back to ${target} only through its downgrade protocol, which a change of binaries must not bypass: ` +
-      `etcdops etcdctl -i INVENTORY -- downgrade validate ${target}, then -- downgrade enable ${target} (the cluster version becomes ${target}.0), ` +
-      `wait until etcdctl endpoint status shows storage version ${target}.0 on every member, then run this again: the members go back one at a time, the leader last`
-    );
-  }
+  // 3.6+ goes back through etcd's downgrade protocol, which upgrade.yml runs first (downgrade-protocol.ts).
+  if (semver.gte(a, '3.6.0') && cluster.major === a.major && cluster.minor === a.minor) return null;
   const restore = `Stay on ${a.major}.${a.minor}, or restore the snapshot taken before the upgrade with playbooks/restore.yml on ${b.version} (what was written since is lost)`;
   if (a.major === 3 && a.minor === 5) {
     return (
@@ -89,6 +83,12 @@ function minorDowngradeBlocker(a: semver.SemVer, b: semver.SemVer, clusterVersio
     );
   }
   return `the cluster runs at cluster version ${clusterVersion}, and its members refuse an older etcd. ${restore}`;
+}
+
+/** Whether the cluster version is already `b`'s minor (the downgrade protocol moved it, or an upgrade stopped). */
+function clusterAt(clusterVersion: string | null | undefined, b: semver.SemVer): boolean {
+  const cluster = clusterVersion ? semver.coerce(clusterVersion) : null;
+  return cluster !== null && cluster.major === b.major && cluster.minor === b.minor;
 }
 
 export function upgradeStep(from: string, to: string, options: UpgradeStepOptions = {}): UpgradeStepVerdict {
@@ -126,10 +126,12 @@ export function upgradeStep(from: string, to: string, options: UpgradeStepOption
   const judged = options.allowDowngrade === true || options.clusterVersion !== undefined;
   const blocker = minors === 0 || !judged ? null : minorDowngradeBlocker(a, b, options.clusterVersion);
   if (blocker) return verdict(UpgradeStep.DOWNGRADE, false, `${a.version} → ${b.version} is a downgrade etcd cannot make by changing binaries now: ${blocker}`);
+  const protocol = minors === -1 && semver.gte(a, '3.6.0') && !clusterAt(options.clusterVersion, b);
+  const how = protocol ? `, through etcd's downgrade protocol first (downgrade validate ${b.major}.${b.minor}, downgrade enable ${b.major}.${b.minor}, storage version ${b.major}.${b.minor}.0 on every member), then the members one at a time, the leader last` : '';
   if (!options.allowDowngrade) {
-    return verdict(UpgradeStep.DOWNGRADE, false, `${a.version} → ${b.version} is a downgrade: refused unless forced with etcd_upgrade_allow_downgrade=true`);
+    return verdict(UpgradeStep.DOWNGRADE, false, `${a.version} → ${b.version} is a downgrade: refused unless forced with etcd_upgrade_allow_downgrade=true${how}`);
   }
-  return verdict(UpgradeStep.DOWNGRADE, true, `${a.version} → ${b.version} is a forced downgrade`);
+  return verdict(UpgradeStep.DOWNGRADE, true, `${a.version} → ${b.version} is a forced downgrade${how}`);
 }
 
 /** The cluster version a cluster settles at once every member runs one of `versions`: the lowest minor, `.0`. */

@@ -1,6 +1,8 @@
 // etcd_zone_spread: before a playbook changes anything, checks the membership it will build (the voting
 // hosts of the inventory group, with their `etcd_zone`) against the loss of any one zone, and refuses
-// when a zone holds so many voters that losing it loses the quorum, unless `allow_majority`.
+// when a zone holds so many voters that losing it loses the quorum, unless `allow_majority`; it warns about
+// an even number of voters or more than 7.
+import { memberCountWarnings } from '../etcd/member-count.js';
 import { zoneSpread, zoneSpreadFinding, zoneSpreadMessage, type ZonedMember } from '../etcd/zone-spread.js';
 import { noop, type TaskPlan } from '../plan/change.js';
 import { isStandbyHost } from './etcd-cluster-facts.js';
@@ -24,7 +26,9 @@ export function inventoryMembers(ctx: ModuleContext): ZonedMember[] {
 
 export function planZoneSpread(args: EtcdZoneSpreadArgs, ctx: ModuleContext): TaskPlan {
   const spread = zoneSpread(inventoryMembers(ctx));
-  const result = { zones: Object.fromEntries(spread.zones.map((z) => [z.zone, z.members])), voters: spread.voters, quorum: spread.quorum };
+  // An even or too large voter count is warned about (as Ansible shows a module's `warnings`), not refused.
+  const warnings = memberCountWarnings(spread.voters);
+  const result = { zones: Object.fromEntries(spread.zones.map((z) => [z.zone, z.members])), voters: spread.voters, quorum: spread.quorum, ...(warnings.length ? { warnings } : {}) };
   if (spread.zones.length === 0) return noop('no host has etcd_zone: the zone spread is not checked', result);
   const layout = spread.zones.map((z) => `${z.zone}: ${z.members.join(', ')}`).join('; ');
   if (spread.fatal.length === 0) return noop(`any one zone can be lost and a quorum of ${spread.quorum} of ${spread.voters} voters stays (${layout})`, result);
@@ -35,7 +39,7 @@ export function planZoneSpread(args: EtcdZoneSpreadArgs, ctx: ModuleContext): Ta
 export const etcdZoneSpreadModule = defineModule<EtcdZoneSpreadArgs, undefined>({
   name: 'etcd_zone_spread',
   description:
-    'Refuse a membership (the voting hosts of the etcd group and their etcd_zone) where losing any one zone loses the quorum, unless allow_majority; nothing is checked when no host has etcd_zone.',
+    'Refuse a membership (the voting hosts of the etcd group and their etcd_zone) where losing any one zone loses the quorum, unless allow_majority; nothing is checked when no host has etcd_zone. Warns about an even number of voters or more than 7.',
   schema: {
     type: 'object',
     additionalProperties: false,

@@ -24,6 +24,9 @@ import { etcdRestartModule } from './etcd-restart.js';
 import { etcdRestartPendingModule } from './etcd-restart-pending.js';
 import { etcdSpaceModule } from './etcd-space.js';
 import { etcdUpgradeCheckModule } from './etcd-upgrade-check.js';
+import { etcdDowngradeProtocolModule } from './etcd-downgrade-protocol.js';
+import { etcdAdoptHostVarsModule } from './etcd-adopt-host-vars.js';
+import { etcdAdoptReadModule } from './etcd-adopt-read.js';
 import { etcdVersionGuardModule } from './etcd-version-guard.js';
 import { failModule } from './fail.js';
 import { etcdZoneSpreadModule } from './etcd-zone-spread.js';
@@ -75,6 +78,9 @@ const byName = {
   etcd_restart_pending: etcdRestartPendingModule,
   etcd_space: etcdSpaceModule,
   etcd_upgrade_check: etcdUpgradeCheckModule,
+  etcd_downgrade_protocol: etcdDowngradeProtocolModule,
+  etcd_adopt_read: etcdAdoptReadModule,
+  etcd_adopt_host_vars: etcdAdoptHostVarsModule,
   etcd_version_guard: etcdVersionGuardModule,
   fail: failModule,
   etcd_zone_spread: etcdZoneSpreadModule,

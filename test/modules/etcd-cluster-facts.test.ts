@@ -132,10 +132,34 @@ describe('etcd_cluster_facts: clusterFacts', () => {
   }
 
   it('refuses a formation it does not know, and an inventory of standby hosts only', () => {
-    assert.throws(() => clusterFacts({}, undefined, etcdContext(H3, 'n1', {}, { etcd_formation: 'mesh' })), /etcd_formation must be static or scale-out, got "mesh"/);
+    assert.throws(() => clusterFacts({}, undefined, etcdContext(H3, 'n1', {}, { etcd_formation: 'mesh' })), /etcd_formation must be static, scale-out or discovery-srv, got "mesh"/);
     const allStandby = Object.fromEntries(H3.map((h) => [h, { etcd_learner: true }]));
     assert.throws(() => clusterFacts({}, undefined, etcdContext(H3, 'n1', allStandby)), /every etcd host is marked etcd_learner: true/);
   });
+});
+
+describe('etcd_cluster_facts: the one learner place etcd admits', () => {
+  const standby4 = [...voters3, { name: 'n4', learner: true }];
+  const rows: { readonly title: string; readonly hosts: readonly string[]; readonly extra: Record<string, Record<string, unknown>>; readonly members: readonly MemberSketch[]; readonly joining?: readonly string[]; readonly problem: RegExp | '' }[] = [
+    { title: 'no standby: a new host joins', hosts: H4, extra: {}, members: voters3, problem: '' },
+    { title: 'a standby learner and nobody joining', hosts: H4, extra: STANDBY4, members: standby4, problem: '' },
+    {
+      title: 'a standby learner and a new host: refused, naming the learner and the ways out',
+      hosts: [...H4, 'n5'],
+      extra: STANDBY4,
+      members: standby4,
+      problem: /^cannot add n5 while the standby learner n4 is a member: etcd admits 1 learner at a time .*promote-standby\.yml -e member=n4.*remove-member\.yml -e member=n4/,
+    },
+    { title: 'replace-member of a voter next to a standby: refused', hosts: H4, extra: STANDBY4, members: standby4, joining: ['n2'], problem: /^cannot add n2 while the standby learner n4/ },
+    { title: 'replace-member of the standby itself: its own place', hosts: H4, extra: STANDBY4, members: standby4, joining: ['n4'], problem: '' },
+  ];
+  for (const row of rows) {
+    it(row.title, () => {
+      const facts = clusterFacts(row.joining ? { joining: row.joining } : {}, cluster(row.members), etcdContext(row.hosts, 'n1', row.extra));
+      if (row.problem === '') assert.equal(facts.etcd_learner_slot_problem, '');
+      else assert.match(String(facts.etcd_learner_slot_problem), row.problem);
+    });
+  }
 });
 
 describe('etcd_cluster_facts: standby helpers', () => {

@@ -1,7 +1,8 @@
 // Table-driven: etcd_config's pure parts: the initial-cluster list for a new or a joining member, the list
 // a joined member keeps, and which settings a change makes etcd read differently (restart or not).
 import assert from 'node:assert/strict';
-import { initialCluster, joinedInitialCluster, settingsChanged, type EtcdConfigArgs } from '../../src/modules/etcd-config.js';
+import { bootstrapSettings, initialCluster, joinedInitialCluster, settingsChanged, type EtcdConfigArgs } from '../../src/modules/etcd-config.js';
+import { memberHostnames } from '../../src/modules/etcd-targets.js';
 import type { EtcdMemberFact } from '../../src/modules/etcd-cluster-facts.js';
 import { etcdContext } from './etcd-fixtures.js';
 
@@ -49,6 +50,31 @@ describe('etcd_config: joinedInitialCluster', () => {
   for (const row of rows) {
     it(row.title, () => assert.equal(joinedInitialCluster(row.args, row.current, etcdContext(H3)), row.expected));
   }
+});
+
+describe('etcd_config: bootstrapSettings (member list or DNS SRV discovery)', () => {
+  const discovery = { etcd_formation: 'discovery-srv', etcd_discovery_domain: 'etcd.example.com' };
+  const formed = 'name: n1\ndiscovery-srv: etcd.example.com\ninitial-cluster-state: new\n';
+  const rows: { readonly title: string; readonly args: EtcdConfigArgs; readonly vars?: Record<string, unknown>; readonly current?: string; readonly expected?: { initial_cluster: string; discovery_srv: string }; readonly fails?: RegExp }[] = [
+    { title: 'static: the member list', args: { initial_cluster_state: 'new', initial_members: ['n1', 'n2'] }, expected: { initial_cluster: 'n1=https://10.0.0.1:2380,n2=https://10.0.0.2:2380', discovery_srv: '' } },
+    { title: 'discovery-srv, a new cluster: the domain, no member list', args: { initial_cluster_state: 'new', initial_members: H3 }, vars: discovery, expected: { initial_cluster: '', discovery_srv: 'etcd.example.com' } },
+    { title: 'discovery-srv, a formed member keeps discovery-srv (etcd refuses both)', args: { initial_cluster_state: 'existing', members: [fact('n1')] }, vars: discovery, current: formed, expected: { initial_cluster: '', discovery_srv: 'etcd.example.com' } },
+    { title: 'discovery-srv, a host joining later: the live member list', args: { initial_cluster_state: 'existing', members: [fact('n2')] }, vars: discovery, expected: { initial_cluster: 'n1=https://10.0.0.1:2380,n2=https://10.0.0.2:2380', discovery_srv: '' } },
+    { title: 'discovery-srv without a domain', args: { initial_cluster_state: 'new', initial_members: H3 }, vars: { etcd_formation: 'discovery-srv', etcd_discovery_domain: '' }, fails: /etcd_discovery_domain is "": set it to the DNS domain holding the _etcd-server-ssl\._tcp SRV records/ },
+    { title: 'discovery-srv with a domain that is not one', args: { initial_cluster_state: 'new', initial_members: H3 }, vars: { etcd_formation: 'discovery-srv', etcd_discovery_domain: 'a b' }, fails: /etcd_discovery_domain is "a b"/ },
+  ];
+  for (const row of rows) {
+    it(row.title, () => {
+      const ctx = etcdContext(H3, 'n1', {}, row.vars ?? {});
+      if (row.fails) assert.throws(() => bootstrapSettings(row.args, row.current, ctx), row.fails);
+      else assert.deepStrictEqual(bootstrapSettings(row.args, row.current, ctx), row.expected);
+    });
+  }
+
+  it('certificates carry the SRV target and the domain with discovery-srv, neither without', () => {
+    assert.deepStrictEqual(memberHostnames(etcdContext(H3, 'n2', {}, discovery), 'n2'), ['n2', 'n2.etcd.example.com', 'etcd.example.com']);
+    assert.deepStrictEqual(memberHostnames(etcdContext(H3, 'n2', {}, { etcd_discovery_domain: 'etcd.example.com' }), 'n2'), ['n2']);
+  });
 });
 
 describe('etcd_config: settingsChanged', () => {

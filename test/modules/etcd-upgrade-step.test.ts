@@ -42,9 +42,10 @@ describe('upgradeStep', () => {
     ['3.5.16', '3.4.23', false, '3.5.0', S.DOWNGRADE, false, /cannot make by changing binaries now/],
     ['3.5.16', '3.4.23', true, null, S.DOWNGRADE, false, /the cluster version is unknown/],
     ['3.5.16', '3.4.23', true, 'not_decided', S.DOWNGRADE, false, /the cluster version is unknown/],
-    // 3.6+: back to 3.5 only through etcd's downgrade protocol, never by a change of binaries around it.
-    ['3.6.0', '3.5.30', true, '3.6.0', S.DOWNGRADE, false, /only through its downgrade protocol.*downgrade validate 3\.5, then -- downgrade enable 3\.5 .*storage version 3\.5\.0 on every member, then run this again/],
-    ['3.6.0', '3.5.30', false, '3.6.0', S.DOWNGRADE, false, /downgrade protocol/],
+    // 3.6+: back to 3.5 only through etcd's downgrade protocol (run by upgrade.yml first), never around it.
+    ['3.6.0', '3.5.30', true, '3.6.0', S.DOWNGRADE, true, /forced downgrade, through etcd's downgrade protocol first \(downgrade validate 3\.5, downgrade enable 3\.5, storage version 3\.5\.0 on every member\), then the members one at a time, the leader last/],
+    ['3.6.0', '3.5.30', false, '3.6.0', S.DOWNGRADE, false, /refused unless forced with etcd_upgrade_allow_downgrade=true, through etcd's downgrade protocol first/],
+    ['3.6.0', '3.5.30', true, null, S.DOWNGRADE, false, /the cluster version is unknown/],
     ['3.6.0', '3.5.30', true, '3.5.0', S.DOWNGRADE, true, /forced downgrade/],
     ['3.6.0', '3.5.30', false, '3.5.0', S.DOWNGRADE, false, /refused unless forced/],
     ['3.6.3', '3.6.1', true, '3.6.0', S.DOWNGRADE, true, /forced downgrade/],

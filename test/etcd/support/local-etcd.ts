@@ -107,6 +107,8 @@ export async function prepareMember(
   const vars: Record<string, unknown> = {
     etcd_name: member.name,
     etcd_address: '127.0.0.1',
+    etcd_url_host: '127.0.0.1',
+    etcd_discovery_srv: '',
     etcd_data_dir: join(home, 'data'),
     etcd_pki_dir: pkiDir,
     etcd_initial_cluster: cluster.initialCluster,
