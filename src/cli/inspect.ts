@@ -53,6 +53,7 @@ interface InspectCliOptions {
   readonly hotWritesPerSecond: string;
   readonly metricsFile?: string;
   readonly pkiDir?: string;
+  readonly client?: string;
   readonly localHost?: string;
 }
 
@@ -114,6 +115,7 @@ export function register(program: Command): void {
     .option('--hot-depth <n>', 'how many /-separated segments make a hot prefix (default: --prefix-depth)')
     .option('--hot-writes-per-second <n>', 'a prefix written faster than this is a finding', String(DEFAULT_HOT_WRITES_PER_SECOND))
     .option('--pki-dir <dir>', "folder holding ca.crt, admin.crt and admin.key (default: the inventory's etcd_local_pki_dir, else .etcdops/pki beside it)")
+    .option('--client <name>', 'the client certificate to connect with, NAME.crt and NAME.key in --pki-dir (default admin; the scheduled inspection uses its member\'s backup certificate)')
     .option('--local-host <name>', 'this machine is that inventory host: its backups are read here, and other backup hosts are left out (the scheduled inspection)')
     .option('--metrics-file <file>', `also write the result as Prometheus textfile metrics (node_exporter's textfile collector, e.g. ${DEFAULT_TEXTFILE_DIR}/etcdops_inspect.prom)`)
     .action(async (options: InspectCliOptions) => {
@@ -145,7 +147,7 @@ export function register(program: Command): void {
 
       const inventory = await loadInventory(options.inventory);
       const cluster = inventoryCluster(inventory);
-      const admin = options.pkiDir ? adminFiles(options.pkiDir) : cluster.admin;
+      const admin = options.pkiDir ? adminFiles(options.pkiDir, options.client) : cluster.admin;
       const [ca, cert, key] = await Promise.all([admin.ca, admin.cert, admin.key].map(readPem));
       const access = { endpoints: cluster.endpoints, ca: ca!, cert: cert!, key: key! };
       const members = cluster.hosts.map((name, i) => {

@@ -99,8 +99,8 @@ export interface AdminFiles {
   readonly key: string;
 }
 
-export function adminFiles(pkiDir: string): AdminFiles {
-  return { ca: join(pkiDir, 'ca.crt'), cert: join(pkiDir, `${ADMIN_CLIENT}.crt`), key: join(pkiDir, `${ADMIN_CLIENT}.key`) };
+export function adminFiles(pkiDir: string, client = ADMIN_CLIENT): AdminFiles {
+  return { ca: join(pkiDir, 'ca.crt'), cert: join(pkiDir, `${client}.crt`), key: join(pkiDir, `${client}.key`) };
 }
 
 /**
