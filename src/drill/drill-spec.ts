@@ -12,8 +12,10 @@ export interface DrillFault {
   readonly at: number;
   /** A fault kind of playbooks/fault.yml. */
   readonly fault: string;
-  /** `leader`, `follower`, or a member's inventory name. */
+  /** `leader`, `follower`, `each` (every member in turn, the leader last) or a member's inventory name. */
   readonly target: string;
+  /** For `each`: seconds from one member's fault to the next one's (default: the duration + 5). */
+  readonly spacing?: number;
   /** Seconds the fault lasts (the host clears it itself). */
   readonly duration: number;
   /** The kind's own settings, passed to fault.yml with -e. */
@@ -75,7 +77,8 @@ export const drillSchema = {
         properties: {
           at: { type: 'number', minimum: 0, description: 'Seconds after the load starts.' },
           fault: { type: 'string', pattern: '^[a-z_]+$', description: 'The fault kind (etcdops doc etcd_fault).' },
-          target: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$', description: 'leader, follower, or a member name.' },
+          target: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$', description: 'leader, follower, each (every member in turn, the leader last), or a member name.' },
+          spacing: { type: 'number', exclusiveMinimum: 0, maximum: MAX_LOAD_SECONDS, description: 'For target each: seconds from one member\'s fault to the next one\'s (default: duration + 5).' },
           duration: { type: 'number', exclusiveMinimum: 0, maximum: MAX_LOAD_SECONDS, description: 'Seconds the fault lasts.' },
           settings: { type: 'object', additionalProperties: scalar, description: 'The kind\'s settings (percent, traffic, rate, ...).' },
         },
@@ -94,7 +97,7 @@ export const drillSchema = {
         consistent: { type: 'boolean', description: 'Every member\'s HashKV equal at the end (default true).' },
       },
     },
-    schedule: { type: 'string', pattern: '^@every [0-9]+[smhd]$', description: 'For --install-schedule: how often the drill repeats, e.g. @every 10m.' },
+    schedule: { type: 'string', pattern: '^@every [0-9]+[smhd]$', description: 'How often playbooks/drill-schedule.yml runs the drill on the host chosen, e.g. @every 10m.' },
   },
 } as const;
 
@@ -123,6 +126,27 @@ export function parseDrill(text: string, file: string): DrillSpec {
         where(file, parsed.doc, parsed.lines, ['faults', String(i)]),
       );
     }
+    if (fault.spacing !== undefined && fault.target !== 'each') {
+      throw new ParseError(
+        `spacing is for target each, not ${fault.target}`,
+        where(file, parsed.doc, parsed.lines, ['faults', String(i)]),
+      );
+    }
   });
   return { ...value, faults: value.faults ?? [] };
+}
+
+/** The spacing of a fault on `each` member. */
+export const spacingOf = (fault: DrillFault): number => fault.spacing ?? fault.duration + 5;
+
+/**
+ * Pure: the faults with `each` expanded into one fault per member (followers in inventory order, the
+ * leader last, so the cluster changes leader once); an error when one would outlast the load.
+ */
+export function expandFaults(spec: DrillSpec, members: readonly string[], leader: string | null): DrillFault[] {
+  const order = [...members.filter((m) => m !== leader), ...members.filter((m) => m === leader)];
+  const faults = spec.faults.flatMap((f) => (f.target === 'each' ? order.map((m, i) => ({ ...f, target: m, at: f.at + i * spacingOf(f) })) : [f]));
+  const late = faults.find((f) => f.at + f.duration >= spec.load.duration);
+  if (late) throw new Error(`the fault ${late.fault} on ${late.target} would end at ${late.at + late.duration} s, not before the load ends (${spec.load.duration} s) on these ${members.length} members: lengthen load.duration or shorten spacing`);
+  return faults;
 }

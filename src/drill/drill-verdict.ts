@@ -25,6 +25,8 @@ export interface FaultRecord {
   readonly target: string;
   /** The target as the drill named it (leader, follower or a name). */
   readonly asked: string;
+  /** When fault.yml was started, ms since the load started (the fault begins between this and injectedAt). */
+  readonly requestedAt: number;
   /** When fault.yml returned, ms since the load started. */
   readonly injectedAt: number;
   /** When the host's own timer clears it. */
@@ -126,8 +128,10 @@ export function judgeDrill(
   const changes = leaderChanges(leaders);
   const unavailable = longestUnavailable(samples, loadMs);
   const faultsEnd = Math.max(0, ...faults.filter((f) => !f.error).map((f) => f.endsAt));
-  const lastFailure = Math.max(-1, ...samples.filter((s) => !s.ok).map((s) => s.at + s.ms));
-  const recoveredAt = lastFailure < faultsEnd ? faultsEnd : Math.min(loadMs, ...ok.filter((s) => s.at + s.ms > lastFailure).map((s) => s.at + s.ms));
+  // Recovered: answered by a request started after the last one that failed (a request that timed out
+  // later does not hide that newer ones were already answered).
+  const lastFailure = Math.max(-1, ...samples.filter((s) => !s.ok).map((s) => s.at));
+  const recoveredAt = lastFailure < 0 ? faultsEnd : Math.max(faultsEnd, Math.min(loadMs, ...ok.filter((s) => s.at > lastFailure).map((s) => s.at + s.ms)));
   const figures: DrillFigures = {
     requests: samples.length,
     ok: ok.length,
@@ -158,12 +162,19 @@ export function judgeDrill(
   for (const f of faults) {
     const on = f.asked === f.target ? f.target : `${f.target} (the ${f.asked})`;
     if (f.error) timeline.push({ at: f.injectedAt, what: `fault ${f.fault} on ${on} NOT injected: ${f.error}` });
-    else timeline.push({ at: f.injectedAt, what: `fault ${f.fault} on ${on} injected` }, { at: f.endsAt, what: `fault ${f.fault} on ${f.target} cleared by its host` });
+    else {
+      timeline.push(
+        { at: f.requestedAt, what: `fault ${f.fault} on ${on}: fault.yml started` },
+        { at: f.injectedAt, what: `fault ${f.fault} on ${f.target} in place (fault.yml done)` },
+        { at: f.endsAt, what: `fault ${f.fault} on ${f.target} cleared by its host` },
+      );
+    }
   }
   const firstFailure = samples.filter((s) => !s.ok).sort((a, b) => a.at - b.at)[0];
   if (firstFailure) timeline.push({ at: firstFailure.at, what: `first failed request (${firstFailure.op}: ${firstFailure.error ?? 'failed'})` });
   if (unavailable.ms > 0 && firstFailure) timeline.push({ at: unavailable.from, what: `longest time without an answer begins (${fixed(unavailable.ms / 1000)} s)` }, { at: unavailable.to, what: 'requests answered again' });
-  if (lastFailure >= 0) timeline.push({ at: lastFailure, what: 'last failed request' });
+  if (lastFailure >= 0) timeline.push({ at: lastFailure, what: 'last failed request started' });
+  if (figures.recoveryMs > 0) timeline.push({ at: recoveredAt, what: `recovered, ${fixed(figures.recoveryMs / 1000)} s after the end of the faults` });
   timeline.push({ at: loadMs, what: 'load ended' });
   timeline.sort((a, b) => a.at - b.at);
   return { figures, checks: results, timeline, passed: results.every((r) => r.ok) };

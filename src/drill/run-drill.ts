@@ -10,7 +10,8 @@ import { withAnyEndpoint, type ClusterAccess } from '../etcd/cluster-access.js';
 import { collectHashes, currentRevision, judgeConsistency } from '../inspect/consistency.js';
 import { Severity } from '../inspect/severity.js';
 import { startClientLoad } from './client-load.js';
-import { DEFAULT_REQUEST_TIMEOUT_MS, type DrillFault, type DrillSpec } from './drill-spec.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, expandFaults, type DrillFault, type DrillSpec } from './drill-spec.js';
+import { UserError } from '../errors/user-error.js';
 import { judgeDrill, type DrillVerdict, type EndState, type FaultRecord } from './drill-verdict.js';
 import { watchLeader } from './leader-watch.js';
 
@@ -75,14 +76,16 @@ async function injectAt(fault: DrillFault, target: DrillTarget, started: number,
   const name = resolveTarget(fault.target, target.members, leader());
   const now = () => Date.now() - started;
   if (name === undefined) {
-    return { fault: fault.fault, target: fault.target, asked: fault.target, injectedAt: now(), endsAt: now(), error: `no member is the ${fault.target} (members: ${target.members.join(' ')})` };
+    return { fault: fault.fault, target: fault.target, asked: fault.target, requestedAt: now(), injectedAt: now(), endsAt: now(), error: `no member is the ${fault.target} (members: ${target.members.join(' ')})` };
   }
   target.log(`+${(now() / 1000).toFixed(1)} s  injecting ${fault.fault} on ${name} for ${fault.duration} s`);
+  const requestedAt = now();
   const settings = Object.entries(fault.settings ?? {}).map(([k, v]) => `${k}=${String(v)}`);
   const play = await runFaultPlay(target.inventory, [`fault=${fault.fault}`, `target=${name}`, `duration=${fault.duration}`, ...settings]);
   const injectedAt = now();
-  if (play.code !== 0) return { fault: fault.fault, target: name, asked: fault.target, injectedAt, endsAt: injectedAt, error: playFailure(play.output) };
-  return { fault: fault.fault, target: name, asked: fault.target, injectedAt, endsAt: injectedAt + fault.duration * 1000 };
+  const record = { fault: fault.fault, target: name, asked: fault.target, requestedAt, injectedAt };
+  if (play.code !== 0) return { ...record, endsAt: injectedAt, error: playFailure(play.output) };
+  return { ...record, endsAt: injectedAt + fault.duration * 1000 };
 }
 
 async function waitHealthy(access: ClusterAccess, deadline: number): Promise<void> {
@@ -114,9 +117,16 @@ export async function runDrill(spec: DrillSpec, target: DrillTarget): Promise<Dr
   const startedAt = new Date();
   const started = Date.now();
   const watch = await watchLeader(target.access, target.members, started);
+  let planned: DrillFault[];
+  try {
+    planned = expandFaults(spec, target.members, watch.current());
+  } catch (error) {
+    await watch.stop();
+    throw new UserError(`drill ${spec.name}: ${(error as Error).message}`);
+  }
   const load = await startClientLoad(target.access, prefix, spec.load.rate, spec.load.timeout_ms ?? DEFAULT_REQUEST_TIMEOUT_MS, started);
   target.log(`drill ${spec.name}: ${spec.load.duration} s of load at ${spec.load.rate} requests/s on ${target.members.join(' ')}`);
-  const faults = Promise.all(spec.faults.map((f) => injectAt(f, target, started, () => watch.current())));
+  const faults = Promise.all(planned.map((f) => injectAt(f, target, started, () => watch.current())));
   const loadEnd = started + spec.load.duration * 1000;
   await new Promise((r) => setTimeout(r, Math.max(0, loadEnd - Date.now())));
   const records = await faults;

@@ -21,6 +21,8 @@ function limit(args: FaultArgs, property: string, value: string | undefined): { 
       sh`systemctl set-property --runtime ${unit} ${`${property}=`} 2>/dev/null || true`,
       sh`rm -f ${`/run/systemd/system.control/${unit}.d/50-${property}.conf`}`,
       sh`rmdir ${`/run/systemd/system.control/${unit}.d`} /run/systemd/system.control 2>/dev/null || true`,
+      // systemd noticed the drop-in go: reloaded, it no longer warns that the unit changed on disk.
+      sh`systemctl daemon-reload`,
     ],
   };
 }

@@ -56,7 +56,7 @@ export const etcdFaultModule = defineModule<FaultArgs, FaultFacts>({
       action: { type: 'string', enum: ['inject', 'clear'], description: 'inject (default) or clear the fault early; clearing twice is harmless.' },
       duration: number('Seconds the fault lasts; the host clears it itself after them (required to inject, except kill).', { exclusiveMinimum: 0, maximum: MAX_DURATION }),
       unit: { type: 'string', pattern: '^[A-Za-z0-9@_.:-]+$', description: 'etcd\'s systemd unit (default etcd).' },
-      peers: { type: 'array', items: { type: 'string', pattern: '^[0-9A-Fa-f.:]+$' }, maxItems: 64, description: 'Addresses of the other members (IPv4): peer traffic is matched towards these.' },
+      peers: { type: 'array', items: { type: 'string', pattern: '^[0-9A-Fa-f.:]+$' }, maxItems: 64, description: 'Addresses (IPv4) network faults match (fault.yml: the other members, or none with towards=any); none: any address but loopback.' },
       traffic: { type: 'string', enum: Object.values(FaultTraffic), description: 'Network faults: peer, client or both (default) kinds of etcd traffic.' },
       direction: { type: 'string', enum: Object.values(FaultDirection), description: 'partition and loss: in, out or both (default) ways.' },
       client_port: number('etcd\'s client port (default 2379).', { minimum: 1, maximum: 65535 }),

@@ -4,6 +4,9 @@
 // (early, or by the host's own timer even when the control node was SIGKILLed), the host compared
 // before and after; and the kinds it cannot do refused before anything changes.
 import { deepStrictEqual, match, notStrictEqual, ok, strictEqual } from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { etcdops, etcdopsProcess, recapOf } from './etcdops-cli.js';
 import { etcdPid, health } from './etcd-helpers.js';
@@ -11,6 +14,8 @@ import { sshRun, useLab } from './lab-fixture.js';
 
 const SITE = fileURLToPath(new URL('../../playbooks/site.yml', import.meta.url));
 const FAULT = fileURLToPath(new URL('../../playbooks/fault.yml', import.meta.url));
+const DRILLS = fileURLToPath(new URL('../../playbooks/drills/', import.meta.url));
+const SCHEDULE = fileURLToPath(new URL('../../playbooks/drill-schedule.yml', import.meta.url));
 
 describe('etcd fault.yml on the lab', function () {
   this.timeout(120_000);
@@ -261,5 +266,105 @@ describe('etcd fault.yml on the lab', function () {
     strictEqual(stopped.code, 0, stopped.stdout + stopped.stderr);
     strictEqual(await sh('n3', 'systemctl is-active etcd || true'), 'inactive');
     await until('n3 started again by its timer', async () => (await hostState('n3')) === before && (await allHealthy()), 40_000);
+  });
+  describe('drills', () => {
+    const work = mkdtempSync(join(tmpdir(), 'etcdops-drill-'));
+    const drill = (file: string) => etcdops(['drill', file, '-i', lab().inventory, '--json', join(work, 'report.json')], { timeoutMs: 180_000 });
+    const report = () => JSON.parse(readFileSync(join(work, 'report.json'), 'utf8'));
+
+    // A member's data dir on a filesystem of its own (a 256 MiB tmpfs, data copied over, one member at a
+    // time), as production members have: filling it fills nothing else of the lab machine.
+    before(async function () {
+      this.timeout(120_000);
+      for (const host of ['n1', 'n2', 'n3']) {
+        await until('a healthy cluster', allHealthy, 40_000);
+        const moved = await sshRun(lab(), host, 'set -e; systemctl stop etcd; mkdir -p /var/lib/etcd.disk; cp -a /var/lib/etcd/. /var/lib/etcd.disk/; mount -t tmpfs -o size=256m,mode=0700 tmpfs /var/lib/etcd; cp -a /var/lib/etcd.disk/. /var/lib/etcd/; chown etcd:etcd /var/lib/etcd; rm -rf /var/lib/etcd.disk; systemctl start etcd');
+        strictEqual(moved.code, 0, moved.stderr);
+      }
+      await until('a healthy cluster', allHealthy, 40_000);
+    });
+
+    it('fills n3\'s data filesystem: etcd fails to write with "no space left on device", then comes back', async () => {
+      const before = await hostState('n3');
+      const filled = await fault('disk_fill', 'n3', 'duration=20');
+      strictEqual(filled.code, 0, filled.stdout + filled.stderr);
+      strictEqual(await sh('n3', "df --output=avail /var/lib/etcd | tail -n 1 | tr -d ' '"), '0');
+      // Big values (20 × 900 kB) make n3's database grow, which a full filesystem cannot hold.
+      const put = await sshRun(lab(), 'n1', `for i in $(seq 20); do head -c 900000 /dev/zero | tr '\\0' x | etcdctl --endpoints=https://${address('n1')}:2379 --cacert=/etc/etcd/pki/ca.crt --cert=/etc/etcd/pki/backup.crt --key=/etc/etcd/pki/backup.key --command-timeout=10s put rehearsal-full-$i >/dev/null || exit 1; done`);
+      strictEqual(put.code, 0, put.stderr);
+      await until('the disk error in n3\'s log', async () => /no space left on device/.test(await sh('n3', 'journalctl -u etcd --since "-60s" --no-pager')), 30_000);
+      await until('n3 healthy again once its host cleared the fill', async () => (await allHealthy()) && (await hostState('n3')) === before, 60_000);
+      await sshRun(lab(), 'n1', `etcdctl --endpoints=https://${address('n1')}:2379 --cacert=/etc/etcd/pki/ca.crt --cert=/etc/etcd/pki/backup.crt --key=/etc/etcd/pki/backup.key del rehearsal-full- --prefix`);
+    });
+
+    for (const file of readdirSync(DRILLS).filter((f) => f.endsWith('.yml')).sort()) {
+      it(`the shipped drill ${file} passes its checks`, async () => {
+        await until('a healthy cluster', allHealthy, 40_000);
+        const run = await drill(join(DRILLS, file));
+        strictEqual(run.code, 0, run.stdout + run.stderr);
+        match(run.stdout, new RegExp(`drill ${file.replace('.yml', '')} passed`));
+        const r = report();
+        strictEqual(r.passed, true);
+        strictEqual(r.figures.lostWrites, 0);
+        strictEqual(r.figures.consistent, true);
+        ok(r.figures.ackedWrites > 20, `writes were acknowledged: ${r.figures.ackedWrites}`);
+        if (file === 'leader-partitioned.yml') {
+          // The leader cut off: its change, the time without answers and the recovery, in the report.
+          ok(r.figures.leaderChanges >= 1, JSON.stringify(r.timeline));
+          ok(r.figures.unavailable.ms > 0 && r.figures.unavailable.ms < 5000, JSON.stringify(r.figures.unavailable));
+          ok(r.faults[0].asked === 'leader' && r.timeline.some((e: { what: string }) => new RegExp(`^leader ${r.faults[0].target} → `).test(e.what)), JSON.stringify(r.timeline));
+          match(run.stdout, /longest unavailable\s+\d+\.\d s \(\+\d+\.\d s to \+\d+\.\d s\)\n\s+recovery after the faults \d+\.\d s\n\s+lost acknowledged writes\s+0 of \d+/);
+        }
+      });
+    }
+
+    it('fails a drill whose threshold cannot hold, naming the check', async () => {
+      const file = join(work, 'impossible.yml');
+      writeFileSync(file, 'name: impossible\nload: {rate: 10, duration: 3}\nchecks:\n  availability_percent: 50\n  p99_ms: 0\n');
+      const run = await drill(file);
+      strictEqual(run.code, 2, run.stdout + run.stderr);
+      match(run.stdout, /FAIL {2}p99_ms\s+expected ≤ 0 ms, got \d+ ms/);
+      match(run.stdout, /drill impossible FAILED: p99_ms\n/);
+      strictEqual(report().checks.find((c: { name: string }) => c.name === 'availability_percent').ok, true);
+    });
+
+    it('installs a drill on a timer on the host chosen, once, and removes it', async () => {
+      const before = await hostState('n1');
+      const file = join(work, 'nightly.yml');
+      writeFileSync(file, 'name: nightly\nschedule: "@every 10m"\nload: {rate: 5, duration: 5}\nchecks: {}\n');
+      const schedule = (...extra: string[]) => etcdops(['play', SCHEDULE, '-i', lab().inventory, '-e', `drill=${file}`, '-e', 'schedule_host=n1', '--output', 'json', ...extra.flatMap((e) => ['-e', e])]);
+      const installed = await schedule();
+      strictEqual(installed.code, 0, installed.stdout + installed.stderr);
+      ok(recapOf(installed.stdout).n1!.changed > 0);
+      match(await sh('n1', 'systemctl show -p ActiveState -p TimersMonotonic etcdops-drill-nightly.timer'), /OnUnitActiveUSec=10min[\s\S]*ActiveState=active|ActiveState=active[\s\S]*OnUnitActiveUSec=10min/);
+      strictEqual(await sh('n1', 'systemctl is-enabled etcdops-drill-nightly.timer'), 'enabled');
+      match(await sh('n1', 'systemctl cat etcdops-drill-nightly.service'), /\nExecStart=\/usr\/local\/bin\/etcdops drill \/etc\/etcdops\/drills\/nightly\.yml -i \/etc\/etcdops\/inventory\.yml --json \/var\/lib\/etcdops\/drills\/nightly\.drill\.json\n/);
+      strictEqual(await sh('n1', 'cat /etc/etcdops/drills/nightly.yml'), readFileSync(file, 'utf8').trim());
+      const again = await schedule();
+      strictEqual(recapOf(again.stdout).n1!.changed, 0, 'installed once');
+      const removed = await schedule('state=absent');
+      strictEqual(removed.code, 0, removed.stdout + removed.stderr);
+      strictEqual(await hostState('n1'), before);
+      strictEqual(await sh('n1', 'ls /etc/systemd/system | grep -c etcdops-drill || true'), '0');
+    });
+
+    it('a drill SIGKILLed mid-fault leaves its fault to the host, which clears it on time', async () => {
+      await until('a healthy cluster', allHealthy, 40_000);
+      const states = await Promise.all(['n1', 'n2', 'n3'].map(hostState));
+      const file = join(work, 'killed.yml');
+      writeFileSync(file, 'name: killed\nload: {rate: 5, duration: 25}\nfaults:\n  - {at: 0, fault: partition, target: follower, duration: 12}\nchecks: {}\n');
+      const run = etcdopsProcess(['drill', file, '-i', lab().inventory, '--json', join(work, 'killed.json')]);
+      let armedAt = 0;
+      await until('the partition armed on a member', async () => {
+        const armed = await Promise.all(['n1', 'n2', 'n3'].map(async (h) => (await sshRun(lab(), h, 'test -f /run/etcdops-fault/partition.clear')).code === 0));
+        armedAt = Date.now();
+        return armed.some(Boolean);
+      });
+      run.child.kill('SIGKILL');
+      await run.done;
+      await until('every member as before the drill', async () => JSON.stringify(await Promise.all(['n1', 'n2', 'n3'].map(hostState))) === JSON.stringify(states), 40_000);
+      ok(Date.now() - armedAt >= 10_000, `cleared when its 12 s were over, not before (${Date.now() - armedAt} ms after it was seen armed)`);
+      await until('a healthy cluster', allHealthy, 40_000);
+    });
   });
 });
