@@ -338,7 +338,7 @@ describe('etcd fault.yml on the lab', function () {
       ok(recapOf(installed.stdout).n1!.changed > 0);
       match(await sh('n1', 'systemctl show -p ActiveState -p TimersMonotonic etcdops-drill-nightly.timer'), /OnUnitActiveUSec=10min[\s\S]*ActiveState=active|ActiveState=active[\s\S]*OnUnitActiveUSec=10min/);
       strictEqual(await sh('n1', 'systemctl is-enabled etcdops-drill-nightly.timer'), 'enabled');
-      match(await sh('n1', 'systemctl cat etcdops-drill-nightly.service'), /\nExecStart=\/usr\/local\/bin\/etcdops drill \/etc\/etcdops\/drills\/nightly\.yml -i \/etc\/etcdops\/inventory\.yml --json \/var\/lib\/etcdops\/drills\/nightly\.drill\.json\n/);
+      match(await sh('n1', 'systemctl cat etcdops-drill-nightly.service'), /\nExecStart=\/usr\/local\/bin\/etcdops drill \/etc\/etcdops\/drills\/nightly\.yml -i \/etc\/etcdops\/inventory\.yml --json \/var\/lib\/etcdops\/drills\/nightly\.drill\.json$/m);
       strictEqual(await sh('n1', 'cat /etc/etcdops/drills/nightly.yml'), readFileSync(file, 'utf8').trim());
       const again = await schedule();
       strictEqual(recapOf(again.stdout).n1!.changed, 0, 'installed once');

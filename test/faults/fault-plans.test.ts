@@ -51,6 +51,9 @@ describe('etcd_fault: injection plans', () => {
       /while \[ "\$i" -lt 2 \]; do \(while :; do :; done\) &/, /systemctl set-property --runtime etcd\.service CPUQuota=20%/,
       /systemctl set-property --runtime etcd\.service CPUQuota= /, /rm -f \/run\/systemd\/system\.control\/etcd\.service\.d\/50-CPUQuota\.conf/,
     ]],
+    ['cpu with stress-ng when present, one worker per CPU by default', { kind: 'cpu', duration: 30 }, { ...ok0, stress_ng: '/usr/bin/stress-ng', cpus: '4' }, [
+      /systemd-run --quiet --collect --unit etcdops-fault-cpu --property=RuntimeMaxSec=30 .* \/bin\/sh -c 'exec stress-ng --cpu 4 --quiet'/,
+    ]],
     ['memory with stress-ng when present', { kind: 'memory', duration: 30, memory_mib: 64 }, { ...ok0, stress_ng: '/usr/bin/stress-ng', mem_available_kib: '1000000' }, [
       /stress-ng --vm 1 --vm-bytes 64M --vm-keep/,
     ]],
