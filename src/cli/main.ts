@@ -15,8 +15,9 @@ import { register as registerDemo } from './demo.js';
 import { register as registerBackup } from './backup.js';
 import { register as registerInspect } from './inspect.js';
 import { register as registerMonitoring } from './monitoring.js';
+import { register as registerDrill } from './drill.js';
 
-const commands: readonly ((program: Command) => void)[] = [registerPlay, registerPlan, registerInventory, registerDoc, registerLab, registerPki, registerEtcdctl, registerDemo, registerBackup, registerInspect, registerMonitoring];
+const commands: readonly ((program: Command) => void)[] = [registerPlay, registerPlan, registerInventory, registerDoc, registerLab, registerPki, registerEtcdctl, registerDemo, registerBackup, registerInspect, registerMonitoring, registerDrill];
 
 // gRPC (under the etcd client) names etcd members by IP address in TLS, which Node flags with DEP0123 on
 // every run; the certificates carry those IPs, so the warning only adds noise for users.

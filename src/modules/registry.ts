@@ -16,6 +16,7 @@ import { etcdConfigModule } from './etcd-config.js';
 import { etcdCompactModule } from './etcd-compact.js';
 import { etcdConfigCheckModule } from './etcd-config-check.js';
 import { etcdDefragModule } from './etcd-defrag.js';
+import { etcdFaultModule } from './etcd-fault.js';
 import { etcdHealthModule } from './etcd-health.js';
 import { etcdLeaderModule } from './etcd-leader.js';
 import { etcdMemberModule } from './etcd-member.js';
@@ -70,6 +71,7 @@ const byName = {
   etcd_compact: etcdCompactModule,
   etcd_config_check: etcdConfigCheckModule,
   etcd_defrag: etcdDefragModule,
+  etcd_fault: etcdFaultModule,
   etcd_health: etcdHealthModule,
   etcd_leader: etcdLeaderModule,
   etcd_member: etcdMemberModule,
