@@ -1,11 +1,10 @@
-// The variables a task sees on a host, merged in Ansible's order of precedence (low to high):
-// role defaults < inventory < play vars < task vars < facts and registered results < extra vars,
-// plus the magic variables (inventory_hostname, groups, hostvars, ...).
+// The variables a task sees on a host: each level of Ansible's precedence this run holds, ordered by
+// the variables room (variable-precedence.ts), plus the values of the magic variables it lists.
 import { dirname } from 'node:path';
 import type { Inventory } from '../inventory/inventory.js';
 import type { Play, Task } from '../playbook/playbook.js';
 import type { HostState } from './host-state.js';
-import { lazyVars } from './lazy-vars.js';
+import { variablesByPrecedence, type VariableLevels } from '../variables/variable-precedence.js';
 
 export interface RunScope {
   readonly inventory: Inventory;
@@ -55,12 +54,7 @@ export function groupMembership(inventory: Inventory): Record<string, string[]> 
   return groups;
 }
 
-export function taskVariables(
-  scope: RunScope,
-  host: HostState,
-  task: Task | undefined,
-  extra: Readonly<Record<string, unknown>> = {},
-): Record<string, unknown> {
+export function taskVariables(scope: RunScope, host: HostState, task: Task | undefined): Record<string, unknown> {
   const magic = {
     inventory_hostname: host.name,
     inventory_hostname_short: host.name.split('.')[0],
@@ -76,6 +70,16 @@ export function taskVariables(
     inventory_file: scope.inventory.source,
     inventory_dir: dirname(scope.inventory.source),
   };
-  const layers = [scope.play.roleDefaults, task?.roleDefaults ?? {}, host.inventoryHost.vars, scope.play.vars, task?.vars ?? {}, host.facts, extra, scope.extraVars, magic];
-  return lazyVars(layers, task?.source ?? scope.play.source);
+  const levels: VariableLevels = {
+    role_defaults: task?.roleDefaults ? [scope.play.roleDefaults, task.roleDefaults] : scope.play.roleDefaults,
+    inventory: host.inventoryHost.vars,
+    // play vars, vars_files and role vars, merged at load by the same table (loader.ts).
+    play_vars: scope.play.vars,
+    task_vars: task?.vars,
+    host_facts: host.facts,
+    include_params: task?.includeParams,
+    extra_vars: scope.extraVars,
+    magic,
+  };
+  return variablesByPrecedence(levels, task?.source ?? scope.play.source);
 }

@@ -7,10 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { isDeepStrictEqual } from 'node:util';
 import { fileState, type FileState } from '../facts/file-state.js';
-import { lazyVars } from '../executor/lazy-vars.js';
 import { renderTemplateFile } from '../playbook/templating.js';
 import { renderEtcdConfig } from '../etcd/etcd-config-document.js';
 import { UserError } from '../errors/user-error.js';
+import { withLocals } from '../variables/variable-precedence.js';
 import { ChangeAction, type TaskPlan } from '../plan/change.js';
 import type { EtcdMemberFact } from './etcd-cluster-facts.js';
 import { memberAddress, peerUrl } from './etcd-targets.js';
@@ -93,16 +93,14 @@ export function joinedInitialCluster(args: EtcdConfigArgs, current: string | und
 
 /** The config text for this host; throws a UserError naming every value etcd would misread. */
 export function renderConfig(args: EtcdConfigArgs, template: string, path: string, ctx: ModuleContext, keep: string | undefined): Buffer {
-  const vars = lazyVars(
-    [
-      ctx.vars,
-      {
-        etcd_name: ctx.host,
-        etcd_address: memberAddress(ctx, ctx.host),
-        etcd_initial_cluster: keep ?? initialCluster(args, ctx),
-        etcd_initial_cluster_state: args.initial_cluster_state,
-      },
-    ],
+  const vars = withLocals(
+    ctx.vars,
+    {
+      etcd_name: ctx.host,
+      etcd_address: memberAddress(ctx, ctx.host),
+      etcd_initial_cluster: keep ?? initialCluster(args, ctx),
+      etcd_initial_cluster_state: args.initial_cluster_state,
+    },
     { file: path },
   );
   const text = renderEtcdConfig(template, path, (value) => renderTemplateFile(value, vars, path), vars.etcd_version);

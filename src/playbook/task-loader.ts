@@ -28,6 +28,8 @@ export interface TaskScope {
   readonly role?: string;
   /** Defaults of a role included at run time (include_role): below inventory vars, for its tasks only. */
   readonly roleDefaults?: Readonly<Record<string, unknown>>;
+  /** `vars:` of the includes that brought the tasks, outermost first: Ansible's include (and role) params. */
+  readonly includeParams?: Readonly<Record<string, unknown>>;
   readonly baseDir: string;
   readonly searchPaths: readonly string[];
 }
@@ -140,7 +142,7 @@ export async function loadTasks(
         if (section in raw) throw new ParseError(`'${section}' belongs to a 'block:'; put the tasks it guards under 'block:'`, source.locate([...at, section], { key: true }));
       }
       const roleKey = ['include_role', `${BUILTIN_PREFIX}include_role`].find((key) => key in raw);
-      tasks.push(buildTask(raw, source, at, scope, options, roleKey ? await roleIncluder(raw, roleKey, source, at, { ...scopeFrom(raw, scope), when: scope.when, tags: scope.tags }, options) : undefined));
+      tasks.push(buildTask(raw, source, at, scope, options, roleKey ? await roleIncluder(raw, roleKey, source, at, includedScope(raw, scope), options) : undefined));
     }
   }
   return tasks;
@@ -196,6 +198,15 @@ async function importRole(raw: Raw, source: YamlSource, at: readonly PathSegment
   return role.tasks;
 }
 
+/**
+ * What an include (include_tasks, include_role) hands its tasks: the enclosing scope, with the include's
+ * own `vars:` as include params, which rank above set_fact (variable-precedence.ts), not as task vars.
+ */
+function includedScope(raw: Raw, scope: TaskScope): TaskScope {
+  const own = scopeFrom({ ...raw, vars: undefined }, scope);
+  return { ...own, when: scope.when, tags: scope.tags, includeParams: { ...scope.includeParams, ...((raw.vars ?? {}) as Raw) } };
+}
+
 /** `include_role`: the role is checked now and its tasks run when the include does, with its defaults and vars for them only. */
 async function roleIncluder(raw: Raw, key: string, source: YamlSource, at: readonly PathSegment[], scope: TaskScope, options: TaskLoadOptions): Promise<(file: string, vars?: Raw) => Promise<TaskNode[]>> {
   const { name, tasksFrom } = roleReference(raw, key, source, at);
@@ -204,7 +215,7 @@ async function roleIncluder(raw: Raw, key: string, source: YamlSource, at: reado
     throw new ParseError(`include_role: role '${name}' has handlers, which etcdops does not add at run time; use import_role or the play's 'roles:'`, source.locate([...at, key]));
   }
   return async (_file, vars = {}) => {
-    const role = await loadRole({ role: name }, source, [...at, key], { ...scope, vars: { ...scope.vars, ...vars } }, options, tasksFrom);
+    const role = await loadRole({ role: name }, source, [...at, key], { ...scope, includeParams: { ...scope.includeParams, ...vars } }, options, tasksFrom);
     const withRole = (nodes: readonly TaskNode[]): TaskNode[] =>
       nodes.map((node) => ('block' in node ? { ...node, block: withRole(node.block), rescue: withRole(node.rescue), always: withRole(node.always) } : { ...node, roleDefaults: role.defaults, vars: { ...role.vars, ...node.vars } }));
     return withRole(role.tasks);
@@ -217,7 +228,7 @@ function includer(source: YamlSource, scope: TaskScope, options: TaskLoadOptions
     const file = isAbsolute(given) ? given : join(dirname(source.file), given);
     if (options.importing.includes(file)) throw new ParseError(`include cycle: ${[...options.importing, file].join(' -> ')}`, { file: source.file });
     const included = await readYaml(file, 'tasks', { file: source.file }, 'included task file');
-    return loadTasks(included.value, included, [], { ...scope, vars: { ...scope.vars, ...vars } }, { ...options, importing: [...options.importing, file] });
+    return loadTasks(included.value, included, [], { ...scope, includeParams: { ...scope.includeParams, ...vars } }, { ...options, importing: [...options.importing, file] });
   };
 }
 
@@ -389,8 +400,8 @@ function buildTask(
     anyErrorsFatal: own.anyErrorsFatal,
     environment: own.environment,
     remoteUser: own.remoteUser,
-    // The included tasks share the include's vars, not its own when and tags (Ansible's include_tasks).
-    include: module === 'include_tasks' ? includer(source, { ...own, when: scope.when, tags: scope.tags }, options) : roleInclude,
+    // The included tasks get the include's vars as include params, not its own when and tags (Ansible's include_tasks).
+    include: module === 'include_tasks' ? includer(source, includedScope(raw, scope), options) : roleInclude,
     role: scope.role,
     roleDefaults: scope.roleDefaults,
     register: raw.register as string | undefined,
@@ -410,6 +421,7 @@ function buildTask(
     noLog: raw.no_log === true,
     alwaysApply: raw.check_mode === false,
     vars: own.vars,
+    includeParams: scope.includeParams,
     listen: toList(raw.listen),
     source: { file: location.file, line: location.line, column: location.column },
     baseDir: scope.baseDir,
