@@ -3,6 +3,7 @@
 // passed down to its tasks), `include_tasks` loaded when it runs, `include_vars` read when it runs.
 import { dirname, isAbsolute, join } from 'node:path';
 import { ParseError, type SourceLocation } from '../errors/user-error.js';
+import { booleanWord } from './ansible-boolean.js';
 import { expressionSyntaxProblem } from './condition.js';
 import { COMMAND_LIKE_MODULES, FreeFormProblem, parseFreeForm, type FreeFormArgs } from './free-form-args.js';
 import { hasJinja } from './jinja-source.js';
@@ -253,16 +254,12 @@ function moduleKeyProblem(raw: Raw, source: YamlSource, at: readonly PathSegment
   return known[0]!;
 }
 
-const BOOLEAN_WORDS: Readonly<Record<string, boolean>> = {
-  y: true, yes: true, on: true, '1': true, true: true, t: true, n: false, no: false, off: false, '0': false, false: false, f: false,
-};
-
 /** A `key=value` word's text as the type its schema property wants (Ansible's module argument conversion). */
 function typedOption(value: string, spec: ModuleSpec, key: string): unknown {
   const property = (spec.schema as { properties?: Record<string, { type?: string | string[] }> }).properties?.[key];
   const types = property?.type === undefined ? [] : [property.type].flat();
   if (hasJinja(value) || types.includes('string')) return value;
-  if (types.includes('boolean') && value.toLowerCase() in BOOLEAN_WORDS) return BOOLEAN_WORDS[value.toLowerCase()];
+  if (types.includes('boolean') && booleanWord(value) !== undefined) return booleanWord(value);
   if ((types.includes('integer') || types.includes('number')) && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
   return value;
 }
