@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { ExitCode } from '../errors/exit-code.js';
 import { UserError } from '../errors/user-error.js';
 import { loadInventory } from '../inventory/load-inventory.js';
-import { inventoryCluster } from './pki.js';
+import { inventoryClusterSpec } from '../modules/etcd-targets.js';
 
 export function register(program: Command): void {
   program
@@ -15,9 +15,9 @@ export function register(program: Command): void {
     .option('--etcdctl <path>', 'etcdctl binary to run', 'etcdctl')
     .argument('<args...>', 'etcdctl arguments (after --)')
     .action(async (args: string[], options: { inventory: string; etcdctl: string }) => {
-      const cluster = inventoryCluster(await loadInventory(options.inventory));
+      const cluster = inventoryClusterSpec(await loadInventory(options.inventory));
       const argv = [
-        `--endpoints=${cluster.endpoints.join(',')}`,
+        `--endpoints=${cluster.clientUrls.join(',')}`,
         `--cacert=${cluster.admin.ca}`,
         `--cert=${cluster.admin.cert}`,
         `--key=${cluster.admin.key}`,

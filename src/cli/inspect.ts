@@ -16,7 +16,7 @@ import { renderText } from '../inspect/render-text.js';
 import { CHECK_NAMES, runInspect } from '../inspect/run-inspect.js';
 import { exitCodeFor, Severity } from '../inspect/severity.js';
 import { loadInventory } from '../inventory/load-inventory.js';
-import { inventoryCluster } from './pki.js';
+import { inventoryClusterSpec } from '../modules/etcd-targets.js';
 
 interface InspectCliOptions {
   readonly inventory: string;
@@ -75,10 +75,10 @@ export function register(program: Command): void {
       }
 
       const inventory = await loadInventory(options.inventory);
-      const cluster = inventoryCluster(inventory);
+      const cluster = inventoryClusterSpec(inventory);
       const [ca, cert, key] = await Promise.all([cluster.admin.ca, cluster.admin.cert, cluster.admin.key].map(readPem));
-      const access = { endpoints: cluster.endpoints, ca: ca!, cert: cert!, key: key! };
-      const members = cluster.hosts.map((name, i) => ({ name, endpoint: cluster.endpoints[i]!, quota: quotaFromVars(inventory.hosts.get(name)!.vars) }));
+      const access = { endpoints: cluster.clientUrls, ca: ca!, cert: cert!, key: key! };
+      const members = cluster.members.map((name, i) => ({ name, endpoint: cluster.clientUrls[i]!, quota: quotaFromVars(inventory.hosts.get(name)!.vars) }));
 
       let result;
       try {

@@ -13,7 +13,7 @@ import { UserError } from '../errors/user-error.js';
 import { withLocals } from '../variables/variable-precedence.js';
 import { ChangeAction, type TaskPlan } from '../plan/change.js';
 import type { EtcdMemberFact } from './etcd-cluster-facts.js';
-import { memberAddress, peerUrl } from './etcd-targets.js';
+import { clusterSpecOf, memberAddress, peerUrl } from './etcd-targets.js';
 import { type FileAttributeArgs, fileAttributeProperties, wantedAttributes } from './file-attributes.js';
 import { applyFileContent, planFileContent } from './file-content.js';
 import { defineModule, type ModuleContext } from './module.js';
@@ -51,7 +51,7 @@ export function templatePath(args: EtcdConfigArgs, ctx: ModuleContext): string {
   }
 }
 
-const destOf = (args: EtcdConfigArgs, ctx: ModuleContext): string => args.dest ?? `${String(ctx.vars.etcd_conf_dir ?? '/etc/etcd')}/etcd.conf.yml`;
+const destOf = (args: EtcdConfigArgs, ctx: ModuleContext): string => args.dest ?? `${clusterSpecOf(ctx).confDir}/etcd.conf.yml`;
 
 /** `name=peerURL,...`: the inventory's initial members for a new cluster, the live members (plus this one) to join. */
 export function initialCluster(args: EtcdConfigArgs, ctx: ModuleContext): string {
