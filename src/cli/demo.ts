@@ -10,7 +10,7 @@ import { loadInventory } from '../inventory/load-inventory.js';
 import { DEFAULT_LAB } from '../lab/lab-layout.js';
 import { labUp } from '../lab/lab.js';
 import { play } from './play.js';
-import { inventoryClusterSpec } from '../modules/etcd-targets.js';
+import { inventoryClusterSpec } from '../etcd/cluster-spec.js';
 
 /** The shipped site playbook: `playbooks/` at the package root, two levels above this file. */
 const SITE_PLAYBOOK = fileURLToPath(new URL('../../playbooks/site.yml', import.meta.url));

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { ExitCode } from '../errors/exit-code.js';
 import { UserError } from '../errors/user-error.js';
 import { loadInventory } from '../inventory/load-inventory.js';
-import { inventoryClusterSpec } from '../modules/etcd-targets.js';
+import { inventoryClusterSpec } from '../etcd/cluster-spec.js';
 
 export function register(program: Command): void {
   program

@@ -16,7 +16,7 @@ import { renderText } from '../inspect/render-text.js';
 import { CHECK_NAMES, runInspect } from '../inspect/run-inspect.js';
 import { exitCodeFor, Severity } from '../inspect/severity.js';
 import { loadInventory } from '../inventory/load-inventory.js';
-import { inventoryClusterSpec } from '../modules/etcd-targets.js';
+import { inventoryClusterSpec } from '../etcd/cluster-spec.js';
 
 interface InspectCliOptions {
   readonly inventory: string;

@@ -12,7 +12,7 @@ import { chainSignedByCa } from '../etcd/pki/chain-signed-by-ca.js';
 import type { Inventory } from '../inventory/inventory.js';
 import { loadInventory } from '../inventory/load-inventory.js';
 import { parseRemoteFiles, readCommand } from '../modules/etcd-certificates.js';
-import { inventoryClusterSpec, type ClusterSpec } from '../modules/etcd-targets.js';
+import { inventoryClusterSpec, type ClusterSpec } from '../etcd/cluster-spec.js';
 
 export interface CertificateStatus {
   /** `control` for the control node, else the member's inventory name. */

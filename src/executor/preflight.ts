@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { ParseError } from '../errors/user-error.js';
 import type { Inventory } from '../inventory/inventory.js';
 import type { ModuleDefinition } from '../modules/module.js';
-import { resolveSource } from '../modules/source-path.js';
+import { resolveSource } from '../playbook/source-path.js';
 import { KNOWN_FILTERS, KNOWN_TESTS } from '../playbook/condition.js';
 import { jinjaSyntaxProblem } from '../playbook/jinja-engine.js';
 import { hasJinja, inspectTemplate } from '../playbook/jinja-source.js';

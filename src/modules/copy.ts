@@ -3,11 +3,11 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type FileState, fileState } from '../facts/file-state.js';
-import { isOwnerOnlyMode, isSensitive } from './content-diff.js';
-import { type FileAttributeArgs, fileAttributeProperties, normaliseMode, wantedAttributes } from './file-attributes.js';
+import { isOwnerOnlyMode, isSensitive } from '../os/content-diff.js';
+import { type FileAttributeArgs, fileAttributeProperties, normaliseMode, wantedAttributes } from '../os/file-attributes.js';
 import { applyFileContent, planFileContent } from './file-content.js';
 import { type ModuleContext, defineModule } from './module.js';
-import { resolveSource } from './source-path.js';
+import { resolveSource } from '../playbook/source-path.js';
 
 export interface CopyArgs extends FileAttributeArgs {
   readonly src?: string;

@@ -6,7 +6,7 @@
 import { applyAuthSteps, describeAuthStep, readAuthState, type AuthState, type AuthStep, type KeyAccess, type KeyPermission } from '../etcd/auth-state.js';
 import { ChangeAction, type Change, type TaskPlan, noop } from '../plan/change.js';
 import { booleanWord } from '../playbook/ansible-boolean.js';
-import { clusterAccess, memberEndpoints, memberHosts } from './etcd-targets.js';
+import { clusterAccess, memberEndpoints, memberHosts } from '../etcd/cluster-spec.js';
 import { defineModule } from './module.js';
 import { TaskFailure } from './task-failure.js';
 

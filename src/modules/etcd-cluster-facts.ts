@@ -5,7 +5,7 @@
 import { checkClusterHealth, type ClusterHealth } from '../etcd/cluster-health.js';
 import { noop } from '../plan/change.js';
 import { boolFilter } from '../playbook/ansible-boolean.js';
-import { clusterAccess, memberEndpoints, memberHosts, peerUrl } from './etcd-targets.js';
+import { clusterAccess, memberEndpoints, memberHosts, peerUrl } from '../etcd/cluster-spec.js';
 import { defineModule, type ModuleContext, type UnappliedChange } from './module.js';
 import { TaskFailure } from './task-failure.js';
 

@@ -13,11 +13,11 @@ import { UserError } from '../errors/user-error.js';
 import { withLocals } from '../variables/variable-precedence.js';
 import { ChangeAction, type TaskPlan } from '../plan/change.js';
 import type { EtcdMemberFact } from './etcd-cluster-facts.js';
-import { clusterSpecOf, memberAddress, peerUrl } from './etcd-targets.js';
-import { type FileAttributeArgs, fileAttributeProperties, wantedAttributes } from './file-attributes.js';
+import { clusterSpecOf, memberAddress, peerUrl } from '../etcd/cluster-spec.js';
+import { type FileAttributeArgs, fileAttributeProperties, wantedAttributes } from '../os/file-attributes.js';
 import { applyFileContent, planFileContent } from './file-content.js';
 import { defineModule, type ModuleContext } from './module.js';
-import { resolveSource } from './source-path.js';
+import { resolveSource } from '../playbook/source-path.js';
 import { TaskFailure } from './task-failure.js';
 
 export interface EtcdConfigArgs extends FileAttributeArgs {

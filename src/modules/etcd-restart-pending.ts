@@ -4,7 +4,7 @@
 import { type EtcdProcessArgs, etcdProcess } from '../facts/etcd-process.js';
 import { pendingRestartReasons } from '../etcd/restart-pending.js';
 import { noop } from '../plan/change.js';
-import { clusterSpecOf } from './etcd-targets.js';
+import { clusterSpecOf } from '../etcd/cluster-spec.js';
 import { defineModule, type ModuleContext } from './module.js';
 import { unitName } from './systemd.js';
 

@@ -7,7 +7,7 @@
 import { breakRunLock, describeHolder, holderIsGone, readRunLock, takeRunLock, thisHolder, THIS_RUN, RUN_LOCK_KEY, type RunLockHolder } from '../etcd/run-lock.js';
 import { ChangeAction, noop } from '../plan/change.js';
 import { booleanWord } from '../playbook/ansible-boolean.js';
-import { clusterAccess } from './etcd-targets.js';
+import { clusterAccess } from '../etcd/cluster-spec.js';
 import { defineModule } from './module.js';
 import { TaskFailure } from './task-failure.js';
 

@@ -6,11 +6,11 @@ import { dirname, join } from 'node:path';
 import { ExitCode } from '../errors/exit-code.js';
 import { UserError } from '../errors/user-error.js';
 import type { Inventory } from '../inventory/inventory.js';
-import type { ClusterAccess } from '../etcd/cluster-access.js';
-import { memberList, type MemberInfo } from '../etcd/membership.js';
-import { hostForUrl } from '../etcd/initial-cluster.js';
-import type { ModuleContext } from './module.js';
-import { TaskFailure } from './task-failure.js';
+import type { ClusterAccess } from './cluster-access.js';
+import { memberList, type MemberInfo } from './membership.js';
+import { hostForUrl } from './initial-cluster.js';
+import type { ModuleContext } from '../modules/module.js';
+import { TaskFailure } from '../modules/task-failure.js';
 
 /** The defaults of the cluster's variables (the etcd role's defaults/main.yml says the same). */
 export const ETCD_DEFAULTS = {

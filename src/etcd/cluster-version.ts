@@ -2,7 +2,7 @@
 // and the cluster version, which the leader raises only once every member runs it. etcd 3.5+ serves it
 // on the client HTTP port (etcd_client_http_port), 3.4 on the client URL itself; both are asked, in that order.
 import { request } from 'node:https';
-import type { ClusterAccess } from '../etcd/cluster-access.js';
+import type { ClusterAccess } from './cluster-access.js';
 
 export interface ReportedVersions {
   /** The member's own binary version, e.g. `3.5.16`. */

@@ -3,7 +3,7 @@
 import { deepStrictEqual, throws } from 'node:assert/strict';
 import type { Inventory } from '../../src/inventory/inventory.js';
 import type { MemberInfo } from '../../src/etcd/membership.js';
-import { clientUrlsVotersFirst, clusterSpec, inventoryClusterSpec } from '../../src/modules/etcd-targets.js';
+import { clientUrlsVotersFirst, clusterSpec, inventoryClusterSpec } from '../../src/etcd/cluster-spec.js';
 
 const member = (name: string, isLearner = false, clientURLs = [`https://${name}:2379`]): MemberInfo => ({ id: `${name}id`, name, peerURLs: [], clientURLs, isLearner });
 
