@@ -13,7 +13,7 @@ import { loadTasks, type ImportedRoles, type TaskLoadOptions, type TaskScope } f
 import { readVarsFile } from './vars-file.js';
 import { checkTemplates } from './template-checks.js';
 import { renderValue } from './templating.js';
-import { readYaml, type PathSegment, type YamlSource } from './yaml-source.js';
+import { readYaml, type PathSegment, type YamlSource } from '../yaml/located-yaml.js';
 import { mergeByPrecedence } from '../variables/variable-precedence.js';
 
 export interface LoadOptions {

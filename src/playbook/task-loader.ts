@@ -13,7 +13,7 @@ import { checkModuleArgs, type ModuleSpec } from './module-args.js';
 import type { Task, TaskBlock, TaskNode } from './playbook.js';
 import { loadRole } from './role-loader.js';
 import { closest, didYouMean, suggestModule } from './suggest.js';
-import { readYaml, type PathSegment, type YamlSource } from './yaml-source.js';
+import { readYaml, type PathSegment, type YamlSource } from '../yaml/located-yaml.js';
 
 /** What a task inherits from the play, role, import or block that contains it. */
 export interface TaskScope {
