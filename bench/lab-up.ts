@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureArtifacts } from '../src/lab/artifact-cache.js';
 import { ensureRootfs } from '../src/lab/rootfs-cache.js';
+import { benchLabName } from './timed-run.js';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const LAB = 'bench';
+const LAB = benchLabName('bench');
 
 function timedCli(args: readonly string[]): Promise<number> {
   const started = process.hrtime.bigint();

@@ -1,70 +1,48 @@
 // Benchmark: a no-op re-run of the example playbook on 3 lab hosts, as a user runs it (the built CLI),
-// against ansible-playbook on the same playbook, inventory and hosts in the same run.
-// Reports wall time, SSH connections per host, remote commands per task per host and peak memory.
-import { execFile } from 'node:child_process';
+// against ansible-playbook on the same playbook, inventory and hosts in the same run, and against the SSH
+// floor. Reports wall time, SSH connections per host, remote commands per task per host and peak memory
+// of a 3-host run (the first converge and the re-run).
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { labDown, labUp } from '../src/lab/lab.js';
+import { sshFloorSeconds } from './ssh-floor.js';
+import { ansiblePlay, benchLabName, etcdopsPlay, REPO, round } from './timed-run.js';
 
-const run = promisify(execFile);
-const REPO = fileURLToPath(new URL('..', import.meta.url));
-const LAB = 'benchplay';
 const PLAYBOOK = join(REPO, 'playbooks/examples/hello-service.yml');
 
-interface Timed {
-  readonly seconds: number;
-  readonly peakKiB: number;
-  readonly stdout: string;
-}
-
-/** Runs a command under /usr/bin/time for its peak resident memory. */
-async function timed(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<Timed> {
-  const started = process.hrtime.bigint();
-  const { stdout, stderr } = await run('/usr/bin/time', ['-f', 'peak_kib=%M', ...argv], { cwd: REPO, env, maxBuffer: 64 << 20 });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { seconds, peakKiB: Number(/peak_kib=(\d+)/.exec(stderr)?.[1] ?? NaN), stdout };
-}
-
-function etcdops(inventory: string): Promise<Timed> {
-  return timed([process.execPath, join(REPO, 'dist/cli/main.js'), 'play', PLAYBOOK, '-i', inventory, '--output', 'json']);
-}
-
 export async function benchNoopRerun(): Promise<Record<string, number>> {
-  const lab = await labUp({ name: LAB, hosts: 3 });
+  const name = benchLabName('benchplay');
+  const lab = await labUp({ name, hosts: 3 });
   try {
-    await etcdops(lab.inventory);
-    const noop = await etcdops(lab.inventory);
-    const events = noop.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
-    const recap = events.find((e) => e.event === 'recap')!;
-    const tasks = new Set(events.filter((e) => e.event === 'task_start').map((e) => e.task)).size;
-    const results = events.filter((e) => e.event === 'host_result').length / lab.hosts.length;
-    const changed = Object.values(recap.hosts as Record<string, { changed: number }>).reduce((n, c) => n + c.changed, 0);
-    const connections = Object.values(recap.connections as Record<string, { connections: number; commands: number }>);
+    const first = await etcdopsPlay(PLAYBOOK, lab.inventory);
+    const noop = await etcdopsPlay(PLAYBOOK, lab.inventory);
+    const tasks = new Set(noop.events.filter((e) => e.event === 'task_start').map((e) => e.task)).size;
+    const results = noop.events.filter((e) => e.event === 'host_result').length / lab.hosts.length;
+    const connections = Object.values(noop.recap.connections as Record<string, { connections: number; commands: number }>);
+    const floor = await sshFloorSeconds(lab.inventory, Math.round(results));
     const figures: Record<string, number> = {
       noop_rerun_wall_s: round(noop.seconds),
-      noop_rerun_changed: changed,
+      noop_rerun_changed: noop.changed,
       noop_rerun_tasks: tasks,
       ssh_connections_per_host: Math.max(...connections.map((c) => c.connections)),
       commands_per_task_result_per_host: round(Math.max(...connections.map((c) => c.commands)) / results),
-      peak_rss_mib: round(noop.peakKiB / 1024),
+      ssh_floor_s: round(floor),
+      noop_over_floor: round(noop.seconds / floor),
+      noop_startup_and_load_s: round(noop.seconds - noop.recap.durationMs / 1000),
+      noop_run_s: round(noop.recap.durationMs / 1000),
+      peak_rss_mib: round(Math.max(first.peakKiB, noop.peakKiB) / 1024),
     };
-    const env = { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_HOST_KEY_CHECKING: 'True', ANSIBLE_PYTHON_INTERPRETER: '/usr/bin/python3' };
-    const ansible = await timed(['ansible-playbook', '-i', lab.inventory, PLAYBOOK], env).catch(() => undefined);
+    const ansible = await ansiblePlay(PLAYBOOK, lab.inventory, lab.hosts.length).catch(() => undefined);
     if (ansible) {
-      const again = await timed(['ansible-playbook', '-i', lab.inventory, PLAYBOOK], env);
+      const again = await ansiblePlay(PLAYBOOK, lab.inventory, lab.hosts.length);
       figures.ansible_noop_rerun_wall_s = round(again.seconds);
       figures.ansible_peak_rss_mib = round(again.peakKiB / 1024);
       figures.ansible_over_etcdops_wall_ratio = round(again.seconds / noop.seconds);
     }
     return figures;
   } finally {
-    await labDown(LAB);
+    await labDown(name);
   }
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -1,4 +1,6 @@
-// `npm run bench`: every benchmark in one run, so the figures can be compared as ratios.
+// `npm run bench`: every benchmark in one run, so the figures can be compared as ratios
+// (`npm run bench -- --fleet-hosts 100` races on 100 hosts instead of 30).
+import { fleetHosts, benchFleetRace } from './fleet-race.js';
 import { benchInventoryLoad } from './inventory-load.js';
 import { benchLabUp } from './lab-up.js';
 import { benchNoopRerun } from './noop-rerun.js';
@@ -6,6 +8,7 @@ import { benchNoopRerun } from './noop-rerun.js';
 const benches: Record<string, () => Promise<Record<string, number>>> = {
   'lab up/down (3 hosts)': benchLabUp,
   'no-op re-run of the example playbook (3 lab hosts)': benchNoopRerun,
+  [`fleet race (${fleetHosts()} hosts, ansible-playbook with forks = hosts)`]: () => benchFleetRace(),
   'inventory load (10k hosts, 100 groups)': benchInventoryLoad,
 };
 

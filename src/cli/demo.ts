@@ -10,7 +10,7 @@ import { loadInventory } from '../inventory/load-inventory.js';
 import { DEFAULT_LAB } from '../lab/lab-layout.js';
 import { labUp } from '../lab/lab.js';
 import { play } from './play.js';
-import { inventoryCluster } from './pki.js';
+import { inventoryClusterSpec } from '../etcd/cluster-spec.js';
 
 /** The shipped site playbook: `playbooks/` at the package root, two levels above this file. */
 const SITE_PLAYBOOK = fileURLToPath(new URL('../../playbooks/site.yml', import.meta.url));
@@ -43,9 +43,9 @@ export function register(program: Command): void {
       process.stderr.write(`lab ${lab.name}: ${lab.hosts.map((h) => `${h.name} ${h.address}`).join(', ')}; inventory ${lab.inventory}\n`);
       const code = await play(SITE_PLAYBOOK, { inventory: [lab.inventory], tags: [], skipTags: [], extraVars: [], forks: 10, verbose: 0, output: 'plain' });
       if (code !== ExitCode.OK) throw new UserError(`site.yml failed on lab ${lab.name} (exit ${code})`, code);
-      const cluster = inventoryCluster(await loadInventory(lab.inventory));
+      const cluster = inventoryClusterSpec(await loadInventory(lab.inventory));
       const [ca, cert, key] = await Promise.all([cluster.admin.ca, cluster.admin.cert, cluster.admin.key].map((f) => readFile(f, 'utf8')));
-      const health = await checkClusterHealth({ endpoints: cluster.endpoints, ca: ca!, cert: cert!, key: key! });
+      const health = await checkClusterHealth({ endpoints: cluster.clientUrls, ca: ca!, cert: cert!, key: key! });
       process.stdout.write(`\n${healthTable(health)}\n\n`);
       process.stdout.write(`cluster ${health.healthy ? 'healthy' : `NOT healthy: ${health.problems.join('; ')}`} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
       process.stdout.write(`try: etcdops etcdctl -i ${lab.inventory} -- member list -w table\n`);

@@ -13,7 +13,7 @@ import { runDrill } from '../drill/run-drill.js';
 import { loadInventory } from '../inventory/load-inventory.js';
 import { MAX_YAML_BYTES } from '../yaml/input-limits.js';
 import { readInputFile } from '../yaml/read-input-file.js';
-import { inventoryCluster } from './pki.js';
+import { inventoryClusterSpec } from '../etcd/cluster-spec.js';
 
 interface DrillCliOptions {
   readonly inventory: string;
@@ -49,10 +49,10 @@ export function register(program: Command): void {
     .action(async (file: string, options: DrillCliOptions) => {
       const spec = parseDrill(readInputFile(file, { maxBytes: MAX_YAML_BYTES, what: 'drill file' }), file);
       const inventory = await loadInventory(options.inventory);
-      const cluster = inventoryCluster(inventory);
+      const cluster = inventoryClusterSpec(inventory);
       const [ca, cert, key] = await Promise.all([cluster.admin.ca, cluster.admin.cert, cluster.admin.key].map(readPem));
-      const access = { endpoints: cluster.endpoints, ca: ca!, cert: cert!, key: key! };
-      const report = await runDrill(spec, { inventory: options.inventory, access, members: cluster.hosts, log: (line) => process.stderr.write(`${line}\n`) });
+      const access = { endpoints: cluster.clientUrls, ca: ca!, cert: cert!, key: key! };
+      const report = await runDrill(spec, { inventory: options.inventory, access, members: cluster.members, log: (line) => process.stderr.write(`${line}\n`) });
       const jsonFile = options.json ?? `${spec.name}.drill.json`;
       await writeReport(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
       process.stdout.write(renderDrillReport(report));

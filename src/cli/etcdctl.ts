@@ -10,20 +10,20 @@ import { cachedEtcdctl, etcdctlOnPath, releaseSource } from '../etcd/etcdctl-bin
 import type { Inventory } from '../inventory/inventory.js';
 import { loadInventory } from '../inventory/load-inventory.js';
 import { cacheRoot } from '../lab/lab-paths.js';
-import { fetchVersions } from '../modules/etcd-cluster-version.js';
-import { inventoryCluster, type InventoryCluster } from './pki.js';
+import { fetchVersions } from '../etcd/cluster-version.js';
+import { inventoryClusterSpec, type ClusterSpec } from '../etcd/cluster-spec.js';
 
 const plain = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' && !value.includes('{{') ? value : undefined);
 
 /** The version the members run (the first that answers /version), else the inventory's etcd_version. */
-async function clusterVersion(cluster: InventoryCluster, inventory: Inventory): Promise<string> {
+async function clusterVersion(cluster: ClusterSpec, inventory: Inventory): Promise<string> {
   const anyVar = (name: string) => [...inventory.hosts.values()].map((h) => plain(h.vars[name]) ?? (typeof h.vars[name] === 'number' ? String(h.vars[name]) : undefined)).find((v) => v !== undefined);
   const credentials = await Promise.all([cluster.admin.ca, cluster.admin.cert, cluster.admin.key].map((f) => readFile(f, 'utf8'))).catch(() => undefined);
   if (credentials) {
     const [ca, cert, key] = credentials as [string, string, string];
-    const access = { endpoints: cluster.endpoints, ca, cert, key, timeoutMs: 3000 };
+    const access = { endpoints: cluster.clientUrls, ca, cert, key, timeoutMs: 3000 };
     const httpPort = Number(anyVar('etcd_client_http_port') ?? 2382);
-    for (const endpoint of cluster.endpoints) {
+    for (const endpoint of cluster.clientUrls) {
       const version = await fetchVersions(access, endpoint, httpPort).then((v) => v.server, () => undefined);
       if (version) return version;
     }
@@ -34,7 +34,7 @@ async function clusterVersion(cluster: InventoryCluster, inventory: Inventory): 
 }
 
 /** `--etcdctl`, else an etcdctl on the PATH, else the cached etcdctl of the release the cluster runs. */
-async function etcdctlFor(option: string | undefined, cluster: InventoryCluster, inventory: Inventory): Promise<string> {
+async function etcdctlFor(option: string | undefined, cluster: ClusterSpec, inventory: Inventory): Promise<string> {
   if (option !== undefined) return option;
   const onPath = await etcdctlOnPath();
   if (onPath) return onPath;
@@ -54,10 +54,10 @@ export function register(program: Command): void {
     .argument('<args...>', 'etcdctl arguments (after --)')
     .action(async (args: string[], options: { inventory: string; etcdctl?: string }) => {
       const inventory = await loadInventory(options.inventory);
-      const cluster = inventoryCluster(inventory);
+      const cluster = inventoryClusterSpec(inventory);
       const etcdctl = await etcdctlFor(options.etcdctl, cluster, inventory);
       const argv = [
-        `--endpoints=${cluster.endpoints.join(',')}`,
+        `--endpoints=${cluster.clientUrls.join(',')}`,
         `--cacert=${cluster.admin.ca}`,
         `--cert=${cluster.admin.cert}`,
         `--key=${cluster.admin.key}`,

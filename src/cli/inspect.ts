@@ -27,8 +27,7 @@ import { exitCodeFor, Severity } from '../inspect/severity.js';
 import { ALLOWED_SKEWS, type AllowedSkew } from '../inspect/version-skew.js';
 import type { Inventory } from '../inventory/inventory.js';
 import { loadInventory } from '../inventory/load-inventory.js';
-import { adminFiles } from '../modules/etcd-targets.js';
-import { inventoryCluster } from './pki.js';
+import { adminFiles, inventoryClusterSpec } from '../etcd/cluster-spec.js';
 
 interface InspectCliOptions {
   readonly inventory: string;
@@ -146,16 +145,16 @@ export function register(program: Command): void {
       }
 
       const inventory = await loadInventory(options.inventory);
-      const cluster = inventoryCluster(inventory);
+      const cluster = inventoryClusterSpec(inventory);
       const admin = options.pkiDir ? adminFiles(options.pkiDir, options.client) : cluster.admin;
       const [ca, cert, key] = await Promise.all([admin.ca, admin.cert, admin.key].map(readPem));
-      const access = { endpoints: cluster.endpoints, ca: ca!, cert: cert!, key: key! };
-      const members = cluster.hosts.map((name, i) => {
+      const access = { endpoints: cluster.clientUrls, ca: ca!, cert: cert!, key: key! };
+      const members = cluster.members.map((name, i) => {
         const vars = inventory.hosts.get(name)!.vars;
         return {
           name,
-          endpoint: cluster.endpoints[i]!,
-          peerEndpoint: peerEndpointOf(cluster.endpoints[i]!, vars),
+          endpoint: cluster.clientUrls[i]!,
+          peerEndpoint: peerEndpointOf(cluster.clientUrls[i]!, vars),
           quota: quotaFromVars(vars),
           zone: plainValue(vars.etcd_zone),
           voter: !(vars.etcd_learner === true || vars.etcd_learner === 'true'),
@@ -164,7 +163,7 @@ export function register(program: Command): void {
       if (options.localHost !== undefined && !inventory.hosts.has(options.localHost)) throw new UserError(`--local-host: the inventory ${options.inventory} has no host "${options.localHost}"`, ExitCode.ERROR);
       const pool = checks.includes('backups') ? new ConnectionPool(options.localHost ? reachedLocally(inventory, options.localHost) : inventory) : null;
       const backups: BackupSource | null = pool && {
-        hosts: backupHosts(inventory, cluster.hosts).filter((h) => options.localHost === undefined || h.name === options.localHost),
+        hosts: backupHosts(inventory, cluster.members).filter((h) => options.localHost === undefined || h.name === options.localHost),
         run: async (host, command) => {
           const answer = await pool.get(host).exec(command, { become: true });
           return answer.stdout;

@@ -1,45 +1,18 @@
 // `etcdops pki status -i INV`: every certificate of the cluster (control node and members) with its expiry
 // and whether our CA signed it; `--output json` adds where the admin credentials and endpoints are, for
-// scripts and clients on the control node. Also where the etcd commands find the cluster from an inventory.
+// scripts and clients on the control node.
 import { X509Certificate } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { ConnectionPool } from '../executor/connection-pool.js';
 import { ExitCode } from '../errors/exit-code.js';
 import { UserError } from '../errors/user-error.js';
 import { chainSignedByCa } from '../etcd/pki/chain-signed-by-ca.js';
-import { hostForUrl } from '../etcd/initial-cluster.js';
 import type { Inventory } from '../inventory/inventory.js';
 import { loadInventory } from '../inventory/load-inventory.js';
 import { parseRemoteFiles, readCommand } from '../modules/etcd-certificates.js';
-import { adminFiles, type AdminFiles } from '../modules/etcd-targets.js';
-
-/** The cluster an inventory describes, as commands on the control node reach it. */
-export interface InventoryCluster {
-  readonly hosts: readonly string[];
-  readonly endpoints: readonly string[];
-  readonly pkiDir: string;
-  readonly admin: AdminFiles;
-  /** The members' TLS folder. */
-  readonly memberPkiDir: string;
-}
-
-const plain = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' && !value.includes('{{') ? value : typeof value === 'number' ? String(value) : undefined);
-
-export function inventoryCluster(inventory: Inventory): InventoryCluster {
-  const anyVars = (name: string) => [...inventory.hosts.values()].map((h) => plain(h.vars[name])).find((v) => v !== undefined);
-  const group = anyVars('etcd_group') ?? 'etcd';
-  const hosts = [...inventory.hosts.values()].filter((h) => h.groups.includes(group)).map((h) => h.name);
-  if (hosts.length === 0) throw new UserError(`the inventory ${inventory.source} has no host in group "${group}"`, ExitCode.BAD_OPTIONS);
-  const endpoints = hosts.map((name) => {
-    const vars = inventory.hosts.get(name)!.vars;
-    const address = plain(vars.etcd_address) ?? plain(vars.ansible_host) ?? name;
-    return `https://${hostForUrl(address)}:${plain(vars.etcd_client_port) ?? '2379'}`;
-  });
-  const pkiDir = anyVars('etcd_local_pki_dir') ?? join(dirname(inventory.source), '.etcdops', 'pki');
-  return { hosts, endpoints, pkiDir, admin: adminFiles(pkiDir), memberPkiDir: anyVars('etcd_pki_dir') ?? '/etc/etcd/pki' };
-}
+import { inventoryClusterSpec, type ClusterSpec } from '../etcd/cluster-spec.js';
 
 export interface CertificateStatus {
   /** `control` for the control node, else the member's inventory name. */
@@ -74,24 +47,24 @@ function statusOf(location: string, path: string, pem: string, caPem: string | u
   }
 }
 
-async function controlCertificates(cluster: InventoryCluster): Promise<{ caPem?: string; certs: CertificateStatus[] }> {
+async function controlCertificates(cluster: ClusterSpec): Promise<{ caPem?: string; certs: CertificateStatus[] }> {
   let names: string[];
   try {
-    names = (await readdir(cluster.pkiDir)).filter((n) => n.endsWith('.crt')).sort();
+    names = (await readdir(cluster.localPkiDir)).filter((n) => n.endsWith('.crt')).sort();
   } catch {
     return { certs: [] };
   }
-  const caPem = names.includes('ca.crt') ? await readFile(join(cluster.pkiDir, 'ca.crt'), 'utf8') : undefined;
-  const certs = await Promise.all(names.map(async (n) => statusOf('control', join(cluster.pkiDir, n), await readFile(join(cluster.pkiDir, n), 'utf8'), caPem)));
+  const caPem = names.includes('ca.crt') ? await readFile(join(cluster.localPkiDir, 'ca.crt'), 'utf8') : undefined;
+  const certs = await Promise.all(names.map(async (n) => statusOf('control', join(cluster.localPkiDir, n), await readFile(join(cluster.localPkiDir, n), 'utf8'), caPem)));
   return { caPem, certs };
 }
 
-async function memberCertificates(inventory: Inventory, cluster: InventoryCluster, caPem: string | undefined): Promise<CertificateStatus[]> {
+async function memberCertificates(inventory: Inventory, cluster: ClusterSpec, caPem: string | undefined): Promise<CertificateStatus[]> {
   const pool = new ConnectionPool(inventory);
   const files = ['ca.crt', 'peer-ca.crt', 'server.crt', 'peer.crt', 'backup.crt'];
   try {
     const perHost = await Promise.all(
-      cluster.hosts.map(async (host) => {
+      cluster.members.map(async (host) => {
         try {
           const out = await pool.get(host).exec(readCommand(cluster.memberPkiDir, files), { become: true });
           const found = parseRemoteFiles(out.stdout);
@@ -132,11 +105,11 @@ export function register(program: Command): void {
     .action(async (options: { inventory: string; output: string }) => {
       if (!['table', 'json'].includes(options.output)) throw new UserError(`--output must be table or json`, ExitCode.BAD_OPTIONS);
       const inventory = await loadInventory(options.inventory);
-      const cluster = inventoryCluster(inventory);
+      const cluster = inventoryClusterSpec(inventory);
       const control = await controlCertificates(cluster);
       const certs = [...control.certs, ...(await memberCertificates(inventory, cluster, control.caPem))];
       if (options.output === 'json') {
-        process.stdout.write(`${JSON.stringify({ admin: cluster.admin, endpoints: cluster.endpoints, certs }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ admin: cluster.admin, endpoints: cluster.clientUrls, certs }, null, 2)}\n`);
       } else {
         process.stdout.write(`${table(certs)}\n`);
       }

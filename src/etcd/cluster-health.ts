@@ -3,14 +3,10 @@
 import type { Etcd3, IMember, IStatusResponse } from 'etcd3';
 import { withEndpointClient, type ClusterAccess } from './cluster-access.js';
 import { memberIdToHex } from './member-id.js';
+import type { MemberInfo } from './membership.js';
 
-export interface MemberHealth {
-  readonly name: string;
-  /** Hex, as etcdctl prints it. */
-  readonly id: string;
-  readonly peerURLs: readonly string[];
-  readonly clientURLs: readonly string[];
-  readonly isLearner: boolean;
+/** A member as the membership list shows it (membership.ts), with what its status and a read told. */
+export interface MemberHealth extends MemberInfo {
   /** False for a member that was added but has never started (no name, no client URLs yet). */
   readonly started: boolean;
   /** Answered its status and a read (linearizable for voters, so it proves quorum), with no alarm. */

@@ -2,7 +2,7 @@
 // patch change within the running minor (the rolling restarts carry it). A downgrade or a minor (or
 // larger) upgrade is refused, naming the running version and the way forward: a stale etcd_version
 // must never roll a cluster back, and minor upgrades belong to upgrade.yml and its gates.
-import { UpgradeStep, parseVersion, upgradeStep } from '../modules/etcd-upgrade-step.js';
+import { UpgradeStep, parseVersion, upgradeStep } from './upgrade-step.js';
 
 export interface InstalledVersions {
   /** The version the running process was started from, or null when etcd does not run. */

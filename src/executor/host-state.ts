@@ -5,7 +5,7 @@ import type { InventoryHost } from '../inventory/inventory.js';
 import type { Task } from '../playbook/playbook.js';
 import type { HostCounts } from '../reporters/events.js';
 import { emptyCounts } from './host-counts.js';
-import { lazyVars } from './lazy-vars.js';
+import { variablesByPrecedence } from '../variables/variable-precedence.js';
 
 /**
  * Ansible's `inventory_file` and `inventory_dir`: host variables naming the file that listed the host first
@@ -48,7 +48,7 @@ export class HostState {
   /** The host as other hosts see it through `hostvars`: inventory vars and facts. */
   view(inventorySource: string): Record<string, unknown> {
     const magic = { inventory_hostname: this.name, group_names: this.groupNames(), ...inventoryFileVars(this.inventoryHost, inventorySource) };
-    return lazyVars([this.inventoryHost.vars, this.facts, magic], { file: inventorySource });
+    return variablesByPrecedence({ inventory: this.inventoryHost.vars, host_facts: this.facts, magic }, { file: inventorySource });
   }
 
   /** Ansible's group_names: every group but `all`, sorted; `ungrouped` only for a host in no other group. */

@@ -6,21 +6,15 @@ import { readFileSync } from 'node:fs';
 import { ParseError } from '../errors/user-error.js';
 import type { Inventory } from '../inventory/inventory.js';
 import type { ModuleDefinition } from '../modules/module.js';
-import { resolveSource } from '../modules/source-path.js';
+import { resolveSource } from '../playbook/source-path.js';
 import { KNOWN_FILTERS, KNOWN_TESTS } from '../playbook/condition.js';
 import { jinjaSyntaxProblem } from '../playbook/jinja-engine.js';
 import { hasJinja, inspectTemplate } from '../playbook/jinja-source.js';
 import { flattenTasks, type Playbook, type Task } from '../playbook/playbook.js';
 import { includeVarsFiles, readIncludedVars } from '../playbook/include-vars-files.js';
+import { MAGIC_VARIABLES } from '../variables/variable-precedence.js';
 import { UnsafeText } from '../yaml/pyyaml-compat.js';
 
-/** Variables every task has without anyone defining them (see task-variables.ts). */
-const MAGIC = [
-  'inventory_hostname', 'inventory_hostname_short', 'group_names', 'groups', 'hostvars', 'play_hosts',
-  'ansible_play_hosts', 'ansible_play_batch', 'ansible_check_mode', 'ansible_diff_mode', 'playbook_dir',
-  'inventory_file', 'inventory_dir', 'omit', 'ansible_loop', 'ansible_index_var', 'ansible_loop_var',
-  'ansible_failed_task', 'ansible_failed_result',
-];
 
 /** Root names of the variables a Jinja text must find (reads under `default` or `is defined` may be missing). */
 function variablesRead(text: string): string[] {
@@ -56,7 +50,7 @@ function strings(value: unknown, path: string, out: [string, string][]): [string
 }
 
 function definedBy(task: Task, modules: ReadonlyMap<string, ModuleDefinition<any, any>>): string[] {
-  const names = [...Object.keys(task.vars), task.loopVar, ...(task.indexVar ? [task.indexVar] : [])];
+  const names = [...Object.keys(task.vars), ...Object.keys(task.includeParams ?? {}), task.loopVar, ...(task.indexVar ? [task.indexVar] : [])];
   if (task.register) names.push(task.register);
   if (task.module === 'set_fact') names.push(...Object.keys(task.args));
   if (task.module === 'include_vars' && typeof task.args.name === 'string') names.push(task.args.name);
@@ -71,7 +65,7 @@ export function preflight(
   extraVars: Readonly<Record<string, unknown>>,
   modules: ReadonlyMap<string, ModuleDefinition<any, any>>,
 ): void {
-  const known = new Set<string>([...MAGIC, ...Object.keys(extraVars)]);
+  const known = new Set<string>([...Object.keys(MAGIC_VARIABLES), ...Object.keys(extraVars)]);
   for (const host of inventory.hosts.values()) for (const name of Object.keys(host.vars)) known.add(name);
   for (const group of inventory.groups.values()) for (const name of Object.keys(group.vars)) known.add(name);
   const plays = playbook.plays;

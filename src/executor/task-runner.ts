@@ -15,7 +15,7 @@ import type { ConnectionPool } from './connection-pool.js';
 import type { HostState } from './host-state.js';
 import { ENVIRONMENT_MODULES, withEnvironment } from './environment-connection.js';
 import { checkModuleArguments } from './module-arguments.js';
-import { lazyVars } from './lazy-vars.js';
+import { withLocals } from '../variables/variable-precedence.js';
 import { withTaskTimeout } from './task-timeout.js';
 
 export interface TaskOutcome {
@@ -107,7 +107,7 @@ export class TaskRunner {
       const outcomes: TaskOutcome[] = [];
       for (const [index, item] of items.entries()) {
         if (index > 0 && task.loopPause) await sleep(task.loopPause * 1000);
-        const itemVars = lazyVars([vars, loopVariables(task, items, index)], task.source);
+        const itemVars = withLocals(vars, loopVariables(task, items, index), task.source);
         const outcome = await this.runOnce(task, host, itemVars, item);
         const label = task.loopLabel === undefined ? undefined : renderValue(task.loopLabel, itemVars, { ...task.source, field: 'loop_control.label' });
         outcomes.push(label === undefined ? outcome : { ...outcome, label });
@@ -237,7 +237,7 @@ export class TaskRunner {
       for (let attempt = 1; attempt <= attempts; attempt++) {
         outcome = await withTaskTimeout(task, host.name, connection, (bounded) => this.attempt(task, module, args, context, connection, withEnvironment(bounded, environment), host, item, started));
         if (!task.until || outcome.status === HostStatus.UNREACHABLE) break;
-        const scope = lazyVars([vars, task.register ? { [task.register]: outcome.result } : {}], task.source);
+        const scope = withLocals(vars, task.register ? { [task.register]: outcome.result } : {}, task.source);
         if (evaluateCondition(task.until, scope, { ...task.source, field: 'until' })) break;
         if (attempt === attempts) {
           outcome = { ...outcome, status: HostStatus.FAILED, msg: `"until" was still false after ${attempts} attempts`, ignored: task.ignoreErrors };
@@ -294,7 +294,7 @@ export class TaskRunner {
       result = { ...(applied.result ?? {}), changed, failed, ...(msg ? { msg } : {}) };
     }
 
-    const scope = lazyVars([context.vars, task.register ? { [task.register]: result } : {}], task.source);
+    const scope = withLocals(context.vars, task.register ? { [task.register]: result } : {}, task.source);
     const judged = (conditions: readonly string[]) => !(outputUnknown && task.register && mentions(JSON.stringify(conditions), task.register));
     if (typeof task.changedWhen === 'boolean') changed = task.changedWhen;
     else if (task.changedWhen && judged(task.changedWhen)) changed = conditionsHold(task.changedWhen, scope, task, 'changed_when');

@@ -1,11 +1,10 @@
-// The variables a task sees on a host, merged in Ansible's order of precedence (low to high):
-// role defaults < inventory < play vars < task vars < facts and registered results < extra vars,
-// plus the magic variables (inventory_hostname, groups, hostvars, ...).
+// The variables a task sees on a host: each level of Ansible's precedence this run holds, ordered by
+// the variables room (variable-precedence.ts), plus the values of the magic variables it lists.
 import type { Inventory, InventoryHost } from '../inventory/inventory.js';
 import { groupHosts } from '../inventory/select-hosts.js';
 import type { Play, Task } from '../playbook/playbook.js';
 import { type HostState, inventoryFileVars } from './host-state.js';
-import { lazyVars } from './lazy-vars.js';
+import { variablesByPrecedence, type VariableLevels } from '../variables/variable-precedence.js';
 
 export interface RunScope {
   readonly inventory: Inventory;
@@ -52,12 +51,7 @@ export function groupMembership(inventory: Inventory): Record<string, string[]> 
   return Object.fromEntries([...inventory.groups.keys()].map((group) => [group, [...groupHosts(inventory, group)]]));
 }
 
-export function taskVariables(
-  scope: RunScope,
-  host: HostState,
-  task: Task | undefined,
-  extra: Readonly<Record<string, unknown>> = {},
-): Record<string, unknown> {
+export function taskVariables(scope: RunScope, host: HostState, task: Task | undefined): Record<string, unknown> {
   const magic = {
     inventory_hostname: host.name,
     inventory_hostname_short: host.name.split('.')[0],
@@ -72,6 +66,16 @@ export function taskVariables(
     playbook_dir: scope.playbookDir,
     ...inventoryFileVars(host.inventoryHost, scope.inventory.source),
   };
-  const layers = [scope.play.roleDefaults, task?.roleDefaults ?? {}, host.inventoryHost.vars, scope.play.vars, task?.vars ?? {}, host.facts, extra, scope.extraVars, magic];
-  return lazyVars(layers, task?.source ?? scope.play.source);
+  const levels: VariableLevels = {
+    role_defaults: task?.roleDefaults ? [scope.play.roleDefaults, task.roleDefaults] : scope.play.roleDefaults,
+    inventory: host.inventoryHost.vars,
+    // play vars, vars_files and role vars, merged at load by the same table (loader.ts).
+    play_vars: scope.play.vars,
+    task_vars: task?.vars,
+    host_facts: host.facts,
+    include_params: task?.includeParams,
+    extra_vars: scope.extraVars,
+    magic,
+  };
+  return variablesByPrecedence(levels, task?.source ?? scope.play.source);
 }

@@ -15,7 +15,7 @@ import { findInventorySource, type InventorySource } from './inventory-sources.j
 import { resolveHosts } from './resolve-vars.js';
 import { openVarsFolder } from './vars-files.js';
 import { isYamlInventoryShape, readYamlInventory } from './yaml-inventory.js';
-import { parseYamlSource, type YamlSource } from './yaml-source.js';
+import { parseYaml, type YamlSource } from '../yaml/located-yaml.js';
 
 type Vars = Record<string, unknown>;
 
@@ -90,7 +90,7 @@ function readInventoryFile(file: string, draft: InventoryDraft): void {
   let yamlError: ParseError | undefined;
   if (extension !== '' || Buffer.byteLength(text) <= MAX_YAML_BYTES) {
     try {
-      const source = parseYamlSource(file, text);
+      const source = parseYaml(text, file);
       yaml = { source, data: yamlValue(source) };
     } catch (error) {
       // Only a syntax error means "maybe not YAML"; a vault value or a bound broken is final.

@@ -9,7 +9,7 @@ import { varsFileSchema } from './inventory-schema.js';
 import { MAX_YAML_BYTES } from '../yaml/input-limits.js';
 import { yamlValue } from '../yaml/parse-yaml-document.js';
 import { readInputFile } from '../yaml/read-input-file.js';
-import { nodeLocation, parseYamlSource } from './yaml-source.js';
+import { nodeLocation, parseYaml } from '../yaml/located-yaml.js';
 
 type Vars = Record<string, unknown>;
 
@@ -69,7 +69,7 @@ async function filesIn(folder: string): Promise<string[]> {
 
 /** The variables in one file; undefined for an empty file. */
 export async function readVarsFile(file: string): Promise<Vars | undefined> {
-  const source = parseYamlSource(file, readInputFile(file, { what: 'vars file', maxBytes: MAX_YAML_BYTES }));
+  const source = parseYaml(readInputFile(file, { what: 'vars file', maxBytes: MAX_YAML_BYTES }), file);
   const data = yamlValue(source);
   if (!validateVarsFile(data)) {
     throw new ParseError('a variables file must be a mapping of variable names to values', nodeLocation(source, source.doc.contents));

@@ -7,7 +7,7 @@ import { inventorySchema } from './inventory-schema.js';
 import type { InventoryDraft } from './inventory-draft.js';
 import { parseHostAddress } from './host-address.js';
 import { expandHostRange, hasHostRange } from './host-range.js';
-import { nodeLocation, pathLocation, type YamlSource } from './yaml-source.js';
+import { nodeLocation, pathLocation, type YamlSource } from '../yaml/located-yaml.js';
 
 type Vars = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 // blockinfile: keeps a block of lines between two marker lines in a text file, inserted where
 // insertafter/insertbefore say, or removes it; Ansible's arguments and results.
-import { type BlockInFileEdit, DEFAULT_MARKER, editBlockInFile } from './blockinfile-edit.js';
+import { type BlockInFileEdit, DEFAULT_MARKER, editBlockInFile } from '../os/blockinfile-edit.js';
 import { defineModule } from './module.js';
 import { type TextFileArgs, type TextFileMessages, applyTextEdit, gatherTextFile, planTextEdit, textFileSchema, withPath } from './text-file-edit.js';
 

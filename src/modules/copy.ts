@@ -3,12 +3,12 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type FileState, fileState } from '../facts/file-state.js';
-import { isOwnerOnlyMode, isSensitive } from './content-diff.js';
-import { type FileAttributeArgs, fileAttributeProperties, normaliseMode, wantedAttributes } from './file-attributes.js';
+import { isOwnerOnlyMode, isSensitive } from '../os/content-diff.js';
+import { type FileAttributeArgs, fileAttributeProperties, normaliseMode, wantedAttributes } from '../os/file-attributes.js';
 import { planFileContent } from './file-content.js';
 import { applyChanges } from '../executor/change-applier.js';
 import { type ModuleContext, defineModule } from './module.js';
-import { resolveSource } from './source-path.js';
+import { resolveSource } from '../playbook/source-path.js';
 
 export interface CopyArgs extends FileAttributeArgs {
   readonly src?: string;

@@ -5,10 +5,10 @@
 import { disarmAlarm, proveWrite, readClusterSpace, type ClusterSpace } from '../etcd/backend-space.js';
 import { mib } from '../etcd/defrag-rule.js';
 import { ChangeAction, noop, type TaskPlan } from '../plan/change.js';
-import { clusterAccess, memberEndpoints } from './etcd-targets.js';
+import { clusterAccess, memberEndpoints } from '../etcd/cluster-spec.js';
 import { defineModule, type ModuleContext } from './module.js';
 import { TaskFailure } from './task-failure.js';
-import { unappliedSummary } from './gate-plan.js';
+import { unappliedSummary } from '../etcd/gate-plan.js';
 
 export interface EtcdAlarmDisarmArgs {
   readonly quota_bytes?: number;

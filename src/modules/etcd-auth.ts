@@ -5,7 +5,8 @@
 // the key prefixes it declares. Turning auth on is one visible change; users etcdops did not create are left alone.
 import { applyAuthSteps, describeAuthStep, readAuthState, type AuthState, type AuthStep, type KeyAccess, type KeyPermission } from '../etcd/auth-state.js';
 import { ChangeAction, type Change, type TaskPlan, noop } from '../plan/change.js';
-import { clusterAccess, memberEndpoints, memberHosts } from './etcd-targets.js';
+import { booleanWord } from '../playbook/ansible-boolean.js';
+import { clusterAccess, memberEndpoints, memberHosts } from '../etcd/cluster-spec.js';
 import { defineModule } from './module.js';
 import { TaskFailure } from './task-failure.js';
 
@@ -82,7 +83,7 @@ function stepChange(step: AuthStep): Change {
   };
 }
 
-const isEnabled = (args: EtcdAuthArgs): boolean => args.enabled === undefined || args.enabled === true || args.enabled === 'true' || args.enabled === 'yes';
+const isEnabled = (args: EtcdAuthArgs): boolean => args.enabled === undefined || args.enabled === true || (typeof args.enabled === 'string' && booleanWord(args.enabled) === true);
 
 /** The steps from `state` to the wanted state, in an order etcd accepts: roles, users, then auth on. */
 export function authSteps(args: EtcdAuthArgs, state: AuthState, memberNames: readonly string[] = []): AuthStep[] {

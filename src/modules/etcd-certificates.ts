@@ -10,9 +10,9 @@ import { DEFAULT_CERT_VALIDITY_DAYS, issueCertificate } from '../etcd/pki/issue-
 import { memberSubjectAltNames } from '../etcd/pki/member-certificate-plan.js';
 import { sh } from '../connection/shell-quote.js';
 import { type Change, ChangeAction, type TaskPlan, noop } from '../plan/change.js';
-import { readCaCertificate, readPeerCaCertificate, signingCa, signingPeerCa } from './etcd-ca.js';
+import { readCaCertificate, readPeerCaCertificate, signingCa, signingPeerCa } from '../etcd/pki/cluster-ca.js';
 import { PEER_CA_CERT_FILE } from '../etcd/pki/peer-certificate-authority.js';
-import { localPkiDir, memberAddress, memberHostnames } from './etcd-targets.js';
+import { clusterSpecOf, localPkiDir, memberAddress, memberHostnames } from '../etcd/cluster-spec.js';
 import { defineModule, type ModuleContext } from './module.js';
 import { TaskFailure } from './task-failure.js';
 
@@ -59,7 +59,7 @@ function settings(args: EtcdCertificatesArgs, ctx: ModuleContext) {
   const name = args.name ?? ctx.host;
   return {
     name,
-    dir: args.pki_dir ?? String(ctx.vars.etcd_pki_dir ?? '/etc/etcd/pki'),
+    dir: args.pki_dir ?? clusterSpecOf(ctx).memberPkiDir,
     owner: args.owner ?? 'etcd',
     group: args.group ?? args.owner ?? 'etcd',
     clients: args.clients ?? ['backup'],

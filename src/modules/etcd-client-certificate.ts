@@ -7,8 +7,8 @@ import { inspectCertificate } from '../etcd/pki/inspect-certificate.js';
 import { DEFAULT_CERT_VALIDITY_DAYS, issueCertificate } from '../etcd/pki/issue-certificate.js';
 import { CERT_FILE_MODE, KEY_FILE_MODE, readFileIfExists, writeFileAtomic } from '../etcd/pki/pem-files.js';
 import { ChangeAction, type TaskPlan, noop } from '../plan/change.js';
-import { readCaCertificate, signingCa } from './etcd-ca.js';
-import { localPkiDir } from './etcd-targets.js';
+import { readCaCertificate, signingCa } from '../etcd/pki/cluster-ca.js';
+import { localPkiDir } from '../etcd/cluster-spec.js';
 import { defineModule } from './module.js';
 
 export interface EtcdClientCertificateArgs {

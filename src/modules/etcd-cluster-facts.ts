@@ -5,7 +5,8 @@
 import { learnerSlotProblem } from '../etcd/learner-slots.js';
 import { checkClusterHealth, type ClusterHealth } from '../etcd/cluster-health.js';
 import { noop } from '../plan/change.js';
-import { clusterAccess, memberEndpoints, memberHosts, peerUrl } from './etcd-targets.js';
+import { boolFilter } from '../playbook/ansible-boolean.js';
+import { clusterAccess, memberEndpoints, memberHosts, peerUrl } from '../etcd/cluster-spec.js';
 import { defineModule, type ModuleContext, type UnappliedChange } from './module.js';
 import { TaskFailure } from './task-failure.js';
 
@@ -17,7 +18,7 @@ export interface EtcdClusterFactsArgs {
   readonly local_pki_dir?: string;
 }
 
-/** A member as the facts describe it (snake_case, as playbooks read it). */
+/** A member (cluster-health.ts's MemberHealth) as the facts describe it: snake_case, as playbooks read it. */
 export interface EtcdMemberFact {
   readonly name: string;
   readonly id: string;
@@ -37,8 +38,8 @@ export type EtcdClusterFactsFacts = ClusterHealth | undefined;
 /** Whether the inventory marks `host` as a standby learner (`etcd_learner: true`), a member that never votes until promoted by hand. */
 export function isStandbyHost(ctx: ModuleContext, host: string): boolean {
   const vars = host === ctx.host ? ctx.vars : ((ctx.vars.hostvars ?? {}) as Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>)[host];
-  const mark = vars?.etcd_learner;
-  return mark === true || (typeof mark === 'string' && /^(true|yes|1)$/i.test(mark.trim()));
+  // As the playbooks read it (`etcd_learner | bool`).
+  return boolFilter(vars?.etcd_learner);
 }
 
 /**

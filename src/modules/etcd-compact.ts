@@ -4,10 +4,10 @@
 import { compactTo, compactedUpTo } from '../etcd/backend-space.js';
 import { withAnyEndpoint } from '../etcd/cluster-access.js';
 import { ChangeAction, noop, type TaskPlan } from '../plan/change.js';
-import { clusterAccess, memberEndpoints } from './etcd-targets.js';
+import { clusterAccess, memberEndpoints } from '../etcd/cluster-spec.js';
 import { defineModule, type ModuleContext } from './module.js';
 import { TaskFailure } from './task-failure.js';
-import { unappliedSummary } from './gate-plan.js';
+import { unappliedSummary } from '../etcd/gate-plan.js';
 
 export interface EtcdCompactArgs {
   readonly keep_revisions?: number;

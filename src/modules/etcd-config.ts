@@ -7,19 +7,19 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { isDeepStrictEqual } from 'node:util';
 import { fileState, type FileState } from '../facts/file-state.js';
-import { lazyVars } from '../executor/lazy-vars.js';
 import { renderTemplateFile } from '../playbook/templating.js';
 import { renderEtcdConfig } from '../etcd/etcd-config-document.js';
 import { hostForUrl } from '../etcd/initial-cluster.js';
 import { UserError } from '../errors/user-error.js';
+import { withLocals } from '../variables/variable-precedence.js';
 import { ChangeAction, type TaskPlan } from '../plan/change.js';
 import type { EtcdMemberFact } from './etcd-cluster-facts.js';
-import { discoveryDomain, memberAddress, peerUrl } from './etcd-targets.js';
-import { type FileAttributeArgs, fileAttributeProperties, wantedAttributes } from './file-attributes.js';
+import { clusterSpecOf, discoveryDomain, memberAddress, peerUrl } from '../etcd/cluster-spec.js';
+import { type FileAttributeArgs, fileAttributeProperties, wantedAttributes } from '../os/file-attributes.js';
 import { planFileContent } from './file-content.js';
 import { applyChanges } from '../executor/change-applier.js';
 import { defineModule, type ModuleContext } from './module.js';
-import { resolveSource } from './source-path.js';
+import { resolveSource } from '../playbook/source-path.js';
 import { TaskFailure } from './task-failure.js';
 
 export interface EtcdConfigArgs extends FileAttributeArgs {
@@ -53,7 +53,7 @@ export function templatePath(args: EtcdConfigArgs, ctx: ModuleContext): string {
   }
 }
 
-const destOf = (args: EtcdConfigArgs, ctx: ModuleContext): string => args.dest ?? `${String(ctx.vars.etcd_conf_dir ?? '/etc/etcd')}/etcd.conf.yml`;
+const destOf = (args: EtcdConfigArgs, ctx: ModuleContext): string => args.dest ?? `${clusterSpecOf(ctx).confDir}/etcd.conf.yml`;
 
 /** `name=peerURL,...`: the inventory's initial members for a new cluster, the live members (plus this one) to join. */
 export function initialCluster(args: EtcdConfigArgs, ctx: ModuleContext): string {
@@ -130,18 +130,16 @@ export function bootstrapSettings(args: EtcdConfigArgs, current: string | undefi
 
 /** The config text for this host; throws a UserError naming every value etcd would misread. */
 export function renderConfig(args: EtcdConfigArgs, template: string, path: string, ctx: ModuleContext, bootstrap: BootstrapSettings): Buffer {
-  const vars = lazyVars(
-    [
-      ctx.vars,
-      {
-        etcd_name: ctx.host,
-        etcd_address: memberAddress(ctx, ctx.host),
-        etcd_url_host: hostForUrl(memberAddress(ctx, ctx.host)),
-        etcd_initial_cluster: bootstrap.initial_cluster,
-        etcd_discovery_srv: bootstrap.discovery_srv,
-        etcd_initial_cluster_state: args.initial_cluster_state,
-      },
-    ],
+  const vars = withLocals(
+    ctx.vars,
+    {
+      etcd_name: ctx.host,
+      etcd_address: memberAddress(ctx, ctx.host),
+      etcd_url_host: hostForUrl(memberAddress(ctx, ctx.host)),
+      etcd_initial_cluster: bootstrap.initial_cluster,
+      etcd_discovery_srv: bootstrap.discovery_srv,
+      etcd_initial_cluster_state: args.initial_cluster_state,
+    },
     { file: path },
   );
   // etcd_url_host is etcd_address made fit for a URL: a problem with it is one with etcd_address.

@@ -6,10 +6,10 @@ import { defragmentMember, readMemberSpace } from '../etcd/backend-space.js';
 import { defragDecision, mib } from '../etcd/defrag-rule.js';
 import { ChangeAction, noop, type TaskPlan } from '../plan/change.js';
 import { thresholdsOf, DEFAULT_THRESHOLDS } from './etcd-space.js';
-import { clientUrl, clusterAccess } from './etcd-targets.js';
+import { clientUrl, clusterAccess } from '../etcd/cluster-spec.js';
 import { defineModule, type ModuleContext } from './module.js';
 import { TaskFailure } from './task-failure.js';
-import { unappliedSummary } from './gate-plan.js';
+import { unappliedSummary } from '../etcd/gate-plan.js';
 
 export interface EtcdDefragArgs {
   readonly member?: string;

@@ -7,10 +7,10 @@ import type { ClusterAccess } from '../etcd/cluster-access.js';
 import { withAnyEndpoint } from '../etcd/cluster-access.js';
 import { DowngradeStepKind, downgradeProtocolSteps, type DowngradeState } from '../etcd/downgrade-protocol.js';
 import { ChangeAction, noop, type TaskPlan } from '../plan/change.js';
-import { fetchVersions } from './etcd-cluster-version.js';
-import { clientHttpPort, clusterAccess, memberEndpoints } from './etcd-targets.js';
-import { pollGate, unappliedSummary } from './gate-plan.js';
-import { parseVersion } from './etcd-upgrade-step.js';
+import { fetchVersions } from '../etcd/cluster-version.js';
+import { clientHttpPort, clusterAccess, memberEndpoints } from '../etcd/cluster-spec.js';
+import { pollGate, unappliedSummary } from '../etcd/gate-plan.js';
+import { parseVersion } from '../etcd/upgrade-step.js';
 import { defineModule } from './module.js';
 import { TaskFailure } from './task-failure.js';
 

@@ -4,8 +4,8 @@
 // is caught up with the leader, and fails the host with every problem found when the deadline passes.
 import { checkClusterHealth, DEFAULT_MAX_RAFT_INDEX_SPREAD, isAllowedAlarm, type ClusterHealth } from '../etcd/cluster-health.js';
 import { learnerLag, standbyLearners } from './etcd-cluster-facts.js';
-import { clusterAccess, memberEndpoints } from './etcd-targets.js';
-import { planGate, pollGate, unappliedSummary } from './gate-plan.js';
+import { clusterAccess, memberEndpoints } from '../etcd/cluster-spec.js';
+import { planGate, pollGate, unappliedSummary } from '../etcd/gate-plan.js';
 import { defineModule, type GatherContext, type ModuleContext } from './module.js';
 import { TaskFailure } from './task-failure.js';
 

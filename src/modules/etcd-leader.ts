@@ -4,8 +4,8 @@
 import { checkClusterHealth, healthyDespite, type ClusterHealth, type MemberHealth } from '../etcd/cluster-health.js';
 import { moveLeader } from '../etcd/membership.js';
 import { ChangeAction, noop, type TaskPlan } from '../plan/change.js';
-import { clusterAccess, memberEndpoints } from './etcd-targets.js';
-import { unappliedSummary } from './gate-plan.js';
+import { clusterAccess, memberEndpoints } from '../etcd/cluster-spec.js';
+import { unappliedSummary } from '../etcd/gate-plan.js';
 import { defineModule, type ModuleContext } from './module.js';
 import { TaskFailure } from './task-failure.js';
 

@@ -3,8 +3,8 @@
 // read, has applied the leader's log up to a small lag and reports the expected version; fails with what
 // is still missing when the deadline passes.
 import { checkClusterHealth, type ClusterHealth } from '../etcd/cluster-health.js';
-import { clusterAccess, memberEndpoints } from './etcd-targets.js';
-import { planGate, pollGate, unappliedSummary } from './gate-plan.js';
+import { clusterAccess, memberEndpoints } from '../etcd/cluster-spec.js';
+import { planGate, pollGate, unappliedSummary } from '../etcd/gate-plan.js';
 import { defineModule, type GatherContext, type ModuleContext } from './module.js';
 import { TaskFailure } from './task-failure.js';
 

@@ -8,8 +8,8 @@ import { memberAdd, memberRemove } from '../etcd/membership.js';
 import { promoteLearnerWhenReady } from '../etcd/promote-learner.js';
 import { ChangeAction, type TaskPlan, noop } from '../plan/change.js';
 import { memberTarget, pendingLearners, unappliedMembershipChanges } from './etcd-cluster-facts.js';
-import { clusterAccess, memberEndpoints, peerUrl } from './etcd-targets.js';
-import { unappliedSummary } from './gate-plan.js';
+import { clusterAccess, memberEndpoints, peerUrl } from '../etcd/cluster-spec.js';
+import { unappliedSummary } from '../etcd/gate-plan.js';
 import { defineModule, type ModuleContext } from './module.js';
 import { TaskFailure } from './task-failure.js';
 

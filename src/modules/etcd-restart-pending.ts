@@ -4,6 +4,7 @@
 import { type EtcdProcessArgs, etcdProcess } from '../facts/etcd-process.js';
 import { pendingRestartReasons } from '../etcd/restart-pending.js';
 import { noop } from '../plan/change.js';
+import { clusterSpecOf } from '../etcd/cluster-spec.js';
 import { defineModule, type ModuleContext } from './module.js';
 import { unitName } from './systemd.js';
 
@@ -20,8 +21,8 @@ export const RUNNING_CONFIG = '/run/etcd/etcd.conf.yml';
 
 /** What to read on the host: the role's paths unless the task names others. */
 export function processArgs(args: EtcdRestartPendingArgs, ctx: ModuleContext): EtcdProcessArgs {
-  const confDir = String(ctx.vars.etcd_conf_dir ?? '/etc/etcd');
-  const pkiDir = String(ctx.vars.etcd_pki_dir ?? `${confDir}/pki`);
+  // The folders etcd_config and etcd_certificates write to, from the same spec.
+  const { confDir, memberPkiDir: pkiDir } = clusterSpecOf(ctx);
   return {
     unit: unitName(args.unit ?? 'etcd'),
     config: args.config ?? `${confDir}/etcd.conf.yml`,

@@ -6,7 +6,8 @@
 // skips it under --check, so plans take no lock and a converged cluster still plans no change.
 import { breakRunLock, describeHolder, holderIsGone, readRunLock, takeRunLock, thisHolder, THIS_RUN, RUN_LOCK_KEY, type RunLockHolder } from '../etcd/run-lock.js';
 import { ChangeAction, noop } from '../plan/change.js';
-import { clusterAccess } from './etcd-targets.js';
+import { booleanWord } from '../playbook/ansible-boolean.js';
+import { clusterAccess } from '../etcd/cluster-spec.js';
 import { defineModule } from './module.js';
 import { TaskFailure } from './task-failure.js';
 
@@ -26,7 +27,7 @@ export interface EtcdRunLockFacts {
   readonly holderGone?: boolean;
 }
 
-const breaks = (args: EtcdRunLockArgs) => args.break === true || args.break === 'true' || args.break === 'yes';
+const breaks = (args: EtcdRunLockArgs) => args.break === true || (typeof args.break === 'string' && booleanWord(args.break) === true);
 
 export const etcdRunLockModule = defineModule<EtcdRunLockArgs, EtcdRunLockFacts>({
   name: 'etcd_run_lock',

@@ -4,10 +4,10 @@
 import { readClusterSpace, type ClusterSpace, type MemberSpace } from '../etcd/backend-space.js';
 import { defragDecision, type DefragThresholds } from '../etcd/defrag-rule.js';
 import { noop } from '../plan/change.js';
-import { clusterAccess, memberEndpoints, memberHosts } from './etcd-targets.js';
+import { clusterAccess, memberEndpoints, memberHosts } from '../etcd/cluster-spec.js';
 import { defineModule, type ModuleContext } from './module.js';
 import { TaskFailure } from './task-failure.js';
-import { unappliedSummary } from './gate-plan.js';
+import { unappliedSummary } from '../etcd/gate-plan.js';
 
 export interface EtcdSpaceArgs {
   readonly min_free_mib?: number;

@@ -6,12 +6,12 @@
 import semver from 'semver';
 import { checkClusterHealth, type ClusterHealth } from '../etcd/cluster-health.js';
 import { noop, type TaskPlan } from '../plan/change.js';
-import { fetchVersions } from './etcd-cluster-version.js';
+import { fetchVersions } from '../etcd/cluster-version.js';
 import type { ClusterAccess } from '../etcd/cluster-access.js';
-import { clientHttpPort, clusterAccess, memberEndpoints, memberHosts } from './etcd-targets.js';
-import { planGate, pollGate, unappliedSummary } from './gate-plan.js';
-import { rollbackSteps, upgradeOrder, type UpgradeCandidate } from './etcd-upgrade-order.js';
-import { expectedClusterVersion, parseVersion, upgradeStep } from './etcd-upgrade-step.js';
+import { clientHttpPort, clusterAccess, memberEndpoints, memberHosts } from '../etcd/cluster-spec.js';
+import { planGate, pollGate, unappliedSummary } from '../etcd/gate-plan.js';
+import { rollbackSteps, upgradeOrder, type UpgradeCandidate } from '../etcd/upgrade-order.js';
+import { expectedClusterVersion, parseVersion, upgradeStep } from '../etcd/upgrade-step.js';
 import { defineModule, type ModuleContext } from './module.js';
 import { TaskFailure } from './task-failure.js';
 

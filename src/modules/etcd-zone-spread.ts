@@ -6,7 +6,7 @@ import { memberCountWarnings } from '../etcd/member-count.js';
 import { zoneSpread, zoneSpreadFinding, zoneSpreadMessage, type ZonedMember } from '../etcd/zone-spread.js';
 import { noop, type TaskPlan } from '../plan/change.js';
 import { isStandbyHost } from './etcd-cluster-facts.js';
-import { memberHosts } from './etcd-targets.js';
+import { memberHosts } from '../etcd/cluster-spec.js';
 import { defineModule, type ModuleContext } from './module.js';
 import { TaskFailure } from './task-failure.js';
 

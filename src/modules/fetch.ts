@@ -5,7 +5,7 @@ import { closeSync, fchmodSync, mkdirSync, openSync, readFileSync, renameSync, r
 import { basename, dirname, join } from 'node:path';
 import { type FileState, fileState } from '../facts/file-state.js';
 import { ChangeAction, type TaskPlan, noop } from '../plan/change.js';
-import { sha256 } from './content-diff.js';
+import { sha256 } from '../os/content-diff.js';
 import { type ModuleContext, defineModule } from './module.js';
 import { TaskFailure } from './task-failure.js';
 

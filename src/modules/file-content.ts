@@ -9,8 +9,8 @@ import {
   attributeDifferences,
   attributeScript,
   attributeText,
-} from './file-attributes.js';
-import { currentText, sensitivityOf, sha256, wantedText } from './content-diff.js';
+} from '../os/file-attributes.js';
+import { currentText, sensitivityOf, sha256, wantedText } from '../os/content-diff.js';
 import { TaskFailure } from './task-failure.js';
 
 export interface FileContentInput {

@@ -11,7 +11,7 @@ import {
   attributeText,
   fileAttributeProperties,
   wantedAttributes,
-} from './file-attributes.js';
+} from '../os/file-attributes.js';
 import { defineModule } from './module.js';
 import { TaskFailure } from './task-failure.js';
 

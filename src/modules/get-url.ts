@@ -5,14 +5,14 @@ import { urlFetchScript } from '../facts/url-fetch-script.js';
 import { atomicWriteScript } from '../connection/atomic-write-script.js';
 import { ShellCode, sh } from '../connection/shell-quote.js';
 import { ChangeAction, type TaskPlan, noop } from '../plan/change.js';
-import { checksumFromList, parseChecksum } from './checksum-spec.js';
+import { checksumFromList, parseChecksum } from '../os/checksum-spec.js';
 import {
   type FileAttributeArgs,
   attributeDifferences,
   attributeScript,
   fileAttributeProperties,
   wantedAttributes,
-} from './file-attributes.js';
+} from '../os/file-attributes.js';
 import { defineModule } from './module.js';
 import { TaskFailure } from './task-failure.js';
 

@@ -2,7 +2,7 @@
 import { type GroupEntry, groupEntry } from '../facts/group-entry.js';
 import { type ShellCode, sh } from '../connection/shell-quote.js';
 import { ChangeAction, type TaskPlan, noop } from '../plan/change.js';
-import { ACCOUNT_NAME_PATTERN } from './account-name.js';
+import { ACCOUNT_NAME_PATTERN } from '../os/account-name.js';
 import { defineModule } from './module.js';
 
 export interface GroupArgs {

@@ -1,6 +1,6 @@
 // lineinfile: makes sure one line is in a text file (replacing the line a regexp selects, or adding it
 // where insertafter/insertbefore say), or that no line matching is left; Ansible's arguments and results.
-import { type LineInFileEdit, editLineInFile } from './lineinfile-edit.js';
+import { type LineInFileEdit, editLineInFile } from '../os/lineinfile-edit.js';
 import { defineModule } from './module.js';
 import { type TextFileArgs, type TextFileMessages, applyTextEdit, gatherTextFile, planTextEdit, textFileSchema, withPath } from './text-file-edit.js';
 

@@ -1,19 +1,12 @@
 // set_fact: sets host variables for the rest of the run; the executor merges `ansible_facts` from the
 // result into the host's variables.
 import { noop } from '../plan/change.js';
+import { setFactValue } from '../playbook/ansible-boolean.js';
 import { defineModule } from './module.js';
 import { TaskFailure } from './task-failure.js';
 
 export type SetFactArgs = Readonly<Record<string, unknown>>;
 
-/** As Ansible's set_fact (without native Jinja): a string value true/false/yes/no, any case, is a boolean. */
-function factValue(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  const word = value.toLowerCase();
-  if (word === 'true' || word === 'yes') return true;
-  if (word === 'false' || word === 'no') return false;
-  return value;
-}
 
 export const setFactModule = defineModule<SetFactArgs, undefined>({
   name: 'set_fact',
@@ -34,7 +27,7 @@ export const setFactModule = defineModule<SetFactArgs, undefined>({
   plan(args) {
     const names = Object.keys(args);
     if (!names.length) throw new TaskFailure('set_fact needs at least one key: value pair');
-    return noop(`sets ${names.join(', ')}`, { ansible_facts: Object.fromEntries(names.map((name) => [name, factValue(args[name])])) });
+    return noop(`sets ${names.join(', ')}`, { ansible_facts: Object.fromEntries(names.map((name) => [name, setFactValue(args[name])])) });
   },
   apply: async (_args, plan) => ({ changed: false, result: plan.result }),
 });

@@ -2,12 +2,12 @@
 // for `.hbs` files) and puts the result on the host exactly like copy does.
 import { readFileSync } from 'node:fs';
 import { type FileState, fileState } from '../facts/file-state.js';
-import { isSensitive } from './content-diff.js';
-import { type FileAttributeArgs, fileAttributeProperties, normaliseMode, wantedAttributes } from './file-attributes.js';
+import { isSensitive } from '../os/content-diff.js';
+import { type FileAttributeArgs, fileAttributeProperties, normaliseMode, wantedAttributes } from '../os/file-attributes.js';
 import { planFileContent } from './file-content.js';
 import { applyChanges } from '../executor/change-applier.js';
 import { type ModuleContext, defineModule } from './module.js';
-import { resolveSource } from './source-path.js';
+import { resolveSource } from '../playbook/source-path.js';
 
 export interface TemplateArgs extends FileAttributeArgs {
   readonly src: string;

@@ -6,7 +6,7 @@ import { type FileState, DIFF_CONTENT_LIMIT, fileState } from '../facts/file-sta
 import { FactReader } from '../facts/fact.js';
 import { sh } from '../connection/shell-quote.js';
 import { type TaskPlan, noop } from '../plan/change.js';
-import { type FileAttributeArgs, attributeDifferences, fileAttributeProperties, wantedAttributes } from './file-attributes.js';
+import { type FileAttributeArgs, attributeDifferences, fileAttributeProperties, wantedAttributes } from '../os/file-attributes.js';
 import { planFileContent } from './file-content.js';
 import { applyChanges } from '../executor/change-applier.js';
 import type { ApplyContext, ApplyResult, GatherContext } from './module.js';

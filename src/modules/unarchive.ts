@@ -8,7 +8,7 @@ import { pathsExist } from '../facts/paths-exist.js';
 import { sh, type ShellCode } from '../connection/shell-quote.js';
 import { ChangeAction, type TaskPlan, noop } from '../plan/change.js';
 import { type ModuleContext, defineModule } from './module.js';
-import { resolveSource } from './source-path.js';
+import { resolveSource } from '../playbook/source-path.js';
 
 export interface UnarchiveArgs {
   readonly src: string;

@@ -3,7 +3,7 @@
 import { type UserAccount, userAccount } from '../facts/user-account.js';
 import { sh, ShellCode } from '../connection/shell-quote.js';
 import { ChangeAction, type TaskPlan, noop } from '../plan/change.js';
-import { ACCOUNT_NAME_PATTERN, GROUP_OR_GID_PATTERN } from './account-name.js';
+import { ACCOUNT_NAME_PATTERN, GROUP_OR_GID_PATTERN } from '../os/account-name.js';
 import { defineModule } from './module.js';
 
 export interface UserArgs {

@@ -4,6 +4,7 @@
 import { basename, dirname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { yamlOptions } from '../yaml/pyyaml-compat.js';
+import { boolFilter } from './ansible-boolean.js';
 import { pyJsonDumps, pyRepr, pyStr, truthy } from './python-values.js';
 import { pyyamlDump } from './pyyaml-dump.js';
 
@@ -25,13 +26,6 @@ function listOf(value: unknown, what: string): unknown[] {
   throw new Error(`${what} needs a list, not ${value === null ? 'None' : typeof value}`);
 }
 
-/** Ansible's `bool` filter: true for true, 1 and the strings yes/on/1/true (any case); false otherwise. */
-export function toBool(value: unknown): boolean {
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'number') return value === 1;
-  if (typeof value === 'string') return ['yes', 'on', '1', 'true'].includes(value.trim().toLowerCase());
-  return false;
-}
 
 /** Jinja's `int`: Python's int(), then int(float()), then the default. */
 function toInt(value: unknown, fallback: unknown = 0, base: unknown = 10): unknown {
@@ -189,7 +183,7 @@ function floatInput(value: unknown, fallback: unknown = 0): unknown {
 }
 
 export const FILTERS: Readonly<Record<string, Callable>> = {
-  bool: call(toBool),
+  bool: call(boolFilter),
   int: call(toInt),
   string: call((v) => pyStr(v)),
   __float_input: call(floatInput),

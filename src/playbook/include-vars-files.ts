@@ -5,7 +5,7 @@ import { dirname, extname, isAbsolute, join } from 'node:path';
 import { ParseError, type SourceLocation } from '../errors/user-error.js';
 import { MAX_YAML_BYTES } from '../yaml/input-limits.js';
 import { readInputFile } from '../yaml/read-input-file.js';
-import { parseYaml } from './yaml-source.js';
+import { parseYaml } from '../yaml/located-yaml.js';
 
 /** What a task's folders are: where its role or playbook is, and the file it is written in. */
 export interface IncludeVarsOrigin {

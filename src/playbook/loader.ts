@@ -13,7 +13,8 @@ import { loadTasks, type ImportedRoles, type TaskLoadOptions, type TaskScope } f
 import { readVarsFile } from './vars-file.js';
 import { checkTemplates } from './template-checks.js';
 import { renderValue } from './templating.js';
-import { readYaml, type PathSegment, type YamlSource } from './yaml-source.js';
+import { readYaml, type PathSegment, type YamlSource } from '../yaml/located-yaml.js';
+import { mergeByPrecedence } from '../variables/variable-precedence.js';
 
 export interface LoadOptions {
   /** Known modules by name: their argument schema and free-form argument. */
@@ -63,7 +64,7 @@ async function loadPlay(raw: unknown, source: YamlSource, index: number, options
   const fileVars: Raw = {};
   for (const [i, entry] of toList(raw.vars_files).entries()) {
     const where = source.locate(Array.isArray(raw.vars_files) ? [...at, 'vars_files', i] : [...at, 'vars_files']);
-    const path = String(renderValue(entry, { ...playVars, ...extraVars }, where));
+    const path = String(renderValue(entry, mergeByPrecedence({ play_vars: playVars, extra_vars: extraVars }), where));
     // An absolute path stays absolute, as in Ansible.
     Object.assign(fileVars, await readVarsFile(isAbsolute(path) ? path : join(baseDir, path), where, 'vars file'));
   }
@@ -105,7 +106,7 @@ async function loadPlay(raw: unknown, source: YamlSource, index: number, options
   const handlers = flattenTasks([...(await section('handlers', true)), ...roleHandlers]);
   checkNotify(flattenTasks([...preTasks, ...tasks, ...postTasks, ...handlers]), handlers);
   const hostsWhere = source.locate([...at, 'hosts']);
-  const hosts = String(renderValue(toList(raw.hosts).join(':'), { ...playVars, ...fileVars, ...extraVars }, hostsWhere));
+  const hosts = String(renderValue(toList(raw.hosts).join(':'), mergeByPrecedence({ play_vars: playVars, vars_files: fileVars, extra_vars: extraVars }), hostsWhere));
   try {
     parseHostPattern(hosts);
   } catch (error) {
@@ -129,8 +130,7 @@ async function loadPlay(raw: unknown, source: YamlSource, index: number, options
     become: raw.become === true,
     becomeUser: raw.become_user as string | undefined,
     remoteUser: raw.remote_user as string | undefined,
-    // Ansible's precedence within a play: play vars < vars_files < role vars.
-    vars: { ...playVars, ...fileVars, ...roleVars },
+    vars: mergeByPrecedence({ play_vars: playVars, vars_files: fileVars, role_vars: roleVars }),
     roleDefaults,
     tags,
     preTasks,
@@ -153,7 +153,7 @@ async function loadPlays(file: string, options: LoadOptions, importing: readonly
       const extra = Object.keys(raw).find((key) => key !== 'import_playbook' && key !== 'name');
       if (extra) throw new ParseError(`'${extra}' cannot be used with import_playbook (only name); set it in the imported plays`, source.locate([index, extra], { key: true }));
       if (typeof raw.import_playbook !== 'string' || raw.import_playbook === '') throw new ParseError('import_playbook must name a playbook file', where);
-      const given = String(renderValue(raw.import_playbook, { ...(options.extraVars ?? {}) }, where));
+      const given = String(renderValue(raw.import_playbook, mergeByPrecedence({ extra_vars: options.extraVars ?? {} }), where));
       // An absolute path stays absolute; a relative one is relative to the importing playbook, as in Ansible.
       const imported = isAbsolute(given) ? given : join(dirname(file), given);
       if ([...importing, file].includes(imported)) throw new ParseError(`import cycle: ${[...importing, file, imported].join(' -> ')}`, where);

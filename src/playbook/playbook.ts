@@ -54,7 +54,10 @@ export interface Task {
   readonly noLog: boolean;
   /** `check_mode: false`: applied even in check mode (read-only commands a plan depends on). */
   readonly alwaysApply: boolean;
+  /** Block vars, then the task's own. */
   readonly vars: Readonly<Record<string, unknown>>;
+  /** `vars:` of the include_tasks / include_role that brought the task (and the include's loop item): above set_fact. */
+  readonly includeParams?: Readonly<Record<string, unknown>>;
   /** For handlers: topics this handler also answers to. */
   readonly listen: readonly string[];
   /** Where the task is written. */

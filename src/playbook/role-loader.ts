@@ -7,7 +7,7 @@ import { KINDS } from './keywords.js';
 import type { TaskNode } from './playbook.js';
 import { loadTasks, type TaskLoadOptions, type TaskScope } from './task-loader.js';
 import { readVarsFile } from './vars-file.js';
-import { readYaml, type PathSegment, type YamlSource } from './yaml-source.js';
+import { readYaml, type PathSegment, type YamlSource } from '../yaml/located-yaml.js';
 
 type Raw = Record<string, unknown>;
 const toList = (value: unknown): string[] =>

@@ -3,6 +3,7 @@
 // passed down to its tasks), `include_tasks` loaded when it runs, `include_vars` read when it runs.
 import { dirname, isAbsolute, join } from 'node:path';
 import { ParseError, type SourceLocation } from '../errors/user-error.js';
+import { booleanWord } from './ansible-boolean.js';
 import { expressionSyntaxProblem } from './condition.js';
 import { COMMAND_LIKE_MODULES, FreeFormProblem, parseFreeForm, type FreeFormArgs } from './free-form-args.js';
 import { hasJinja } from './jinja-source.js';
@@ -12,7 +13,7 @@ import { checkModuleArgs, type ModuleSpec } from './module-args.js';
 import type { Task, TaskBlock, TaskNode } from './playbook.js';
 import { loadRole } from './role-loader.js';
 import { closest, didYouMean, suggestModule } from './suggest.js';
-import { readYaml, type PathSegment, type YamlSource } from './yaml-source.js';
+import { readYaml, type PathSegment, type YamlSource } from '../yaml/located-yaml.js';
 
 /** What a task inherits from the play, role, import or block that contains it. */
 export interface TaskScope {
@@ -28,6 +29,8 @@ export interface TaskScope {
   readonly role?: string;
   /** Defaults of a role included at run time (include_role): below inventory vars, for its tasks only. */
   readonly roleDefaults?: Readonly<Record<string, unknown>>;
+  /** `vars:` of the includes that brought the tasks, outermost first: Ansible's include (and role) params. */
+  readonly includeParams?: Readonly<Record<string, unknown>>;
   readonly baseDir: string;
   readonly searchPaths: readonly string[];
 }
@@ -140,7 +143,7 @@ export async function loadTasks(
         if (section in raw) throw new ParseError(`'${section}' belongs to a 'block:'; put the tasks it guards under 'block:'`, source.locate([...at, section], { key: true }));
       }
       const roleKey = ['include_role', `${BUILTIN_PREFIX}include_role`].find((key) => key in raw);
-      tasks.push(buildTask(raw, source, at, scope, options, roleKey ? await roleIncluder(raw, roleKey, source, at, { ...scopeFrom(raw, scope), when: scope.when, tags: scope.tags }, options) : undefined));
+      tasks.push(buildTask(raw, source, at, scope, options, roleKey ? await roleIncluder(raw, roleKey, source, at, includedScope(raw, scope), options) : undefined));
     }
   }
   return tasks;
@@ -196,6 +199,15 @@ async function importRole(raw: Raw, source: YamlSource, at: readonly PathSegment
   return role.tasks;
 }
 
+/**
+ * What an include (include_tasks, include_role) hands its tasks: the enclosing scope, with the include's
+ * own `vars:` as include params, which rank above set_fact (variable-precedence.ts), not as task vars.
+ */
+function includedScope(raw: Raw, scope: TaskScope): TaskScope {
+  const own = scopeFrom({ ...raw, vars: undefined }, scope);
+  return { ...own, when: scope.when, tags: scope.tags, includeParams: { ...scope.includeParams, ...((raw.vars ?? {}) as Raw) } };
+}
+
 /** Per play, the included roles whose handlers were already added. */
 const rolesWithHandlersJoined = new WeakMap<ImportedRoles, Set<string>>();
 
@@ -222,7 +234,7 @@ async function roleIncluder(raw: Raw, key: string, source: YamlSource, at: reado
   if (!joined.has(name)) options.importedRoles.handlers.push(...withRoleVars(checked.handlers, checked));
   joined.add(name);
   return async (_file, vars = {}) => {
-    const role = await loadRole({ role: name }, source, [...at, key], { ...scope, vars: { ...scope.vars, ...vars } }, options, tasksFrom);
+    const role = await loadRole({ role: name }, source, [...at, key], { ...scope, includeParams: { ...scope.includeParams, ...vars } }, options, tasksFrom);
     return withRoleVars(role.tasks, role);
   };
 }
@@ -233,7 +245,7 @@ function includer(source: YamlSource, scope: TaskScope, options: TaskLoadOptions
     const file = isAbsolute(given) ? given : join(dirname(source.file), given);
     if (options.importing.includes(file)) throw new ParseError(`include cycle: ${[...options.importing, file].join(' -> ')}`, { file: source.file });
     const included = await readYaml(file, 'tasks', { file: source.file }, 'included task file');
-    return loadTasks(included.value, included, [], { ...scope, vars: { ...scope.vars, ...vars } }, { ...options, importing: [...options.importing, file] });
+    return loadTasks(included.value, included, [], { ...scope, includeParams: { ...scope.includeParams, ...vars } }, { ...options, importing: [...options.importing, file] });
   };
 }
 
@@ -258,16 +270,12 @@ function moduleKeyProblem(raw: Raw, source: YamlSource, at: readonly PathSegment
   return known[0]!;
 }
 
-const BOOLEAN_WORDS: Readonly<Record<string, boolean>> = {
-  y: true, yes: true, on: true, '1': true, true: true, t: true, n: false, no: false, off: false, '0': false, false: false, f: false,
-};
-
 /** A `key=value` word's text as the type its schema property wants (Ansible's module argument conversion). */
 function typedOption(value: string, spec: ModuleSpec, key: string): unknown {
   const property = (spec.schema as { properties?: Record<string, { type?: string | string[] }> }).properties?.[key];
   const types = property?.type === undefined ? [] : [property.type].flat();
   if (hasJinja(value) || types.includes('string')) return value;
-  if (types.includes('boolean') && value.toLowerCase() in BOOLEAN_WORDS) return BOOLEAN_WORDS[value.toLowerCase()];
+  if (types.includes('boolean') && booleanWord(value) !== undefined) return booleanWord(value);
   if ((types.includes('integer') || types.includes('number')) && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
   return value;
 }
@@ -405,8 +413,8 @@ function buildTask(
     anyErrorsFatal: own.anyErrorsFatal,
     environment: own.environment,
     remoteUser: own.remoteUser,
-    // The included tasks share the include's vars, not its own when and tags (Ansible's include_tasks).
-    include: module === 'include_tasks' ? includer(source, { ...own, when: scope.when, tags: scope.tags }, options) : roleInclude,
+    // The included tasks get the include's vars as include params, not its own when and tags (Ansible's include_tasks).
+    include: module === 'include_tasks' ? includer(source, includedScope(raw, scope), options) : roleInclude,
     role: scope.role,
     roleDefaults: scope.roleDefaults,
     register: raw.register as string | undefined,
@@ -426,6 +434,7 @@ function buildTask(
     noLog: raw.no_log === true,
     alwaysApply: raw.check_mode === false,
     vars: own.vars,
+    includeParams: scope.includeParams,
     listen: toList(raw.listen),
     source: { file: location.file, line: location.line, column: location.column },
     baseDir: scope.baseDir,

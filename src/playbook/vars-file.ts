@@ -1,6 +1,6 @@
 // Reads a file of variables (vars_files, a role's defaults and vars): it must hold a mapping.
 import { ParseError, type SourceLocation } from '../errors/user-error.js';
-import { readYaml } from './yaml-source.js';
+import { readYaml } from '../yaml/located-yaml.js';
 
 type Raw = Record<string, unknown>;
 const isMapping = (v: unknown): v is Raw => v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { renderEtcdConfig } from '../../src/etcd/etcd-config-document.js';
 import { initialCluster } from '../../src/modules/etcd-config.js';
-import { clientUrl, peerUrl } from '../../src/modules/etcd-targets.js';
+import { clientUrl, peerUrl } from '../../src/etcd/cluster-spec.js';
 import { renderTemplateFile } from '../../src/playbook/templating.js';
 import { etcdContext } from '../modules/etcd-fixtures.js';
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type SensitivityInput, sensitivityOf } from '../../src/modules/content-diff.js';
+import { type SensitivityInput, sensitivityOf } from '../../src/os/content-diff.js';
 import { copyModule } from '../../src/modules/copy.js';
 import { templateModule } from '../../src/modules/template.js';
 import type { FileState } from '../../src/facts/file-state.js';

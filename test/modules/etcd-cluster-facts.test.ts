@@ -163,7 +163,8 @@ describe('etcd_cluster_facts: the one learner place etcd admits', () => {
 });
 
 describe('etcd_cluster_facts: standby helpers', () => {
-  const marks: [unknown, boolean][] = [[true, true], ['true', true], [' Yes ', true], ['1', true], [false, false], ['false', false], [undefined, false], [0, false]];
+  // As join.yml reads the mark (`etcd_learner | bool`), so the module and the playbook agree: ' Yes ' is false there.
+  const marks: [unknown, boolean][] = [[true, true], ['true', true], ['Yes', true], [' Yes ', false], ['1', true], [1, true], [false, false], ['false', false], [undefined, false], [0, false]];
   for (const [mark, expected] of marks) {
     it(`etcd_learner: ${JSON.stringify(mark)} → standby ${expected}`, () => {
       const ctx = etcdContext(['n1', 'n2'], 'n1', { n2: { etcd_learner: mark } });

@@ -2,7 +2,7 @@
 // a joined member keeps, and which settings a change makes etcd read differently (restart or not).
 import assert from 'node:assert/strict';
 import { bootstrapSettings, initialCluster, joinedInitialCluster, settingsChanged, type EtcdConfigArgs } from '../../src/modules/etcd-config.js';
-import { memberHostnames } from '../../src/modules/etcd-targets.js';
+import { memberHostnames } from '../../src/etcd/cluster-spec.js';
 import type { EtcdMemberFact } from '../../src/modules/etcd-cluster-facts.js';
 import { etcdContext } from './etcd-fixtures.js';
 

@@ -10,7 +10,7 @@ import { blockinfileModule } from '../../src/modules/blockinfile.js';
 import { failModule } from '../../src/modules/fail.js';
 import { lineinfileModule } from '../../src/modules/lineinfile.js';
 import { pingModule } from '../../src/modules/ping.js';
-import { expandTemplate, pythonRegex } from '../../src/modules/python-regex.js';
+import { expandTemplate, pythonRegex } from '../../src/playbook/python-regex.js';
 import { rawModule } from '../../src/modules/raw.js';
 import { serviceModule } from '../../src/modules/service.js';
 import { statModule, statResult } from '../../src/modules/stat.js';

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sha256 } from '../../src/modules/content-diff.js';
+import { sha256 } from '../../src/os/content-diff.js';
 import type { ModuleDefinition } from '../../src/modules/module.js';
 import { TaskFailure } from '../../src/modules/task-failure.js';
 import { moduleContext } from './module-context.js';

@@ -2,7 +2,7 @@
 // earlier changes of the run are planned and not applied), and how apply polls it until it passes or times out.
 import { deepStrictEqual, strictEqual } from 'node:assert/strict';
 import type { UnappliedChange } from '../../src/modules/module.js';
-import { planGate, pollGate, unappliedSummary } from '../../src/modules/gate-plan.js';
+import { planGate, pollGate, unappliedSummary } from '../../src/etcd/gate-plan.js';
 import { ChangeAction, type TaskPlan } from '../../src/plan/change.js';
 
 const change = (host: string, target: string): UnappliedChange => ({ host, task: 'a task', target });

@@ -1,7 +1,7 @@
 // Python `re` patterns and `match.expand` templates, as Ansible's lineinfile and blockinfile use them, run
 // with JavaScript's RegExp: the syntax that differs (named groups, inline flags, \A \Z) is translated and
 // what cannot be translated is refused with a message, never matched differently in silence.
-import { TaskFailure } from './task-failure.js';
+import { TaskFailure } from '../modules/task-failure.js';
 
 /** Longest pattern accepted: patterns come from playbooks, and a bound keeps a typo from becoming a hang. */
 const PATTERN_LIMIT = 4096;

@@ -1,8 +1,8 @@
 // The pure text edit behind blockinfile, with Ansible's rules: a block between two marker lines replaces
 // the previous block between the same markers, or goes after/before the last line matching a regex (or at
 // EOF/BOF); state=absent or an empty block removes it. Same bytes and same changed as Ansible.
-import { pythonRegex } from './python-regex.js';
-import { TaskFailure } from './task-failure.js';
+import { pythonRegex } from '../playbook/python-regex.js';
+import { TaskFailure } from '../modules/task-failure.js';
 
 export interface BlockInFileEdit {
   readonly state?: 'present' | 'absent';

@@ -6,7 +6,7 @@
 // upgrade.yml runs before any binary changes (src/etcd/downgrade-protocol.ts): a cluster running at the
 // higher minor refuses older members, and a change of binaries must never bypass the protocol.
 import semver from 'semver';
-import { newestTestedPatch } from '../etcd/tested-etcd-releases.js';
+import { newestTestedPatch } from './tested-etcd-releases.js';
 
 /** How a member's version relates to the target version. */
 export enum UpgradeStep {

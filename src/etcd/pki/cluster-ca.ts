@@ -2,9 +2,9 @@
 // created or loaded for signing with one caller at a time per folder, so members issued in parallel
 // never create two different CAs.
 import { join } from 'node:path';
-import { CA_CERT_FILE, ensureCa, type CertificateAuthority } from '../etcd/pki/certificate-authority.js';
-import { readFileIfExists } from '../etcd/pki/pem-files.js';
-import { PEER_CA_CERT_FILE, ensurePeerCa, type PeerCertificateAuthority } from '../etcd/pki/peer-certificate-authority.js';
+import { CA_CERT_FILE, ensureCa, type CertificateAuthority } from './certificate-authority.js';
+import { readFileIfExists } from './pem-files.js';
+import { PEER_CA_CERT_FILE, ensurePeerCa, type PeerCertificateAuthority } from './peer-certificate-authority.js';
 
 /** Subject common name of a CA created by etcdops. */
 export const CA_COMMON_NAME = 'etcd cluster CA (etcdops)';

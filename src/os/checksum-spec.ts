@@ -1,6 +1,6 @@
 // get_url's `checksum` argument: `sha256:HEX`, or `sha256:URL` of a checksum list such as etcd's SHA256SUMS.
 import { basename } from 'node:path';
-import { TaskFailure } from './task-failure.js';
+import { TaskFailure } from '../modules/task-failure.js';
 
 export type ChecksumSpec =
   | { readonly kind: 'none' }

@@ -2,7 +2,7 @@
 // a host has, and the shell code that sets them.
 import type { FileState } from '../facts/file-state.js';
 import { ShellCode, sh, joinCode } from '../connection/shell-quote.js';
-import { TaskFailure } from './task-failure.js';
+import { TaskFailure } from '../modules/task-failure.js';
 
 export interface FileAttributeArgs {
   readonly owner?: string;

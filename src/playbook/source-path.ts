@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { UserError } from '../errors/user-error.js';
-import type { ModuleContext } from './module.js';
+import type { ModuleContext } from '../modules/module.js';
 
 export function resolveSource(src: string, ctx: Pick<ModuleContext, 'baseDir' | 'searchPaths'>, kind: 'files' | 'templates'): string {
   if (isAbsolute(src)) {

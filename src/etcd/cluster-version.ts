@@ -3,7 +3,7 @@
 // on the client HTTP port (etcd_client_http_port), 3.4 on the client URL itself; both are asked, in that order.
 // etcd 3.6 adds the member's storage version, which its downgrade protocol waits on.
 import { request } from 'node:https';
-import type { ClusterAccess } from '../etcd/cluster-access.js';
+import type { ClusterAccess } from './cluster-access.js';
 
 export interface ReportedVersions {
   /** The member's own binary version, e.g. `3.5.16`. */

@@ -1,7 +1,7 @@
 // Table tests of the upgrade order (followers in inventory order, the leader last) and of the rollback
 // steps printed when a rollout stops.
 import { deepStrictEqual, match, ok } from 'node:assert/strict';
-import { linkCommands, rollbackSteps, upgradeOrder, type UpgradeCandidate } from '../../src/modules/etcd-upgrade-order.js';
+import { linkCommands, rollbackSteps, upgradeOrder, type UpgradeCandidate } from '../../src/etcd/upgrade-order.js';
 
 const m = (name: string, version: string, leader = false): UpgradeCandidate => ({ name, version, leader });
 

@@ -1,8 +1,8 @@
 // The pure text edit behind lineinfile, with Ansible's rules: which line a regexp, search_string or the
 // exact line selects, where a new line goes (insertafter/insertbefore, a regex or BOF/EOF, last match unless
 // firstmatch), backrefs, and absent removing every matching line. Same bytes and same changed as Ansible.
-import { expandTemplate, pythonRegex } from './python-regex.js';
-import { TaskFailure } from './task-failure.js';
+import { expandTemplate, pythonRegex } from '../playbook/python-regex.js';
+import { TaskFailure } from '../modules/task-failure.js';
 
 export interface LineInFileEdit {
   readonly state?: 'present' | 'absent';

@@ -3,7 +3,7 @@
 // instead when earlier changes of this run were planned and not applied (a check run, a plan), since
 // what the gate waits for is made by them and today's state says nothing about it.
 import { ChangeAction, noop, type TaskPlan } from '../plan/change.js';
-import type { ModuleContext } from './module.js';
+import type { ModuleContext } from '../modules/module.js';
 
 export interface GateVerdict {
   /** What the gate waits for, as the end of "wait until ...", e.g. "every member is healthy". */

@@ -1,7 +1,7 @@
 // Table tests of the version steps a rolling upgrade allows (etcd's published upgrade and downgrade rules;
 // 3.6 cannot run in the lab, so its rules are tested here only), and the cluster version it settles at.
 import { deepStrictEqual, match, strictEqual, throws } from 'node:assert/strict';
-import { expectedClusterVersion, upgradeStep, UpgradeStep } from '../../src/modules/etcd-upgrade-step.js';
+import { expectedClusterVersion, upgradeStep, UpgradeStep } from '../../src/etcd/upgrade-step.js';
 
 const S = UpgradeStep;
 
