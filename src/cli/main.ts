@@ -4,20 +4,28 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../errors/exit-code.js';
 import { UserError } from '../errors/user-error.js';
-import { register as registerLab } from './lab.js';
-import { register as registerInventory } from './inventory.js';
-import { register as registerPlay } from './play.js';
-import { register as registerPlan } from './plan.js';
-import { register as registerDoc } from './doc.js';
-import { register as registerPki } from './pki.js';
-import { register as registerEtcdctl } from './etcdctl.js';
-import { register as registerDemo } from './demo.js';
-import { register as registerBackup } from './backup.js';
-import { register as registerInspect } from './inspect.js';
-import { register as registerMonitoring } from './monitoring.js';
-import { register as registerDrill } from './drill.js';
 
-const commands: readonly ((program: Command) => void)[] = [registerPlay, registerPlan, registerInventory, registerDoc, registerLab, registerPki, registerEtcdctl, registerDemo, registerBackup, registerInspect, registerMonitoring, registerDrill];
+type CommandFile = { readonly register: (program: Command) => void };
+
+/**
+ * The commands, each in its own file, by name. Only the one asked for is loaded (the others bring the etcd
+ * client, the Kubernetes models, the lab...): start-up time and memory count in every run. Help and an
+ * unknown command load them all.
+ */
+const commands: Readonly<Record<string, () => Promise<CommandFile>>> = {
+  play: () => import('./play.js'),
+  plan: () => import('./plan.js'),
+  inventory: () => import('./inventory.js'),
+  doc: () => import('./doc.js'),
+  lab: () => import('./lab.js'),
+  pki: () => import('./pki.js'),
+  etcdctl: () => import('./etcdctl.js'),
+  demo: () => import('./demo.js'),
+  backup: () => import('./backup.js'),
+  inspect: () => import('./inspect.js'),
+  monitoring: () => import('./monitoring.js'),
+  drill: () => import('./drill.js'),
+};
 
 // gRPC (under the etcd client) names etcd members by IP address in TLS, which Node flags with DEP0123 on
 // every run; the certificates carry those IPs, so the warning only adds noise for users.
@@ -39,7 +47,8 @@ async function main(argv: readonly string[]): Promise<number> {
     .version(versionLine(), '--version', 'print the version of etcdops and of the Node.js it runs on')
     .exitOverride()
     .showHelpAfterError();
-  for (const register of commands) register(program);
+  const asked = argv[2] === '--version' ? [] : argv[2] !== undefined && Object.hasOwn(commands, argv[2]) ? [commands[argv[2]]!] : Object.values(commands);
+  for (const file of await Promise.all(asked.map((load) => load()))) file.register(program);
   try {
     await program.parseAsync(argv as string[]);
     return Number(process.exitCode ?? ExitCode.OK);
