@@ -21,6 +21,21 @@ const SITE = fileURLToPath(new URL('../../playbooks/site.yml', import.meta.url))
 const SNAPSHOT = fileURLToPath(new URL('./fixtures/snapshot-kind.yml', import.meta.url));
 const HOSTS = ['n1', 'n2', 'n3'];
 
+/**
+ * The floor, from a JSON run's events: one SSH connection per host and at most one remote command per task
+ * run on it (a loop's items count as tasks: the module runs once per item).
+ */
+function assertAtFloor(stdout: string): void {
+  const events = jsonEvents(stdout);
+  const recap = events.at(-1)!;
+  for (const host of HOSTS) {
+    const ran = events.filter((e) => e.event === 'host_result' && e.host === host && e.status !== 'SKIPPED').length;
+    const { connections, commands } = recap.connections[host];
+    strictEqual(connections, 1, `${host}: one SSH connection`);
+    ok(commands <= ran, `${host}: ${commands} remote commands for ${ran} tasks run`);
+  }
+}
+
 describe('etcd site.yml on the lab', function () {
   this.timeout(300_000);
   const lab = useLab('etcd2', 3);
@@ -110,15 +125,7 @@ describe('etcd site.yml on the lab', function () {
     process.stderr.write(`      no-op re-run: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     for (const host of HOSTS) strictEqual(recapOf(result.stdout)[host]!.changed, 0, `${host} changed something`);
     deepStrictEqual(await pids(), before);
-    // The floor: one command per task per host (a loop's items count as tasks: the module runs once per item).
-    const events = jsonEvents(result.stdout);
-    const recap = events.at(-1)!;
-    for (const host of HOSTS) {
-      const ran = events.filter((e) => e.event === 'host_result' && e.host === host && e.status !== 'SKIPPED').length;
-      const { connections, commands } = recap.connections[host];
-      strictEqual(connections, 1, `${host}: one SSH connection`);
-      ok(commands <= ran, `${host}: ${commands} remote commands for ${ran} tasks run`);
-    }
+    assertAtFloor(result.stdout);
   });
 
   it('applies a saved no-op plan reading each host once: planning and applying share connections and facts', async () => {
@@ -128,15 +135,8 @@ describe('etcd site.yml on the lab', function () {
       strictEqual((await etcdops(['plan', SITE, '-i', lab().inventory, '--out', saved])).code, 0);
       const result = await play(['--plan', saved, '--output', 'json']);
       strictEqual(result.code, 0, result.stderr);
-      const events = jsonEvents(result.stdout);
-      const recap = events.at(-1)!;
-      for (const host of HOSTS) {
-        // The recap counts the whole command, planning included: a second gathering would double it.
-        const ran = events.filter((e) => e.event === 'host_result' && e.host === host && e.status !== 'SKIPPED').length;
-        const { connections, commands } = recap.connections[host];
-        strictEqual(connections, 1, `${host}: one SSH connection`);
-        ok(commands <= ran, `${host}: ${commands} remote commands for ${ran} tasks run`);
-      }
+      // The recap counts the whole command, planning included: a second gathering would double it.
+      assertAtFloor(result.stdout);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
