@@ -56,6 +56,9 @@ export function injectScript(kind: FaultKind, args: FaultArgs, facts: FaultFacts
   const worker = kind.worker?.(args, facts);
   return joinCode([
     sh`set -e`,
+    // A control node that dies mid-injection drops the SSH session: the script must still reach the armed
+    // timer (or its rollback), not die between writing the clear script and arming it.
+    sh`trap '' HUP PIPE`,
     sh`mkdir -p -m 0700 ${FAULT_STATE_DIR}`,
     new ShellCode(`cat > ${sh`${path}.new`.text} <<'${HEREDOC_END}'\n${clearScript(kind, args, facts)}${HEREDOC_END}`),
     sh`mv -f ${`${path}.new`} ${path}`,
