@@ -7,31 +7,19 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { renderEtcdConfig } from '../../src/etcd/etcd-config-document.js';
 import { renderTemplateFile } from '../../src/playbook/templating.js';
+import { ROLE_MEMBER_VARS } from '../modules/etcd-fixtures.js';
 
 const SOURCE = fileURLToPath(new URL('../../templates/etcd.conf.yml.hbs', import.meta.url));
 const TEMPLATE = readFileSync(SOURCE, 'utf8');
 
 const VARS: Record<string, unknown> = {
+  ...ROLE_MEMBER_VARS,
   etcd_name: 'n1',
   etcd_address: '10.0.0.1',
   etcd_url_host: '10.0.0.1',
-  etcd_data_dir: '/var/lib/etcd',
-  etcd_pki_dir: '/etc/etcd/pki',
   etcd_initial_cluster: 'n1=https://10.0.0.1:2380,n2=https://10.0.0.2:2380',
   etcd_discovery_srv: '',
   etcd_initial_cluster_state: 'new',
-  etcd_cluster_token: 'etcd-etcd',
-  etcd_quota_backend_bytes: 8589934592,
-  etcd_auto_compaction_mode: 'periodic',
-  etcd_auto_compaction_retention: '1h',
-  etcd_heartbeat_interval: 100,
-  etcd_election_timeout: 1000,
-  etcd_client_port: 2379,
-  etcd_peer_port: 2380,
-  etcd_metrics_port: 2381,
-  etcd_client_http_port: 2382,
-  etcd_corrupt_check: true,
-  etcd_corrupt_check_time_ns: 3600000000000,
 };
 
 const render = (vars: Record<string, unknown>, template = TEMPLATE, version: unknown = '3.5.16') =>

@@ -9,7 +9,7 @@ import { renderEtcdConfig } from '../../src/etcd/etcd-config-document.js';
 import { initialCluster } from '../../src/modules/etcd-config.js';
 import { clientUrl, peerUrl } from '../../src/etcd/cluster-spec.js';
 import { renderTemplateFile } from '../../src/playbook/templating.js';
-import { etcdContext } from '../modules/etcd-fixtures.js';
+import { ROLE_MEMBER_VARS, etcdContext } from '../modules/etcd-fixtures.js';
 
 const file = (path: string): string => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 const CONFIG_TEMPLATE = file('templates/etcd.conf.yml.hbs');
@@ -22,24 +22,14 @@ function setFacts(path: string): Record<string, string> {
 }
 
 const MEMBER = {
+  ...ROLE_MEMBER_VARS,
   etcd_name: 'n1',
-  etcd_data_dir: '/var/lib/etcd',
-  etcd_pki_dir: '/etc/etcd/pki',
   etcd_initial_cluster: 'n1=https://x:2380',
   etcd_discovery_srv: '',
   etcd_initial_cluster_state: 'new',
   etcd_cluster_token: 't',
   etcd_quota_backend_bytes: 1,
-  etcd_auto_compaction_mode: 'periodic',
-  etcd_auto_compaction_retention: '1h',
-  etcd_heartbeat_interval: 100,
-  etcd_election_timeout: 1000,
-  etcd_client_port: 2379,
-  etcd_peer_port: 2380,
-  etcd_metrics_port: 2381,
-  etcd_client_http_port: 2382,
   etcd_monitoring_node_exporter_port: 9100,
-  etcd_corrupt_check: true,
   etcd_corrupt_check_time_ns: 0,
 };
 

@@ -3,25 +3,9 @@
 import assert from 'node:assert/strict';
 import { etcdConfigCheckModule } from '../../src/modules/etcd-config-check.js';
 import type { GatherContext } from '../../src/modules/module.js';
-import { etcdContext } from './etcd-fixtures.js';
+import { ROLE_MEMBER_VARS, etcdContext } from './etcd-fixtures.js';
 
-const ROLE_VARS = {
-  etcd_data_dir: '/var/lib/etcd',
-  etcd_pki_dir: '/etc/etcd/pki',
-  etcd_cluster_token: 'etcd-etcd',
-  etcd_quota_backend_bytes: 8589934592,
-  etcd_auto_compaction_mode: 'periodic',
-  etcd_auto_compaction_retention: '1h',
-  etcd_heartbeat_interval: 100,
-  etcd_election_timeout: 1000,
-  etcd_client_port: 2379,
-  etcd_peer_port: 2380,
-  etcd_metrics_port: 2381,
-  etcd_client_http_port: 2382,
-  etcd_corrupt_check: true,
-  etcd_corrupt_check_time_ns: 3600000000000,
-  etcd_version: '3.5.16',
-};
+const ROLE_VARS = { ...ROLE_MEMBER_VARS, etcd_version: '3.5.16' };
 
 describe('etcd_config_check', () => {
   const rows: { readonly title: string; readonly vars?: Record<string, unknown>; readonly host?: Record<string, unknown>; readonly error?: RegExp }[] = [

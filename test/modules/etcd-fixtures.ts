@@ -59,3 +59,21 @@ export function cluster(members: readonly MemberSketch[], problems: readonly str
     durationMs: 5,
   };
 }
+
+/** The etcd role's member settings at their defaults, as the config template and its checks read them. */
+export const ROLE_MEMBER_VARS: Readonly<Record<string, unknown>> = {
+  etcd_data_dir: '/var/lib/etcd',
+  etcd_pki_dir: '/etc/etcd/pki',
+  etcd_cluster_token: 'etcd-etcd',
+  etcd_quota_backend_bytes: 8589934592,
+  etcd_auto_compaction_mode: 'periodic',
+  etcd_auto_compaction_retention: '1h',
+  etcd_heartbeat_interval: 100,
+  etcd_election_timeout: 1000,
+  etcd_client_port: 2379,
+  etcd_peer_port: 2380,
+  etcd_metrics_port: 2381,
+  etcd_client_http_port: 2382,
+  etcd_corrupt_check: true,
+  etcd_corrupt_check_time_ns: 3600000000000,
+};
