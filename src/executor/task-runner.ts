@@ -237,10 +237,16 @@ export class TaskRunner {
       for (let attempt = 1; attempt <= attempts; attempt++) {
         outcome = await withTaskTimeout(task, host.name, connection, (bounded) => this.attempt(task, module, args, context, connection, withEnvironment(bounded, environment), host, item, started));
         if (!task.until || outcome.status === HostStatus.UNREACHABLE) break;
+        // A command planned and not run (check mode) has no output for "until" to judge.
+        if (task.register && host.deferred.has(task.register)) break;
+        // Ansible records how many attempts an "until" loop took in the registered result.
+        outcome = { ...outcome, result: { ...outcome.result, attempts: attempt } };
         const scope = withLocals(vars, task.register ? { [task.register]: outcome.result } : {}, task.source);
         if (evaluateCondition(task.until, scope, { ...task.source, field: 'until' })) break;
         if (attempt === attempts) {
-          outcome = { ...outcome, status: HostStatus.FAILED, msg: `"until" was still false after ${attempts} attempts`, ignored: task.ignoreErrors };
+          // Ansible then registers one attempt fewer than it made (its retries); a playbook reading it must see the same.
+          const result = { ...outcome.result, attempts: attempts - 1, failed: true };
+          outcome = { ...outcome, result, status: HostStatus.FAILED, msg: `"until" was still false after ${attempts} attempts`, ignored: task.ignoreErrors };
           break;
         }
         await sleep((task.delay ?? 5) * 1000);

@@ -103,6 +103,10 @@ function checkKeywords(raw: Raw, source: YamlSource, path: readonly PathSegment[
       }
     }
   }
+  // Ansible 2.14 makes one attempt and reports it ok whatever "until" says when retries is 0: never run it differently.
+  if (raw.until !== undefined && raw.retries === 0) {
+    throw new ParseError('retries: 0 with until: Ansible 2.14 then ignores until (one attempt, never failed by it); give retries: 1 or more, or drop until', source.locate([...path, 'retries']));
+  }
 }
 
 function onlyKeys(raw: Raw, allowed: readonly string[], what: string, source: YamlSource, path: readonly PathSegment[]): void {
