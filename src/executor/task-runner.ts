@@ -113,11 +113,15 @@ export class TaskRunner {
         outcomes.push(label === undefined ? outcome : { ...outcome, label });
         if (outcome.status === HostStatus.UNREACHABLE) break;
       }
-      const results = outcomes.map((o) => ({ ...o.result, [task.loopVar]: o.item }));
+      // Each result carries its loop variables, and the whole its summary message, as Ansible registers them.
+      const results = outcomes.map((o, index) => ({ ...o.result, ...loopVariables(task, items, index) }));
+      // ignore_errors changes what the play does next, not what is registered (Ansible: "d is failed" holds).
+      const failed = outcomes.some((o) => o.status === HostStatus.FAILED);
       this.register(task, host, {
         results,
+        msg: failed ? 'One or more items failed' : 'All items completed',
         changed: outcomes.some((o) => o.status === HostStatus.CHANGED),
-        failed: outcomes.some((o) => o.status === HostStatus.FAILED && !o.ignored),
+        failed,
         skipped: outcomes.length > 0 && outcomes.every((o) => o.status === HostStatus.SKIPPED),
       });
       return outcomes;
