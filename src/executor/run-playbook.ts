@@ -386,7 +386,7 @@ export class PlaybookRun {
     if (worst.status === HostStatus.UNREACHABLE) host.unreachable = true;
     else if (worst.status === HostStatus.FAILED && !worst.ignored) {
       host.failed = true;
-      host.lastFailure = { task: { name: task.name, action: task.module }, result: worst.result, failedTask: task };
+      host.lastFailure = { task: { name: task.unnamed ? '' : task.name, action: task.module }, result: worst.result, failedTask: task };
     }
     else if (outcomes.some((o) => o.status === HostStatus.CHANGED)) for (const n of task.notify) host.notified.add(n);
   }

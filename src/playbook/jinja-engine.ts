@@ -71,8 +71,11 @@ function guarded(name: string, callable: Callable): (...args: unknown[]) => unkn
   };
 }
 
+/** The lookup plugins etcdops has; any other name is refused at load (see jinjaSyntaxProblem). */
+const LOOKUP_PLUGINS = ['env', 'file', 'template'];
+
 function lookup(kind: unknown, ...terms: unknown[]): unknown {
-  const plugin = String(kind);
+  const plugin = String(kind).replace(/^ansible\.builtin\./, '');
   const paths = terms.filter((t) => !isMapping(t)).map(String);
   const base = typeof currentVars.playbook_dir === 'string' ? currentVars.playbook_dir : process.cwd();
   const read = (path: string) => readFileSync(isAbsolute(path) ? path : join(base, path), 'utf8');
@@ -80,7 +83,7 @@ function lookup(kind: unknown, ...terms: unknown[]): unknown {
     if (plugin === 'env') return process.env[term] ?? '';
     if (plugin === 'file') return read(term).replace(/\n$/, '');
     if (plugin === 'template') return renderJinja(read(term), currentVars, { file: term });
-    throw new Error(`lookup plugin '${plugin}' is not supported (supported: env, file, template)`);
+    throw new Error(`lookup plugin '${plugin}' is not supported (supported: ${LOOKUP_PLUGINS.join(', ')})`);
   });
   return values.length === 1 ? values[0] : values.join(',');
 }
@@ -336,6 +339,13 @@ export function jinjaSyntaxProblem(text: string, knownFilters: ReadonlySet<strin
   if (filter) return { message: `unknown filter '${filter}'`, line: lineOf(new RegExp(`\\|\\s*${filter}\\b`)) };
   const test = facts.tests.find((t) => !knownTests.has(t));
   if (test) return { message: `unknown test '${test}'`, line: lineOf(new RegExp(`\\bis\\s+(?:not\\s+)?${test}\\b`)) };
+  // A plugin named literally is known at load; a lookup failing mid-run would leave earlier tasks applied.
+  for (const call of text.matchAll(/\b(?:lookup|query|q)\(\s*(['"])(?:ansible\.builtin\.)?([\w.]+)\1/g)) {
+    const plugin = call[2]!;
+    if (!LOOKUP_PLUGINS.includes(plugin)) {
+      return { message: `lookup plugin '${plugin}' is not supported (supported: ${LOOKUP_PLUGINS.join(', ')})`, line: text.slice(0, call.index).split('\n').length };
+    }
+  }
   try {
     // Inside a false branch the engine parses everything and evaluates nothing.
     run((env) => env.renderStr(`{% if false %}${engineSource(text, new Set(facts.locals))}{% endif %}`, {}));

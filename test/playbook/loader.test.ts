@@ -74,6 +74,7 @@ describe('loadPlaybook: bad playbooks', () => {
     { file: 'not-a-list.yml', at: ':1:1', field: 'plays', hint: /a playbook is a list of plays/ },
     { file: 'unquoted-command.yml', at: ':4:16', field: 'plays[0].tasks[0].command', hint: /\{\{ scratch_dir \}\} is pasted into the shell line unquoted.*write \{\{ scratch_dir \| quote \}\}/ },
     { file: 'unknown-filter.yml', at: ':4:14', field: 'plays[0].tasks[0].debug.msg', hint: /invalid Jinja in "\{\{ name \| frobnicate \}\}": unknown filter 'frobnicate'/ },
+    { file: 'unknown-lookup.yml', at: ':4:14', field: 'plays[0].tasks[0].debug.msg', hint: /lookup plugin 'items' is not supported \(supported: env, file, template\)/ },
     { file: 'handlebars-in-arg.yml', at: ':4:14', field: 'plays[0].tasks[0].debug.msg', hint: /invalid Jinja in "\{\{#if flag\}\}on\{\{\/if\}\}"/ },
     { file: 'unknown-test.yml', at: ':4:13', field: 'plays[0].tasks[0].when', hint: /invalid condition "x is sparkly": unknown test 'sparkly'/ },
   ];
