@@ -8,6 +8,7 @@ import { Environment } from 'minijinja-js';
 import { UserError, type SourceLocation } from '../errors/user-error.js';
 import { UnsafeText } from '../yaml/pyyaml-compat.js';
 import { FILTERS, TESTS, type Callable } from './ansible-filters.js';
+import { forgetOrders, rememberOrder, restoreOrder } from './dict-order.js';
 import { type ExpressionFacts, JinjaSourceError, guardedCode, inspectTemplate, plainPath, splitTemplate } from './jinja-source.js';
 import { pyStr } from './python-values.js';
 
@@ -46,7 +47,7 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 /** Values coming out of the engine: mappings arrive as Map, None as undefined. */
 function fromEngine(value: unknown): unknown {
   if (value === undefined) return null;
-  if (value instanceof Map) return Object.fromEntries([...value.entries()].map(([k, v]) => [String(k), fromEngine(v)]));
+  if (value instanceof Map) return restoreOrder(Object.fromEntries([...value.entries()].map(([k, v]) => [String(k), fromEngine(v)])));
   if (Array.isArray(value)) return value.map(fromEngine);
   return value;
 }
@@ -55,8 +56,31 @@ function fromEngine(value: unknown): unknown {
 function toEngine(value: unknown): unknown {
   if (value instanceof UnsafeText) return value.text;
   if (Array.isArray(value)) return value.map(toEngine);
-  if (isMapping(value)) return Object.fromEntries(Object.keys(value).map((k) => [k, toEngine(value[k])]));
+  if (isMapping(value)) {
+    const mapping = Object.fromEntries(Object.keys(value).map((k) => [k, toEngine(value[k])]));
+    rememberOrder(mapping);
+    return mapping;
+  }
   return value;
+}
+
+/** The filters and global the engine source calls where Python reads a dict's order (see jinja-source.ts). */
+const DICT_ORDER_FILTERS: Readonly<Record<string, Callable>> = {
+  __dict_items: { fn: (v) => Object.entries(dictOf(v, 'items')) },
+  __dict_keys: { fn: (v) => Object.keys(dictOf(v, 'keys')) },
+  __dict_values: { fn: (v) => Object.values(dictOf(v, 'values')) },
+  __in_order: { fn: (v) => (isMapping(v) ? Object.keys(v) : v) },
+};
+
+function dictOf(value: unknown, method: string): Record<string, unknown> {
+  if (isMapping(value)) return value;
+  throw new Error(`'${value === null ? 'None' : Array.isArray(value) ? 'list' : typeof value}' object has no attribute '${method}'`);
+}
+
+function dictFromPairs(...flat: unknown[]): Record<string, unknown> {
+  const dict: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) dict[String(flat[i])] = flat[i + 1];
+  return dict;
 }
 
 function guarded(name: string, callable: Callable): (...args: unknown[]) => unknown {
@@ -97,7 +121,8 @@ function engine(): Environment {
   env.trimBlocks = true;
   env.keepTrailingNewline = true;
   env.fuel = FUEL;
-  for (const [name, callable] of Object.entries(FILTERS)) env.addFilter(name, guarded(name, callable));
+  for (const [name, callable] of Object.entries({ ...FILTERS, ...DICT_ORDER_FILTERS })) env.addFilter(name, guarded(name, callable));
+  env.addGlobal('__dict', guarded('dict', { fn: dictFromPairs }));
   for (const [name, callable] of Object.entries(TESTS)) env.addTest(name, guarded(name, callable));
   // None shows as nothing in text, as Ansible's finalize makes it (inside a list it is still `None`).
   env.addFilter('__py', guarded('string', { fn: (v) => (v === null ? '' : pyStr(v)) }));
@@ -282,6 +307,7 @@ function withContext<T>(
   work: (context: Record<string, unknown>, facts: ExpressionFacts) => T,
 ): T {
   const facts = inspect(text, where, inFile);
+  if (depth === 0) forgetOrders();
   const context = contextFor(facts, vars);
   const previous = currentVars;
   currentVars = vars;

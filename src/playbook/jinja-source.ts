@@ -345,7 +345,71 @@ function closing(tokens: readonly Token[], open: number): number {
  * instead of an error, while the engine's own `float` keeps `2.0` a float.
  */
 function normaliseExpression(code: string): string {
-  return pythonConcat(normaliseAccess(code));
+  return pythonConcat(keepDictOrder(normaliseAccess(code)));
+}
+
+/** Python's dict views, which the engine answers in sorted key order, as filters that keep insertion order. */
+const DICT_VIEWS: Readonly<Record<string, string>> = { items: '__dict_items', keys: '__dict_keys', values: '__dict_values' };
+
+/**
+ * Python dicts keep insertion order and the engine's maps sort their keys, so what reads a dict's order goes
+ * through the engine's filters that restore it: `d.items()`/`.keys()`/`.values()`, the iterable of a `for`,
+ * and a dict literal with string keys (built by `__dict` from its pairs, in the order written).
+ */
+function keepDictOrder(code: string): string {
+  const tokens = tokenize(code);
+  const edits: { at: number; end: number; text: string }[] = [];
+  tokens.forEach((token, i) => {
+    const view = isOp(token, '.') && tokens[i + 1]?.kind === 'name' ? DICT_VIEWS[tokens[i + 1]!.value] : undefined;
+    if (view && isOp(tokens[i + 2], '(') && isOp(tokens[i + 3], ')')) edits.push({ at: token.pos, end: tokens[i + 3]!.pos + 1, text: ` | ${view}` });
+    if (isOp(token, '{')) edits.push(...dictLiteral(tokens, i));
+  });
+  if (isName(tokens[0], 'for')) {
+    const iterable = forIterable(tokens);
+    if (iterable) edits.push({ at: iterable[0], end: iterable[0], text: '((' }, { at: iterable[1], end: iterable[1], text: ') | __in_order)' });
+  }
+  edits.sort((x, y) => y.at - x.at || y.end - x.end);
+  let out = code;
+  for (const edit of edits) out = out.slice(0, edit.at) + edit.text + out.slice(edit.end);
+  return out;
+}
+
+/** Where the iterable of `for TARGET in ITERABLE [if ...] [recursive]` starts and ends in the code. */
+function forIterable(tokens: readonly Token[]): [number, number] | undefined {
+  let depth = 0;
+  let start: number | undefined;
+  let end: number | undefined;
+  for (let i = 1; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind === 'op' && ['(', '[', '{'].includes(t.value)) depth++;
+    else if (t.kind === 'op' && [')', ']', '}'].includes(t.value)) depth--;
+    else if (depth === 0 && start === undefined && isName(t, 'in')) start = i + 1;
+    else if (depth === 0 && start !== undefined && (isName(t, 'if') || isName(t, 'recursive'))) break;
+    if (start !== undefined && i >= start) end = i;
+  }
+  if (start === undefined || end === undefined || start > end) return undefined;
+  const last = tokens[end]!;
+  return [tokens[start]!.pos, last.pos + (last.kind === 'string' ? last.raw.length : last.value.length)];
+}
+
+/** Edits turning the dict literal opened at `open` into `__dict(key, value, ...)` when every key is a string literal. */
+function dictLiteral(tokens: readonly Token[], open: number): { at: number; end: number; text: string }[] {
+  const edits = [{ at: tokens[open]!.pos, end: tokens[open]!.pos + 1, text: '__dict(' }];
+  let depth = 0;
+  let entryStart = open + 1;
+  for (let i = open + 1; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind === 'op' && ['(', '[', '{'].includes(t.value)) depth++;
+    else if (t.kind === 'op' && [')', ']', '}'].includes(t.value) && depth-- === 0) {
+      edits.push({ at: t.pos, end: t.pos + 1, text: ')' });
+      // One entry or none has no order to keep.
+      return edits.length > 3 ? edits : [];
+    } else if (depth === 0 && isOp(t, ':')) {
+      if (i !== entryStart + 1 || tokens[entryStart]!.kind !== 'string') return [];
+      edits.push({ at: t.pos, end: t.pos + 1, text: ',' });
+    } else if (depth === 0 && isOp(t, ',')) entryStart = i + 1;
+  }
+  return [];
 }
 
 const tokenEnd = (token: Token): number => token.pos + (token.kind === 'string' ? token.raw!.length : token.value.length);

@@ -1,5 +1,5 @@
 // `.j2` templates render byte-identical to Ansible's own `template` module: statements, loops, filters,
-// comments, whitespace control and hostvars. Ansible renders on the control node (connection: local).
+// comments, whitespace control, hostvars, and dicts in the order they were written. Ansible renders on the control node (connection: local).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,16 +38,18 @@ function ansibleTemplate(template: string, hosts: readonly string[]): Map<string
 
 describe('.j2 templates against Ansible’s template module', function () {
   this.timeout(120_000);
-  const template = join(fixtures, 'config.j2');
-  const hosts = ['n1', 'n2'];
-  let theirs = new Map<string, string>();
-  before(() => {
-    theirs = ansibleTemplate(template, hosts);
-  });
-  for (const host of hosts) {
-    it(`config.j2 for ${host} is byte-identical`, () => {
-      const ours = renderTemplateFile(readFileSync(template, 'utf8'), variablesOf(host), template);
-      assert.equal(ours, theirs.get(host));
+  for (const name of ['config.j2', 'dict-order.j2']) {
+    const template = join(fixtures, name);
+    const hosts = ['n1', 'n2'];
+    let theirs = new Map<string, string>();
+    before(() => {
+      theirs = ansibleTemplate(template, hosts);
     });
+    for (const host of hosts) {
+      it(`${name} for ${host} is byte-identical`, () => {
+        const ours = renderTemplateFile(readFileSync(template, 'utf8'), variablesOf(host), template);
+        assert.equal(ours, theirs.get(host));
+      });
+    }
   }
 });
