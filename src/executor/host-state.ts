@@ -1,6 +1,6 @@
 // What the executor remembers about one host during a run: facts set by tasks, registered results,
 // notified handlers, whether it has failed or become unreachable, and its counters.
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { InventoryHost } from '../inventory/inventory.js';
 import type { Task } from '../playbook/playbook.js';
 import type { HostCounts } from '../reporters/events.js';
@@ -12,7 +12,8 @@ import { variablesByPrecedence } from '../variables/variable-precedence.js';
  * (with several `-i`, or a folder, each host has its own), so `hostvars` shows them too.
  */
 export function inventoryFileVars(host: InventoryHost | undefined, inventorySource: string): { inventory_file: string; inventory_dir: string } {
-  const file = host?.file ?? inventorySource;
+  // Absolute, as Ansible gives them whatever path -i was given as.
+  const file = resolve(host?.file ?? inventorySource);
   return { inventory_file: file, inventory_dir: dirname(file) };
 }
 

@@ -169,6 +169,9 @@ export class PlaybookRun {
         hosts: this.states,
         playHosts: hosts.map((h) => h.name),
         batchHosts: batch.map((h) => h.name),
+        runTags: this.options.tags,
+        skipTags: this.options.skipTags,
+        limit: this.options.limit,
         groups: this.groups,
         cachedFacts: this.cachedFacts,
       };

@@ -17,6 +17,9 @@ export interface RunScope {
   readonly hosts: ReadonlyMap<string, HostState>;
   readonly playHosts: readonly string[];
   readonly batchHosts: readonly string[];
+  readonly runTags: readonly string[];
+  readonly skipTags: readonly string[];
+  readonly limit?: string;
   /** Facts `--fact-cache` kept from earlier runs, by host, as host variables. */
   readonly cachedFacts?: ReadonlyMap<string, Record<string, unknown>>;
   /** Group name → host names, computed once per run. */
@@ -52,15 +55,27 @@ export function groupMembership(inventory: Inventory): Record<string, string[]> 
 }
 
 export function taskVariables(scope: RunScope, host: HostState, task: Task | undefined): Record<string, unknown> {
+  // As Ansible's play._removed_hosts: a host that failed (and is not rescuing) or is unreachable is left out.
+  const active = (names: readonly string[]) =>
+    names.filter((name) => {
+      const state = scope.hosts.get(name);
+      return !state || !(state.failed || state.unreachable);
+    });
+  const batch = active(scope.batchHosts);
   const magic = {
     inventory_hostname: host.name,
     inventory_hostname_short: host.name.split('.')[0],
     group_names: host.groupNames(),
     groups: scope.groups,
     hostvars: hostvarsProxy(scope),
-    play_hosts: scope.playHosts,
-    ansible_play_hosts: scope.playHosts,
-    ansible_play_batch: scope.batchHosts,
+    play_hosts: batch,
+    ansible_play_hosts: active(scope.playHosts),
+    ansible_play_hosts_all: scope.playHosts,
+    ansible_play_batch: batch,
+    ansible_play_name: scope.play.name,
+    ansible_run_tags: scope.runTags.length > 0 ? scope.runTags : ['all'],
+    ansible_skip_tags: scope.skipTags,
+    ...(scope.limit === undefined ? {} : { ansible_limit: scope.limit }),
     ansible_check_mode: scope.check,
     ansible_diff_mode: scope.diff,
     playbook_dir: scope.playbookDir,

@@ -27,6 +27,7 @@ describe('variable precedence', () => {
     const scope: RunScope = {
       inventory, play, playbookDir: '/p', extraVars: {}, check: false, diff: false,
       hosts: new Map([['h1.example', host]]), playHosts: ['h1.example'], batchHosts: ['h1.example'], groups: { all: ['h1.example'] },
+      runTags: [], skipTags: [], limit: 'h1*',
     };
     const given = Object.keys(taskVariables(scope, host, undefined));
     assert.ok(given.length >= 10, `expected the magic variables, got ${given.join(', ')}`);
