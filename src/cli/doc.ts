@@ -28,6 +28,8 @@ function describeModule(name: string): string {
     lines.push(`    ${property.description ?? ''}`);
     if (property.enum) lines.push(`    choices: ${property.enum.map((v) => JSON.stringify(v)).join(', ')}`);
     if (property.default !== undefined) lines.push(`    default: ${JSON.stringify(property.default)}`);
+    const aliases = Object.entries(module.aliases ?? {}).filter(([, argument]) => argument === option).map(([alias]) => alias);
+    if (aliases.length > 0) lines.push(`    aliases: ${aliases.join(', ')}`);
   }
   lines.push('', 'EXAMPLE:', '', module.example.trimEnd(), '');
   return lines.join('\n');

@@ -6,6 +6,7 @@ import { PACKAGE_ARGS_SCHEMA, type PackageArgs, applyPackages, missingManager, p
 
 export const aptModule = defineModule<PackageArgs, PackageFacts>({
   name: 'apt',
+  aliases: { 'allow-downgrade': 'allow_downgrade', allow_downgrades: 'allow_downgrade', 'allow-downgrades': 'allow_downgrade', 'install-recommends': 'install_recommends', package: 'name', pkg: 'name', 'update-cache': 'update_cache' },
   description: 'Install, upgrade or remove Debian packages with apt-get, refreshing the package lists on request.',
   schema: {
     type: 'object',

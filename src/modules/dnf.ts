@@ -6,6 +6,7 @@ import { PACKAGE_ARGS_SCHEMA, type PackageArgs, applyPackages, missingManager, p
 
 export const dnfModule = defineModule<PackageArgs, PackageFacts>({
   name: 'dnf',
+  aliases: { pkg: 'name', 'expire-cache': 'update_cache' },
   description: 'Install, upgrade or remove Red Hat-family packages with dnf, refreshing the metadata on request.',
   schema: { type: 'object', additionalProperties: false, properties: { ...PACKAGE_ARGS_SCHEMA } },
   example: `- name: Tools for debugging etcd hosts

@@ -1,7 +1,7 @@
 // file: a path's kind (directory, file, link, touched file, absent) and its owner, group and mode.
 // One `stat` round trip to gather; apply runs one short script for the planned change.
 import { type FileState, fileState } from '../facts/file-state.js';
-import { ShellCode, sh } from '../connection/shell-quote.js';
+import { ShellCode, joinCode, sh } from '../connection/shell-quote.js';
 import { ChangeAction, type TaskPlan, noop } from '../plan/change.js';
 import {
   type FileAttributeArgs,
@@ -21,6 +21,13 @@ export interface FileArgs extends FileAttributeArgs {
   readonly path: string;
   readonly state?: FileStateName;
   readonly src?: string;
+  readonly access_time?: 'now' | 'preserve';
+  readonly modification_time?: 'now' | 'preserve';
+}
+
+/** The times state: touch sets on an existing path (Ansible's default: both, so it always changes). */
+function touchedTimes(args: FileArgs): { access: boolean; modification: boolean } {
+  return { access: args.access_time !== 'preserve', modification: args.modification_time !== 'preserve' };
 }
 
 function attributePlan(path: string, state: FileState, attrs: FileAttributes, isLink: boolean): TaskPlan {
@@ -63,10 +70,15 @@ export function planFile(args: FileArgs, state: FileState): TaskPlan {
       if (state.type === 'absent') throw new TaskFailure(`${path} does not exist; use state: touch to create an empty file`);
       if (state.type !== 'file') throw new TaskFailure(`${path} is a ${state.type}, not a file`);
       return attributePlan(path, state, attrs, false);
-    case 'touch':
-      // An existing path is left as it is apart from its attributes, so a second run changes nothing.
+    case 'touch': {
       if (state.type === 'absent') return created('file does not exist', `file\n${attributeText(attrs)}`);
-      return attributePlan(path, state, attrs, false);
+      // As Ansible: an existing path gets new times (a change every run) unless both are preserved.
+      const times = touchedTimes(args);
+      if (!times.access && !times.modification) return attributePlan(path, state, attrs, false);
+      const which = [times.access ? 'access' : '', times.modification ? 'modification' : ''].filter(Boolean).join(' and ');
+      const reason = [`${which} time set to now`, ...attributeDifferences(attrs, state)].join(', ');
+      return { changes: [{ action: ChangeAction.UPDATE, target: path, reason, before: '', after: '' }] };
+    }
     case 'link': {
       if (args.src === undefined) throw new TaskFailure('state: link needs src (where the link points)');
       const after = `-> ${args.src}\n`;
@@ -93,6 +105,18 @@ export function planFile(args: FileArgs, state: FileState): TaskPlan {
   }
 }
 
+function touchCommand(args: FileArgs): ShellCode {
+  const times = touchedTimes(args);
+  return new ShellCode(times.access && times.modification ? 'touch' : times.access ? 'touch -a' : 'touch -m');
+}
+
+/** Each missing folder down to `path`, created with the wanted attributes, as Ansible does for the parents too. */
+function createDirectory(path: string, attrs: FileAttributes): ShellCode {
+  const parts = path.split('/').filter(Boolean);
+  const folders = parts.map((_, i) => `/${parts.slice(0, i + 1).join('/')}`);
+  return joinCode(folders.map((folder) => sh`if [ ! -e ${folder} ]; then\nmkdir -- ${folder}\n${attributeScript(folder, attrs)}\nfi`));
+}
+
 function changeScript(args: FileArgs, action: ChangeAction): ShellCode {
   const attrs = wantedAttributes(args);
   const isLink = args.state === 'link';
@@ -101,16 +125,17 @@ function changeScript(args: FileArgs, action: ChangeAction): ShellCode {
     case ChangeAction.DELETE:
       return sh`rm -rf -- ${args.path}`;
     case ChangeAction.UPDATE:
-      return set;
+      return args.state === 'touch' ? sh`${touchCommand(args)} -- ${args.path}\n${set}` : set;
     default:
       if (isLink) return sh`ln -sfn -- ${args.src as string} ${args.path}\n${set}`;
-      if (args.state === 'directory') return sh`mkdir -p -- ${args.path}\n${set}`;
+      if (args.state === 'directory') return createDirectory(args.path, attrs);
       return sh`touch -- ${args.path}\n${set}`;
   }
 }
 
 export const fileModule = defineModule<FileArgs, FileState>({
   name: 'file',
+  aliases: { dest: 'path', name: 'path' },
   description: 'Make a path a directory, a file, a symbolic link or absent, with exact owner, group and mode.',
   schema: {
     type: 'object',
@@ -122,8 +147,10 @@ export const fileModule = defineModule<FileArgs, FileState>({
         type: 'string',
         enum: ['file', 'directory', 'absent', 'link', 'touch'],
         description:
-          'directory (created with parents), file (must exist; sets attributes), touch (created empty if missing; an existing one is not re-touched), link (symbolic link to src), absent (removed recursively). Default: file.',
+          'directory (created with its missing parents, each with the owner, group and mode given, as Ansible does), file (must exist; sets attributes), touch (created empty if missing; an existing one gets its access and modification times set to now, a change every run, unless both are preserve), link (symbolic link to src), absent (removed recursively). Default: file.',
       },
+      access_time: { type: 'string', enum: ['now', 'preserve'], description: "With state: touch, set the access time to now (default) or keep it (a timestamp is not supported)." },
+      modification_time: { type: 'string', enum: ['now', 'preserve'], description: "With state: touch, set the modification time to now (default) or keep it; both preserve make touch idempotent." },
       src: { type: 'string', description: 'For state: link, the path the link points to, written as is.' },
       ...fileAttributeProperties,
     },

@@ -69,6 +69,8 @@ export interface ModuleDefinition<A = Record<string, unknown>, F = unknown> {
   readonly example: string;
   /** The argument used when the task gives a bare string (`command: ls` → `{cmd: "ls"}`). */
   readonly freeForm?: keyof A & string;
+  /** Ansible's other names of arguments (alias → argument), read as the argument at load. */
+  readonly aliases?: Readonly<Record<string, keyof A & string>>;
   /** False for modules whose effect cannot be predicted (command, shell): they honour creates/removes/changed_when. */
   readonly idempotent: boolean;
   /** Names of the facts the module sets on a host (through `ansible_facts`), so they count as defined. */

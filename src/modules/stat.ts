@@ -63,6 +63,7 @@ export function statResult(args: StatArgs, facts: PathStat): Record<string, unkn
 
 export const statModule = defineModule<StatArgs, PathStat>({
   name: 'stat',
+  aliases: { checksum: 'checksum_algorithm', checksum_algo: 'checksum_algorithm', dest: 'path', name: 'path' },
   description: "Report a path's type, owner, mode, size, times and checksum (registered under stat, as in Ansible).",
   schema: {
     type: 'object',

@@ -65,6 +65,7 @@ export function systemdScript(plan: TaskPlan): ShellCode {
 
 export const systemdModule = defineModule<SystemdArgs, SystemdUnit | undefined>({
   name: 'systemd',
+  aliases: { 'daemon-reload': 'daemon_reload', service: 'name', unit: 'name' },
   description: 'Start, stop, restart or reload a systemd unit, enable or mask it, and reload systemd when unit files changed.',
   schema: {
     type: 'object',

@@ -86,6 +86,7 @@ export function userCommand(args: UserArgs, action: ChangeAction): ShellCode {
 
 export const userModule = defineModule<UserArgs, UserAccount>({
   name: 'user',
+  aliases: { createhome: 'create_home', user: 'name' },
   description: 'Create, update or remove a local user account (useradd, usermod, userdel).',
   schema: {
     type: 'object',

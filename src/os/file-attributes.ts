@@ -22,8 +22,9 @@ export const fileAttributeProperties = {
   group: { type: 'string', description: 'Group of the file, as a group name or a numeric gid.' },
   mode: {
     type: ['string', 'integer'],
+    pattern: '^0?[0-7]{3,4}$',
     description:
-      'Permissions in octal, e.g. "0644". Quote it: an unquoted number is read by its written digits (644 and 0644 both mean 0644).',
+      'Permissions in octal, e.g. "0644". Quote it: an unquoted number is read by its written digits (644 and 0644 both mean 0644). Symbolic modes (u=rw,g=r, u+x) and preserve are not supported: write the octal mode.',
   },
 } as const;
 
@@ -32,7 +33,7 @@ export function normaliseMode(mode: string | number | undefined): string | undef
   if (mode === undefined) return undefined;
   const text = String(mode);
   if (!/^0?[0-7]{3,4}$/.test(text)) {
-    throw new TaskFailure(`mode ${JSON.stringify(mode)} is not an octal mode such as "0644"`);
+    throw new TaskFailure(`mode ${JSON.stringify(mode)} is not an octal mode such as "0644" (symbolic modes are not supported: write the octal mode)`);
   }
   return text.replace(/^0(?=[0-7]{4}$)/, '').padStart(4, '0');
 }

@@ -8,6 +8,8 @@ import { hasJinja } from './jinja-source.js';
 export interface ModuleSpec {
   readonly schema: object;
   readonly freeForm?: string;
+  /** Other names of arguments (alias → argument), as Ansible's argument specs declare them. */
+  readonly aliases?: Readonly<Record<string, string>>;
 }
 
 export interface ArgProblem {

@@ -323,6 +323,18 @@ function moduleArgs(module: string, key: string, raw: Raw, spec: ModuleSpec | un
   return { ...given, ...inline };
 }
 
+/** The arguments with each alias given under the argument's own name (both given: refused, not one picked). */
+function withoutAliases(module: string, args: Raw, aliases: Readonly<Record<string, string>>, locate: (name: string) => SourceLocation): Raw {
+  const named: Raw = { ...args };
+  for (const [alias, name] of Object.entries(aliases)) {
+    if (!Object.hasOwn(named, alias)) continue;
+    if (Object.hasOwn(named, name)) throw new ParseError(`${module}: '${alias}' is another name for '${name}'; give only one of them`, locate(alias));
+    named[name] = named[alias];
+    delete named[alias];
+  }
+  return named;
+}
+
 /** The task keywords an include takes (what it would do with others, such as register or delegate_to, differs from Ansible). */
 const INCLUDE_KEYWORDS = [...SCOPE_KEYWORDS, 'loop', 'with_items', 'loop_control'];
 
@@ -373,7 +385,8 @@ function buildTask(
   if (typeof raw.register === 'string' && !/^[A-Za-z_]\w*$/.test(raw.register)) {
     throw new ParseError(`register must be a variable name (letters, digits, _)`, source.locate([...at, 'register']));
   }
-  const args = executorAction && module !== 'meta' ? includeArgs(module, key, raw, source, at) : moduleArgs(module, key, raw, spec, source, at);
+  const given = executorAction && module !== 'meta' ? includeArgs(module, key, raw, source, at) : moduleArgs(module, key, raw, spec, source, at);
+  const args = spec?.aliases ? withoutAliases(module, given, spec.aliases, (name) => source.locate([...at, key, name], { key: true })) : given;
   if (spec) {
     const problem = checkModuleArgs(module, spec, args);
     if (problem) {
