@@ -93,16 +93,19 @@ describe('etcd regional failover from the standby on the lab', function () {
     // The forced start left nothing behind: the unit reads its steady configuration, the old data is kept aside.
     const files = await sshRun(lab, 'n4', 'ls /run/systemd/system/etcd.service.d 2>/dev/null; grep -c force-new-cluster /run/etcd/etcd.conf.yml; ls -d /var/lib/etcd.before-force-new-cluster-*');
     match(files.stdout, /^0\n\/var\/lib\/etcd\.before-force-new-cluster-\d{8}T\d{6}Z\n$/);
-    match((await sshRun(lab, 'n4', 'cat /etc/etcd/etcd.conf.yml')).stdout, /initial-cluster: n4=https:\/\/[\d.]+:2380\ninitial-cluster-state: existing/);
+    const config = (await sshRun(lab, 'n4', 'cat /etc/etcd/etcd.conf.yml')).stdout;
+    match(config, /^initial-cluster: n4=https:\/\/[\d.]+:2380$/m);
+    match(config, /^initial-cluster-state: existing$/m);
   });
 
+  let rebuilt: string;
   it('scale-out.yml adds n5 to the new cluster: two healthy voting members', async () => {
     const parsed = parse(readFileSync(inventory, 'utf8'));
     const hosts = parsed.all.children.etcd.hosts;
     for (const lost of ['n1', 'n2', 'n3']) delete hosts[lost];
     delete hosts.n4.etcd_learner;
     hosts.n5 = parse(readFileSync(lab.inventory, 'utf8')).all.children.etcd.hosts.n5;
-    const rebuilt = join(dirname(lab.inventory), 'inventory-rebuilt.yml');
+    rebuilt = join(dirname(lab.inventory), 'inventory-rebuilt.yml');
     writeFileSync(rebuilt, stringify(parsed));
     const result = await play('scale-out.yml', ['--output', 'plain'], rebuilt);
     strictEqual(result.code, 0, result.stdout + result.stderr);
@@ -111,5 +114,21 @@ describe('etcd regional failover from the standby on the lab', function () {
     deepStrictEqual(voters(cluster), ['n4', 'n5']);
     const access = await adminAccess(rebuilt, [address('n5')]);
     strictEqual(await withAnyEndpoint(access, (client) => client.getAll().prefix('failover/').count()), KEYS + 1);
+  });
+
+  it('a voting member left alone restarts once with force-new-cluster, keeping its cluster and its keys', async () => {
+    const access = await adminAccess(rebuilt, [address('n4')]);
+    const clusterId = await withAnyEndpoint(access, async (client) => (await client.maintenance.status()).header.cluster_id);
+    lab = await labHostPowerOff(lab.name, 'n5', { graceful: false });
+    const result = await etcdops(['play', playbook('promote-standby.yml'), '-i', rebuilt, '-e', 'member=n4', '-e', 'force_new_cluster=true', '--output', 'plain']);
+    strictEqual(result.code, 0, result.stdout + result.stderr);
+    match(result.stdout, /n4 is a\s+voting member: it restarts once with force-new-cluster/);
+    const cluster = await health(lab, rebuilt);
+    deepStrictEqual(cluster.problems, []);
+    deepStrictEqual(voters(cluster), ['n4']);
+    strictEqual(await withAnyEndpoint(access, async (client) => (await client.maintenance.status()).header.cluster_id), clusterId);
+    strictEqual(await withAnyEndpoint(access, (client) => client.getAll().prefix('failover/').count()), KEYS + 1);
+    const files = await sshRun(lab, 'n4', 'ls /run/systemd/system/etcd.service.d 2>/dev/null; grep -c force-new-cluster /run/etcd/etcd.conf.yml');
+    strictEqual(files.stdout, '0\n');
   });
 });
