@@ -64,10 +64,12 @@ describe('etcd regional failover from the standby on the lab', function () {
   it('refuses the forced promotion while a main member still answers, changing nothing', async () => {
     for (const host of ['n1', 'n2']) lab = await labHostPowerOff(lab.name, host, { graceful: false });
     const before = await n4State();
+    const n3Pid = await etcdPid(lab, 'n3');
     const result = await force();
     notStrictEqual(result.code, 0, result.stdout);
     match(result.stdout, /refusing force_new_cluster on n4, nothing was changed: old members still answer \(from the\s+control node: n3 \(\S+ port 2379\), n3 \(\S+ port 2380\); from n4:\s+n3 \(\S+ port 2379\), n3 \(\S+ port 2380\)\)/);
     deepStrictEqual(await n4State(), before);
+    strictEqual(await etcdPid(lab, 'n3'), n3Pid);
     deepStrictEqual(learners(await health(lab, inventory)), ['n4']);
   });
 
