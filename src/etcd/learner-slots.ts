@@ -1,7 +1,8 @@
-// etcd admits one learner at a time (a constant in 3.5; the default of --max-learners from 3.6), and every
-// member etcdops adds joins as a learner first. A standby learner (etcd_learner: true), never promoted,
-// holds that one place for good: a join next to it would fail half-way at `member add` ("too many learner
-// members"). So scale-out.yml and replace-member.yml refuse up front, naming the learner and the way out.
+// etcd admits one learner at a time, and every member etcdops adds joins as a learner first. In 3.5 the
+// limit cannot be raised: `etcd --help` of 3.5.16 and 3.5.30 has no max-learners flag (checked on the lab's
+// binaries). A standby learner (etcd_learner: true), never promoted, holds that one place for good: a join
+// next to it would fail half-way at `member add` ("too many learner members"). So scale-out.yml and
+// replace-member.yml refuse up front, naming the learner and the way out.
 
 /** Learners etcd admits at a time. */
 export const MAX_LEARNERS = 1;
