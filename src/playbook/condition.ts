@@ -3,6 +3,9 @@
 import type { SourceLocation } from '../errors/user-error.js';
 import { ENGINE_FILTERS, ENGINE_TESTS, FILTERS, TESTS } from './ansible-filters.js';
 import { evaluateJinja, jinjaSyntaxProblem, testJinja } from './jinja-engine.js';
+import { hasJinja } from './jinja-source.js';
+import { truthy } from './python-values.js';
+import { renderValue } from './templating.js';
 
 /** Ansible tolerates `when: "{{ x }}"`; the braces add nothing to an expression, so drop them. */
 function unwrapMustache(text: string): string {
@@ -15,10 +18,17 @@ export function evaluateExpression(expr: string, vars: Readonly<Record<string, u
   return evaluateJinja(unwrapMustache(expr), vars, where);
 }
 
-/** Evaluates a condition to a boolean with Python truthiness. */
+/**
+ * Evaluates a condition to a boolean with Python truthiness. A condition holding `{{ }}` is templated first and
+ * what text it gives is then evaluated as the condition, as Ansible 2.14 does: `when: "{{ v }}"` with v the
+ * string "false" is false (the braces are not the same as `when: v`, where any non-empty string is true).
+ */
 export function evaluateCondition(expr: string | boolean, vars: Readonly<Record<string, unknown>>, where: SourceLocation): boolean {
   if (typeof expr === 'boolean') return expr;
-  return testJinja(unwrapMustache(expr), vars, where);
+  if (!hasJinja(expr)) return testJinja(expr.trim(), vars, where);
+  const templated = renderValue(expr, vars, where);
+  if (typeof templated !== 'string' || templated.trim() === '') return truthy(templated);
+  return testJinja(templated.trim(), vars, where);
 }
 
 export const KNOWN_FILTERS: ReadonlySet<string> = new Set([...ENGINE_FILTERS, ...Object.keys(FILTERS)]);
