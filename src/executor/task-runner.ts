@@ -144,11 +144,14 @@ export class TaskRunner {
   private register(task: Task, host: HostState, result: Record<string, unknown>): void {
     const facts = result.ansible_facts;
     if (facts && typeof facts === 'object') {
-      Object.assign(host.facts, facts);
+      // Ansible's levels: set_fact's values rank with registered results, include_vars' just below them,
+      // and what any other module returns (gathered facts) below the play's own variables.
+      const into = task.module === 'set_fact' ? host.facts : task.module === 'include_vars' ? host.includedVars : host.hostFacts;
+      Object.assign(into, facts);
       // As in Ansible, gathered facts are also `ansible_facts.NAME`; set_fact values are variables only.
       if (this.options.modules.get(task.module)?.hostFacts) {
         const bare = Object.entries(facts).map(([name, value]) => [name.replace(/^ansible_/, ''), value]);
-        host.facts.ansible_facts = { ...(host.facts.ansible_facts as object | undefined), ...Object.fromEntries(bare) };
+        host.hostFacts.ansible_facts = { ...(host.hostFacts.ansible_facts as object | undefined), ...Object.fromEntries(bare) };
       }
     }
     if (task.register) host.facts[task.register] = result;
