@@ -6,6 +6,7 @@ import { UserError } from '../errors/user-error.js';
 import { TaskFailure } from '../modules/task-failure.js';
 import type { ModuleContext, ModuleDefinition, UnappliedChange } from '../modules/module.js';
 import { ChangeAction, isNoop, type Change } from '../plan/change.js';
+import { keywordBoolean } from '../playbook/ansible-boolean.js';
 import { evaluateCondition, evaluateExpression } from '../playbook/condition.js';
 import type { Task } from '../playbook/playbook.js';
 import { includeVarsFiles, readIncludedVars } from '../playbook/include-vars-files.js';
@@ -93,6 +94,20 @@ export class TaskRunner {
 
   /** Runs `task` on `host` with `vars`; returns one outcome per loop item (one when the task does not loop). */
   async run(task: Task, host: HostState, vars: Record<string, unknown>): Promise<TaskOutcome[]> {
+    const outcomes = await this.runItems(task, host, vars);
+    if (typeof task.ignoreErrors !== 'string' || !outcomes.some((o) => o.status === HostStatus.FAILED)) return outcomes;
+    // A templated ignore_errors is rendered for the host, as Ansible renders it, and read with its boolean().
+    const field = { ...task.source, field: 'ignore_errors' };
+    let ignore: boolean;
+    try {
+      ignore = keywordBoolean(renderValue(task.ignoreErrors, vars, field), 'ignore_errors', field);
+    } catch (error) {
+      return [this.failure(task, error, Date.now(), undefined)];
+    }
+    return outcomes.map((o) => (o.status === HostStatus.FAILED ? { ...o, ignored: ignore } : o));
+  }
+
+  private async runItems(task: Task, host: HostState, vars: Record<string, unknown>): Promise<TaskOutcome[]> {
     const started = Date.now();
     try {
       if (task.loop === undefined) {
@@ -164,7 +179,7 @@ export class TaskRunner {
       status: unreachable ? HostStatus.UNREACHABLE : HostStatus.FAILED,
       item,
       msg,
-      ignored: !unreachable && task.ignoreErrors,
+      ignored: !unreachable && task.ignoreErrors === true,
       result: { ...(error instanceof TaskFailure ? error.result : {}), failed: true, unreachable, msg },
       durationMs: Date.now() - started,
     };
@@ -243,7 +258,7 @@ export class TaskRunner {
         const scope = withLocals(vars, task.register ? { [task.register]: outcome.result } : {}, task.source);
         if (evaluateCondition(task.until, scope, { ...task.source, field: 'until' })) break;
         if (attempt === attempts) {
-          outcome = { ...outcome, status: HostStatus.FAILED, msg: `"until" was still false after ${attempts} attempts`, ignored: task.ignoreErrors };
+          outcome = { ...outcome, status: HostStatus.FAILED, msg: `"until" was still false after ${attempts} attempts`, ignored: task.ignoreErrors === true };
           break;
         }
         await sleep((task.delay ?? 5) * 1000);
@@ -313,7 +328,7 @@ export class TaskRunner {
       msg: msg ?? plan.shown ?? (typeof result.msg === 'string' || result.msg === undefined ? result.msg : JSON.stringify(result.msg)),
       changes: plan.changes,
       reason,
-      ignored: failed && task.ignoreErrors,
+      ignored: failed && task.ignoreErrors === true,
       result,
       durationMs: Date.now() - started,
     };

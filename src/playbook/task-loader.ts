@@ -426,7 +426,7 @@ function buildTask(
     delay: raw.delay as number | undefined,
     timeout: raw.timeout as number | undefined,
     until: until === undefined ? undefined : until.length === 1 ? until[0] : until.map((c) => `(${c})`).join(' and '),
-    ignoreErrors: raw.ignore_errors === true,
+    ignoreErrors: typeof raw.ignore_errors === 'string' ? raw.ignore_errors : raw.ignore_errors === true,
     changedWhen: conditionsOrBoolean(raw.changed_when),
     failedWhen: conditionsOrBoolean(raw.failed_when),
     delegateTo: raw.delegate_to as string | undefined,
