@@ -124,6 +124,8 @@ export class TaskRunner {
         if (index > 0 && task.loopPause) await sleep(task.loopPause * 1000);
         const itemVars = withLocals(vars, loopVariables(task, items, index), task.source);
         const outcome = await this.runOnce(task, host, itemVars, item);
+        // As in Ansible, what an item sets (set_fact in a loop) is there for the next item and after the loop.
+        this.learn(task, host, outcome.result);
         const label = task.loopLabel === undefined ? undefined : renderValue(task.loopLabel, itemVars, { ...task.source, field: 'loop_control.label' });
         outcomes.push(label === undefined ? outcome : { ...outcome, label });
         if (outcome.status === HostStatus.UNREACHABLE) break;
@@ -157,6 +159,12 @@ export class TaskRunner {
   }
 
   private register(task: Task, host: HostState, result: Record<string, unknown>): void {
+    this.learn(task, host, result);
+    if (task.register) host.facts[task.register] = result;
+  }
+
+  /** Keeps the facts a result carries, at the level Ansible gives the module that returned them. */
+  private learn(task: Task, host: HostState, result: Record<string, unknown>): void {
     const facts = result.ansible_facts;
     if (facts && typeof facts === 'object') {
       // Ansible's levels: set_fact's values rank with registered results, include_vars' just below them,
@@ -169,7 +177,6 @@ export class TaskRunner {
         host.hostFacts.ansible_facts = { ...(host.hostFacts.ansible_facts as object | undefined), ...Object.fromEntries(bare) };
       }
     }
-    if (task.register) host.facts[task.register] = result;
   }
 
   private failure(task: Task, error: unknown, started: number, item: unknown): TaskOutcome {

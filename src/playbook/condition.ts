@@ -3,6 +3,9 @@
 import type { SourceLocation } from '../errors/user-error.js';
 import { ENGINE_FILTERS, ENGINE_TESTS, FILTERS, TESTS } from './ansible-filters.js';
 import { evaluateJinja, jinjaSyntaxProblem, testJinja } from './jinja-engine.js';
+import { hasJinja } from './jinja-source.js';
+import { truthy } from './python-values.js';
+import { renderValue } from './templating.js';
 
 /** Ansible tolerates `when: "{{ x }}"`; the braces add nothing to an expression, so drop them. */
 function unwrapMustache(text: string): string {
@@ -15,10 +18,17 @@ export function evaluateExpression(expr: string, vars: Readonly<Record<string, u
   return evaluateJinja(unwrapMustache(expr), vars, where);
 }
 
-/** Evaluates a condition to a boolean with Python truthiness. */
+/**
+ * Evaluates a condition to a boolean with Python truthiness. A condition holding `{{ }}` is rendered first,
+ * as Ansible does: a value that is not text (`"{{ 'False' }}"` reads back as False) decides by itself, and
+ * text is then evaluated as the condition (`"{{ flag }}"` with flag 'false' is false, not a non-empty string).
+ */
 export function evaluateCondition(expr: string | boolean, vars: Readonly<Record<string, unknown>>, where: SourceLocation): boolean {
   if (typeof expr === 'boolean') return expr;
-  return testJinja(unwrapMustache(expr), vars, where);
+  if (!hasJinja(expr)) return testJinja(expr, vars, where);
+  const rendered = renderValue(expr, vars, where);
+  if (typeof rendered !== 'string' || rendered === '') return truthy(rendered);
+  return testJinja(rendered, vars, where);
 }
 
 export const KNOWN_FILTERS: ReadonlySet<string> = new Set([...ENGINE_FILTERS, ...Object.keys(FILTERS)]);
