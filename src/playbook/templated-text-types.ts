@@ -25,9 +25,25 @@ export function keepsItsType(value: unknown): boolean {
 
 const OPENING: Readonly<Record<string, string>> = { '(': ')', '[': ']', '{': '}' };
 
+/** The index of the token closing the bracket opened at `open`. */
+function closingOf(tokens: readonly Token[], open: number): number {
+  const closers: string[] = [];
+  for (let i = open; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token.kind !== 'op') continue;
+    if (OPENING[token.value]) closers.push(OPENING[token.value]!);
+    else if (token.value === closers.at(-1)) {
+      closers.pop();
+      if (closers.length === 0) return i;
+    }
+  }
+  return -1;
+}
+
 /**
  * Whether the expression's last step is a string filter (`x | to_json`, `x | string`): its output is
- * Ansible's NativeJinjaText. Only a chain of filters on one operand counts; `a ~ b | to_json` ends in `~`.
+ * Ansible's NativeJinjaText. Only a chain of filters on one operand counts; `a ~ b | to_json` ends in `~`, and a string filter in
+ * one branch of `x if c else y` is not seen (Ansible decides by the value).
  */
 export function endsInStringFilter(expression: string): boolean {
   let tokens: Token[];
@@ -35,6 +51,11 @@ export function endsInStringFilter(expression: string): boolean {
     tokens = tokenize(expression);
   } catch {
     return false;
+  }
+  // `(x | to_json)`: the parentheses change nothing about the value.
+  const [first, end] = [tokens[0], tokens.at(-1)];
+  if (first?.kind === 'op' && first.value === '(' && end?.kind === 'op' && end.value === ')' && closingOf(tokens, 0) === tokens.length - 1) {
+    return endsInStringFilter(expression.slice(first.pos + 1, end.pos));
   }
   let last: string | undefined;
   const closers: string[] = [];
