@@ -23,6 +23,7 @@ describe('loadPlaybook: task structure refused with a way forward', () => {
     { file: 'handler-include.yml', at: ':6:7', hint: /include_tasks is not supported in handlers/ },
     { file: 'handler-rescue.yml', at: ':5:7', hint: /'rescue' and 'always' are not supported in handlers/ },
     { file: 'templated-run-once.yml', at: ':5:17', hint: /run_once must be true or false, written literally.*opposite 'when:' conditions/ },
+    { file: 'diff-keyword.yml', at: ':5:7', hint: /task keyword 'diff' is not supported.*--diff/ },
     { file: 'literal-ignore-word.yml', at: ':5:22', hint: /ignore_errors must be true or false, or a template/ },
   ];
   for (const { file, at, hint } of table) {
