@@ -18,8 +18,12 @@ export function inventoryFileVars(host: InventoryHost | undefined, inventorySour
 }
 
 export class HostState {
-  /** `set_fact` values and `register`ed results: above play vars, below extra vars. */
+  /** `set_fact` values and `register`ed results: above play and task vars, below extra vars. */
   readonly facts: Record<string, unknown> = {};
+  /** Variables `include_vars` read: above task vars, below `facts`. */
+  readonly includedVars: Record<string, unknown> = {};
+  /** Facts gathered or returned by modules (and the fact cache's): above inventory vars, below play vars. */
+  readonly hostFacts: Record<string, unknown> = {};
   /** Handler names or `listen` topics notified and not yet flushed. */
   readonly notified = new Set<string>();
   /** Registered names whose value is not known in check mode (the task would have run a command). */
@@ -46,10 +50,18 @@ export class HostState {
     return !this.failed && !this.unreachable && !this.endedPlay;
   }
 
+  /** The records a task may add to, by level: what a run_once task sets is copied to every host of its batch. */
+  get learnt(): readonly Record<string, unknown>[] {
+    return [this.hostFacts, this.includedVars, this.facts];
+  }
+
   /** The host as other hosts see it through `hostvars`: inventory vars and facts. */
   view(inventorySource: string): Record<string, unknown> {
     const magic = { inventory_hostname: this.name, group_names: this.groupNames(), ...inventoryFileVars(this.inventoryHost, inventorySource) };
-    return variablesByPrecedence({ inventory: this.inventoryHost.vars, host_facts: this.facts, magic }, { file: inventorySource });
+    return variablesByPrecedence(
+      { inventory: this.inventoryHost.vars, host_facts: this.hostFacts, include_vars: this.includedVars, set_facts: this.facts, magic },
+      { file: inventorySource },
+    );
   }
 
   /** Ansible's group_names: every group but `all`, sorted; `ungrouped` only for a host in no other group. */

@@ -101,7 +101,7 @@ export class PlaybookRun {
     if (!state) {
       const host = this.inventory.hosts.get(name) ?? { name, vars: {}, groups: ['all'] };
       state = new HostState(host);
-      Object.assign(state.facts, this.cachedFacts.get(name));
+      Object.assign(state.hostFacts, this.cachedFacts.get(name));
       this.states.set(name, state);
     }
     return state;
@@ -331,19 +331,19 @@ export class PlaybookRun {
     await Promise.all(
       targets.map((host) =>
         this.limit(async () => {
-          const before = new Map(Object.entries(host.facts));
+          const before = host.learnt.map((record) => new Map(Object.entries(record)));
           const outcomes = await runner.run(task, host, taskVariables(scope, host, task));
           this.settle(task, host, outcomes);
-          const gathered = host.facts.ansible_facts;
+          const gathered = host.hostFacts.ansible_facts;
           if (this.factCache && host.active && this.options.modules.get(task.module)?.hostFacts && gathered && typeof gathered === 'object') {
             this.factCache.write(host.name, prefixedFacts(gathered as Record<string, unknown>));
           }
           if (task.runOnce) {
             // As in Ansible, what a run_once task registers or sets holds for every host of the batch, and
             // its failure fails them all (uncounted): no host goes on past a gate that failed.
-            const set = Object.entries(host.facts).filter(([k, v]) => before.get(k) !== v);
+            const set = host.learnt.map((record, level) => Object.entries(record).filter(([k, v]) => before[level]!.get(k) !== v));
             for (const other of hosts) {
-              for (const [k, v] of set) other.facts[k] = v;
+              set.forEach((entries, level) => entries.forEach(([k, v]) => (other.learnt[level]![k] = v)));
               for (const name of host.deferred) other.deferred.add(name);
               if (host.failed && other !== host) {
                 other.failed = true;

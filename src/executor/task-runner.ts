@@ -6,6 +6,7 @@ import { UserError } from '../errors/user-error.js';
 import { TaskFailure } from '../modules/task-failure.js';
 import type { ModuleContext, ModuleDefinition, UnappliedChange } from '../modules/module.js';
 import { ChangeAction, isNoop, type Change } from '../plan/change.js';
+import { keywordBoolean } from '../playbook/ansible-boolean.js';
 import { evaluateCondition, evaluateExpression } from '../playbook/condition.js';
 import type { Task } from '../playbook/playbook.js';
 import { includeVarsFiles, readIncludedVars } from '../playbook/include-vars-files.js';
@@ -93,6 +94,20 @@ export class TaskRunner {
 
   /** Runs `task` on `host` with `vars`; returns one outcome per loop item (one when the task does not loop). */
   async run(task: Task, host: HostState, vars: Record<string, unknown>): Promise<TaskOutcome[]> {
+    const outcomes = await this.runItems(task, host, vars);
+    if (typeof task.ignoreErrors !== 'string' || !outcomes.some((o) => o.status === HostStatus.FAILED)) return outcomes;
+    // A templated ignore_errors is rendered for the host, as Ansible renders it, and read with its boolean().
+    const field = { ...task.source, field: 'ignore_errors' };
+    let ignore: boolean;
+    try {
+      ignore = keywordBoolean(renderValue(task.ignoreErrors, vars, field), 'ignore_errors', field);
+    } catch (error) {
+      return [this.failure(task, error, Date.now(), undefined)];
+    }
+    return outcomes.map((o) => (o.status === HostStatus.FAILED ? { ...o, ignored: ignore } : o));
+  }
+
+  private async runItems(task: Task, host: HostState, vars: Record<string, unknown>): Promise<TaskOutcome[]> {
     const started = Date.now();
     try {
       if (task.loop === undefined) {
@@ -109,6 +124,8 @@ export class TaskRunner {
         if (index > 0 && task.loopPause) await sleep(task.loopPause * 1000);
         const itemVars = withLocals(vars, loopVariables(task, items, index), task.source);
         const outcome = await this.runOnce(task, host, itemVars, item);
+        // As in Ansible, what an item sets (set_fact in a loop) is there for the next item and after the loop.
+        this.learn(task, host, outcome.result);
         const label = task.loopLabel === undefined ? undefined : renderValue(task.loopLabel, itemVars, { ...task.source, field: 'loop_control.label' });
         outcomes.push(label === undefined ? outcome : { ...outcome, label });
         if (outcome.status === HostStatus.UNREACHABLE) break;
@@ -146,16 +163,24 @@ export class TaskRunner {
   }
 
   private register(task: Task, host: HostState, result: Record<string, unknown>): void {
+    this.learn(task, host, result);
+    if (task.register) host.facts[task.register] = result;
+  }
+
+  /** Keeps the facts a result carries, at the level Ansible gives the module that returned them. */
+  private learn(task: Task, host: HostState, result: Record<string, unknown>): void {
     const facts = result.ansible_facts;
     if (facts && typeof facts === 'object') {
-      Object.assign(host.facts, facts);
+      // Ansible's levels: set_fact's values rank with registered results, include_vars' just below them,
+      // and what any other module returns (gathered facts) below the play's own variables.
+      const into = task.module === 'set_fact' ? host.facts : task.module === 'include_vars' ? host.includedVars : host.hostFacts;
+      Object.assign(into, facts);
       // As in Ansible, gathered facts are also `ansible_facts.NAME`; set_fact values are variables only.
       if (this.options.modules.get(task.module)?.hostFacts) {
         const bare = Object.entries(facts).map(([name, value]) => [name.replace(/^ansible_/, ''), value]);
-        host.facts.ansible_facts = { ...(host.facts.ansible_facts as object | undefined), ...Object.fromEntries(bare) };
+        host.hostFacts.ansible_facts = { ...(host.hostFacts.ansible_facts as object | undefined), ...Object.fromEntries(bare) };
       }
     }
-    if (task.register) host.facts[task.register] = result;
   }
 
   private failure(task: Task, error: unknown, started: number, item: unknown): TaskOutcome {
@@ -165,7 +190,7 @@ export class TaskRunner {
       status: unreachable ? HostStatus.UNREACHABLE : HostStatus.FAILED,
       item,
       msg,
-      ignored: !unreachable && task.ignoreErrors,
+      ignored: !unreachable && task.ignoreErrors === true,
       result: { ...(error instanceof TaskFailure ? error.result : {}), failed: true, unreachable, msg },
       durationMs: Date.now() - started,
     };
@@ -250,7 +275,7 @@ export class TaskRunner {
         if (attempt === attempts) {
           // Ansible then registers one attempt fewer than it made (its retries); a playbook reading it must see the same.
           const result = { ...outcome.result, attempts: attempts - 1, failed: true };
-          outcome = { ...outcome, result, status: HostStatus.FAILED, msg: `"until" was still false after ${attempts} attempts`, ignored: task.ignoreErrors };
+          outcome = { ...outcome, result, status: HostStatus.FAILED, msg: `"until" was still false after ${attempts} attempts`, ignored: task.ignoreErrors === true };
           break;
         }
         await sleep((task.delay ?? 5) * 1000);
@@ -320,7 +345,7 @@ export class TaskRunner {
       msg: msg ?? plan.shown ?? (typeof result.msg === 'string' || result.msg === undefined ? result.msg : JSON.stringify(result.msg)),
       changes: plan.changes,
       reason,
-      ignored: failed && task.ignoreErrors,
+      ignored: failed && task.ignoreErrors === true,
       result,
       durationMs: Date.now() - started,
     };

@@ -84,10 +84,12 @@ export function taskVariables(scope: RunScope, host: HostState, task: Task | und
   const levels: VariableLevels = {
     role_defaults: task?.roleDefaults ? [scope.play.roleDefaults, task.roleDefaults] : scope.play.roleDefaults,
     inventory: host.inventoryHost.vars,
+    host_facts: host.hostFacts,
     // play vars, vars_files and role vars, merged at load by the same table (loader.ts).
     play_vars: scope.play.vars,
     task_vars: task?.vars,
-    host_facts: host.facts,
+    include_vars: host.includedVars,
+    set_facts: host.facts,
     include_params: task?.includeParams,
     extra_vars: scope.extraVars,
     magic,

@@ -1,11 +1,20 @@
 // Reads a value of an INI inventory the way Ansible does, with Python's ast.literal_eval: numbers (`1_000`,
 // `0x1f`, `1.5e3`), quoted strings (escapes, `r''`, adjacent strings joined), True/False/None, lists, tuples,
 // dicts and sets of those, a sign on a number. Anything else (`yes`, `a b`, `hello # note`) is not a literal
-// and Ansible keeps the text as it is: `undefined` here tells the caller to do the same.
+// and Ansible keeps the text as it is: `undefined` here tells the caller to do the same. Templating uses
+// the same reader on rendered text (templated-text-types.ts), with the two differences Ansible has there.
 
 type Literal = string | number | boolean | null | Literal[] | { [key: string]: Literal };
 
 class NotLiteral extends Error {}
+
+/** How rendered template text differs from an INI value (Ansible's ansible_eval_concat). */
+export interface LiteralOptions {
+  /** `true`, `false` and `null` read as True, False and None (Ansible rewrites JSON's names first). */
+  readonly jsonNames?: boolean;
+  /** Line breaks are blanks: a rendered `[` spans lines, Python joins lines inside brackets. */
+  readonly lineBreaks?: boolean;
+}
 
 interface Token {
   readonly kind: 'num' | 'str' | 'name' | 'op' | 'end';
@@ -34,16 +43,20 @@ const NUMBER = new RegExp(
 const STRING_PREFIX = /(?:[rR][bB]?|[bB][rR]?|[uU])?(?='|")/y;
 const NAME = /[\p{L}_][\p{L}\p{N}_]*/uy;
 
-function tokenize(text: string): Token[] {
+function tokenize(text: string, lineBreaks: boolean): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
     const c = text[i]!;
-    if (c === ' ' || c === '\t' || c === '\f') {
+    if (c === ' ' || c === '\t' || c === '\f' || (lineBreaks && (c === '\n' || c === '\r'))) {
       i++;
       continue;
     }
-    if (c === '#') break;
+    if (c === '#') {
+      if (!lineBreaks) break;
+      while (i < text.length && text[i] !== '\n') i++;
+      continue;
+    }
     NUMBER.lastIndex = i;
     const number = NUMBER.exec(text);
     if (number && /[0-9.]/.test(c)) {
@@ -146,7 +159,10 @@ function escape(text: string, i: number, bytes: boolean): [string, number] {
 
 class Parser {
   private position = 0;
-  constructor(private readonly tokens: Token[]) {}
+  constructor(
+    private readonly tokens: Token[],
+    private readonly jsonNames: boolean,
+  ) {}
 
   private peek(): Token {
     return this.tokens[this.position]!;
@@ -201,6 +217,9 @@ class Parser {
       if (token.text === 'True') return true;
       if (token.text === 'False') return false;
       if (token.text === 'None') return null;
+      if (this.jsonNames && token.text === 'true') return true;
+      if (this.jsonNames && token.text === 'false') return false;
+      if (this.jsonNames && token.text === 'null') return null;
       if (token.text === 'set' && this.isOp('(')) {
         this.position++;
         this.expect(')');
@@ -301,11 +320,12 @@ class Parser {
 }
 
 /** The value Python's ast.literal_eval gives for `text`, or undefined when it is not a literal. */
-export function literalEval(text: string): { readonly value: Literal } | undefined {
+export function literalEval(text: string, options: LiteralOptions = {}): { readonly value: Literal } | undefined {
+  const { jsonNames = false, lineBreaks = false } = options;
   try {
     const trimmed = text.replace(/^[ \t]+/, '');
-    if (trimmed === '' || /[\r\n]/.test(trimmed)) return undefined;
-    return { value: new Parser(tokenize(trimmed)).parseAll() };
+    if (trimmed === '' || (!lineBreaks && /[\r\n]/.test(trimmed))) return undefined;
+    return { value: new Parser(tokenize(trimmed, lineBreaks), jsonNames).parseAll() };
   } catch (error) {
     if (error instanceof NotLiteral) return undefined;
     throw error;

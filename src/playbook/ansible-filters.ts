@@ -200,7 +200,7 @@ export const FILTERS: Readonly<Record<string, Callable>> = {
   to_nice_json: call((v, o) => pyJsonDumps(v, { indent: isMapping(o) && o.indent !== undefined ? Number(o.indent) : 4, sortKeys: true })),
   from_json: call((v) => JSON.parse(String(v)) as unknown),
   to_yaml: call((v) => pyyamlDump(v, { flowStyle: 'scalars-inline' })),
-  to_nice_yaml: call((v) => pyyamlDump(v, { indent: 4, flowStyle: 'block' })),
+  to_nice_yaml: call((v, o) => pyyamlDump(v, { indent: isMapping(o) && o.indent !== undefined ? Number(o.indent) : 4, flowStyle: 'block' })),
   from_yaml: call((v) => parseYaml(String(v), yamlOptions) as unknown),
   b64encode: call((v) => Buffer.from(pyStr(v), 'utf8').toString('base64')),
   b64decode: call((v) => Buffer.from(String(v), 'base64').toString('utf8')),

@@ -19,16 +19,16 @@ export function evaluateExpression(expr: string, vars: Readonly<Record<string, u
 }
 
 /**
- * Evaluates a condition to a boolean with Python truthiness. A condition holding `{{ }}` is templated first and
- * what text it gives is then evaluated as the condition, as Ansible 2.14 does: `when: "{{ v }}"` with v the
- * string "false" is false (the braces are not the same as `when: v`, where any non-empty string is true).
+ * Evaluates a condition to a boolean with Python truthiness. A condition holding `{{ }}` is rendered first,
+ * as Ansible does: a value that is not text (`"{{ 'False' }}"` reads back as False) decides by itself, and
+ * text is then evaluated as the condition (`"{{ flag }}"` with flag 'false' is false, not a non-empty string).
  */
 export function evaluateCondition(expr: string | boolean, vars: Readonly<Record<string, unknown>>, where: SourceLocation): boolean {
   if (typeof expr === 'boolean') return expr;
-  if (!hasJinja(expr)) return testJinja(expr.trim(), vars, where);
-  const templated = renderValue(expr, vars, where);
-  if (typeof templated !== 'string' || templated.trim() === '') return truthy(templated);
-  return testJinja(templated.trim(), vars, where);
+  if (!hasJinja(expr)) return testJinja(expr, vars, where);
+  const rendered = renderValue(expr, vars, where);
+  if (typeof rendered !== 'string' || rendered === '') return truthy(rendered);
+  return testJinja(rendered, vars, where);
 }
 
 export const KNOWN_FILTERS: ReadonlySet<string> = new Set([...ENGINE_FILTERS, ...Object.keys(FILTERS)]);

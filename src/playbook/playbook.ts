@@ -46,7 +46,8 @@ export interface Task {
   /** Seconds a task (each attempt of it) may run before it fails. */
   readonly timeout?: number;
   readonly until?: string;
-  readonly ignoreErrors: boolean;
+  /** true/false, or a template rendered per host (Ansible's boolean words). */
+  readonly ignoreErrors: boolean | string;
   readonly changedWhen?: readonly string[] | boolean;
   readonly failedWhen?: readonly string[] | boolean;
   readonly delegateTo?: string;

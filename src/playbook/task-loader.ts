@@ -59,9 +59,10 @@ const BUILTIN_PREFIX = 'ansible.builtin.';
 const SCOPE_KEYWORDS = ['name', 'when', 'tags', 'vars', 'become', 'become_user', 'any_errors_fatal', 'environment', 'remote_user'];
 /** Actions the executor itself performs (no module file): they change what runs or what is known. */
 export const EXECUTOR_ACTIONS = ['meta', 'include_tasks', 'include_vars', 'include_role'] as const;
-/** Ansible actions etcdops refuses, and what to write instead. */
+/** Ansible actions and task keywords etcdops refuses, and what to write instead. */
 const REFUSED_ACTIONS: Readonly<Record<string, string>> = {
   include: "'include' is deprecated in Ansible (removed in 2.16); use import_tasks (static) or include_tasks (at run time)",
+  diff: "the task keyword 'diff' is not supported: etcdops shows the changes of a whole run with --diff; drop it from the task",
   import_playbook: 'import_playbook is only valid as a whole entry of the playbook (- import_playbook: FILE)',
 };
 
@@ -443,7 +444,7 @@ function buildTask(
     delay: raw.delay as number | undefined,
     timeout: raw.timeout as number | undefined,
     until: until === undefined ? undefined : until.length === 1 ? until[0] : until.map((c) => `(${c})`).join(' and '),
-    ignoreErrors: raw.ignore_errors === true,
+    ignoreErrors: typeof raw.ignore_errors === 'string' ? raw.ignore_errors : raw.ignore_errors === true,
     changedWhen: conditionsOrBoolean(raw.changed_when),
     failedWhen: conditionsOrBoolean(raw.failed_when),
     delegateTo: raw.delegate_to as string | undefined,

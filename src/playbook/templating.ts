@@ -1,17 +1,31 @@
 // Templating of task arguments, vars and template files. Task arguments and vars are Jinja, as in
-// Ansible; a value that is exactly one `{{ expr }}` keeps its native type. Template files pick their
-// engine by extension: `.hbs` (the project's own templates) is Handlebars, anything else is Jinja.
+// Ansible, and a templated string gets the type Ansible's default (non-native) templating gives it
+// (templated-text-types.ts): `"{{ 5 }}"` is the string '5', `"{{ [1] }}"` a list. Template files pick
+// their engine by extension: `.hbs` (the project's own templates) is Handlebars, anything else is Jinja.
 import type { SourceLocation } from '../errors/user-error.js';
 import { UnsafeText } from '../yaml/pyyaml-compat.js';
 import { renderHandlebarsFile } from './handlebars-templating.js';
 import { OMIT, evaluateJinja, renderJinja } from './jinja-engine.js';
 import { hasJinja, singleExpression } from './jinja-source.js';
+import { endsInStringFilter, keepsItsType, singleVariable, typedText } from './templated-text-types.js';
 
 function renderString(text: string, vars: Readonly<Record<string, unknown>>, where: SourceLocation): unknown {
   if (!hasJinja(text)) return text;
+  const name = singleVariable(text);
+  if (name !== undefined && Object.prototype.hasOwnProperty.call(vars, name)) {
+    const value = vars[name];
+    if (keepsItsType(value)) return value;
+  }
   const single = singleExpression(text);
-  if (single !== undefined) return evaluateJinja(single, vars, where);
-  return renderJinja(text, vars, where);
+  if (single !== undefined) {
+    const value = evaluateJinja(single, vars, where);
+    // A list or dict would print as Python's repr and read back the same: skip the round trip.
+    if (Array.isArray(value) || (value !== null && typeof value === 'object')) return value;
+    if (typeof value === 'boolean') return value;
+    if (typeof value === 'string' && endsInStringFilter(single)) return value;
+    if (typeof value === 'string') return typedText(value);
+  }
+  return typedText(renderJinja(text, vars, where));
 }
 
 /** Renders every string inside a nested value; `where` locates the value for error messages. */

@@ -13,6 +13,8 @@ export const PRECEDENCE = [
   'role_defaults',
   /** Group vars of `all` < parent groups < child groups < the host's own (ordered by inventory/resolve-vars.ts). */
   'inventory',
+  /** Facts gathered (`setup`, gather_facts, --fact-cache) or returned by a module: below every play-level var. */
+  'host_facts',
   /** The play's `vars:`. */
   'play_vars',
   /** The play's `vars_files:`, in the order listed. */
@@ -21,8 +23,10 @@ export const PRECEDENCE = [
   'role_vars',
   /** `vars:` of the enclosing blocks, outermost first, then the task's own (task-loader.ts nests them so). */
   'task_vars',
-  /** `set_fact`, `register`, `include_vars` and facts: what the run has learnt about the host. */
-  'host_facts',
+  /** `include_vars`: above task vars, below set_fact. */
+  'include_vars',
+  /** `set_fact` and `register`: what the run has set on the host. */
+  'set_facts',
   /** `vars:` of include_tasks / include_role (Ansible's include and role params), and an include's loop item. */
   'include_params',
   /** `-e` / `--extra-vars`: always win. */

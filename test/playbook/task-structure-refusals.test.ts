@@ -22,6 +22,9 @@ describe('loadPlaybook: task structure refused with a way forward', () => {
     { file: 'include-register.yml', at: ':5:7', hint: /'register' cannot be used with include_tasks; allowed: include_tasks, name, when/ },
     { file: 'handler-include.yml', at: ':6:7', hint: /include_tasks is not supported in handlers/ },
     { file: 'handler-rescue.yml', at: ':5:7', hint: /'rescue' and 'always' are not supported in handlers/ },
+    { file: 'templated-run-once.yml', at: ':5:17', hint: /run_once must be true or false, written literally.*opposite 'when:' conditions/ },
+    { file: 'diff-keyword.yml', at: ':5:7', hint: /task keyword 'diff' is not supported.*--diff/ },
+    { file: 'literal-ignore-word.yml', at: ':5:22', hint: /ignore_errors must be true or false, or a template/ },
   ];
   for (const { file, at, hint } of table) {
     it(`${file}: ${hint.source}`, async () => {

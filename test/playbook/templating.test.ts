@@ -1,4 +1,4 @@
-// Table tests for templating: native types for single expressions, helpers, and strict undefined errors.
+// Table tests for templating: the types Ansible's default templating gives, helpers, and strict undefined errors.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,14 +30,24 @@ const table: { input: unknown; expected: unknown }[] = [
   { input: '{{ conf }}', expected: { a: 1, b: [true] } },
   { input: 'port={{ port }}', expected: 'port=2379' },
   { input: '{{ result.stdout }}', expected: 'ok' },
-  { input: '{{ result.rc }}', expected: 0 },
+  { input: '{{ result.rc }}', expected: '0' },
+  { input: '{{ port + 1 }}', expected: '2380' },
+  { input: '{{ port | string }}', expected: '2379' },
+  { input: '[{{ port }}]', expected: [2379] },
+  { input: '{{ "[1, true, null]" }}', expected: [1, true, null] },
+  { input: '{{ "True" }}', expected: true },
+  { input: '{{ "None" }}', expected: 'None' },
+  { input: '{{ none }}', expected: '' },
+  { input: '{{ nodes | to_json }}', expected: '["n1", "n2"]' },
+  { input: '{{ nodes | to_json | trim }}', expected: ['n1', 'n2'] },
+  { input: '{% for n in nodes %}{{ loop.first }}{% endfor %}', expected: 'TrueFalse' },
   { input: '{{ nodes.1 }}', expected: 'n2' },
   { input: '{{ nodes[1] }}', expected: 'n2' },
   { input: '{{ html }}', expected: '<a & b>' },
   { input: 'x {{ html }} y', expected: 'x <a & b> y' },
   { input: '{{ missing | default("fallback") }}', expected: 'fallback' },
   { input: '{{ result.nope.deeper | default("fallback") }}', expected: 'fallback' },
-  { input: '{{ port | default(1) }}', expected: 2379 },
+  { input: '{{ port | default(1) }}', expected: '2379' },
   { input: '{{ nodes | join(",") }}', expected: 'n1,n2' },
   { input: '{{ conf | to_json }}', expected: '{"a": 1, "b": [true]}' },
   { input: 'conf={{ conf }} on={{ enabled }} none={{ none }} in-list={{ [none] }}', expected: "conf={'a': 1, 'b': [True]} on=True none= in-list=[None]" },
