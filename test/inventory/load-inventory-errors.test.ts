@@ -58,6 +58,7 @@ const cases: readonly BadCase[] = [
   { name: 'a host name that is ..', inventory: 'all:\n  hosts:\n    "..":\n', line: 3, says: /host name '\.\.' .*files named after the host/ },
   { name: 'a host name with a newline', inventory: 'all:\n  hosts:\n    "n1\\nExecStartPre=/bin/sh":\n', line: 3, says: /host name 'n1\\nExecStartPre=\/bin\/sh' holds a control character/ },
   { name: 'a host name with a comma', inventory: 'all:\n  hosts:\n    "n1,n2":\n', line: 3, says: /holds ',', which etcd reads as a separator/ },
+  { name: 'a host name with a space', inventory: 'all:\n  hosts:\n    "n1 --client admin":\n', line: 3, says: /holds a space/ },
   { name: 'INI: a host name with a slash', inventoryFile: 'hosts.ini', inventory: '[web]\nw1\nw/../../x\n', line: 3, says: /host name 'w\/\.\.\/\.\.\/x' holds '\/'/ },
   { name: 'a ranged host name with a slash', inventory: 'all:\n  hosts:\n    a/n[1:2]:\n', line: 3, says: /host name 'a\/n1' holds '\/'/ },
   { name: 'host_vars file a list', inventory: 'all:\n  hosts:\n    a:\n', files: { 'host_vars/a/10-main.yml': '- x\n' }, file: 'host_vars/a/10-main.yml', line: 1, says: /variables file must be a mapping/ },
