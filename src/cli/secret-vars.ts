@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import { ExitCode } from '../errors/exit-code.js';
 import { UserError } from '../errors/user-error.js';
-import { SecretValues } from '../reporters/secret-values.js';
+import { SecretValues, looksSecret } from '../reporters/secret-values.js';
 import { parseExtraVars } from './extra-vars.js';
 import type { LoadedRun } from './run-context.js';
 
@@ -14,10 +14,7 @@ export const SECRET_ENVIRONMENT: Readonly<Record<string, string>> = {
   ETCDOPS_CA_PASSPHRASE: 'etcd_ca_passphrase',
 };
 
-/** Names that hold secrets by convention: `etcd_ca_passphrase`, `ansible_become_password`, `*_secret`... */
-const SECRET_NAME = /(?:^|_)(?:pass|passwd|password|passphrase|secret|secrets|private_key|api_key|credentials?)$/i;
-
-export const looksSecret = (name: string): boolean => SECRET_NAME.test(name);
+export { looksSecret };
 
 export interface SecretSources {
   /** Variables set from SECRET_ENVIRONMENT. */
@@ -67,23 +64,14 @@ export function secretNames(vars: Readonly<Record<string, unknown>>, sources: Se
   return new Set([...Object.keys(vars).filter(looksSecret), ...sources.fromPrivateFiles, ...Object.keys(sources.environment)]);
 }
 
-/** Adds the values of secret-named variables, at any depth (`backup: {password: ...}`); templates are not values yet. */
-function addSecretNamed(secrets: SecretValues, vars: unknown): void {
-  if (vars === null || typeof vars !== 'object') return;
-  for (const [name, value] of Object.entries(vars)) {
-    if (looksSecret(name) && !(typeof value === 'string' && value.includes('{{'))) secrets.add(value);
-    else addSecretNamed(secrets, value);
-  }
-}
-
 /** The run's known secrets: secret -e values, and inventory, play and role-default variables with a secret name. */
 export function knownSecrets(run: Pick<LoadedRun, 'secretNames' | 'extraVars' | 'inventory' | 'playbook'>): SecretValues {
   const secrets = new SecretValues();
   for (const name of run.secretNames) secrets.add(run.extraVars[name]);
-  for (const host of run.inventory.hosts.values()) addSecretNamed(secrets, host.vars);
+  for (const host of run.inventory.hosts.values()) secrets.addSecretNamed(host.vars);
   for (const play of run.playbook.plays) {
-    addSecretNamed(secrets, play.vars);
-    addSecretNamed(secrets, play.roleDefaults);
+    secrets.addSecretNamed(play.vars);
+    secrets.addSecretNamed(play.roleDefaults);
   }
   return secrets;
 }

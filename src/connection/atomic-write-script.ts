@@ -23,14 +23,17 @@ export function atomicWriteScript(dest: string, options: AtomicWriteOptions = {}
     : options.group
       ? sh`chgrp ${options.group} -- "$t"`
       : new ShellCode(':');
-  const mode = options.mode ? sh`chmod ${options.mode} -- "$t"` : new ShellCode(':');
+  // The temp file (0600 from mktemp) already holds the content: it goes straight to the mode asked for, never
+  // through the old file's or the umask's mode first, which would show a new key to others for a moment.
+  const mode = options.mode
+    ? sh`chmod ${options.mode} -- "$t"`
+    : new ShellCode(`if [ -e "$d" ]; then chmod --reference="$d" -- "$t"; else chmod "$(printf '%o' $((0666 & ~$(umask))))" -- "$t"; fi`);
   return sh`set -e
 d=${dest}
 t=$(mktemp "$(dirname -- "$d")/.etcdops.XXXXXX")
 trap 'rm -f -- "$t"' EXIT
 ${fill}
-if [ -e "$d" ]; then chown --reference="$d" -- "$t" 2>/dev/null || :; chmod --reference="$d" -- "$t"
-else chmod "$(printf '%o' $((0666 & ~$(umask))))" -- "$t"; fi
+if [ -e "$d" ]; then chown --reference="$d" -- "$t" 2>/dev/null || :; fi
 ${ownership}
 ${mode}
 mv -f -- "$t" "$d"

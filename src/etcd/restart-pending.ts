@@ -58,6 +58,13 @@ export function pendingRestartReasons(p: EtcdProcess): string[] {
     const changed = changedSettings(p.config, p.runningConfig);
     if (changed.length > 0) reasons.push(`its configuration changed since it started: ${changed.join(', ')}`);
   }
+  return [...reasons, ...changedSinceStart(p)];
+}
+
+/** Why a running service must restart because its unit or watched files changed after it started (any service). */
+export function changedSinceStart(p: EtcdProcess): string[] {
+  if (!RUNNING.includes(p.activeState) || p.mainPid <= 0) return [];
+  const reasons: string[] = [];
   if (p.needDaemonReload) reasons.push('its unit file changed since systemd read it');
   const start = effectiveStart(p);
   if (start === null) {

@@ -361,6 +361,8 @@ export class PlaybookRun {
   private settle(task: Task, host: HostState, outcomes: readonly TaskOutcome[]): void {
     for (const o of outcomes) {
       if (task.noLog) this.options.secrets?.addNoLogOutcome(o);
+      // A secret-named variable set during the run (include_vars, set_fact) is as secret as one the inventory sets.
+      this.options.secrets?.addSecretNamed(o.result.ansible_facts);
       this.record.add({
         host: host.name,
         task: task.name,

@@ -12,12 +12,12 @@ import { requireSuccess } from './file-state.js';
 export interface EtcdProcessArgs {
   /** systemd unit, e.g. etcd.service. */
   readonly unit: string;
-  /** The configuration file etcdops writes. */
-  readonly config: string;
+  /** The configuration file etcdops writes (absent: not read, for a service that keeps no copy). */
+  readonly config?: string;
   /** The copy of it the unit takes when the process starts (what the process read). */
-  readonly runningConfig: string;
-  /** The link the unit starts etcd through. */
-  readonly binary: string;
+  readonly runningConfig?: string;
+  /** The link the unit starts etcd through (absent: not read). */
+  readonly binary?: string;
   /** Files the process reads only at start (certificates, keys): a change after the start is owed a restart. */
   readonly watched: readonly string[];
 }
@@ -70,13 +70,13 @@ pid=$(systemctl show -p MainPID --value -- "$u")
 ${section('exe')}
 if [ "\${pid:-0}" -gt 0 ]; then readlink -- "/proc/$pid/exe" || true; fi
 ${section('link')}
-readlink -e -- ${args.binary} || true
+${args.binary === undefined ? new ShellCode(':') : sh`readlink -e -- ${args.binary} || true`}
 ${section('files')}
 for f in $(systemctl show -p FragmentPath,DropInPaths --value -- "$u"); do [ -e "$f" ] && stat -c 'unit %.9Z %n' -- "$f"; done
 for f in ${args.watched}; do [ -e "$f" ] && stat -c 'watched %.9Z %n' -- "$f"; done
 ${section('config')}
-cat -- ${args.config} 2>/dev/null && echo
-if [ -e ${args.runningConfig} ]; then ${section('running-config')}; cat -- ${args.runningConfig}; echo; else ${section('running-config-absent')}; fi
+${args.config === undefined || args.runningConfig === undefined ? section('running-config-absent') : sh`cat -- ${args.config} 2>/dev/null && echo
+if [ -e ${args.runningConfig} ]; then ${section('running-config')}; cat -- ${args.runningConfig}; echo; else ${section('running-config-absent')}; fi`}
 ${section('end')}
 true`.text;
   },

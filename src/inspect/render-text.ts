@@ -96,6 +96,14 @@ function detailLines(name: string, report: CheckReport<unknown>): string[] {
   }
 }
 
+/**
+ * Key names and prefixes come from whoever may write to etcd: a control character in one could forge a
+ * report line or send the terminal an escape sequence, so each is shown escaped (\n, \x1b).
+ */
+function visible(line: string): string {
+  return line.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' ? '\\n' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
+
 export function renderText(report: InspectReport): string {
   const lines = [`inspect: ${report.severity} at revision ${report.revision} (${report.members.length} members: ${report.members.join(', ')})`];
   const ran = CHECK_NAMES.filter((name) => report.checks[name] !== undefined);
@@ -105,5 +113,5 @@ export function renderText(report: InspectReport): string {
     lines.push(`${check.severity.padEnd(8)} ${name.padEnd(width)}  ${check.summary}`);
     lines.push(...detailLines(name, check));
   }
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(visible).join('\n')}\n`;
 }

@@ -26,6 +26,26 @@ export interface HostDraft {
   readonly file?: string;
 }
 
+/**
+ * Why a host name cannot be used, or null. The name becomes a path component on the control node (fetch's
+ * dest/HOST, adopt's host_vars/HOST.yml) and on backup targets, and an etcd member name pasted into
+ * initial-cluster (`name=url,...`) and a word of the scheduled inspection's command line: a '/', '..', a ','
+ * or '=', a space or a control character there would write outside the folder, forge a member, add an
+ * argument or add a line to a file.
+ */
+export function unsafeHostName(name: string): string | null {
+  const shown = JSON.stringify(name).slice(1, -1);
+  const why = (what: string) =>
+    `host name '${shown}' ${what}: host names are also file names (fetch, host_vars, backups) and etcd member names; rename the host and give its address in ansible_host`;
+  if (name.trim() === '') return why('is empty');
+  if (name === '.' || name === '..') return why(`is '${name}', which names a folder, not a file, for files named after the host`);
+  if (/[\x00-\x1f\x7f]/.test(name)) return why('holds a control character (a newline, a tab...)');
+  if (/\s/.test(name)) return why('holds a space, which splits it into two words on a command line or in a unit file');
+  const bad = ['/', '\\', ',', '='].find((c) => name.includes(c));
+  if (bad) return why(`holds '${bad}'${bad === '/' || bad === '\\' ? ', a folder separator in files named after the host' : ', which etcd reads as a separator in its member list'}`);
+  return null;
+}
+
 export class InventoryDraft {
   readonly groups = new Map<string, GroupDraft>();
   readonly hosts = new Map<string, HostDraft>();
@@ -49,6 +69,8 @@ export class InventoryDraft {
   addHost(name: string, groupName: string, port?: number, where?: SourceLocation): HostDraft {
     let host = this.hosts.get(name);
     if (!host) {
+      const unsafe = unsafeHostName(name);
+      if (unsafe) throw new ParseError(unsafe, where);
       if (this.hosts.size >= MAX_HOSTS) throw new ParseError(`the inventory lists more than ${MAX_HOSTS} hosts, the most etcdops takes`, where);
       host = { name, vars: port === undefined ? {} : { ansible_port: port }, groups: [], file: where?.file };
       this.hosts.set(name, host);

@@ -5,6 +5,7 @@ import { type EtcdProcessArgs, etcdProcess } from '../facts/etcd-process.js';
 import { pendingRestartReasons } from '../etcd/restart-pending.js';
 import { noop } from '../plan/change.js';
 import { clusterSpecOf } from '../etcd/cluster-spec.js';
+import { PEER_CA_CERT_FILE } from '../etcd/pki/peer-certificate-authority.js';
 import { defineModule, type ModuleContext } from './module.js';
 import { unitName } from './systemd.js';
 
@@ -28,7 +29,7 @@ export function processArgs(args: EtcdRestartPendingArgs, ctx: ModuleContext): E
     config: args.config ?? `${confDir}/etcd.conf.yml`,
     runningConfig: args.running_config ?? RUNNING_CONFIG,
     binary: args.binary ?? '/usr/local/bin/etcd',
-    watched: args.watched ?? ['ca.crt', 'server.crt', 'server.key', 'peer.crt', 'peer.key'].map((f) => `${pkiDir}/${f}`),
+    watched: args.watched ?? ['ca.crt', PEER_CA_CERT_FILE, 'server.crt', 'server.key', 'peer.crt', 'peer.key'].map((f) => `${pkiDir}/${f}`),
   };
 }
 
@@ -41,7 +42,7 @@ export const processProperties = {
   watched: {
     type: 'array',
     items: { type: 'string', description: 'A path on the host.' },
-    description: 'Files etcd reads only at start: a change after the start is owed a restart (default: ca.crt, server and peer certificates and keys in etcd_pki_dir).',
+    description: 'Files etcd reads only at start: a change after the start is owed a restart (default: ca.crt, peer-ca.crt, server and peer certificates and keys in etcd_pki_dir).',
   },
 } as const;
 

@@ -2,7 +2,7 @@
 // written atomically with the remote file's mode; skipped when the local copy already has the same sha256.
 import { randomBytes } from 'node:crypto';
 import { closeSync, fchmodSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { type FileState, fileState } from '../facts/file-state.js';
 import { ChangeAction, type TaskPlan, noop } from '../plan/change.js';
 import { sha256 } from '../os/content-diff.js';
@@ -23,7 +23,16 @@ export interface FetchFacts {
 }
 
 export function fetchDestination(args: FetchArgs, host: string): string {
-  if (!args.flat) return join(args.dest, host, args.src);
+  if (!args.flat) {
+    // join() resolves '..': a src such as /../../x (or a host name with one) would land outside dest/HOST.
+    const folder = join(args.dest, host);
+    const dest = join(folder, args.src);
+    const [first, ...rest] = relative(args.dest, dest).split(sep);
+    if (first !== host || rest.length === 0 || rest[0] === '..') {
+      throw new TaskFailure(`fetch: src ${args.src} of ${host} would be written to ${dest}, outside ${args.dest}/${host}: name the file without '..', or use flat: true with a dest of your own`);
+    }
+    return dest;
+  }
   return args.dest.endsWith('/') ? join(args.dest, basename(args.src)) : args.dest;
 }
 

@@ -1,7 +1,7 @@
 // get_url: downloads a URL on the host (curl or wget), verifies its sha256, sets owner and mode, and
 // renames it into place. Nothing is downloaded when the destination already has the right checksum.
 import { type DownloadState, downloadState } from '../facts/download-state.js';
-import { urlFetchScript } from '../facts/url-fetch-script.js';
+import { urlFromStdinFetchScript, urlOnStdin } from '../facts/url-fetch-script.js';
 import { atomicWriteScript } from '../connection/atomic-write-script.js';
 import { ShellCode, sh } from '../connection/shell-quote.js';
 import { ChangeAction, type TaskPlan, noop } from '../plan/change.js';
@@ -68,7 +68,7 @@ export function getUrlScript(args: GetUrlArgs, plan: TaskPlan): ShellCode {
     ? sh`got=$(sha256sum < "$t" | cut -d' ' -f1)
 if [ "$got" != ${expected} ]; then echo "checksum mismatch for "${shownUrl(args.url)}": expected "${expected}", got $got" >&2; exit 1; fi`
     : new ShellCode(':');
-  return atomicWriteScript(args.dest, { ...attrs, fill: sh`${urlFetchScript(args.url, new ShellCode('"$t"'))}\n${verify}` });
+  return atomicWriteScript(args.dest, { ...attrs, fill: sh`${urlFromStdinFetchScript(new ShellCode('"$t"'))}\n${verify}` });
 }
 
 export const getUrlModule = defineModule<GetUrlArgs, DownloadState>({
@@ -104,7 +104,15 @@ export const getUrlModule = defineModule<GetUrlArgs, DownloadState>({
   plan: (args, facts) => planGetUrl(args, facts),
   async apply(args, plan, ctx) {
     if (!plan.changes.length) return { changed: false, result: plan.result };
+    let stdin: string;
+    try {
+      stdin = urlOnStdin(args.url);
+    } catch (error) {
+      throw new TaskFailure(`${shownUrl(args.url)}: ${(error as Error).message}`);
+    }
+    // The URL goes on stdin: a password in it would show in the host's process list on a command line.
     const out = await ctx.connection.exec(getUrlScript(args, plan).text, {
+      stdin,
       become: ctx.become,
       timeoutMs: (args.timeout ?? 600) * 1000,
     });

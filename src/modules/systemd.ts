@@ -2,6 +2,8 @@
 // One `systemctl show` gathers everything; each change carries its systemctl command, and apply runs them
 // in order, in one command.
 import { type SystemdUnit, systemdUnit } from '../facts/systemd-unit.js';
+import { etcdProcess } from '../facts/etcd-process.js';
+import { changedSinceStart } from '../etcd/restart-pending.js';
 import { ShellCode, joinCode, sh } from '../connection/shell-quote.js';
 import { type Change, ChangeAction, type TaskPlan, noop } from '../plan/change.js';
 import { defineModule } from './module.js';
@@ -12,7 +14,12 @@ export interface SystemdArgs {
   readonly enabled?: boolean;
   readonly masked?: boolean;
   readonly daemon_reload?: boolean;
+  readonly restart_if_changed?: boolean;
+  readonly watched?: readonly string[];
 }
+
+/** The unit's state, and with restart_if_changed why its running process predates its files. */
+export type SystemdFacts = SystemdUnit & { readonly changedSinceStart?: readonly string[] };
 
 /** `etcd` means `etcd.service`, as systemctl itself assumes. */
 export const unitName = (name: string): string => (/\.[a-z]+$/.test(name) ? name : `${name}.service`);
@@ -20,7 +27,7 @@ export const unitName = (name: string): string => (/\.[a-z]+$/.test(name) ? name
 const RUNNING = ['active', 'activating', 'reloading'];
 const ENABLED = ['enabled', 'enabled-runtime', 'static', 'indirect', 'generated', 'alias'];
 
-export function planSystemd(args: SystemdArgs, unit: SystemdUnit | undefined): TaskPlan {
+export function planSystemd(args: SystemdArgs, unit: SystemdFacts | undefined): TaskPlan {
   const changes: Change[] = [];
   if (args.daemon_reload && (unit === undefined || unit.needDaemonReload)) {
     const reason = unit ? 'unit files changed since systemd read them' : 'no unit named, so systemd is reloaded unconditionally';
@@ -50,6 +57,10 @@ export function planSystemd(args: SystemdArgs, unit: SystemdUnit | undefined): T
     change('unit is enabled', unit.unitFileState, 'disabled', 'disable');
   }
   if (args.state === 'started' && !RUNNING.includes(unit.activeState)) change(`unit is ${unit.activeState}`, unit.activeState, 'started', 'start');
+  // Judged on the host, so a restart a failed or killed run owed (its handler never ran) is still made.
+  if (args.state === 'started' && RUNNING.includes(unit.activeState) && unit.changedSinceStart?.length) {
+    act(`it runs what it read before a change: ${unit.changedSinceStart.join('; ')}`, 'restart');
+  }
   if (args.state === 'stopped' && !['inactive', 'failed'].includes(unit.activeState)) change(`unit is ${unit.activeState}`, unit.activeState, 'stopped', 'stop');
   // restarted and reloaded are actions, not states: they always happen (use them from handlers).
   if (args.state === 'restarted') act('restart requested', 'restart');
@@ -63,7 +74,7 @@ export function systemdScript(plan: TaskPlan): ShellCode {
   return joinCode([new ShellCode('set -e'), ...plan.changes.map((c) => new ShellCode(c.effect!.script))]);
 }
 
-export const systemdModule = defineModule<SystemdArgs, SystemdUnit | undefined>({
+export const systemdModule = defineModule<SystemdArgs, SystemdFacts | undefined>({
   name: 'systemd',
   aliases: { 'daemon-reload': 'daemon_reload', service: 'name', unit: 'name' },
   description: 'Start, stop, restart or reload a systemd unit, enable or mask it, and reload systemd when unit files changed.',
@@ -83,6 +94,16 @@ export const systemdModule = defineModule<SystemdArgs, SystemdUnit | undefined>(
         type: 'boolean',
         description: 'Run systemctl daemon-reload first, when systemd reports that unit files changed on disk.',
       },
+      restart_if_changed: {
+        type: 'boolean',
+        description:
+          'With state started: restart the running service when its unit file, a drop-in or a watched file changed after its process started (judged on the host, so a restart that a failed or killed run owed is not forgotten as a handler is).',
+      },
+      watched: {
+        type: 'array',
+        items: { type: 'string', description: 'A path on the host.' },
+        description: 'With restart_if_changed: files the service reads only at start (besides its unit files).',
+      },
     },
   },
   example: `- name: Run etcd
@@ -94,7 +115,13 @@ export const systemdModule = defineModule<SystemdArgs, SystemdUnit | undefined>(
 `,
   idempotent: true,
   // NeedDaemonReload is a property of one unit, so without a name there is nothing to read.
-  gather: async (args, ctx) => (args.name ? ctx.facts.read(systemdUnit, { unit: unitName(args.name) }) : undefined),
+  async gather(args, ctx): Promise<SystemdFacts | undefined> {
+    if (!args.name) return undefined;
+    const unit = await ctx.facts.read(systemdUnit, { unit: unitName(args.name) });
+    if (!args.restart_if_changed) return unit;
+    const process = await ctx.facts.read(etcdProcess, { unit: unitName(args.name), watched: args.watched ?? [] });
+    return { ...unit, changedSinceStart: changedSinceStart(process) };
+  },
   plan: (args, unit) => planSystemd(args, unit),
   async apply(args, plan, ctx) {
     if (!plan.changes.length) return { changed: false, result: plan.result };

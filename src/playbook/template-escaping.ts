@@ -40,6 +40,18 @@ export function systemdPath(value: unknown): string {
   return text;
 }
 
+const SYSTEMD_WORD = /^[A-Za-z0-9._@+,:=/~-]+$/;
+
+/**
+ * One word of an ExecStart= command line that is not a path (a version, a flag's value): systemd splits
+ * on spaces and reads quotes, backslashes, `%` and `$`, so a value with any of those is refused, not escaped.
+ */
+export function systemdWord(value: unknown): string {
+  const text = oneLine(typeof value === 'number' ? String(value) : value, 'systemdWord');
+  if (!SYSTEMD_WORD.test(text)) throw new Error(`systemdWord: ${shown(text)} is not one word of letters, digits and ._@+,:=/~- only (systemd would split it into more arguments or expand it)`);
+  return text;
+}
+
 const INI_NAME = /^[A-Za-z0-9_.+@-]+$/;
 
 /** A section or key name of an INI file (an rclone remote or option): letters, digits and _.+@- only. */

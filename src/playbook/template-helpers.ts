@@ -4,7 +4,7 @@ import type { HelperDelegate, HelperOptions } from 'handlebars';
 import { stringify as toYaml } from 'yaml';
 import { isDeepStrictEqual as looseEqual } from 'node:util';
 import { truthy } from './python-values.js';
-import { decimal, iniName, iniValue, safeName, systemdPath, systemdText } from './template-escaping.js';
+import { decimal, iniName, iniValue, safeName, systemdPath, systemdText, systemdWord } from './template-escaping.js';
 
 /** Handlebars passes its options object last; helpers only want the values before it. */
 function valuesOf(args: unknown[]): { values: unknown[]; options: HelperOptions } {
@@ -37,7 +37,7 @@ export function shellQuote(value: unknown): string {
  * - `groupHosts group`: the host names of an inventory group, read from `groups`.
  * - `eq a b`, `ne a b`: deep equality; `and a b ...`, `or a b ...`, `not a`: with Python truthiness.
  * - `upper text`, `lower text`, `b64encode text`, `quote text` (POSIX shell quoting).
- * - `systemdText`, `systemdPath`, `iniName`, `iniValue`, `safeName`, `decimal`: a value for that place in a
+ * - `systemdText`, `systemdPath`, `systemdWord`, `iniName`, `iniValue`, `safeName`, `decimal`: a value for that place in a
  *   config file, or an error when it cannot be written there safely (template-escaping.ts).
  */
 export const TEMPLATE_HELPERS: Readonly<Record<string, HelperDelegate>> = {
@@ -91,6 +91,7 @@ export const TEMPLATE_HELPERS: Readonly<Record<string, HelperDelegate>> = {
   quote: (...args: unknown[]) => shellQuote(valuesOf(args).values[0] ?? ''),
   systemdText: (...args: unknown[]) => systemdText(valuesOf(args).values[0]),
   systemdPath: (...args: unknown[]) => systemdPath(valuesOf(args).values[0]),
+  systemdWord: (...args: unknown[]) => systemdWord(valuesOf(args).values[0]),
   iniName: (...args: unknown[]) => iniName(valuesOf(args).values[0]),
   iniValue: (...args: unknown[]) => iniValue(valuesOf(args).values[0]),
   safeName: (...args: unknown[]) => safeName(valuesOf(args).values[0]),

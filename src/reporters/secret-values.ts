@@ -4,6 +4,11 @@
 
 export const REDACTED = '********';
 
+/** Names that hold secrets by convention: `etcd_ca_passphrase`, `ansible_become_password`, `*_secret`... */
+const SECRET_NAME = /(?:^|_)(?:pass|passwd|password|passphrase|secret|secrets|private_key|api_key|credentials?)$/i;
+
+export const looksSecret = (name: string): boolean => SECRET_NAME.test(name);
+
 /** A PEM/OpenSSH/PGP private key block, up to its END line (or the end of the text when cut short). */
 const PRIVATE_KEY_BLOCK = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----|$)/g;
 
@@ -33,6 +38,15 @@ export class SecretValues {
     visit(value);
     // Longest first, so a secret that contains another is hidden whole.
     if (this.values.size !== before) this.sorted = [...this.values].sort((a, b) => b.length - a.length);
+  }
+
+  /** Remembers the values of secret-named variables, at any depth (`backup: {password: ...}`); templates are not values yet. */
+  addSecretNamed(vars: unknown): void {
+    if (vars === null || typeof vars !== 'object') return;
+    for (const [name, value] of Object.entries(vars)) {
+      if (looksSecret(name) && !(typeof value === 'string' && value.includes('{{'))) this.add(value);
+      else this.addSecretNamed(value);
+    }
   }
 
   /** Remembers what a no_log task returned (its message, loop item and result values, not what it named). */

@@ -1,6 +1,6 @@
 // The everyday Ansible modules on one fresh 3-host lab: a playbook using all of them converges and a
 // second run changes nothing; --check --diff shows a lineinfile/blockinfile repair and changes nothing;
-// service stops and starts a real unit; uri reads the lab's artifact mirror (no etcd needed).
+// service stops and starts a real unit; systemd restart_if_changed makes a restart a failed run owed; uri reads the lab's artifact mirror (no etcd needed).
 import { deepStrictEqual, match, ok, strictEqual } from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { etcdops, recapOf } from './etcdops-cli.js';
@@ -9,6 +9,7 @@ import { sshRun, useLab } from './lab-fixture.js';
 const fixture = (name: string) => fileURLToPath(new URL(`fixtures/${name}`, import.meta.url));
 const PLAY = fixture('everyday-modules.yml');
 const SERVICE = fixture('everyday-service.yml');
+const OWED = fixture('owed-restart.yml');
 const HOSTS = ['n1', 'n2', 'n3'];
 const FILES = 'cat /etc/everyday/limits.conf /etc/everyday/hosts; stat -c %a /etc/everyday/limits.conf';
 
@@ -51,5 +52,21 @@ describe('everyday modules on the lab', function () {
     strictEqual(started.code, 0, started.stdout + started.stderr);
     strictEqual(recapOf(started.stdout).n2!.changed, 1);
     strictEqual((await sshRun(lab(), 'n2', 'systemctl is-active everyday')).stdout, 'active\n');
+  });
+
+  it('systemd restart_if_changed restarts a service a failed run left on its old unit, then changes nothing', async () => {
+    const owed = (vars: Record<string, unknown>) => etcdops(['play', OWED, '-i', lab().inventory, '--limit', 'n3', '--output', 'json', '-e', JSON.stringify(vars)]);
+    const running = async () => (await sshRun(lab(), 'n3', 'tr "\\0" " " < /proc/$(systemctl show -p MainPID --value owed)/cmdline')).stdout.trim();
+    strictEqual((await owed({ svc_seconds: 1000 })).code, 0);
+    strictEqual(await running(), '/bin/sleep 1000');
+    const failed = await owed({ svc_seconds: 2000, fail_after_unit: true });
+    strictEqual(failed.code, 2, failed.stdout + failed.stderr);
+    strictEqual(await running(), '/bin/sleep 1000', 'the handler never ran');
+    const rerun = await owed({ svc_seconds: 2000 });
+    strictEqual(rerun.code, 0, rerun.stdout + rerun.stderr);
+    strictEqual(recapOf(rerun.stdout).n3!.changed, 1, 'the owed restart is made');
+    strictEqual(await running(), '/bin/sleep 2000');
+    const again = await owed({ svc_seconds: 2000 });
+    strictEqual(recapOf(again.stdout).n3!.changed, 0, again.stdout);
   });
 });

@@ -1,4 +1,4 @@
-import { strictEqual } from 'node:assert/strict';
+import { ok, strictEqual } from 'node:assert/strict';
 import { judgeBigValues } from '../../src/inspect/big-values.js';
 import { failedCheck } from '../../src/inspect/check-report.js';
 import { judgeConsistency } from '../../src/inspect/consistency.js';
@@ -99,4 +99,12 @@ describe('renderText', () => {
     },
   ];
   for (const row of table) it(row.name, () => strictEqual(renderText(row.report), `${row.text.join('\n')}\n`));
+
+  it('shows a key holding control characters escaped: no forged line, no terminal escape', () => {
+    const forged = '/x\nOK       consistency  forged\u001b]52;c;Y3VybCB4fHNo\u0007\u001b[2J';
+    const text = renderText(report(Severity.WARNING, { 'big-values': judgeBigValues({ thresholdBytes: 10, count: 1, largest: [{ key: forged, bytes: 20 }] }) }));
+    ok(!/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.test(text), JSON.stringify(text));
+    strictEqual(text.split('\n').filter((l) => l.startsWith('OK')).length, 0, text);
+    ok(text.includes('/x\\nOK       consistency  forged\\x1b]52;c;Y3VybCB4fHNo\\x07\\x1b[2J'), text);
+  });
 });

@@ -54,6 +54,13 @@ const cases: readonly BadCase[] = [
   { name: 'INI: non-integer group priority', inventoryFile: 'hosts.ini', inventory: '[web]\n[web:vars]\nansible_group_priority=high\n', line: 3, says: /ansible_group_priority of group 'web' must be an integer/ },
   { name: 'a !vault value in a YAML inventory', inventoryFile: 'hosts.yml', inventory: 'all:\n  vars:\n    pw: !vault |\n      $ANSIBLE_VAULT;1.1;AES256\n      3131\n', line: 3, field: 'all.vars.pw', says: /!vault value: etcdops does not decrypt Ansible Vault/ },
   { name: 'TOML inventory', inventoryFile: 'hosts.toml', inventory: '[web.hosts]\n', line: 1, says: /TOML inventories are not supported/ },
+  { name: 'a host name climbing out of a folder', inventory: 'all:\n  hosts:\n    ok1:\n    ../../evil:\n', line: 4, says: /host name '\.\.\/\.\.\/evil' holds '\/'.*files named after the host/ },
+  { name: 'a host name that is ..', inventory: 'all:\n  hosts:\n    "..":\n', line: 3, says: /host name '\.\.' .*files named after the host/ },
+  { name: 'a host name with a newline', inventory: 'all:\n  hosts:\n    "n1\\nExecStartPre=/bin/sh":\n', line: 3, says: /host name 'n1\\nExecStartPre=\/bin\/sh' holds a control character/ },
+  { name: 'a host name with a comma', inventory: 'all:\n  hosts:\n    "n1,n2":\n', line: 3, says: /holds ',', which etcd reads as a separator/ },
+  { name: 'a host name with a space', inventory: 'all:\n  hosts:\n    "n1 --client admin":\n', line: 3, says: /holds a space/ },
+  { name: 'INI: a host name with a slash', inventoryFile: 'hosts.ini', inventory: '[web]\nw1\nw/../../x\n', line: 3, says: /host name 'w\/\.\.\/\.\.\/x' holds '\/'/ },
+  { name: 'a ranged host name with a slash', inventory: 'all:\n  hosts:\n    a/n[1:2]:\n', line: 3, says: /host name 'a\/n1' holds '\/'/ },
   { name: 'host_vars file a list', inventory: 'all:\n  hosts:\n    a:\n', files: { 'host_vars/a/10-main.yml': '- x\n' }, file: 'host_vars/a/10-main.yml', line: 1, says: /variables file must be a mapping/ },
 ];
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { lazyVars } from '../../src/executor/lazy-vars.js';
-import { decimal, iniName, iniValue, safeName, systemdPath, systemdText } from '../../src/playbook/template-escaping.js';
+import { decimal, iniName, iniValue, safeName, systemdPath, systemdText, systemdWord } from '../../src/playbook/template-escaping.js';
 import { renderTemplateFile } from '../../src/playbook/templating.js';
 import { renderMonitoring } from '../monitoring/render-monitoring.js';
 
@@ -26,6 +26,20 @@ const tables: Record<string, { readonly fn: (value: unknown) => string; readonly
       ['x\r', /control character/],
       ['continued \\', /line continuation/],
       [undefined, /not a single value/],
+    ],
+  },
+  systemdWord: {
+    fn: systemdWord,
+    rows: [
+      ['15d', '15d'],
+      ['2.42.0', '2.42.0'],
+      ['15d --web.enable-admin-api', /not one word/],
+      ['15d\tx', /control character/],
+      ['"quoted"', /not one word/],
+      ['50%', /not one word/],
+      ['$HOME', /not one word/],
+      ['a\\', /not one word/],
+      ['', /not one word/],
     ],
   },
   systemdPath: {
@@ -163,6 +177,18 @@ describe('templates read back by their format', function () {
     assert.throws(() => renderBackup('rclone.conf.hbs', { etcd_backup_rclone_remotes: { offsite: { type: 'sftp\nssh = sh -c id' } } }), /iniValue: .* control character/);
     assert.throws(() => renderBackup('rclone.conf.hbs', { etcd_backup_rclone_remotes: { 'x]\n[y': { type: 'local' } } }), /iniName/);
     assert.throws(() => renderBackup('rclone.conf.hbs', { etcd_backup_sftp_address: '10.0.0.4\nssh = sh -c id' }), /iniValue/);
+  });
+
+  it('monitoring units: a value inside ExecStart= stays one argument (no flag added by a space)', () => {
+    const render = (file: string, overrides: Record<string, unknown> = {}) => {
+      const source = inRepo(`templates/monitoring/${file}`);
+      return renderTemplateFile(readFileSync(source, 'utf8'), lazyVars([defaults('etcd'), defaults('etcd_monitoring'), overrides], { file: source }), source);
+    };
+    assert.match(render('prometheus.service.hbs'), / --storage\.tsdb\.retention\.time=15d /);
+    assert.throws(() => render('prometheus.service.hbs', { etcd_monitoring_retention: '15d --web.enable-admin-api' }), /systemdWord/);
+    assert.throws(() => render('prometheus.service.hbs', { etcd_monitoring_prometheus_version: '2.42.0 --web.enable-lifecycle' }), /systemdWord/);
+    assert.throws(() => render('alertmanager.service.hbs', { etcd_monitoring_alertmanager_version: '0.25.0 --x' }), /systemdWord/);
+    assert.throws(() => render('node_exporter.service.hbs', { etcd_monitoring_node_exporter_version: '1.5.0 --x' }), /systemdWord/);
   });
 
   it('monitoring YAML and JSON: a cluster name with a newline and quotes reads back as itself; a hostile job name is refused', () => {
