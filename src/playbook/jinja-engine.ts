@@ -10,6 +10,7 @@ import { UnsafeText } from '../yaml/pyyaml-compat.js';
 import { FILTERS, TESTS, type Callable } from './ansible-filters.js';
 import { forgetOrders, rememberOrder, restoreOrder } from './dict-order.js';
 import { type ExpressionFacts, JinjaSourceError, guardedCode, inspectTemplate, plainPath, splitTemplate } from './jinja-source.js';
+import { pythonOrder } from './python-ordering.js';
 import { pyStr } from './python-values.js';
 
 type Vars = Readonly<Record<string, unknown>>;
@@ -123,6 +124,7 @@ function engine(): Environment {
   env.fuel = FUEL;
   for (const [name, callable] of Object.entries({ ...FILTERS, ...DICT_ORDER_FILTERS })) env.addFilter(name, guarded(name, callable));
   env.addGlobal('__dict', guarded('dict', { fn: dictFromPairs }));
+  env.addGlobal('__py_order', guarded('comparison', { fn: pythonOrder }));
   for (const [name, callable] of Object.entries(TESTS)) env.addTest(name, guarded(name, callable));
   // None shows as nothing in text, as Ansible's finalize makes it (inside a list it is still `None`).
   env.addFilter('__py', guarded('string', { fn: (v) => (v === null ? '' : pyStr(v)) }));

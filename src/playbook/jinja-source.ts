@@ -345,7 +345,58 @@ function closing(tokens: readonly Token[], open: number): number {
  * instead of an error, while the engine's own `float` keeps `2.0` a float.
  */
 function normaliseExpression(code: string): string {
-  return pythonConcat(keepDictOrder(normaliseAccess(code)));
+  return pythonConcat(pythonOrdering(keepDictOrder(normaliseAccess(code))));
+}
+
+const ORDERINGS = ['<', '>', '<=', '>='];
+/** What ends an operand of a comparison: looser operators and keywords, and another comparison (a chain). */
+const COMPARISON_ENDS = [',', ':', '=', '==', '!=', ...ORDERINGS];
+const COMPARISON_END_NAMES = ['and', 'or', 'not', 'if', 'else', 'in', 'elif', 'for', 'set', 'with', 'print', 'do', 'recursive'];
+
+/** Index of the first token of the operand ending at `from` (walking left), or of the last one starting there. */
+function operandEdge(tokens: readonly Token[], from: number, step: 1 | -1): number {
+  const opens = step === 1 ? ['(', '[', '{'] : [')', ']', '}'];
+  const closes = step === 1 ? [')', ']', '}'] : ['(', '[', '{'];
+  let depth = 0;
+  let edge = from;
+  for (let i = from; i >= 0 && i < tokens.length; i += step) {
+    const t = tokens[i]!;
+    if (t.kind === 'op' && opens.includes(t.value)) depth++;
+    else if (t.kind === 'op' && closes.includes(t.value) && depth-- === 0) break;
+    else if (depth === 0 && ((t.kind === 'op' && COMPARISON_ENDS.includes(t.value)) || (t.kind === 'name' && COMPARISON_END_NAMES.includes(t.value) && !(t.value === 'not' && isName(tokens[i - 1], 'is'))))) break;
+    edge = i;
+  }
+  return edge;
+}
+
+/**
+ * Python orders only values of one kind (`'2380' > 2000` raises a TypeError there; the engine would say false,
+ * and a condition would silently go the other way), so each `<`, `>`, `<=`, `>=` between two operands goes
+ * through `__py_order`, which compares as Python does. A chain (`0 < x < 9`) is left to the engine.
+ */
+function pythonOrdering(code: string): string {
+  const tokens = tokenize(code);
+  const at = tokens.flatMap((t, i) => (t.kind === 'op' && ORDERINGS.includes(t.value) ? [i] : []));
+  if (at.length === 0) return code;
+  const spans: { start: number; end: number; op: Token }[] = [];
+  for (const i of at) {
+    const first = operandEdge(tokens, i - 1, -1);
+    const last = operandEdge(tokens, i + 1, 1);
+    if (first > i - 1 || last < i + 1) continue;
+    const before = tokens[first - 1];
+    const after = tokens[last + 1];
+    if ((before && before.kind === 'op' && ORDERINGS.includes(before.value)) || (after && after.kind === 'op' && ORDERINGS.includes(after.value))) continue;
+    spans.push({ start: tokens[first]!.pos, end: tokenEnd(tokens[last]!), op: tokens[i]! });
+  }
+  // A comparison inside an operand of another (in brackets) is rewritten with that operand.
+  const outermost = spans.filter((e) => !spans.some((o) => o !== e && o.start <= e.start && o.end >= e.end));
+  let out = code;
+  for (const { start, end, op } of outermost.sort((x, y) => y.start - x.start)) {
+    const left = pythonOrdering(code.slice(start, op.pos).trim());
+    const right = pythonOrdering(code.slice(tokenEnd(op), end).trim());
+    out = `${out.slice(0, start)}__py_order((${left}), '${op.value}', (${right}))${out.slice(end)}`;
+  }
+  return out;
 }
 
 /** Python's dict views, which the engine answers in sorted key order, as filters that keep insertion order. */
