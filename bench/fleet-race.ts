@@ -1,13 +1,13 @@
 // Benchmark: the fleet race. The same generic play (bench/fleet-play.yml: a folder, two files, a unit, the
 // service started) on N lab hosts, converge and no-op re-run, by etcdops and by ansible-playbook with
-// forks = N, in the same run; with the SSH floor for the no-op (one connection per host and one command per
+// forks = N and etcdops with --forks N (both work on every host at once), in the same run; with the SSH floor for the no-op (one connection per host and one command per
 // task per host). N is 30, or `--fleet-hosts N` (100 is supported). Each tool converges fresh hosts: the
 // play is undone in between (bench/fleet-clean.yml).
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { labDown, labUp } from '../src/lab/lab.js';
 import { sshFloorSeconds } from './ssh-floor.js';
-import { ansiblePlay, benchLabName, etcdopsPlay, REPO, round } from './timed-run.js';
+import { ansiblePlay, benchLabName, etcdopsPlay, phaseFigures, REPO, round } from './timed-run.js';
 
 const PLAY = join(REPO, 'bench/fleet-play.yml');
 const CLEAN = join(REPO, 'bench/fleet-clean.yml');
@@ -30,12 +30,12 @@ export async function benchFleetRace(hosts = fleetHosts()): Promise<Record<strin
   await labDown(name);
   const lab = await labUp({ name, hosts });
   try {
-    const converge = await etcdopsPlay(PLAY, lab.inventory);
+    const converge = await etcdopsPlay(PLAY, lab.inventory, hosts);
     expect('etcdops converge changed nothing', converge.changed >= hosts * 4, `changed=${converge.changed}`);
-    const noop = await etcdopsPlay(PLAY, lab.inventory);
+    const noop = await etcdopsPlay(PLAY, lab.inventory, hosts);
     expect('etcdops re-run changed something', noop.changed === 0, `changed=${noop.changed}`);
     const floor = await sshFloorSeconds(lab.inventory, TASKS);
-    const cleaned = await etcdopsPlay(CLEAN, lab.inventory);
+    const cleaned = await etcdopsPlay(CLEAN, lab.inventory, hosts);
     expect('clean-up changed nothing', cleaned.changed > 0, `changed=${cleaned.changed}`);
     const ansibleConverge = await ansiblePlay(PLAY, lab.inventory, hosts);
     expect('ansible converge changed nothing', ansibleConverge.changed >= hosts * 4, `changed=${ansibleConverge.changed}`);
@@ -54,6 +54,7 @@ export async function benchFleetRace(hosts = fleetHosts()): Promise<Record<strin
       // Where the no-op's time goes: the process starting and loading (wall less the run) and the run itself.
       noop_startup_and_load_s: round(noop.seconds - noop.recap.durationMs / 1000),
       noop_run_s: round(noop.recap.durationMs / 1000),
+      ...phaseFigures('noop', noop.recap),
       peak_rss_mib: round(Math.max(converge.peakKiB, noop.peakKiB) / 1024),
       ansible_peak_rss_mib: round(Math.max(ansibleConverge.peakKiB, ansibleNoop.peakKiB) / 1024),
     };

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { labDown, labUp } from '../src/lab/lab.js';
 import { sshFloorSeconds } from './ssh-floor.js';
-import { ansiblePlay, benchLabName, etcdopsPlay, REPO, round } from './timed-run.js';
+import { ansiblePlay, benchLabName, etcdopsPlay, phaseFigures, REPO, round } from './timed-run.js';
 
 const PLAYBOOK = join(REPO, 'playbooks/examples/hello-service.yml');
 
@@ -30,6 +30,7 @@ export async function benchNoopRerun(): Promise<Record<string, number>> {
       noop_over_floor: round(noop.seconds / floor),
       noop_startup_and_load_s: round(noop.seconds - noop.recap.durationMs / 1000),
       noop_run_s: round(noop.recap.durationMs / 1000),
+      ...phaseFigures('noop', noop.recap),
       peak_rss_mib: round(Math.max(first.peakKiB, noop.peakKiB) / 1024),
     };
     const ansible = await ansiblePlay(PLAYBOOK, lab.inventory, lab.hosts.length).catch(() => undefined);

@@ -4,10 +4,12 @@ import { fleetHosts, benchFleetRace } from './fleet-race.js';
 import { benchInventoryLoad } from './inventory-load.js';
 import { benchLabUp } from './lab-up.js';
 import { benchNoopRerun } from './noop-rerun.js';
+import { benchSiteNoop } from './site-noop.js';
 
 const benches: Record<string, () => Promise<Record<string, number>>> = {
   'lab up/down (3 hosts)': benchLabUp,
   'no-op re-run of the example playbook (3 lab hosts)': benchNoopRerun,
+  'no-op re-run of site.yml (3 lab hosts, TLS etcd cluster)': benchSiteNoop,
   [`fleet race (${fleetHosts()} hosts, ansible-playbook with forks = hosts)`]: () => benchFleetRace(),
   'inventory load (10k hosts, 100 groups)': benchInventoryLoad,
 };

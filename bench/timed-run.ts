@@ -32,8 +32,10 @@ export interface EtcdopsRun extends Timed {
   readonly changed: number;
 }
 
-export async function etcdopsPlay(playbook: string, inventory: string): Promise<EtcdopsRun> {
-  const result = await timed([process.execPath, join(REPO, 'dist/cli/main.js'), 'play', playbook, '-i', inventory, '--output', 'json']);
+/** `etcdops play` with JSON output; `forks` hosts at once (etcdops' default, 10, unless given). */
+export async function etcdopsPlay(playbook: string, inventory: string, forks?: number): Promise<EtcdopsRun> {
+  const parallel = forks === undefined ? [] : ['--forks', String(forks)];
+  const result = await timed([process.execPath, join(REPO, 'dist/cli/main.js'), 'play', playbook, '-i', inventory, '--output', 'json', ...parallel]);
   const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
   const recap = events.find((e) => e.event === 'recap');
   if (!recap) throw new Error(`etcdops play ${playbook}: no recap in its output`);
@@ -58,6 +60,12 @@ export async function ansiblePlay(playbook: string, inventory: string, forks: nu
   const result = await timed(['ansible-playbook', '-i', inventory, playbook], env);
   const changed = [...result.stdout.matchAll(/\bchanged=(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
   return { ...result, changed };
+}
+
+/** The recap's phases (where the run's time went) as bench figures, `PREFIX_start_ms`, `PREFIX_connect_ms`... */
+export function phaseFigures(prefix: string, recap: Record<string, any>): Record<string, number> {
+  const phases = recap.phases as Record<string, number>;
+  return Object.fromEntries(Object.entries(phases).map(([name, ms]) => [`${prefix}_${name.replace(/Ms$/, '')}_ms`, ms]));
 }
 
 export function round(value: number): number {

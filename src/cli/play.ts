@@ -14,10 +14,10 @@ import { onRunLockLost, releaseRunLocks } from '../etcd/run-lock.js';
 import { modules } from '../modules/registry.js';
 import { flattenTasks } from '../playbook/playbook.js';
 import { ConnectionPool } from '../executor/connection-pool.js';
-import { runPlaybook } from '../executor/run-playbook.js';
+import { runPlaybook, type RunOptions } from '../executor/run-playbook.js';
 import { isSelectedByTags } from '../executor/tag-filter.js';
 import { defaultOutputFormat, reporters, type OutputFormat } from '../reporters/reporter-registry.js';
-import { checkKeyFiles, interruptSignal, loadRun, type LoadedRun } from './run-context.js';
+import { checkKeyFiles, loadRun, withInterruptSignal, type LoadedRun } from './run-context.js';
 import { parseExtraVars } from './extra-vars.js';
 import { knownSecrets, readSecretSources } from './secret-vars.js';
 
@@ -81,11 +81,19 @@ function listTasks(run: LoadedRun, playbookFile: string, options: PlayOptions, w
   }
 }
 
-/** What consecutive runs of one command share: the secrets they learn, Ctrl-C, and their connections. */
+/** What consecutive runs of one command share: the secrets they learn, Ctrl-C, their connections, and the loading they follow. */
 interface RunSession {
   readonly secrets: SecretValues;
   readonly signal: AbortSignal;
   readonly pool?: ConnectionPool;
+  readonly loaded: RunOptions['loaded'];
+}
+
+/** Loads the run, timing the process's start (up to now) and the loading, for the recap's phases. */
+async function timedLoadRun(playbookFile: string, options: PlayOptions): Promise<{ run: LoadedRun; loaded: RunOptions['loaded'] }> {
+  const startMs = Math.round(performance.now());
+  const run = await loadRun(playbookFile, options.inventory, options.extraVars);
+  return { run, loaded: { startMs, loadMs: Math.round(performance.now()) - startMs } };
 }
 
 async function execute(run: LoadedRun, options: PlayOptions, check: boolean, output: Reporter, session: RunSession) {
@@ -114,6 +122,7 @@ async function execute(run: LoadedRun, options: PlayOptions, check: boolean, out
       factCache: options.factCache,
       signal: AbortSignal.any([session.signal, lockLost.signal]),
       pool: session.pool,
+      loaded: session.loaded,
     });
   } finally {
     stopListening();
@@ -139,10 +148,10 @@ function planOfRecord(run: LoadedRun, playbookFile: string, options: PlayOptions
 
 /** Runs the planning phase only: its plan is the run's record. */
 export async function makePlan(playbookFile: string, options: PlayOptions): Promise<{ plan: RunPlan; exitCode: ExitCode }> {
-  const run = await loadRun(playbookFile, options.inventory, options.extraVars);
+  const { run, loaded } = await timedLoadRun(playbookFile, options);
   requireLimitMatches(run.inventory, options.limit);
   const secrets = knownSecrets(run);
-  const result = await execute(run, options, true, silent, { secrets, signal: interruptSignal() });
+  const result = await withInterruptSignal((signal) => execute(run, options, true, silent, { secrets, signal, loaded }));
   return { plan: planOfRecord(run, playbookFile, options, result.record, secrets), exitCode: result.exitCode };
 }
 
@@ -180,7 +189,7 @@ export async function play(playbookFile: string, given: PlayOptions): Promise<Ex
   const write = (text: string) => process.stdout.write(text);
   const saved = given.plan === undefined ? undefined : readPlanFile(given.plan);
   const options = saved ? savedPlanOptions(saved, given.plan!, given) : given;
-  const run = await loadRun(playbookFile, options.inventory, options.extraVars);
+  const { run, loaded } = await timedLoadRun(playbookFile, options);
   requireLimitMatches(run.inventory, options.limit);
   if (options.syntaxCheck) {
     write(`\nplaybook: ${playbookFile}\n`);
@@ -192,19 +201,21 @@ export async function play(playbookFile: string, given: PlayOptions): Promise<Ex
     return ExitCode.OK;
   }
   const reporter = reporters[options.output ?? defaultOutputFormat()]({ diff: options.diff === true, verbosity: options.verbose, write });
-  const session = { secrets: knownSecrets(run), signal: interruptSignal() };
-  if (!saved) return (await execute(run, options, options.check === true, reporter, session)).exitCode;
-  // Planning again and applying share the playbook as loaded, the connections and the facts read: a host
-  // is connected to and read once, then read again only where a change made what was read stale.
-  const pool = new ConnectionPool(run.inventory, options.hostKeyChecking);
-  try {
-    const planning = await execute(run, options, true, silent, { ...session, pool });
-    if (planning.interrupted) return planning.exitCode;
-    refuseDrift(saved, planOfRecord(run, playbookFile, options, planning.record, session.secrets), given.plan!);
-    return (await execute(run, options, options.check === true, reporter, { ...session, pool })).exitCode;
-  } finally {
-    await pool.closeAll();
-  }
+  return withInterruptSignal(async (signal) => {
+    const session = { secrets: knownSecrets(run), signal, loaded };
+    if (!saved) return (await execute(run, options, options.check === true, reporter, session)).exitCode;
+    // Planning again and applying share the playbook as loaded, the connections and the facts read: a host
+    // is connected to and read once, then read again only where a change made what was read stale.
+    const pool = new ConnectionPool(run.inventory, options.hostKeyChecking);
+    try {
+      const planning = await execute(run, options, true, silent, { ...session, pool });
+      if (planning.interrupted) return planning.exitCode;
+      refuseDrift(saved, planOfRecord(run, playbookFile, options, planning.record, session.secrets), given.plan!);
+      return (await execute(run, options, options.check === true, reporter, { ...session, pool })).exitCode;
+    } finally {
+      await pool.closeAll();
+    }
+  });
 }
 
 export function register(program: Command): void {

@@ -49,13 +49,22 @@ export function checkKeyFiles(inventory: Inventory, hosts: readonly string[]): v
   }
 }
 
-/** First Ctrl-C: let running tasks finish and stop; second: leave at once. */
-export function interruptSignal(): AbortSignal {
+/**
+ * Runs `work` with Ctrl-C handled: the first lets running tasks finish and stops, the second leaves at
+ * once. The handler goes when `work` ends, so a process running several commands (tests, `play --plan`'s
+ * two runs share one) does not pile up handlers.
+ */
+export async function withInterruptSignal<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
-  process.on('SIGINT', () => {
+  const onInterrupt = () => {
     if (controller.signal.aborted) process.exit(ExitCode.INTERRUPTED);
     process.stderr.write('\nInterrupted: finishing running tasks, then stopping (Ctrl-C again to quit now)\n');
     controller.abort();
-  });
-  return controller.signal;
+  };
+  process.on('SIGINT', onInterrupt);
+  try {
+    return await work(controller.signal);
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
 }

@@ -33,7 +33,14 @@ export interface ConnectionStats {
   connections: number;
   /** Commands executed, file transfers included. */
   commands: number;
+  /** Milliseconds spent opening sessions (handshakes, a jump host's included). */
+  connectMs: number;
+  /** Milliseconds spent waiting on commands, from sending one to its exit status, summed over them. */
+  commandMs: number;
 }
+
+/** Stats of a connection not used yet. */
+export const noConnectionStats = (): ConnectionStats => ({ connections: 0, commands: 0, connectMs: 0, commandMs: 0 });
 
 export interface Connection {
   /** Inventory name of the host this connection reaches. */

@@ -1,13 +1,7 @@
 // A connection to the control node itself, for `delegate_to: localhost` and for tests: commands run
 // through /bin/sh -c, privilege through sudo only when not already root.
 import { spawn } from 'node:child_process';
-import type {
-  Connection,
-  ConnectionStats,
-  ExecOptions,
-  ExecResult,
-  PutFileOptions,
-} from './connection.js';
+import { noConnectionStats, type Connection, type ConnectionStats, type ExecOptions, type ExecResult, type PutFileOptions } from './connection.js';
 import { atomicWriteScript } from './atomic-write-script.js';
 import { sh } from './shell-quote.js';
 
@@ -18,7 +12,7 @@ interface RawResult {
 }
 
 export class LocalConnection implements Connection {
-  readonly stats: ConnectionStats = { connections: 0, commands: 0 };
+  readonly stats: ConnectionStats = noConnectionStats();
 
   constructor(readonly host = 'localhost') {}
 
@@ -50,8 +44,17 @@ export class LocalConnection implements Connection {
   async close(): Promise<void> {}
 
   /** Spawns the shell (under sudo when privilege is asked for and not already held) and collects bytes. */
-  private run(command: string, options: ExecOptions): Promise<RawResult> {
+  private async run(command: string, options: ExecOptions): Promise<RawResult> {
     this.stats.commands++;
+    const started = performance.now();
+    try {
+      return await this.spawnShell(command, options);
+    } finally {
+      this.stats.commandMs += performance.now() - started;
+    }
+  }
+
+  private spawnShell(command: string, options: ExecOptions): Promise<RawResult> {
     const user = options.becomeUser ?? 'root';
     const isRoot = process.getuid?.() === 0;
     const needsSudo = options.become === true && !(isRoot && user === 'root');

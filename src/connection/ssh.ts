@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { NodeSSH, type Config } from 'node-ssh';
 import { withBecome } from './become.js';
 import { atomicWriteScript } from './atomic-write-script.js';
-import { UnreachableError, type Connection, type ConnectionStats, type ExecOptions, type ExecResult, type PutFileOptions } from './connection.js';
+import { noConnectionStats, UnreachableError, type Connection, type ConnectionStats, type ExecOptions, type ExecResult, type PutFileOptions } from './connection.js';
 import { preferredHostKeyAlgorithms, verifyHostKey } from './known-hosts.js';
 import type { SshSettings } from './ssh-settings.js';
 import { UserError } from '../errors/user-error.js';
@@ -29,7 +29,7 @@ const HOST_KEY_ALGORITHMS = [
 ] as const;
 
 export class SshConnection implements Connection {
-  readonly stats: ConnectionStats = { connections: 0, commands: 0 };
+  readonly stats: ConnectionStats = noConnectionStats();
   private ssh?: NodeSSH;
   private jumpSsh?: NodeSSH;
   private connecting?: Promise<void>;
@@ -109,10 +109,13 @@ export class SshConnection implements Connection {
   private async handshake(hop: ReturnType<SshConnection['baseConfig']>, label: string): Promise<NodeSSH> {
     const ssh = new NodeSSH();
     this.stats.connections++;
+    const started = performance.now();
     try {
       await ssh.connect(hop.config);
     } catch (error) {
       throw new UnreachableError(this.settings.host, hop.refused.reason ?? `${label}: ${(error as Error).message}`);
+    } finally {
+      this.stats.connectMs += performance.now() - started;
     }
     return ssh;
   }
@@ -120,6 +123,7 @@ export class SshConnection implements Connection {
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     await this.connect();
     this.stats.commands++;
+    const started = performance.now();
     const become = withBecome(command, this.settings.user, options.become, options.becomeUser);
     // The remote side enforces the time limit too, so a command abandoned here does not run on.
     const line = options.timeoutMs ? `timeout -k 5 ${Math.ceil(options.timeoutMs / 1000)} sh -c ${quote(become)}` : become;
@@ -139,6 +143,7 @@ export class SshConnection implements Connection {
       throw new UnreachableError(this.host, `connection lost: ${(error as Error).message}`);
     } finally {
       clearTimeout(timer);
+      this.stats.commandMs += performance.now() - started;
     }
   }
 

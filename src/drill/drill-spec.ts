@@ -2,10 +2,10 @@
 // Principles of Chaos): a client load, the faults with their timing, and the checks the run is judged by.
 // Read through the one YAML reader (bounded) and validated against the schema below; every error points
 // at file:line and the field.
-import { Ajv } from 'ajv';
 import type { Document } from 'yaml';
 import { ParseError } from '../errors/user-error.js';
 import { parseYamlDocument, yamlValue } from '../yaml/parse-yaml-document.js';
+import { schemaCompiler } from '../schema/schema-compiler.js';
 
 export interface DrillFault {
   /** Seconds after the load starts. */
@@ -101,7 +101,7 @@ export const drillSchema = {
   },
 } as const;
 
-const validate = new Ajv({ allErrors: false, allowUnionTypes: true }).compile<DrillSpec>(drillSchema);
+const validate = schemaCompiler({ allErrors: false, allowUnionTypes: true }).compile<DrillSpec>(drillSchema);
 
 function where(file: string, doc: Document, lines: { linePos(offset: number): { line: number; col: number } }, path: readonly string[]) {
   const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;

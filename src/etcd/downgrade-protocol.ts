@@ -5,7 +5,10 @@
 // be restarted on the older release one at a time, the leader last. Which of these steps are still owed is
 // judged from what the cluster reports, so a run that stopped half-way resumes at the right step.
 // The lab cannot run 3.6: this plan is table-tested (test/etcd/downgrade-protocol.test.ts).
-import semver from 'semver';
+import type Semver from 'semver';
+import { onFirstUse } from '../startup/on-first-use.js';
+
+const semver = onFirstUse<typeof Semver>('semver');
 
 /** One step of the protocol, in the order they must run. */
 export enum DowngradeStepKind {
@@ -37,7 +40,7 @@ export interface DowngradeState {
 }
 
 /** `3.5` for `3.5.30`. */
-const minorOf = (version: semver.SemVer): string => `${version.major}.${version.minor}`;
+const minorOf = (version: Semver.SemVer): string => `${version.major}.${version.minor}`;
 
 /**
  * The steps still owed to take the cluster to `target` through the protocol; empty when it does not apply
@@ -45,13 +48,13 @@ const minorOf = (version: semver.SemVer): string => `${version.major}.${version.
  * protocol cannot go on from, with what to do.
  */
 export function downgradeProtocolSteps(state: DowngradeState): DowngradeStep[] {
-  const target = semver.parse(state.target);
-  const running = state.versions.map((v) => semver.parse(v)).filter((v): v is semver.SemVer => v !== null).sort(semver.rcompare);
+  const target = semver().parse(state.target);
+  const running = state.versions.map((v) => semver().parse(v)).filter((v): v is Semver.SemVer => v !== null).sort(semver().rcompare);
   const highest = running[0];
-  if (!target || !highest || semver.lt(highest, '3.6.0')) return [];
+  if (!target || !highest || semver().lt(highest, '3.6.0')) return [];
   if (highest.major !== target.major || highest.minor - target.minor !== 1) return [];
   const targetMinor = minorOf(target);
-  const cluster = state.clusterVersion ? semver.coerce(state.clusterVersion) : null;
+  const cluster = state.clusterVersion ? semver().coerce(state.clusterVersion) : null;
   if (!cluster) throw new Error(`the cluster version is unknown: etcd's downgrade to ${targetMinor} needs it (is every member up?)`);
   const steps: DowngradeStep[] = [];
   const enabled = minorOf(cluster) === targetMinor;
@@ -62,9 +65,9 @@ export function downgradeProtocolSteps(state: DowngradeState): DowngradeStep[] {
   }
   // Members already on the older release report its storage version (or none, before 3.6) themselves.
   const migrated = (storage: string | null, i: number): boolean => {
-    const own = semver.parse(state.versions[i] ?? '');
+    const own = semver().parse(state.versions[i] ?? '');
     if (own && minorOf(own) === targetMinor) return true;
-    const version = storage ? semver.coerce(storage) : null;
+    const version = storage ? semver().coerce(storage) : null;
     return version !== null && minorOf(version) === targetMinor;
   };
   if (!enabled || !state.storageVersions.every(migrated)) {

@@ -1,6 +1,9 @@
 // The order of a rolling upgrade and the rollback steps printed when it stops: followers first in
 // inventory order, the leader last (it hands leadership to an upgraded member before its restart).
-import semver from 'semver';
+import type Semver from 'semver';
+import { onFirstUse } from '../startup/on-first-use.js';
+
+const semver = onFirstUse<typeof Semver>('semver');
 
 export interface UpgradeCandidate {
   /** Inventory host name (the member name). */
@@ -21,13 +24,13 @@ export interface UpgradeOrder {
 
 /** `members` in inventory order. */
 export function upgradeOrder(members: readonly UpgradeCandidate[], target: string): UpgradeOrder {
-  const pending = members.filter((m) => !semver.eq(m.version, target));
+  const pending = members.filter((m) => !semver().eq(m.version, target));
   const leader = pending.find((m) => m.leader);
   const followers = pending.filter((m) => !m.leader).map((m) => m.name);
   return {
     order: leader ? [...followers, leader.name] : followers,
     last: leader?.name ?? null,
-    done: members.filter((m) => semver.eq(m.version, target)).map((m) => m.name),
+    done: members.filter((m) => semver().eq(m.version, target)).map((m) => m.name),
   };
 }
 
@@ -51,9 +54,9 @@ export interface RollbackInput {
 export function linkCommands(installDir: string, version: string): string[] {
   const dir = `${installDir.replace(/\/+$/, '')}/etcd-v${version}-linux-amd64`;
   // etcdutl ships from 3.5 on: going back before it, its link would point at a newer release.
-  const tools = semver.gte(version, '3.5.0') ? ['etcd', 'etcdctl', 'etcdutl'] : ['etcd', 'etcdctl'];
+  const tools = semver().gte(version, '3.5.0') ? ['etcd', 'etcdctl', 'etcdutl'] : ['etcd', 'etcdctl'];
   const links = tools.map((tool) => `ln -sfn ${dir}/${tool} /usr/local/bin/${tool}`);
-  return semver.gte(version, '3.5.0') ? links : [...links, 'rm -f /usr/local/bin/etcdutl'];
+  return semver().gte(version, '3.5.0') ? links : [...links, 'rm -f /usr/local/bin/etcdutl'];
 }
 
 export function rollbackSteps(input: RollbackInput): string {

@@ -5,8 +5,11 @@
 // still the target's minor (a stopped upgrade), or from 3.6 on through etcd's own downgrade protocol, which
 // upgrade.yml runs before any binary changes (src/etcd/downgrade-protocol.ts): a cluster running at the
 // higher minor refuses older members, and a change of binaries must never bypass the protocol.
-import semver from 'semver';
+import type Semver from 'semver';
+import { onFirstUse } from '../startup/on-first-use.js';
 import { newestTestedPatch } from './tested-etcd-releases.js';
+
+const semver = onFirstUse<typeof Semver>('semver');
 
 /** How a member's version relates to the target version. */
 export enum UpgradeStep {
@@ -56,8 +59,8 @@ const MINOR_PREREQUISITES: Readonly<Record<string, MinorPrerequisite>> = {
 };
 
 /** Throws a readable error for anything that is not a plain X.Y.Z version. */
-export function parseVersion(text: string, what: string): semver.SemVer {
-  const parsed = semver.parse(text.trim().replace(/^v/, ''));
+export function parseVersion(text: string, what: string): Semver.SemVer {
+  const parsed = semver().parse(text.trim().replace(/^v/, ''));
   if (!parsed) throw new Error(`${what} "${text}" is not a version like 3.5.16`);
   return parsed;
 }
@@ -69,12 +72,12 @@ function patchToName(major: number, minor: number): string {
 }
 
 /** Why a forced minor downgrade cannot be a change of binaries now, or null when it can. */
-function minorDowngradeBlocker(a: semver.SemVer, b: semver.SemVer, clusterVersion: string | null | undefined): string | null {
-  const cluster = clusterVersion ? semver.coerce(clusterVersion) : null;
+function minorDowngradeBlocker(a: Semver.SemVer, b: Semver.SemVer, clusterVersion: string | null | undefined): string | null {
+  const cluster = clusterVersion ? semver().coerce(clusterVersion) : null;
   if (!cluster) return `the cluster version is unknown, and a minor downgrade by changing binaries is safe only while it is still ${b.major}.${b.minor}`;
   if (cluster.major === b.major && cluster.minor === b.minor) return null;
   // 3.6+ goes back through etcd's downgrade protocol, which upgrade.yml runs first (downgrade-protocol.ts).
-  if (semver.gte(a, '3.6.0') && cluster.major === a.major && cluster.minor === a.minor) return null;
+  if (semver().gte(a, '3.6.0') && cluster.major === a.major && cluster.minor === a.minor) return null;
   const restore = `Stay on ${a.major}.${a.minor}, or restore the snapshot taken before the upgrade with playbooks/restore.yml on ${b.version} (what was written since is lost)`;
   if (a.major === 3 && a.minor === 5) {
     return (
@@ -86,8 +89,8 @@ function minorDowngradeBlocker(a: semver.SemVer, b: semver.SemVer, clusterVersio
 }
 
 /** Whether the cluster version is already `b`'s minor (the downgrade protocol moved it, or an upgrade stopped). */
-function clusterAt(clusterVersion: string | null | undefined, b: semver.SemVer): boolean {
-  const cluster = clusterVersion ? semver.coerce(clusterVersion) : null;
+function clusterAt(clusterVersion: string | null | undefined, b: Semver.SemVer): boolean {
+  const cluster = clusterVersion ? semver().coerce(clusterVersion) : null;
   return cluster !== null && cluster.major === b.major && cluster.minor === b.minor;
 }
 
@@ -95,14 +98,14 @@ export function upgradeStep(from: string, to: string, options: UpgradeStepOption
   const a = parseVersion(from, 'running version');
   const b = parseVersion(to, 'target version');
   const verdict = (step: UpgradeStep, allowed: boolean, reason: string): UpgradeStepVerdict => ({ step, allowed, reason });
-  if (semver.eq(a, b)) return verdict(UpgradeStep.SAME, true, `already on ${b.version}`);
+  if (semver().eq(a, b)) return verdict(UpgradeStep.SAME, true, `already on ${b.version}`);
   if (a.major !== b.major) return verdict(UpgradeStep.MAJOR, false, `${a.version} → ${b.version} changes the major version, which etcd does not support in place`);
   const minors = b.minor - a.minor;
-  if (semver.gt(b, a)) {
+  if (semver().gt(b, a)) {
     if (minors === 0) return verdict(UpgradeStep.PATCH, true, `${a.version} → ${b.version} is a patch upgrade`);
     if (minors === 1) {
       const prerequisite = MINOR_PREREQUISITES[`${b.major}.${b.minor}`];
-      if (prerequisite && semver.lt(a, prerequisite.minimum)) {
+      if (prerequisite && semver().lt(a, prerequisite.minimum)) {
         const tested = newestTestedPatch(a.major, a.minor, prerequisite.minimum);
         const first = tested
           ? `playbooks/upgrade.yml -e etcd_version=${tested} (a patch upgrade; ${tested} is the newest ${a.major}.${a.minor} etcdops tests)`
@@ -126,7 +129,7 @@ export function upgradeStep(from: string, to: string, options: UpgradeStepOption
   const judged = options.allowDowngrade === true || options.clusterVersion !== undefined;
   const blocker = minors === 0 || !judged ? null : minorDowngradeBlocker(a, b, options.clusterVersion);
   if (blocker) return verdict(UpgradeStep.DOWNGRADE, false, `${a.version} → ${b.version} is a downgrade etcd cannot make by changing binaries now: ${blocker}`);
-  const protocol = minors === -1 && semver.gte(a, '3.6.0') && !clusterAt(options.clusterVersion, b);
+  const protocol = minors === -1 && semver().gte(a, '3.6.0') && !clusterAt(options.clusterVersion, b);
   const how = protocol ? `, through etcd's downgrade protocol first (downgrade validate ${b.major}.${b.minor}, downgrade enable ${b.major}.${b.minor}, storage version ${b.major}.${b.minor}.0 on every member), then the members one at a time, the leader last` : '';
   if (!options.allowDowngrade) {
     return verdict(UpgradeStep.DOWNGRADE, false, `${a.version} → ${b.version} is a downgrade: refused unless forced with etcd_upgrade_allow_downgrade=true${how}`);
@@ -136,7 +139,7 @@ export function upgradeStep(from: string, to: string, options: UpgradeStepOption
 
 /** The cluster version a cluster settles at once every member runs one of `versions`: the lowest minor, `.0`. */
 export function expectedClusterVersion(versions: readonly string[]): string {
-  const lowest = versions.map((v) => parseVersion(v, 'member version')).sort(semver.compare)[0];
+  const lowest = versions.map((v) => parseVersion(v, 'member version')).sort(semver().compare)[0];
   if (!lowest) throw new Error('no member version given');
   return `${lowest.major}.${lowest.minor}.0`;
 }

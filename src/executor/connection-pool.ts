@@ -2,7 +2,7 @@
 // `localhost` and hosts with `ansible_connection: local` run on the control node. A play's or task's `remote_user` is the login
 // user only where the inventory sets no `ansible_user`, which wins as in Ansible.
 import { dirname } from 'node:path';
-import type { Connection } from '../connection/connection.js';
+import { noConnectionStats, type Connection, type ConnectionStats } from '../connection/connection.js';
 import type { HostKeyChecking } from '../connection/known-hosts.js';
 import { LocalConnection } from '../connection/local.js';
 import { SshConnection } from '../connection/ssh.js';
@@ -52,13 +52,19 @@ export class ConnectionPool {
     return reader.as(become);
   }
 
-  /** Connections and commands per host, for the benchmark and `-vvv`. */
-  stats(): Record<string, { connections: number; commands: number }> {
-    const stats: Record<string, { connections: number; commands: number }> = {};
+  /** Connections, commands and the time they took per host (a host's login users together), for the recap. */
+  stats(): Record<string, ConnectionStats> {
+    const stats: Record<string, ConnectionStats> = {};
     for (const c of this.open.values()) {
-      const sum = (stats[c.host] ??= { connections: 0, commands: 0 });
+      const sum = (stats[c.host] ??= noConnectionStats());
       sum.connections += c.stats.connections;
       sum.commands += c.stats.commands;
+      sum.connectMs += c.stats.connectMs;
+      sum.commandMs += c.stats.commandMs;
+    }
+    for (const sum of Object.values(stats)) {
+      sum.connectMs = Math.round(sum.connectMs);
+      sum.commandMs = Math.round(sum.commandMs);
     }
     return stats;
   }

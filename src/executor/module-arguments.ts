@@ -1,11 +1,12 @@
 // Validates a task's arguments against its module's schema once they are templated (types of templated
 // values are only known at run time); defaults from the schema are filled in. As Ansible's argument spec
 // converts, a templated "6" is accepted where a number is expected (`-e key=value` values are strings).
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { UserError, type SourceLocation } from '../errors/user-error.js';
 import type { ModuleDefinition } from '../modules/module.js';
+import { schemaCompiler } from '../schema/schema-compiler.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, coerceTypes: true });
+const ajv = schemaCompiler({ allErrors: true, strict: false, useDefaults: true, coerceTypes: true });
 const compiled = new WeakMap<object, ValidateFunction>();
 
 export function checkModuleArguments(

@@ -8,7 +8,8 @@ import type { Inventory } from '../inventory/inventory.js';
 import { selectHosts } from '../inventory/select-hosts.js';
 import type { ModuleDefinition } from '../modules/module.js';
 import { isBlock, type Play, type Playbook, type Task, type TaskBlock, type TaskNode } from '../playbook/playbook.js';
-import { type HostCounts, type Reporter } from '../reporters/events.js';
+import type { ConnectionStats } from '../connection/connection.js';
+import type { HostCounts, Reporter, RunEvent, RunPhases } from '../reporters/events.js';
 import { HostStatus } from '../plan/host-status.js';
 import { recordedChange } from '../plan/change.js';
 import { RunRecord, type TaskRecord } from '../plan/run-record.js';
@@ -46,13 +47,15 @@ export interface RunOptions {
    * applying a plan reuses what planning read. Without it the run opens its own and closes them at the end.
    */
   readonly pool?: ConnectionPool;
+  /** How long the process took to start and to load what this run runs, for the recap's phases. */
+  readonly loaded?: Pick<RunPhases, 'startMs' | 'loadMs'>;
 }
 
 export interface RunResult {
   readonly exitCode: ExitCode;
   readonly recap: Readonly<Record<string, HostCounts>>;
   /** Connections and commands per host. */
-  readonly stats: Readonly<Record<string, { connections: number; commands: number }>>;
+  readonly stats: Readonly<Record<string, ConnectionStats>>;
   readonly interrupted: boolean;
   /** Per host and task, what the run did (in check mode: would do); a check run's record is its plan. */
   readonly record: readonly TaskRecord[];
@@ -77,12 +80,14 @@ export class PlaybookRun {
   /** Check mode: what earlier tasks planned and did not apply, across plays (see TaskRunnerOptions). */
   private readonly unapplied: TaskRunnerOptions['unapplied'] = [];
   private readonly record = new RunRecord();
+  /** Milliseconds the reporters took so far. */
+  private reportMs = 0;
 
   constructor(private readonly playbook: Playbook, private readonly inventory: Inventory, private readonly options: RunOptions) {
     this.pool = options.pool ?? new ConnectionPool(inventory, options.hostKeyChecking);
     this.groups = groupMembership(inventory);
     this.limit = pLimit(Math.max(1, options.forks));
-    this.record.subscribe((entry) => options.reporter.handle({ event: 'host_result', ...entry }));
+    this.record.subscribe((entry) => this.report({ event: 'host_result', ...entry }));
     if (options.factCache) {
       this.factCache = new FactCache(options.factCache);
       for (const name of inventory.hosts.keys()) {
@@ -90,6 +95,12 @@ export class PlaybookRun {
         if (cached) this.cachedFacts.set(name, hostVariablesOf(cached));
       }
     }
+  }
+
+  private report(event: RunEvent): void {
+    const started = performance.now();
+    this.options.reporter.handle(event);
+    this.reportMs += performance.now() - started;
   }
 
   private get interrupted(): boolean {
@@ -109,6 +120,9 @@ export class PlaybookRun {
 
   async run(): Promise<RunResult> {
     const started = Date.now();
+    const cpu = process.cpuUsage();
+    // A pool carried over from planning (`play --plan`) already has time on it: the phases are this run's.
+    const before = this.pool.stats();
     try {
       for (const play of this.playbook.plays) {
         if (this.interrupted) break;
@@ -117,7 +131,7 @@ export class PlaybookRun {
           .map((h) => this.state(h))
           .filter((h) => h.active);
         if (hosts.length === 0) {
-          this.options.reporter.handle({ event: 'warning', message: `play "${play.name}": no hosts matched "${play.hosts}"` });
+          this.report({ event: 'warning', message: `play "${play.name}": no hosts matched "${play.hosts}"` });
           continue;
         }
         try {
@@ -132,7 +146,9 @@ export class PlaybookRun {
       if (!this.options.pool) await this.pool.closeAll();
     }
     const recap = Object.fromEntries([...this.states].map(([name, s]) => [name, s.counts]));
-    this.options.reporter.handle({ event: 'recap', hosts: recap, durationMs: Date.now() - started, connections: this.connectionStats });
+    const durationMs = Date.now() - started;
+    const phases = this.phases(durationMs, process.cpuUsage(cpu), before);
+    this.report({ event: 'recap', hosts: recap, durationMs, connections: this.connectionStats, phases });
     const states = [...this.states.values()];
     const exitCode = this.interrupted
       ? ExitCode.INTERRUPTED
@@ -144,9 +160,21 @@ export class PlaybookRun {
     return { exitCode, recap, stats: this.connectionStats, interrupted: this.interrupted, record: this.record.entries };
   }
 
+  private phases(runMs: number, cpu: NodeJS.CpuUsage, before: Readonly<Record<string, ConnectionStats>>): RunPhases {
+    const slowest = (field: 'connectMs' | 'commandMs') =>
+      Math.max(0, ...Object.entries(this.connectionStats).map(([host, s]) => s[field] - (before[host]?.[field] ?? 0)));
+    return {
+      ...this.options.loaded,
+      runMs,
+      connectMs: slowest('connectMs'),
+      remoteMs: slowest('commandMs'),
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      reportMs: Math.round(this.reportMs),
+    };
+  }
+
   private async runPlay(play: Play, hosts: HostState[]): Promise<void> {
-    const reporter = this.options.reporter;
-    reporter.handle({ event: 'play_start', play: play.name, hosts: hosts.map((h) => h.name), check: this.options.check });
+    this.report({ event: 'play_start', play: play.name, hosts: hosts.map((h) => h.name), check: this.options.check });
     const runner = new TaskRunner({
       modules: this.options.modules,
       pool: this.pool,
@@ -158,7 +186,7 @@ export class PlaybookRun {
     const batches = serialBatches(hosts, play.serial);
     for (const [index, batch] of batches.entries()) {
       if (this.interrupted) return;
-      reporter.handle({ event: 'batch_start', play: play.name, hosts: batch.map((h) => h.name), index, count: batches.length });
+      this.report({ event: 'batch_start', play: play.name, hosts: batch.map((h) => h.name), index, count: batches.length });
       const scope: RunScope = {
         inventory: this.inventory,
         play,
@@ -251,7 +279,7 @@ export class PlaybookRun {
   private async includeTasks(task: Task, play: Play, scope: RunScope, hosts: HostState[], batch: HostState[], runner: TaskRunner): Promise<void> {
     const inclusions = new Map<string, { file: string; vars: Record<string, unknown>; hosts: HostState[] }>();
     const active = hosts.filter((h) => h.active);
-    this.options.reporter.handle({ event: 'task_start', task: task.name, source: `${task.source.file}:${task.source.line ?? 0}`, handler: false, hosts: active.map((h) => h.name) });
+    this.report({ event: 'task_start', task: task.name, source: `${task.source.file}:${task.source.line ?? 0}`, handler: false, hosts: active.map((h) => h.name) });
     for (const host of active) {
       const outcomes = await runner.run(task, host, taskVariables(scope, host, task));
       const included = outcomes.filter((o) => o.status === HostStatus.OK);
@@ -266,7 +294,7 @@ export class PlaybookRun {
       if (task.module === 'include_tasks') for (const outcome of included) this.settle(task, host, [outcome]);
       if (included.length < outcomes.length) this.settle(task, host, outcomes.filter((o) => o.status !== HostStatus.OK));
     }
-    this.options.reporter.handle({ event: 'task_end', task: task.name });
+    this.report({ event: 'task_end', task: task.name });
     for (const inclusion of inclusions.values()) {
       let nodes: readonly TaskNode[];
       try {
@@ -312,7 +340,7 @@ export class PlaybookRun {
             ? 'every host of the batch failed'
             : undefined;
     if (reason) {
-      this.options.reporter.handle({ event: 'warning', message: `stopping "${play.name}" before the next task or batch: ${reason}` });
+      this.report({ event: 'warning', message: `stopping "${play.name}" before the next task or batch: ${reason}` });
       throw new PlayAborted();
     }
   }
@@ -321,7 +349,7 @@ export class PlaybookRun {
     const hosts = batch.filter((h) => h.active);
     if (hosts.length === 0) return;
     const targets = task.runOnce ? hosts.slice(0, 1) : hosts;
-    this.options.reporter.handle({
+    this.report({
       event: 'task_start',
       task: task.name,
       source: `${task.source.file}:${task.source.line ?? 0}`,
@@ -354,7 +382,7 @@ export class PlaybookRun {
         }),
       ),
     );
-    this.options.reporter.handle({ event: 'task_end', task: task.name });
+    this.report({ event: 'task_end', task: task.name });
   }
 
   /** Reports a host's outcomes, updates its counters and state, and records notifications. */
@@ -378,7 +406,7 @@ export class PlaybookRun {
       });
       // A module's `warnings`, shown as ansible-playbook shows them: [WARNING] lines.
       const warnings = task.noLog ? [] : o.result.warnings;
-      if (Array.isArray(warnings)) for (const w of warnings) this.options.reporter.handle({ event: 'warning', message: `${host.name}: ${String(w)}` });
+      if (Array.isArray(warnings)) for (const w of warnings) this.report({ event: 'warning', message: `${host.name}: ${String(w)}` });
     }
     const worst =
       outcomes.find((o) => o.status === HostStatus.UNREACHABLE) ??

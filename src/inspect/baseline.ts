@@ -3,10 +3,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Ajv } from 'ajv';
 import { ExitCode } from '../errors/exit-code.js';
 import { ParseError, UserError } from '../errors/user-error.js';
 import type { PrefixStats } from './prefixes.js';
+import { schemaCompiler } from '../schema/schema-compiler.js';
 
 export const BASELINE_FORMAT = 'etcdops-inspect-baseline';
 
@@ -48,7 +48,7 @@ export const baselineSchema = {
   },
 } as const;
 
-const validate = new Ajv({ allErrors: true }).compile<Baseline>(baselineSchema);
+const validate = schemaCompiler({ allErrors: true }).compile<Baseline>(baselineSchema);
 
 export function makeBaseline(revision: number, depth: number, prefixes: readonly PrefixStats[], takenAt = new Date()): Baseline {
   return { format: BASELINE_FORMAT, version: 1, takenAt: takenAt.toISOString(), revision, depth, prefixes };

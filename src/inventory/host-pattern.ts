@@ -3,7 +3,8 @@
 // name, a shell-style wildcard, or `~regex`, optionally followed by a subscript `[i]`, `[a:b]` or `[a:]`.
 // A `~regex` runs on RE2 (linear time, so no pattern can backtrack without bound); RE2 reads Python's syntax
 // that Ansible users write (`(?P<name>...)`, `(?i)`) but has no backreferences or lookarounds.
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
+import { onFirstUse } from '../startup/on-first-use.js';
 import { UserError } from '../errors/user-error.js';
 import { ExitCode } from '../errors/exit-code.js';
 import { parseHostAddress } from './host-address.js';
@@ -29,6 +30,9 @@ export interface PatternTerm {
   /** `[i]` picks one host; `[a:b]` picks a range, both ends included (`end` -1 means "to the last"). */
   readonly subscript?: { readonly start: number; readonly end?: number };
 }
+
+/** RE2 loads only for a pattern with a wildcard or a `~regex`: a plain name or group is compared as it is. */
+const re2js = onFirstUse<typeof import('re2js')>('re2js');
 
 const subscripted = /^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$/;
 const colonTerm = /(?:[^\s:[\]]|\[[^\]]*\])+/g;
@@ -82,7 +86,7 @@ function parseTerm(kind: TermKind, text: string, pattern: string): PatternTerm {
     if (source.length > MAX_PATTERN_REGEX_LENGTH) throw new HostPatternError(`regular expression longer than ${MAX_PATTERN_REGEX_LENGTH} characters`, pattern);
     let regex: RE2JS;
     try {
-      regex = RE2JS.compile(source);
+      regex = re2js().RE2JS.compile(source);
     } catch (error) {
       const reason = (error as Error).message.replace(/^error parsing regexp: /, '');
       throw new HostPatternError(`invalid regular expression ${source}: ${reason} (RE2 syntax: no backreferences or lookarounds)`, pattern);
@@ -99,6 +103,7 @@ function parseTerm(kind: TermKind, text: string, pattern: string): PatternTerm {
     // Ansible still reads the old `[x-y]` form as `[x:y]` (with a warning), so it is read the same way here.
     else subscript = { start: Number(match[3]), end: match[5] ? Number(match[5]) : -1 };
   }
+  if (!/[*?[]/.test(expression)) return { kind, text, expression, matches: (name) => name === expression, ...(subscript ? { subscript } : {}) };
   const glob = globToRegExp(expression, pattern);
   return { kind, text, expression, matches: (name) => glob.matcher(name).matches(), ...(subscript ? { subscript } : {}) };
 }
@@ -132,7 +137,7 @@ function globToRegExp(glob: string, pattern: string): RE2JS {
     }
   }
   try {
-    return RE2JS.compile(`^(?:${source})$`, RE2JS.DOTALL);
+    return re2js().RE2JS.compile(`^(?:${source})$`, re2js().RE2JS.DOTALL);
   } catch (error) {
     throw new HostPatternError(`invalid wildcard ${glob}: ${(error as Error).message}`, pattern);
   }

@@ -3,18 +3,18 @@
 // files (recursively, sorted, hidden files and `~` backups skipped), later files overriding earlier ones.
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { Ajv } from 'ajv';
 import { ParseError } from '../errors/user-error.js';
 import { varsFileSchema } from './inventory-schema.js';
 import { MAX_YAML_BYTES } from '../yaml/input-limits.js';
 import { yamlValue } from '../yaml/parse-yaml-document.js';
 import { readInputFile } from '../yaml/read-input-file.js';
 import { nodeLocation, parseYaml } from '../yaml/located-yaml.js';
+import { schemaCompiler } from '../schema/schema-compiler.js';
 
 type Vars = Record<string, unknown>;
 
 const extensions = ['', '.yml', '.yaml', '.json'];
-const validateVarsFile = new Ajv().compile(varsFileSchema);
+const validateVarsFile = schemaCompiler().compile(varsFileSchema);
 
 /** Variables per entity name from one `host_vars` or `group_vars` folder. */
 export interface VarsFolder {

@@ -1,6 +1,6 @@
 // Reads an Ansible YAML inventory (groups with `hosts`, `vars` and `children`) into the draft, after checking
 // it against the inventory schema, so every mistake is reported at its file:line:column and field.
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { isMap, isScalar, type Node, type Pair } from 'yaml';
 import { ParseError } from '../errors/user-error.js';
 import { inventorySchema } from './inventory-schema.js';
@@ -8,10 +8,11 @@ import type { InventoryDraft } from './inventory-draft.js';
 import { parseHostAddress } from './host-address.js';
 import { expandHostRange, hasHostRange } from './host-range.js';
 import { nodeLocation, pathLocation, type YamlSource } from '../yaml/located-yaml.js';
+import { schemaCompiler } from '../schema/schema-compiler.js';
 
 type Vars = Record<string, unknown>;
 
-const validateInventory = new Ajv({ allowUnionTypes: true }).compile(inventorySchema);
+const validateInventory = schemaCompiler({ allowUnionTypes: true }).compile(inventorySchema);
 
 /** Whether a parsed YAML value has the shape of an inventory at all (a mapping), so INI is not worth a try. */
 export function isYamlInventoryShape(data: unknown): boolean {

@@ -2,9 +2,9 @@
 // started, so that `down` can undo a crashed `up` too.
 import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Ajv } from 'ajv';
 import { ParseError } from '../errors/user-error.js';
 import { labStateDir, labsDir } from './lab-paths.js';
+import { schemaCompiler } from '../schema/schema-compiler.js';
 
 export interface LabHostState {
   readonly name: string;
@@ -39,7 +39,7 @@ const hostSchema = {
   },
 } as const;
 
-const stateSchema = {
+export const stateSchema = {
   type: 'object',
   description: 'State of one lab, written by `lab up` and read by every other lab command.',
   required: ['name', 'index', 'mirrorPid', 'hosts'],
@@ -52,7 +52,7 @@ const stateSchema = {
   },
 } as const;
 
-const validate = new Ajv({ allErrors: true }).compile<LabState>(stateSchema);
+const validate = schemaCompiler({ allErrors: true }).compile<LabState>(stateSchema);
 
 export function stateFile(name: string): string {
   return join(labStateDir(name), 'state.json');

@@ -3,7 +3,8 @@
 // (followers, then the leader) and each member's rollback steps. `after`: a gate that passes once every
 // member reports the target version and the cluster version has followed (asked once while planning, then
 // polled in apply), and returns the record of the upgrade.
-import semver from 'semver';
+import type Semver from 'semver';
+import { onFirstUse } from '../startup/on-first-use.js';
 import { checkClusterHealth, type ClusterHealth } from '../etcd/cluster-health.js';
 import { noop, type TaskPlan } from '../plan/change.js';
 import { fetchVersions } from '../etcd/cluster-version.js';
@@ -14,6 +15,8 @@ import { rollbackSteps, upgradeOrder, type UpgradeCandidate } from '../etcd/upgr
 import { expectedClusterVersion, parseVersion, upgradeStep } from '../etcd/upgrade-step.js';
 import { defineModule, type ModuleContext } from './module.js';
 import { TaskFailure } from './task-failure.js';
+
+const semver = onFirstUse<typeof Semver>('semver');
 
 export interface EtcdUpgradeCheckArgs {
   readonly version: string;
@@ -55,7 +58,7 @@ function candidates(health: ClusterHealth, hosts: readonly string[]): { members:
 function planBefore(args: EtcdUpgradeCheckArgs, facts: EtcdUpgradeCheckFacts, ctx: ModuleContext, health: ClusterHealth): TaskPlan {
   const target = parseVersion(args.version, 'etcd_version').version;
   const { members, problems } = candidates(health, memberHosts(ctx));
-  const versions = [...new Set(members.map((m) => m.version))].sort(semver.compare);
+  const versions = [...new Set(members.map((m) => m.version))].sort(semver().compare);
   const steps = versions.map((v) => upgradeStep(v, target, { allowDowngrade: truthy(args.allow_downgrade), clusterVersion: facts.clusterVersion }));
   problems.push(...steps.filter((s) => !s.allowed).map((s) => s.reason));
   if (problems.length > 0) {
@@ -110,7 +113,7 @@ export function afterProblems(target: string, health: ClusterHealth, clusterVers
   const versions = health.members.flatMap((m) => (m.version ? [m.version] : []));
   if (versions.length > 0) {
     const expected = expectedClusterVersion(versions);
-    if (!clusterVersion || !semver.valid(clusterVersion) || semver.lt(clusterVersion, expected)) {
+    if (!clusterVersion || !semver().valid(clusterVersion) || semver().lt(clusterVersion, expected)) {
       problems.push(`cluster version ${clusterVersion ?? 'unknown'}, not ${expected} yet`);
     }
   }

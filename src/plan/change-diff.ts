@@ -1,6 +1,9 @@
 // Renders a change as a unified diff (or a summary for binary, huge or secret content).
-import { createTwoFilesPatch } from 'diff';
+import type { createTwoFilesPatch } from 'diff';
+import { onFirstUse } from '../startup/on-first-use.js';
 import type { Change } from './change.js';
+
+const diff = onFirstUse<{ createTwoFilesPatch: typeof createTwoFilesPatch }>('diff');
 
 export function renderChangeDiff(change: Change): string {
   if (change.sensitive) return `--- ${change.target}: content hidden (sensitive)\n`;
@@ -8,7 +11,7 @@ export function renderChangeDiff(change: Change): string {
   const before = change.before ?? '';
   const after = change.after ?? '';
   if (before === after) return '';
-  return createTwoFilesPatch(`before: ${change.target}`, `after: ${change.target}`, before, after, '', '', { context: 3 })
+  return diff().createTwoFilesPatch(`before: ${change.target}`, `after: ${change.target}`, before, after, '', '', { context: 3 })
     .split('\n')
     .slice(1)
     .join('\n');

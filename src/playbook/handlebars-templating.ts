@@ -1,17 +1,22 @@
 // Renders the project's own `.hbs` template files with Handlebars: strict about undefined variables and
 // without HTML escaping. Everything else (task arguments, conditions, `.j2` files) is Jinja.
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
 import { UserError, type SourceLocation } from '../errors/user-error.js';
+import { onFirstUse } from '../startup/on-first-use.js';
 import { TEMPLATE_HELPERS } from './template-helpers.js';
 
-const handlebars = Handlebars.create();
-handlebars.registerHelper(TEMPLATE_HELPERS);
+const handlebarsPackage = onFirstUse<typeof Handlebars>('handlebars');
+let handlebars: typeof Handlebars | undefined;
 
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
 function compile(text: string): Handlebars.TemplateDelegate {
   let template = compiled.get(text);
   if (!template) {
+    if (!handlebars) {
+      handlebars = handlebarsPackage().create();
+      handlebars.registerHelper(TEMPLATE_HELPERS);
+    }
     template = handlebars.compile(text, { strict: true, noEscape: true });
     compiled.set(text, template);
   }

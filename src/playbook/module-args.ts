@@ -1,9 +1,10 @@
 // Validates a task's module arguments against the module's JSON Schema with ajv, before anything runs.
 // Values that are templates (`{{ ... }}`, `{% ... %}`, `!unsafe` text) are only known at run time, so their type checks are skipped.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { didYouMean } from './suggest.js';
 import { UnsafeText } from '../yaml/pyyaml-compat.js';
 import { hasJinja } from './jinja-source.js';
+import { schemaCompiler } from '../schema/schema-compiler.js';
 
 export interface ModuleSpec {
   readonly schema: object;
@@ -20,7 +21,7 @@ export interface ArgProblem {
   readonly message: string;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+const ajv = schemaCompiler({ allErrors: true, strict: false });
 const validators = new WeakMap<object, ValidateFunction>();
 
 function validatorFor(schema: object): ValidateFunction {

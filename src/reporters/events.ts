@@ -1,4 +1,5 @@
 // What the executor tells reporters. Reporters only render these; they never influence a run.
+import type { ConnectionStats } from '../connection/connection.js';
 import type { TaskRecord } from '../plan/run-record.js';
 
 export interface HostCounts {
@@ -14,6 +15,28 @@ export interface HostCounts {
   deferred: number;
 }
 
+/**
+ * Where a run's time went, in milliseconds, so a slow run says whether it was start-up, loading, the
+ * wire or the control node (`-vv`, and `phases` in the JSON recap). Hosts work in parallel, so the wire
+ * figures are the slowest host's, and the run is not their sum.
+ */
+export interface RunPhases {
+  /** Node starting and loading etcdops' code, until the command began. */
+  readonly startMs?: number;
+  /** Reading and checking the inventory, the playbook, its templates and variables, before any host is contacted. */
+  readonly loadMs?: number;
+  /** The run, from its first task to this recap (= durationMs). */
+  readonly runMs: number;
+  /** The slowest host's SSH handshake. */
+  readonly connectMs: number;
+  /** The longest any one host waited on its remote commands, summed over its commands. */
+  readonly remoteMs: number;
+  /** Control-node CPU time during the run, every host's templating, planning and SSH crypto together. */
+  readonly cpuMs: number;
+  /** Of the run, the time reporters took to show its events. */
+  readonly reportMs: number;
+}
+
 export type RunEvent =
   | { readonly event: 'play_start'; readonly play: string; readonly hosts: readonly string[]; readonly check: boolean }
   | { readonly event: 'batch_start'; readonly play: string; readonly hosts: readonly string[]; readonly index: number; readonly count: number }
@@ -27,7 +50,8 @@ export type RunEvent =
       readonly hosts: Readonly<Record<string, HostCounts>>;
       readonly durationMs: number;
       /** SSH sessions opened and commands run per host: the cost of the run on the wire. */
-      readonly connections: Readonly<Record<string, { connections: number; commands: number }>>;
+      readonly connections: Readonly<Record<string, ConnectionStats>>;
+      readonly phases: RunPhases;
     };
 
 export interface ReporterOptions {

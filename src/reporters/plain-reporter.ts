@@ -2,7 +2,7 @@
 import { ChangeAction } from '../plan/change.js';
 import { renderChangeDiff } from '../plan/change-diff.js';
 import { HostStatus } from '../plan/host-status.js';
-import type { Reporter, ReporterOptions, RunEvent } from './events.js';
+import type { Reporter, ReporterOptions, RunEvent, RunPhases } from './events.js';
 
 const label: Record<HostStatus, string> = {
   [HostStatus.OK]: 'ok',
@@ -12,6 +12,12 @@ const label: Record<HostStatus, string> = {
   [HostStatus.UNREACHABLE]: 'fatal',
   [HostStatus.DEFERRED]: 'deferred',
 };
+
+/** `-vv`: where the run's time went, start-up and loading first, then the run and what it spent it on. */
+function phasesLine(p: RunPhases): string {
+  const before = [p.startMs === undefined ? '' : `start ${p.startMs} ms, `, p.loadMs === undefined ? '' : `load ${p.loadMs} ms, `].join('');
+  return `Time: ${before}run ${p.runMs} ms (connect ${p.connectMs} ms, remote commands ${p.remoteMs} ms on the busiest host, control-node CPU ${p.cpuMs} ms, of which reporting ${p.reportMs} ms)\n`;
+}
 
 function banner(text: string): string {
   return `\n${text} ${'*'.repeat(Math.max(3, 72 - text.length))}\n`;
@@ -65,6 +71,7 @@ export class PlainReporter implements Reporter {
             `${host.padEnd(width)} : ok=${c.ok}  changed=${c.changed}  unreachable=${c.unreachable}  failed=${c.failed}  skipped=${c.skipped}  rescued=${c.rescued}  ignored=${c.ignored}${c.deferred ? `  deferred=${c.deferred}` : ''}\n`,
           );
         }
+        if (this.options.verbosity >= 2) write(phasesLine(event.phases));
         if (this.options.verbosity >= 3) {
           for (const [host, c] of Object.entries(event.connections)) write(`${host}: ${c.connections} SSH connection(s), ${c.commands} command(s)\n`);
         }

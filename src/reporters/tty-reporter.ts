@@ -1,12 +1,16 @@
 // The live terminal view (listr2): one line per task while it runs (hosts done, and the time once it
 // takes a while, as a health gate's wait does), which becomes that task's summary when it ends; then the
 // recap. Diffs print once each, after their task's line; failures name host and message.
-import { Listr, type ListrTaskWrapper } from 'listr2';
+import type { ListrTaskWrapper } from 'listr2';
 import { renderChangeDiff } from '../plan/change-diff.js';
 import { HostStatus } from '../plan/host-status.js';
 import type { TaskRecord } from '../plan/run-record.js';
 import { PlainReporter } from './plain-reporter.js';
 import type { Reporter, ReporterOptions, RunEvent } from './events.js';
+import { onFirstUse } from '../startup/on-first-use.js';
+
+/** listr2 loads with the first task shown: a run with another view (json, plain) never needs it. */
+const listr2 = onFirstUse<typeof import('listr2')>('listr2');
 
 /** Worst first: a host's outcome over a loop's items is the first of these it had. */
 const SEVERITY = [HostStatus.UNREACHABLE, HostStatus.FAILED, HostStatus.CHANGED, HostStatus.DEFERRED, HostStatus.OK, HostStatus.SKIPPED];
@@ -189,7 +193,7 @@ export class TtyReporter implements Reporter {
     this.current = line;
     // listr2's own Ctrl-C handler ends the process at once (exit 127, no recap); the run's handler lets running
     // tasks finish and exits 99, as with every other view.
-    const list = new Listr([{ title: label, task: (_: unknown, task: TaskWrapper) => line.attach(task) }], {
+    const list = new (listr2().Listr)([{ title: label, task: (_: unknown, task: TaskWrapper) => line.attach(task) }], {
       renderer: this.renderer,
       exitOnError: false,
       registerSignalListeners: false,

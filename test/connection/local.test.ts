@@ -22,7 +22,10 @@ describe('LocalConnection', () => {
     const slow = await c.exec('sleep 5', { timeoutMs: 200 });
     assert.equal(slow.code, -1);
     assert.match(slow.stderr, /timed out/);
-    assert.deepEqual(c.stats, { connections: 1, commands: 4 });
+    const { connectMs, commandMs, ...counts } = c.stats;
+    assert.deepEqual(counts, { connections: 1, commands: 4 });
+    assert.equal(connectMs, 0, 'nothing to open on the control node');
+    assert.ok(commandMs >= 200, `the time waited on commands, the timed-out one's 200 ms included: ${commandMs} ms`);
   });
 
   it('puts files atomically with the asked mode, and fetches bytes back', async () => {

@@ -1,14 +1,14 @@
 // The task `timeout:` keyword without a host: a fake connection records the time limit each command gets,
 // and a task that outlives its limit fails with a message naming the task, its file and the limit.
 import { deepStrictEqual, match, ok, rejects, strictEqual } from 'node:assert/strict';
-import type { Connection, ExecOptions } from '../../src/connection/connection.js';
+import { noConnectionStats, type Connection, type ExecOptions } from '../../src/connection/connection.js';
 import { boundedConnection, withTaskTimeout } from '../../src/executor/task-timeout.js';
 import type { Task } from '../../src/playbook/playbook.js';
 
 function fakeConnection(seen: ExecOptions[]): Connection {
   return {
     host: 'n1',
-    stats: { connections: 0, commands: 0 },
+    stats: noConnectionStats(),
     connect: async () => undefined,
     exec: async (_command, options = {}) => {
       seen.push(options);

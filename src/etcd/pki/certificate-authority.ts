@@ -3,7 +3,8 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+import { onFirstUse } from '../../startup/on-first-use.js';
 import { UserError } from '../../errors/user-error.js';
 import { buildCertificate } from './build-certificate.js';
 import { exportPrivateKeyPem, forgePublicKeyOf, generatePrivateKeyPem, readPrivateKey } from './key-pair.js';
@@ -15,6 +16,8 @@ import {
   readFileIfExists,
   writeFileAtomic,
 } from './pem-files.js';
+
+const forge = onFirstUse<typeof Forge>('node-forge');
 
 export const CA_CERT_FILE = 'ca.crt';
 export const CA_KEY_FILE = 'ca.key';
@@ -68,7 +71,7 @@ export async function ensureCa(dir: string, options: EnsureCaOptions): Promise<C
 
 async function createCa(certPath: string, keyPath: string, options: EnsureCaOptions): Promise<CertificateAuthority> {
   const keyPem = await generatePrivateKeyPem();
-  const signingKey = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
+  const signingKey = forge().pki.privateKeyFromPem(keyPem) as Forge.pki.rsa.PrivateKey;
   const certPem = buildCertificate({
     commonName: options.commonName,
     publicKey: forgePublicKeyOf(keyPem),

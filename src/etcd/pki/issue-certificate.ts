@@ -1,11 +1,14 @@
 // Issues a member (server or peer) or client certificate signed by the cluster CA, with a fresh key.
 import { createPrivateKey } from 'node:crypto';
 import { isIP } from 'node:net';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+import { onFirstUse } from '../../startup/on-first-use.js';
 import { UserError } from '../../errors/user-error.js';
 import { buildCertificate } from './build-certificate.js';
 import { EXT_KEY_USAGE_BY_KIND, type CertificateKind } from './certificate-kind.js';
 import { forgePublicKeyOf, generatePrivateKeyPem, toForgePrivateKey } from './key-pair.js';
+
+const forge = onFirstUse<typeof Forge>('node-forge');
 
 export interface CertificateRequest {
   readonly commonName: string;
@@ -42,7 +45,7 @@ export async function issueCertificate(ca: SigningCa, request: CertificateReques
   if (request.kind !== 'client' && dnsNames.length + ipAddresses.length === 0) {
     throw new UserError(`a ${request.kind} certificate needs at least one DNS name or IP address (${request.commonName})`);
   }
-  const caCert = forge.pki.certificateFromPem(ca.certPem);
+  const caCert = forge().pki.certificateFromPem(ca.certPem);
   const caKeyId = (caCert.getExtension('subjectKeyIdentifier') as { subjectKeyIdentifier?: string } | null)
     ?.subjectKeyIdentifier;
   const keyPem = await generatePrivateKeyPem();
@@ -61,7 +64,7 @@ export async function issueCertificate(ca: SigningCa, request: CertificateReques
     },
     { name: 'subjectKeyIdentifier' },
   ];
-  if (caKeyId) extensions.push({ name: 'authorityKeyIdentifier', keyIdentifier: forge.util.hexToBytes(caKeyId) });
+  if (caKeyId) extensions.push({ name: 'authorityKeyIdentifier', keyIdentifier: forge().util.hexToBytes(caKeyId) });
   if (altNames.length > 0) extensions.push({ name: 'subjectAltName', altNames });
   const certPem = buildCertificate({
     commonName: request.commonName,

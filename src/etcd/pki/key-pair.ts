@@ -2,8 +2,11 @@
 // pure-JS prime search is seconds per key), stored as PKCS#8 PEM, optionally passphrase-encrypted.
 import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+import { onFirstUse } from '../../startup/on-first-use.js';
 import { UserError } from '../../errors/user-error.js';
+
+const forge = onFirstUse<typeof Forge>('node-forge');
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -42,15 +45,15 @@ export function exportPrivateKeyPem(key: KeyObject, passphrase?: string): string
 }
 
 /** The node-forge form of a key, for signing certificates. */
-export function toForgePrivateKey(key: KeyObject): forge.pki.rsa.PrivateKey {
+export function toForgePrivateKey(key: KeyObject): Forge.pki.rsa.PrivateKey {
   if (key.asymmetricKeyType !== 'rsa') {
     throw new UserError(`the CA key is ${key.asymmetricKeyType ?? 'of an unknown type'}; etcdops signs with RSA keys only`);
   }
-  return forge.pki.privateKeyFromPem(key.export({ type: 'pkcs1', format: 'pem' }).toString()) as forge.pki.rsa.PrivateKey;
+  return forge().pki.privateKeyFromPem(key.export({ type: 'pkcs1', format: 'pem' }).toString()) as Forge.pki.rsa.PrivateKey;
 }
 
 /** The node-forge form of the public half of a PEM private key, to place in a certificate. */
-export function forgePublicKeyOf(privateKeyPem: string): forge.pki.rsa.PublicKey {
+export function forgePublicKeyOf(privateKeyPem: string): Forge.pki.rsa.PublicKey {
   const spki = createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }).toString();
-  return forge.pki.publicKeyFromPem(spki);
+  return forge().pki.publicKeyFromPem(spki);
 }

@@ -4,7 +4,8 @@
 // through the chain in peer.crt, which lets a running cluster move over in one rolling restart.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { join } from 'node:path';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+import { onFirstUse } from '../../startup/on-first-use.js';
 import { UserError } from '../../errors/user-error.js';
 import { buildCertificate } from './build-certificate.js';
 import type { CertificateAuthority } from './certificate-authority.js';
@@ -12,6 +13,8 @@ import { DEFAULT_CA_VALIDITY_DAYS } from './certificate-authority.js';
 import { inspectCertificate } from './inspect-certificate.js';
 import { exportPrivateKeyPem, forgePublicKeyOf, generatePrivateKeyPem, readPrivateKey, toForgePrivateKey } from './key-pair.js';
 import { CERT_FILE_MODE, KEY_FILE_MODE, readFileIfExists, writeFileAtomic } from './pem-files.js';
+
+const forge = onFirstUse<typeof Forge>('node-forge');
 
 export const PEER_CA_CERT_FILE = 'peer-ca.crt';
 export const PEER_CA_KEY_FILE = 'peer-ca.key';
@@ -52,7 +55,7 @@ export async function ensurePeerCa(dir: string, clusterCa: CertificateAuthority,
     });
   }
   const keyPem = await generatePrivateKeyPem();
-  const issuer = forge.pki.certificateFromPem(clusterCa.certPem);
+  const issuer = forge().pki.certificateFromPem(clusterCa.certPem);
   const issuerKeyId = (issuer.getExtension('subjectKeyIdentifier') as { subjectKeyIdentifier?: string } | null)?.subjectKeyIdentifier;
   const newCertPem = buildCertificate({
     commonName: PEER_CA_COMMON_NAME,
@@ -64,7 +67,7 @@ export async function ensurePeerCa(dir: string, clusterCa: CertificateAuthority,
       { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
       { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
       { name: 'subjectKeyIdentifier' },
-      ...(issuerKeyId ? [{ name: 'authorityKeyIdentifier', keyIdentifier: forge.util.hexToBytes(issuerKeyId) }] : []),
+      ...(issuerKeyId ? [{ name: 'authorityKeyIdentifier', keyIdentifier: forge().util.hexToBytes(issuerKeyId) }] : []),
     ],
     issuer,
     signingKey: toForgePrivateKey(createPrivateKey(clusterCa.keyPem)),
