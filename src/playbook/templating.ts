@@ -11,6 +11,16 @@ import { endsInStringFilter, keepsItsType, singleVariable, typedText } from './t
 
 function renderString(text: string, vars: Readonly<Record<string, unknown>>, where: SourceLocation): unknown {
   if (!hasJinja(text)) return text;
+  // Jinja drops one final newline of a template and Ansible puts it back on a text result, so the type is
+  // decided on what comes before it: "{{ d | to_json }}\n" stays text, "{{ 'True' }}\n" is a boolean.
+  if (text.endsWith('\n')) {
+    const value = renderTyped(text.slice(0, -1), vars, where);
+    return typeof value === 'string' ? `${value}\n` : value;
+  }
+  return renderTyped(text, vars, where);
+}
+
+function renderTyped(text: string, vars: Readonly<Record<string, unknown>>, where: SourceLocation): unknown {
   const name = singleVariable(text);
   if (name !== undefined && Object.prototype.hasOwnProperty.call(vars, name)) {
     const value = vars[name];

@@ -6,8 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ansiblePlaybook } from './ansible-playbook.js';
-import { etcdops } from '../e2e/etcdops-cli.js';
+import { sideBySide } from './ansible-playbook.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/cli/loop-register/${name}`, import.meta.url));
 
@@ -18,13 +17,7 @@ describe('what a loop registers, with ansible-playbook as the oracle', function 
   afterEach(() => rmSync(scratch, { recursive: true, force: true }));
 
   it('registers the same per-item results, message and failed state', async () => {
-    const theirs = mkdtempSync(join(scratch, 'ansible-'));
-    const ours = mkdtempSync(join(scratch, 'etcdops-'));
-    const args = (dir: string) => ['-i', fixture('inventory.ini'), '-e', `scratch=${dir}`];
-    const ansible = ansiblePlaybook([...args(theirs), fixture('play.yml')]);
-    strictEqual(ansible.status, 0, ansible.stdout);
-    const result = await etcdops(['play', fixture('play.yml'), ...args(ours), '--output', 'plain']);
-    strictEqual(result.code, 0, result.stdout);
+    const { theirs, ours } = await sideBySide(scratch, fixture('play.yml'), (dir) => ['-i', fixture('inventory.ini'), '-e', `scratch=${dir}`]);
     strictEqual(readFileSync(join(ours, 'registered.json'), 'utf8'), readFileSync(join(theirs, 'registered.json'), 'utf8'));
   });
 });

@@ -6,8 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ansiblePlaybook } from './ansible-playbook.js';
-import { etcdops } from '../e2e/etcdops-cli.js';
+import { sideBySide } from './ansible-playbook.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/cli/magic-variables/${name}`, import.meta.url));
 
@@ -19,14 +18,9 @@ describe('magic variables of the run, with ansible-playbook as the oracle', func
 
   for (const options of [[], ['--limit', 'b,c,d', '--tags', 'x', '--skip-tags', 'y']]) {
     it(`the hosts still writing see the same values${options.length ? ` (${options.join(' ')})` : ''}`, async () => {
-      const theirs = mkdtempSync(join(scratch, 'ansible-'));
-      const ours = mkdtempSync(join(scratch, 'etcdops-'));
       // A relative -i, which Ansible still reports as an absolute path.
       const args = (dir: string) => ['-i', relative(process.cwd(), fixture('inventory.ini')), '-e', `scratch=${dir}`, ...options];
-      const ansible = ansiblePlaybook([...args(theirs), fixture('play.yml')]);
-      strictEqual(ansible.status, 2, ansible.stdout);
-      const result = await etcdops(['play', fixture('play.yml'), ...args(ours), '--output', 'plain']);
-      strictEqual(result.code, 2, result.stdout);
+      const { theirs, ours } = await sideBySide(scratch, fixture('play.yml'), args, 2);
       for (const host of ['b', 'd']) {
         strictEqual(readFileSync(join(ours, `${host}.json`), 'utf8'), readFileSync(join(theirs, `${host}.json`), 'utf8'), host);
       }

@@ -6,8 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ansiblePlaybook } from './ansible-playbook.js';
-import { etcdops } from '../e2e/etcdops-cli.js';
+import { sideBySide } from './ansible-playbook.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/cli/templated-when/${name}`, import.meta.url));
 
@@ -18,13 +17,7 @@ describe('conditions with and without braces, with ansible-playbook as the oracl
   after(() => rmSync(scratch, { recursive: true, force: true }));
 
   it('runs the same tasks for every kind of value', async () => {
-    const theirs = mkdtempSync(join(scratch, 'ansible-'));
-    const ours = mkdtempSync(join(scratch, 'etcdops-'));
-    const args = (dir: string) => ['-i', fixture('inventory.ini'), '-e', `scratch=${dir}`];
-    const ansible = ansiblePlaybook([...args(theirs), fixture('play.yml')]);
-    strictEqual(ansible.status, 0, ansible.stdout);
-    const result = await etcdops(['play', fixture('play.yml'), ...args(ours), '--output', 'plain']);
-    strictEqual(result.code, 0, result.stdout);
+    const { theirs, ours } = await sideBySide(scratch, fixture('play.yml'), (dir) => ['-i', fixture('inventory.ini'), '-e', `scratch=${dir}`]);
     strictEqual(readFileSync(join(ours, 'ran.json'), 'utf8'), readFileSync(join(theirs, 'ran.json'), 'utf8'));
   });
 });

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ansiblePlaybook } from './ansible-playbook.js';
+import { sideBySide } from './ansible-playbook.js';
 import { etcdops } from '../e2e/etcdops-cli.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/cli/until/${name}`, import.meta.url));
@@ -19,13 +19,7 @@ describe('until loops, with ansible-playbook as the oracle', function () {
   afterEach(() => rmSync(scratch, { recursive: true, force: true }));
 
   it('registers the same attempts and failed, and makes the same number of attempts', async () => {
-    const run = (dir: string) => ['-i', fixture('inventory.ini'), '-e', `scratch=${dir}`];
-    const theirs = mkdtempSync(join(scratch, 'ansible-'));
-    const ours = mkdtempSync(join(scratch, 'etcdops-'));
-    const ansible = ansiblePlaybook([...run(theirs), fixture('play.yml')]);
-    strictEqual(ansible.status, 0, ansible.stdout);
-    const result = await etcdops(['play', fixture('play.yml'), ...run(ours), '--output', 'plain']);
-    strictEqual(result.code, 0, result.stdout);
+    const { theirs, ours } = await sideBySide(scratch, fixture('play.yml'), (dir) => ['-i', fixture('inventory.ini'), '-e', `scratch=${dir}`]);
     strictEqual(readFileSync(join(ours, 'registered'), 'utf8'), readFileSync(join(theirs, 'registered'), 'utf8'));
     strictEqual(readFileSync(join(ours, 'tries'), 'utf8'), readFileSync(join(theirs, 'tries'), 'utf8'));
   });

@@ -1,14 +1,13 @@
 // The file module against Ansible's, on the control node (connection: local): the same status task by task
 // and the same tree after (type, owner, mode, link target). Ansible gives missing parents of a directory the
 // owner and mode asked for, and touch sets times on every run unless both are preserved.
-import { deepStrictEqual, strictEqual } from 'node:assert/strict';
+import { deepStrictEqual } from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ansiblePlaybook } from '../cli/ansible-playbook.js';
-import { etcdops } from '../e2e/etcdops-cli.js';
+import { sideBySide } from '../cli/ansible-playbook.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/modules/file-oracle/${name}`, import.meta.url));
 
@@ -22,14 +21,8 @@ describe('file module, with ansible-playbook as the oracle', function () {
   after(() => rmSync(scratch, { recursive: true, force: true }));
 
   it('reports the same status for each task and leaves the same tree', async () => {
-    const theirs = mkdtempSync(join(scratch, 'ansible-'));
-    const ours = mkdtempSync(join(scratch, 'etcdops-'));
-    const args = (dir: string) => ['-i', fixture('inventory.ini'), '-e', `scratch=${dir}`];
-    const ansible = ansiblePlaybook([...args(theirs), fixture('play.yml')]);
-    strictEqual(ansible.status, 0, ansible.stdout);
-    const result = await etcdops(['play', fixture('play.yml'), ...args(ours), '--output', 'plain']);
-    strictEqual(result.code, 0, result.stdout);
-    deepStrictEqual(statuses(result.stdout), statuses(ansible.stdout));
+    const { theirs, ours, ansible, etcdops } = await sideBySide(scratch, fixture('play.yml'), (dir) => ['-i', fixture('inventory.ini'), '-e', `scratch=${dir}`]);
+    deepStrictEqual(statuses(etcdops.stdout), statuses(ansible.stdout));
     deepStrictEqual(tree(ours), tree(theirs));
   });
 });
