@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../errors/exit-code.js';
 import { UserError } from '../errors/user-error.js';
+import { exitWithParent } from '../os/exit-with-parent.js';
 
 type CommandFile = { readonly register: (program: Command) => void };
 
@@ -64,6 +65,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+exitWithParent();
 main(process.argv).then(
   (code) => process.exit(code),
   (error: unknown) => {

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { childEnvironment } from '../os/exit-with-parent.js';
 import { checkClusterHealth } from '../etcd/cluster-health.js';
 import { withAnyEndpoint, type ClusterAccess } from '../etcd/cluster-access.js';
 import { collectHashes, currentRevision, judgeConsistency } from '../inspect/consistency.js';
@@ -45,10 +46,10 @@ interface PlayOutcome {
   readonly output: string;
 }
 
-/** fault.yml through this same etcdops (the script this process runs). */
+/** fault.yml through this same etcdops (the script this process runs); it ends if this process dies. */
 function runFaultPlay(inventory: string, args: readonly string[]): Promise<PlayOutcome> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [process.argv[1]!, 'play', FAULT_PLAYBOOK, '-i', inventory, '--output', 'plain', ...args.flatMap((a) => ['-e', a])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [process.argv[1]!, 'play', FAULT_PLAYBOOK, '-i', inventory, '--output', 'plain', ...args.flatMap((a) => ['-e', a])], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnvironment() });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (output += c));
     child.stderr.setEncoding('utf8').on('data', (c: string) => (output += c));

@@ -44,6 +44,10 @@ export interface FaultArgs {
   readonly leave_free_mib?: number;
   readonly allow_root_filesystem?: boolean;
   readonly io_mib?: number;
+  readonly read_iops?: number;
+  readonly write_iops?: number;
+  readonly read_bps?: string;
+  readonly write_bps?: string;
   readonly workers?: number;
   readonly memory_mib?: number;
   readonly cpu_quota?: string;

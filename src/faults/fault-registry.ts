@@ -1,6 +1,7 @@
 // Every fault kind by name: one literal map, so adding a kind is one definition and one line here.
 import { diskFillFault, ioLoadFault } from './disk-faults.js';
 import type { FaultKind } from './fault-kind.js';
+import { ioLatencyFault } from './io-latency-fault.js';
 import { lossFault, partitionFault } from './packet-filter-faults.js';
 import { killFault, pauseFault, restartLoopFault, stopFault } from './process-faults.js';
 import { cpuFault, memoryFault } from './stress-faults.js';
@@ -17,6 +18,7 @@ export const FAULT_KINDS = {
   bandwidth: bandwidthFault,
   disk_fill: diskFillFault,
   io_load: ioLoadFault,
+  io_latency: ioLatencyFault,
   cpu: cpuFault,
   memory: memoryFault,
 } as const satisfies Record<string, FaultKind>;

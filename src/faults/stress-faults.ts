@@ -3,29 +3,12 @@
 // run time (`systemctl set-property --runtime`), removed again by the clear.
 import { joinCode, sh, type ShellCode } from '../connection/shell-quote.js';
 import { unitOf, type FaultArgs, type FaultFacts, type FaultKind } from './fault-kind.js';
+import { runtimeProperty } from './unit-runtime-property.js';
 
 const probe = (args: FaultArgs): ShellCode => sh`printf 'stress_ng=%s\\n' "$(command -v stress-ng)"
 printf 'cpus=%s\\n' "$(nproc)"
 awk '/^MemAvailable:/ {print "mem_available_kib=" $2}' /proc/meminfo
 printf 'active=%s\\n' "$(systemctl is-active ${unitOf(args)} 2>/dev/null)"`;
-
-/** A runtime property of etcd's unit: set by the inject, reset and its drop-in removed by the clear. */
-function limit(args: FaultArgs, property: string, value: string | undefined): { set: ShellCode[]; reset: ShellCode[] } {
-  if (value === undefined) return { set: [], reset: [] };
-  const unit = unitOf(args);
-  return {
-    set: [sh`systemctl set-property --runtime ${unit} ${`${property}=${value}`}`],
-    // The reset leaves an empty drop-in (and set-property may have made its folders): all removed, so the
-    // host is as it was.
-    reset: [
-      sh`systemctl set-property --runtime ${unit} ${`${property}=`} 2>/dev/null || true`,
-      sh`rm -f ${`/run/systemd/system.control/${unit}.d/50-${property}.conf`}`,
-      sh`rmdir ${`/run/systemd/system.control/${unit}.d`} /run/systemd/system.control 2>/dev/null || true`,
-      // systemd noticed the drop-in go: reloaded, it no longer warns that the unit changed on disk.
-      sh`systemctl daemon-reload`,
-    ],
-  };
-}
 
 function limitRefusal(args: FaultArgs, facts: FaultFacts, limited: boolean): string | undefined {
   return limited && facts.active !== 'active' ? `${unitOf(args)} is ${facts.active || 'unknown'}: its limits can be lowered only while it runs` : undefined;
@@ -37,8 +20,8 @@ export const cpuFault: FaultKind = {
   lasting: true,
   probe,
   refusal: (args, facts) => limitRefusal(args, facts, args.cpu_quota !== undefined),
-  inject: (args) => joinCode([sh`:`, ...limit(args, 'CPUQuota', args.cpu_quota).set]),
-  clear: (args) => joinCode([sh`:`, ...limit(args, 'CPUQuota', args.cpu_quota).reset]),
+  inject: (args) => joinCode([sh`:`, ...runtimeProperty(args, 'CPUQuota', args.cpu_quota).set]),
+  clear: (args) => joinCode([sh`:`, ...runtimeProperty(args, 'CPUQuota', args.cpu_quota).reset]),
   worker: (args, facts) => {
     const workers = args.workers ?? Number(facts.cpus || 1);
     if (facts.stress_ng) return sh`exec stress-ng --cpu ${workers} --quiet`;
@@ -61,8 +44,8 @@ export const memoryFault: FaultKind = {
     }
     return limitRefusal(args, facts, args.memory_max !== undefined);
   },
-  inject: (args) => joinCode([sh`:`, ...limit(args, 'MemoryMax', args.memory_max).set]),
-  clear: (args) => joinCode([sh`:`, ...limit(args, 'MemoryMax', args.memory_max).reset]),
+  inject: (args) => joinCode([sh`:`, ...runtimeProperty(args, 'MemoryMax', args.memory_max).set]),
+  clear: (args) => joinCode([sh`:`, ...runtimeProperty(args, 'MemoryMax', args.memory_max).reset]),
   worker: (args, facts) => {
     const mib = args.memory_mib;
     if (mib === undefined) return undefined;

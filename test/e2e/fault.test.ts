@@ -1,15 +1,18 @@
 // fault.yml on a 3-member lab cluster, as an operator rehearses failures: a partitioned member while the
-// others keep serving, a killed member that systemd brings back, a second fault refused because it
-// would cost the quorum; then each fault kind this kernel supports observed from outside and cleared
-// (early, or by the host's own timer even when the control node was SIGKILLed), the host compared
-// before and after; and the kinds it cannot do refused before anything changes.
-import { deepStrictEqual, match, notStrictEqual, ok, strictEqual } from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// others keep serving, a second fault refused because it would cost the quorum; then each fault kind
+// this kernel supports observed from outside and cleared (early, or by the host's own timer), the host
+// compared before and after; the kinds it cannot do refused before anything changes; then the drills,
+// whose runs also observe the kill and the pause, and one SIGKILLed mid-fault. One lab for all, faults
+// of a few seconds: CI time counts.
+import { deepStrictEqual, match, ok, strictEqual } from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse, stringify } from 'yaml';
 import { etcdops, etcdopsProcess, recapOf } from './etcdops-cli.js';
-import { etcdPid, health } from './etcd-helpers.js';
+import { health } from './etcd-helpers.js';
 import { sshRun, useLab } from './lab-fixture.js';
 
 const SITE = fileURLToPath(new URL('../../playbooks/site.yml', import.meta.url));
@@ -45,76 +48,6 @@ describe('etcd fault.yml on the lab', function () {
     strictEqual(site.code, 0, site.stdout + site.stderr);
   });
 
-  it('partitions n3 while n1 and n2 keep a leader and take writes, then heals it', async () => {
-    const start = await health(lab());
-    deepStrictEqual(start.problems, [], 'precondition: a healthy cluster');
-    strictEqual(start.members.filter((m) => m.healthy && !m.isLearner).length, 3, 'precondition: 3 healthy voting members');
-    for (const host of ['n1', 'n2', 'n3']) strictEqual(/ETCDOPS_FAULT/.test((await firewall(host)).stdout), false, `precondition: no fault on ${host}`);
-    const injected = await fault('partition', 'n3', 'duration=120');
-    strictEqual(injected.code, 0, injected.stdout + injected.stderr);
-    match((await firewall('n3')).stdout, new RegExp(`-A ETCDOPS_FAULT -s ${address('n1').replace(/\./g, '\\.')}/32 .*-j DROP`));
-    await until('n3 to be reported unhealthy', async () => {
-      const h = await health(lab());
-      return h.members.find((m) => m.name === 'n3')?.healthy === false && h.members.filter((m) => m.name !== 'n3').every((m) => m.healthy);
-    });
-    const h = await health(lab());
-    ok(h.leaderId !== null && h.members.find((m) => m.isLeader)?.name !== 'n3', `a leader among n1, n2: ${JSON.stringify(h.members)}`);
-    const put = await etcdctl('n1', address('n1'), 'put rehearsal partitioned');
-    strictEqual(put.code, 0, put.stderr);
-    const stale = await etcdctl('n3', address('n3'), 'get rehearsal --consistency=s --print-value-only');
-    strictEqual(stale.code, 0, `n3 still answers a serializable read from its own data: ${stale.stderr}`);
-    strictEqual(stale.stdout.trim(), '', 'n3 cannot have the write made while it was cut off');
-
-    const cleared = await fault('partition', 'n3', 'action=clear');
-    strictEqual(cleared.code, 0, cleared.stdout + cleared.stderr);
-    match(cleared.stdout, /3 voting members healthy/);
-    strictEqual(/ETCDOPS_FAULT/.test((await firewall('n3')).stdout), false, 'the chain is gone');
-    const after = await health(lab());
-    deepStrictEqual(after.problems, []);
-    strictEqual(after.members.filter((m) => m.healthy).length, 3);
-    const get = await etcdctl('n3', address('n3'), 'get rehearsal --consistency=s --print-value-only');
-    strictEqual(get.stdout.trim(), 'partitioned', get.stderr);
-  });
-
-  it('kills etcd on n3 and systemd brings it back with a new PID', async () => {
-    const restarts = async () => Number((await sshRun(lab(), 'n3', 'systemctl show -p NRestarts --value etcd')).stdout.trim());
-    const before = await etcdPid(lab(), 'n3');
-    const restartsBefore = await restarts();
-    ok(before > 0);
-    const killed = await fault('kill', 'n3');
-    strictEqual(killed.code, 0, killed.stdout + killed.stderr);
-    await until('etcd on n3 to come back', async () => {
-      const pid = await etcdPid(lab(), 'n3');
-      return pid > 0 && pid !== before && (await health(lab())).problems.length === 0;
-    });
-    notStrictEqual(await etcdPid(lab(), 'n3'), before);
-    strictEqual(await restarts(), restartsBefore + 1, 'restarted by systemd, once');
-  });
-
-  it('refuses a second fault that would cost the quorum, and changes nothing on n2', async () => {
-    const partitioned = await fault('partition', 'n3', 'duration=120');
-    strictEqual(partitioned.code, 0, partitioned.stdout + partitioned.stderr);
-    await until('n3 to be reported unhealthy', async () => (await health(lab())).members.find((m) => m.name === 'n3')?.healthy === false);
-    const pid = await etcdPid(lab(), 'n2');
-    const rules = (await firewall('n2')).stdout;
-    const refused = await etcdops(['play', FAULT, '-i', lab().inventory, '-e', 'fault=stop', '-e', 'target=n2', '-e', 'duration=10', '--output', 'json']);
-    strictEqual(refused.code, 2, refused.stdout + refused.stderr);
-    match(refused.stdout, /refusing to inject stop on n2: of 3 voting members, those left healthy would be n1: not a majority/);
-    strictEqual(recapOf(refused.stdout).n2!.changed, 0);
-    strictEqual(await etcdPid(lab(), 'n2'), pid);
-    strictEqual((await firewall('n2')).stdout, rules);
-    strictEqual((await sshRun(lab(), 'n2', 'systemctl is-active etcd')).stdout.trim(), 'active');
-    const unnamed = await etcdops(['play', FAULT, '-i', lab().inventory, '-e', 'fault=flood', '-e', 'target=n2', '--output', 'plain']);
-    strictEqual(unnamed.code, 2, unnamed.stdout + unnamed.stderr);
-    match(unnamed.stdout, /give the fault with -e fault=kill\|stop\|pause\|restart_loop\|partition\|loss\|delay\|bandwidth\|disk_fill\|io_load\|cpu\|memory/);
-    const two = await fault('pause', 'n1,n2', 'duration=10');
-    strictEqual(two.code, 2, two.stdout + two.stderr);
-    match(two.stdout, /refusing to inject pause on 2 members \(n1 n2\): more than max_members=1/);
-
-    const cleared = await fault('partition', 'n3', 'action=clear');
-    strictEqual(cleared.code, 0, cleared.stdout + cleared.stderr);
-    deepStrictEqual((await health(lab())).problems, []);
-  });
   // What a fault may leave behind: firewall rules, qdiscs, units, etcd's runtime limits, files.
   const STATE = [
     // A table the fault loaded stays loaded: empty, with ACCEPT policies, it filters nothing, as before.
@@ -128,47 +61,32 @@ describe('etcd fault.yml on the lab', function () {
   ].join('; echo --; ');
   const hostState = async (host: string) => (await sshRun(lab(), host, STATE)).stdout;
   const sh = async (host: string, cmd: string) => (await sshRun(lab(), host, cmd)).stdout.trim();
-  const n3Healthy = async () => (await health(lab())).members.find((m) => m.name === 'n3')?.healthy === true;
   const allHealthy = async () => {
     const h = await health(lab());
     return h.problems.length === 0 && h.members.filter((m) => m.healthy).length === 3;
   };
-  const clearAndCompare = async (kind: string, before: string) => {
+  const clearAndCompare = async (kind: string, before: string, twice = false) => {
     const cleared = await fault(kind, 'n3', 'action=clear');
     strictEqual(cleared.code, 0, cleared.stdout + cleared.stderr);
     match(cleared.stdout, /changed: \[n3\]/);
+    match(cleared.stdout, /3 voting members healthy/, 'the clear waits for a healthy cluster');
     strictEqual(await hostState('n3'), before, `${kind}: n3 as before the fault`);
+    if (!twice) return;
     const again = await fault(kind, 'n3', 'action=clear');
     strictEqual(again.code, 0, again.stdout + again.stderr);
     match(again.stdout, new RegExp(`no ${kind} fault in place on n3`));
   };
 
-  it('pauses n3, whose timer resumes it after 10 s although the control node was SIGKILLed', async () => {
-    await until('a healthy cluster', allHealthy);
-    const before = await hostState('n3');
-    const started = Date.now();
-    const run = etcdopsProcess(['play', FAULT, '-i', lab().inventory, '-e', 'fault=pause', '-e', 'target=n3', '-e', 'duration=10', '--output', 'plain']);
-    await until('the pause armed on n3', async () => (await sshRun(lab(), 'n3', 'test -f /run/etcdops-fault/pause.clear')).code === 0);
-    run.child.kill('SIGKILL');
-    await run.done;
-    await until('n3 reported unhealthy by the cluster', async () => !(await n3Healthy()));
-    match(await sh('n3', 'ps -o stat= -p "$(systemctl show -p MainPID --value etcd)"'), /^T/, 'etcd stopped by SIGSTOP, still there');
-    strictEqual(await sh('n3', 'systemctl is-active etcd'), 'active');
-    await until('n3 healthy again', allHealthy, 40_000);
-    ok(Date.now() - started >= 9_500, `cleared after its duration, not before (${Date.now() - started} ms)`);
-    await until('n3 as before the fault', async () => (await hostState('n3')) === before, 10_000);
-  });
-
   it('drops half of the packets arriving at n3\'s client port, then clears early, twice', async () => {
     const before = await hostState('n3');
-    const connects = `for i in $(seq 20); do timeout 0.5 bash -c '</dev/tcp/${address('n3')}/2379' 2>/dev/null || echo failed; done | grep -c failed || true`;
+    const connects = `for i in $(seq 20); do timeout 0.3 bash -c '</dev/tcp/${address('n3')}/2379' 2>/dev/null || echo failed; done | grep -c failed || true`;
     strictEqual(await sh('n1', connects), '0', 'precondition: every connection to n3 works');
     const injected = await fault('loss', 'n3', 'percent=50', 'traffic=client', 'towards=any', 'direction=in', 'duration=60');
     strictEqual(injected.code, 0, injected.stdout + injected.stderr);
     match(await sh('n3', 'iptables -w -S ETCDOPS_FAULT_LOSS'), /! -s 127\.0\.0\.0\/8 -p tcp -m multiport --ports 2379 -m statistic --mode random --probability 0\.50+ -j DROP/);
     const failed = Number(await sh('n1', connects));
     ok(failed > 0 && failed < 20, `about half of 20 connections from n1 lose their SYN: ${failed} failed`);
-    await clearAndCompare('loss', before);
+    await clearAndCompare('loss', before, true);
   });
 
   it('limits n3\'s outgoing client traffic to 256 kbit/s, then clears early', async () => {
@@ -203,36 +121,25 @@ describe('etcd fault.yml on the lab', function () {
     }
   });
 
-  it('refuses to fill the lab machine\'s disk, and fills a filesystem of n3 down to the margin', async () => {
+  it('refuses IO latency on a data dir with no block device, and to fill the lab machine\'s disk, changing nothing', async () => {
     const before = await hostState('n3');
-    const refused = await fault('disk_fill', 'n3', 'duration=30');
-    strictEqual(refused.code, 2, refused.stdout + refused.stderr);
-    match(refused.stdout, /cannot inject disk_fill on n3: .*sits on the root filesystem .*nothing was changed/);
-    strictEqual(await hostState('n3'), before);
-
-    await sh('n3', 'mkdir -p /mnt/fill && mount -t tmpfs -o size=32m tmpfs /mnt/fill');
-    const free = async () => Number(await sh('n3', 'df -B1 --output=avail /mnt/fill | tail -n 1')) / 1048576;
-    try {
-      const filled = await fault('disk_fill', 'n3', 'etcd_data_dir=/mnt/fill', 'leave_free_mib=4', 'duration=30');
-      strictEqual(filled.code, 0, filled.stdout + filled.stderr);
-      const left = await free();
-      ok(left >= 3.5 && left <= 4.5, `4 MiB left: ${left} MiB`);
-      const write = await sshRun(lab(), 'n3', 'head -c 8M /dev/zero > /mnt/fill/more');
-      match(write.stderr, /No space left on device/);
-      await sh('n3', 'rm -f /mnt/fill/more');
-      const cleared = await fault('disk_fill', 'n3', 'action=clear');
-      strictEqual(cleared.code, 0, cleared.stdout + cleared.stderr);
-      strictEqual(await free(), 32);
-    } finally {
-      await sh('n3', 'umount /mnt/fill && rmdir /mnt/fill');
-    }
+    // A lab host's data dir is a directory of the lab machine (overlay, device 0:N), and its cgroup v1
+    // blkio hierarchy is read-only: the fault has nothing to limit, and says what is missing.
+    match(await sh('n3', 'stat -f -c %T /var/lib/etcd'), /overlay/, 'precondition: the data dir on the host\'s overlay');
+    const slowed = await fault('io_latency', 'n3', 'write_iops=10', 'duration=30');
+    strictEqual(slowed.code, 2, slowed.stdout + slowed.stderr);
+    match(slowed.stdout, /cannot inject io_latency on n3: io_latency needs the data dir \/var\/lib\/etcd on a block device \(cgroup IO limits act on a disk\), but it sits on overlayfs \(device 0:[0-9]+\), which has none.*nothing was changed/);
+    const filled = await fault('disk_fill', 'n3', 'duration=30');
+    strictEqual(filled.code, 2, filled.stdout + filled.stderr);
+    match(filled.stdout, /cannot inject disk_fill on n3: .*sits on the root filesystem .*nothing was changed/);
     strictEqual(await hostState('n3'), before);
   });
 
-  it('loads n3\'s CPU (etcd held to a 20% quota), memory and disk, then clears each', async () => {
+  it('loads n3\'s CPU (etcd held to a 20% quota), memory and disk, each cleared by its own timer', async () => {
     const before = await hostState('n3');
-    for (const [kind, ...extra] of [['cpu', 'workers=1', 'cpu_quota=20%'], ['memory', 'memory_mib=64'], ['io_load', 'io_mib=8']] as const) {
-      const injected = await fault(kind, 'n3', ...extra, 'duration=60');
+    // Injected together (each fault.yml run checks the quorum on its own), observed, then each cleared by
+    // the host after 10 s: no clear play to wait for.
+    for (const injected of await Promise.all([['cpu', 'workers=1', 'cpu_quota=20%'], ['memory', 'memory_mib=64'], ['io_load', 'io_mib=8']].map(([kind, ...extra]) => fault(kind!, 'n3', ...extra, 'duration=10')))) {
       strictEqual(injected.code, 0, injected.stdout + injected.stderr);
     }
     strictEqual(await sh('n3', 'systemctl show -p CPUQuotaPerSecUSec --value etcd'), '200ms');
@@ -246,27 +153,19 @@ describe('etcd fault.yml on the lab', function () {
     const rssKib = Number(await sh('n3', "ps -eo rss=,args= | awk '/stress-ng-vm/ && !/awk/ {if ($1 > m) m = $1} END {print m + 0}'"));
     ok(rssKib >= 60 * 1024, `64 MiB held: ${rssKib} KiB`);
     await until('the IO worker writing', async () => Number(await sh('n3', 'stat -c %s /var/lib/etcd/etcdops-fault-io 2>/dev/null || echo 0')) > 0, 10_000);
-    for (const kind of ['cpu', 'memory', 'io_load']) {
-      const cleared = await fault(kind, 'n3', 'action=clear');
-      strictEqual(cleared.code, 0, cleared.stdout + cleared.stderr);
-    }
-    strictEqual(await hostState('n3'), before);
+    await until('n3 as before the faults, once their timers fired', async () => (await hostState('n3')) === before, 30_000);
   });
 
-  it('kills etcd on n3 twice in a loop, then stops it until its own timer starts it again', async () => {
+  it('kills etcd on n3 twice in a loop; its timer ends the loop', async () => {
     await until('a healthy cluster', allHealthy);
     const before = await hostState('n3');
     const restarts = async () => Number(await sh('n3', 'systemctl show -p NRestarts --value etcd'));
     const first = await restarts();
-    const looped = await fault('restart_loop', 'n3', 'interval=6', 'count=2', 'duration=14');
+    // A kill, then another 6 s later (etcd's unit restarts it after RestartSec=5s), both within the 8 s.
+    const looped = await fault('restart_loop', 'n3', 'interval=6', 'count=2', 'duration=8');
     strictEqual(looped.code, 0, looped.stdout + looped.stderr);
     await until('two restarts by systemd', async () => (await restarts()) === first + 2, 30_000);
     await until('n3 as before the fault', async () => (await hostState('n3')) === before && (await allHealthy()), 30_000);
-
-    const stopped = await fault('stop', 'n3', 'duration=5');
-    strictEqual(stopped.code, 0, stopped.stdout + stopped.stderr);
-    strictEqual(await sh('n3', 'systemctl is-active etcd || true'), 'inactive');
-    await until('n3 started again by its timer', async () => (await hostState('n3')) === before && (await allHealthy()), 40_000);
   });
   describe('drills', () => {
     const work = mkdtempSync(join(tmpdir(), 'etcdops-drill-'));
@@ -285,12 +184,13 @@ describe('etcd fault.yml on the lab', function () {
       await until('a healthy cluster', allHealthy, 40_000);
     });
 
-    it('fills n3\'s data filesystem: etcd fails to write with "no space left on device", then comes back', async () => {
+    it('fills n3\'s data filesystem down to 4 MiB: etcd fails to write with "no space left on device", then comes back', async () => {
       const before = await hostState('n3');
-      const filled = await fault('disk_fill', 'n3', 'duration=20');
+      const filled = await fault('disk_fill', 'n3', 'leave_free_mib=4', 'duration=12');
       strictEqual(filled.code, 0, filled.stdout + filled.stderr);
-      strictEqual(await sh('n3', "df --output=avail /var/lib/etcd | tail -n 1 | tr -d ' '"), '0');
-      // Big values (20 × 900 kB) make n3's database grow, which a full filesystem cannot hold.
+      const left = Number(await sh('n3', 'df -B1 --output=avail /var/lib/etcd | tail -n 1')) / 1048576;
+      ok(left >= 3.5 && left <= 4.5, `4 MiB left: ${left} MiB`);
+      // Big values (20 × 900 kB, more than the 4 MiB left) make n3's database grow, which the filesystem cannot hold.
       const put = await sshRun(lab(), 'n1', `for i in $(seq 20); do head -c 900000 /dev/zero | tr '\\0' x | etcdctl --endpoints=https://${address('n1')}:2379 --cacert=/etc/etcd/pki/ca.crt --cert=/etc/etcd/pki/backup.crt --key=/etc/etcd/pki/backup.key --command-timeout=10s put rehearsal-full-$i >/dev/null || exit 1; done`);
       strictEqual(put.code, 0, put.stderr);
       await until('the disk error in n3\'s log', async () => /no space left on device/.test(await sh('n3', 'journalctl -u etcd --since "-60s" --no-pager')), 30_000);
@@ -298,10 +198,25 @@ describe('etcd fault.yml on the lab', function () {
       await sshRun(lab(), 'n1', `etcdctl --endpoints=https://${address('n1')}:2379 --cacert=/etc/etcd/pki/ca.crt --cert=/etc/etcd/pki/backup.crt --key=/etc/etcd/pki/backup.key del rehearsal-full- --prefix`);
     });
 
+    /**
+     * The shipped drill, except rolling-restarts with a shorter spec (its thresholds unchanged): stops of
+     * 2 s, 8 s apart, rather than 3 s, 12 s apart, which leave room for slower clusters than the lab.
+     * Each stop must find the others healthy: the host's own timer started the member stopped before.
+     */
+    const drillFile = (file: string): string => {
+      if (file !== 'rolling-restarts.yml') return join(DRILLS, file);
+      const spec = parse(readFileSync(join(DRILLS, file), 'utf8'));
+      spec.load.duration = 22;
+      spec.faults = [{ ...spec.faults[0], duration: 2, spacing: 8 }];
+      const shorter = join(work, file);
+      writeFileSync(shorter, stringify(spec));
+      return shorter;
+    };
     for (const file of readdirSync(DRILLS).filter((f) => f.endsWith('.yml')).sort()) {
       it(`the shipped drill ${file} passes its checks`, async () => {
         await until('a healthy cluster', allHealthy, 40_000);
-        const run = await drill(join(DRILLS, file));
+        const states = file === 'rolling-restarts.yml' ? await Promise.all(['n1', 'n2', 'n3'].map(hostState)) : [];
+        const run = await drill(drillFile(file));
         strictEqual(run.code, 0, run.stdout + run.stderr);
         match(run.stdout, new RegExp(`drill ${file.replace('.yml', '')} passed`));
         const r = report();
@@ -309,12 +224,19 @@ describe('etcd fault.yml on the lab', function () {
         strictEqual(r.figures.lostWrites, 0);
         strictEqual(r.figures.consistent, true);
         ok(r.figures.ackedWrites > 20, `writes were acknowledged: ${r.figures.ackedWrites}`);
+        if (['leader-killed.yml', 'leader-paused.yml', 'leader-partitioned.yml'].includes(file)) {
+          // The leader killed, paused or cut off, as the others see it: they elect another.
+          ok(r.figures.leaderChanges >= 1 && r.timeline.some((e: { what: string }) => e.what.startsWith(`leader ${r.faults[0].target} → `)), JSON.stringify(r.timeline));
+        }
         if (file === 'leader-partitioned.yml') {
           // The leader cut off: its change, the time without answers and the recovery, in the report.
-          ok(r.figures.leaderChanges >= 1, JSON.stringify(r.timeline));
           ok(r.figures.unavailable.ms > 0 && r.figures.unavailable.ms < 5000, JSON.stringify(r.figures.unavailable));
-          ok(r.faults[0].asked === 'leader' && r.timeline.some((e: { what: string }) => new RegExp(`^leader ${r.faults[0].target} → `).test(e.what)), JSON.stringify(r.timeline));
+          strictEqual(r.faults[0].asked, 'leader');
           match(run.stdout, /longest unavailable\s+\d+\.\d s \(\+\d+\.\d s to \+\d+\.\d s\)\n\s+recovery after the faults \d+\.\d s\n\s+lost acknowledged writes\s+0 of \d+/);
+        }
+        if (file === 'rolling-restarts.yml') {
+          strictEqual(r.faults.length, 3, 'a stop on each member');
+          deepStrictEqual(await Promise.all(['n1', 'n2', 'n3'].map(hostState)), states, 'each member as before its stop');
         }
       });
     }
@@ -349,23 +271,77 @@ describe('etcd fault.yml on the lab', function () {
       strictEqual(await sh('n1', 'ls /etc/systemd/system | grep -c etcdops-drill || true'), '0');
     });
 
-    it('a drill SIGKILLed mid-fault leaves its fault to the host, which clears it on time', async () => {
+    // A process of this machine, by PID: gone, or a zombie no one reaped yet (it runs nothing).
+    const running = (pid: number) => existsSync(`/proc/${pid}`) && !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    const childrenOf = (pid: number) => {
+      try {
+        return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+      } catch {
+        return [];
+      }
+    };
+
+    it('a drill in a 20 s partition: the member cut off, seen from outside; faults that would cost the quorum refused; SIGKILLed, it ends its fault.yml run and the host heals on time', async () => {
       await until('a healthy cluster', allHealthy, 40_000);
-      const states = await Promise.all(['n1', 'n2', 'n3'].map(hostState));
+      const hosts = ['n1', 'n2', 'n3'];
+      const states = await Promise.all(hosts.map(hostState));
       const file = join(work, 'killed.yml');
-      writeFileSync(file, 'name: killed\nload: {rate: 5, duration: 25}\nfaults:\n  - {at: 0, fault: partition, target: follower, duration: 12}\nchecks: {}\n');
+      // The second step clears a fault that is not in place: its fault.yml run then waits in the health gate
+      // while the partition lasts, so it is running when the drill dies.
+      writeFileSync(file, 'name: killed\nload: {rate: 5, duration: 22}\nfaults:\n  - {at: 0, fault: partition, target: follower, duration: 20}\n  - {at: 10, fault: loss, target: follower, duration: 10, settings: {action: clear}}\nchecks: {}\n');
       const run = etcdopsProcess(['drill', file, '-i', lab().inventory, '--json', join(work, 'killed.json')]);
       let armedAt = 0;
+      let cut = '';
       await until('the partition armed on a member', async () => {
-        const armed = await Promise.all(['n1', 'n2', 'n3'].map(async (h) => (await sshRun(lab(), h, 'test -f /run/etcdops-fault/partition.clear')).code === 0));
-        armedAt = Date.now();
-        return armed.some(Boolean);
+        const armed = await Promise.all(hosts.map(async (h) => (await sshRun(lab(), h, 'test -f /run/etcdops-fault/partition.clear')).code === 0));
+        cut = hosts[armed.indexOf(true)] ?? '';
+        if (cut !== '') armedAt = Date.now();
+        return cut !== '';
       });
+
+      // The partition, while the host holds it: the others keep a leader and take writes the member cut off misses.
+      const [other, third] = hosts.filter((h) => h !== cut) as [string, string];
+      match((await firewall(cut)).stdout, new RegExp(`-A ETCDOPS_FAULT -s ${address(other).replace(/\./g, '\\.')}/32 .*-j DROP`));
+      await until(`${cut} to be reported unhealthy`, async () => {
+        const h = await health(lab());
+        return h.members.find((m) => m.name === cut)?.healthy === false && h.members.filter((m) => m.name !== cut).every((m) => m.healthy);
+      });
+      const h = await health(lab());
+      ok(h.leaderId !== null && h.members.find((m) => m.isLeader)?.name !== cut, `a leader among ${other}, ${third}: ${JSON.stringify(h.members)}`);
+      strictEqual((await etcdctl(other, address(other), 'put rehearsal partitioned')).code, 0);
+      const stale = await etcdctl(cut, address(cut), 'get rehearsal --consistency=s --print-value-only');
+      strictEqual(stale.code, 0, `${cut} still answers a serializable read from its own data: ${stale.stderr}`);
+      strictEqual(stale.stdout.trim(), '', `${cut} cannot have the write made while it was cut off`);
+
+      // A second fault that would leave one healthy member of three is refused, and so are an unknown kind
+      // and two members at once; nothing changes on the member asked.
+      const pid = (await sshRun(lab(), other, 'systemctl show -p MainPID --value etcd')).stdout;
+      const rules = (await firewall(other)).stdout;
+      const [refused, unnamed, two] = await Promise.all([
+        etcdops(['play', FAULT, '-i', lab().inventory, '-e', 'fault=stop', '-e', `target=${other}`, '-e', 'duration=10', '--output', 'json']),
+        etcdops(['play', FAULT, '-i', lab().inventory, '-e', 'fault=flood', '-e', `target=${other}`, '--output', 'plain']),
+        fault('pause', `${other},${third}`, 'duration=10'),
+      ]);
+      strictEqual(refused.code, 2, refused.stdout + refused.stderr);
+      match(refused.stdout, new RegExp(`refusing to inject stop on ${other}: of 3 voting members, those left healthy would be ${third}: not a majority`));
+      strictEqual(recapOf(refused.stdout)[other]!.changed, 0);
+      strictEqual((await sshRun(lab(), other, 'systemctl show -p MainPID --value etcd')).stdout, pid, `etcd on ${other} untouched`);
+      strictEqual((await firewall(other)).stdout, rules);
+      strictEqual(unnamed.code, 2, unnamed.stdout + unnamed.stderr);
+      match(unnamed.stdout, /give the fault with -e fault=kill\|stop\|pause\|restart_loop\|partition\|loss\|delay\|bandwidth\|disk_fill\|io_load\|io_latency\|cpu\|memory/);
+      strictEqual(two.code, 2, two.stdout + two.stderr);
+      match(two.stdout, new RegExp(`refusing to inject pause on 2 members \\(${other} ${third}\\): more than max_members=1`));
+
+      // The control node dies mid-fault: its fault.yml run goes with it, the host clears the partition on time.
+      let plays: number[] = [];
+      await until('a fault.yml run of the drill', async () => (plays = childrenOf(run.child.pid!)).length > 0, 15_000);
       run.child.kill('SIGKILL');
       await run.done;
-      await until('every member as before the drill', async () => JSON.stringify(await Promise.all(['n1', 'n2', 'n3'].map(hostState))) === JSON.stringify(states), 40_000);
-      ok(Date.now() - armedAt >= 10_000, `cleared when its 12 s were over, not before (${Date.now() - armedAt} ms after it was seen armed)`);
+      await until('the drill\'s fault.yml runs gone within 1.5 s', async () => plays.every((p) => !running(p)), 1_500);
+      await until('every member as before the drill', async () => JSON.stringify(await Promise.all(hosts.map(hostState))) === JSON.stringify(states), 40_000);
+      ok(Date.now() - armedAt >= 18_000, `cleared when its 20 s were over, not before (${Date.now() - armedAt} ms after it was seen armed)`);
       await until('a healthy cluster', allHealthy, 40_000);
+      strictEqual((await etcdctl(cut, address(cut), 'get rehearsal --consistency=s --print-value-only')).stdout.trim(), 'partitioned', `${cut} caught up`);
     });
   });
 });

@@ -57,6 +57,14 @@ describe('etcd_fault: injection plans', () => {
     ['memory with stress-ng when present', { kind: 'memory', duration: 30, memory_mib: 64 }, { ...ok0, stress_ng: '/usr/bin/stress-ng', mem_available_kib: '1000000' }, [
       /stress-ng --vm 1 --vm-bytes 64M --vm-keep/,
     ]],
+    ['io_latency lowers etcd\'s IO limits on the data dir\'s disk, and resets each', { kind: 'io_latency', duration: 30, data_dir: '/data/etcd', write_iops: 20, read_bps: '1M' }, { ...ok0, systemctl: '/bin/systemctl', io_device: '8:1', io_block: 'yes', io_cgroup: 'io' }, [
+      /\nsystemctl set-property --runtime etcd\.service 'IOWriteIOPSMax=\/data\/etcd 20'\nsystemctl set-property --runtime etcd\.service 'IOReadBandwidthMax=\/data\/etcd 1M'\n/,
+      /systemctl set-property --runtime etcd\.service IOWriteIOPSMax= 2>\/dev\/null \|\| true\nrm -f \/run\/systemd\/system\.control\/etcd\.service\.d\/50-IOWriteIOPSMax\.conf/,
+      /rm -f \/run\/systemd\/system\.control\/etcd\.service\.d\/50-IOReadBandwidthMax\.conf/,
+    ]],
+    ['io_latency by bandwidth on cgroup v1 (blkio)', { kind: 'io_latency', duration: 30, write_bps: '512K' }, { ...ok0, systemctl: '/bin/systemctl', io_device: '8:1', io_block: 'yes', io_cgroup: 'blkio' }, [
+      /systemctl set-property --runtime etcd\.service 'IOWriteBandwidthMax=\/var\/lib\/etcd 512K'/,
+    ]],
   ];
   for (const [what, args, facts, expected] of rows) {
     it(what, () => {
@@ -78,8 +86,8 @@ describe('etcd_fault: injection plans', () => {
   });
 
   it('the injection script is valid sh for every kind', () => {
-    const facts = { ...ok0, iptables: 'x', tc: 'x', dev: 'eth0', systemctl: 'x', active: 'active', fallocate: 'x', mount: '/data', avail: '9999999999', mem_available_kib: '9999999', cpus: '2' };
-    const args: FaultArgs = { kind: '', duration: 5, peers, percent: 10, delay_ms: 5, rate: '1mbit', memory_mib: 8 };
+    const facts = { ...ok0, iptables: 'x', tc: 'x', dev: 'eth0', systemctl: 'x', active: 'active', fallocate: 'x', mount: '/data', avail: '9999999999', mem_available_kib: '9999999', cpus: '2', io_device: '8:1', io_block: 'yes', io_cgroup: 'io' };
+    const args: FaultArgs = { kind: '', duration: 5, peers, percent: 10, delay_ms: 5, rate: '1mbit', memory_mib: 8, write_iops: 10 };
     for (const kind of FAULT_KIND_NAMES) {
       const script = commandsOf({ ...args, kind }, facts);
       execFileSync('sh', ['-n'], { input: script });
@@ -100,12 +108,30 @@ describe('etcd_fault: refusals before any change', () => {
     ['no systemd-run: no rollback', { kind: 'stop', duration: 5 }, { systemctl: '/bin/systemctl', active: 'active', systemd_run: '' }, /systemd-run is missing/],
     ['no duration', { kind: 'stop' }, { ...ok0, systemctl: '/bin/systemctl', active: 'active' }, /etcd_fault stop needs duration/],
     ['loss without percent', { kind: 'loss', duration: 5 }, { ...ok0, iptables: 'x' }, /loss needs percent/],
+    ['io_latency without a limit', { kind: 'io_latency', duration: 5 }, { ...ok0, systemctl: 'x', io_device: '8:1', io_block: 'yes', io_cgroup: 'io' }, /io_latency needs at least one limit: read_iops, write_iops, read_bps or write_bps/],
+    ['io_latency on a data dir with no block device (a container\'s overlay)', { kind: 'io_latency', duration: 5, write_iops: 10 }, { ...ok0, systemctl: 'x', io_device: '0:121', io_fstype: 'overlayfs', io_cgroup: 'blkio-read-only' }, /io_latency needs the data dir \/var\/lib\/etcd on a block device \(cgroup IO limits act on a disk\), but it sits on overlayfs \(device 0:121\), which has none.*; nothing was changed/],
+    ['io_latency with a read-only blkio hierarchy', { kind: 'io_latency', duration: 5, write_bps: '1M' }, { ...ok0, systemctl: 'x', io_device: '8:1', io_block: 'yes', io_cgroup: 'blkio-read-only' }, /neither cgroup v2 io nor a writable cgroup v1 blkio \(\/sys\/fs\/cgroup\/blkio is read-only/],
+    ['io_latency on cgroup v2 without the io controller', { kind: 'io_latency', duration: 5, write_iops: 10 }, { ...ok0, systemctl: 'x', io_device: '8:1', io_block: 'yes', io_cgroup: 'v2-without-io' }, /cgroup\.controllers has no io/],
+    ['io_latency by IOPS on cgroup v1', { kind: 'io_latency', duration: 5, write_iops: 10 }, { ...ok0, systemctl: 'x', io_device: '8:1', io_block: 'yes', io_cgroup: 'blkio' }, /read_iops and write_iops need the cgroup v2 io controller.*give read_bps or write_bps/],
   ];
   for (const [what, args, facts, message] of rows) {
     it(what, () => throws(() => planFault(args, facts, 'n1'), (e: Error) => e instanceof TaskFailure && message.test(e.message)));
   }
   it('allows the root filesystem when the user owns the machine', () => {
     strictEqual(planFault({ kind: 'disk_fill', duration: 5, allow_root_filesystem: true }, { ...ok0, fallocate: 'x', mount: '/', avail: '5' }, 'n1').changes.length, 1);
+  });
+});
+
+describe('etcd_fault: the io_latency probe', () => {
+  // Run here, on a real filesystem and a tmpfs: what it reports is what the refusal reads.
+  const probeOf = (dir: string) => parseFaultFacts(execFileSync('sh', ['-c', probeScript(FAULT_KINDS.io_latency, { kind: 'io_latency', data_dir: dir }).text], { encoding: 'utf8' }));
+  it('names the device of the data dir\'s filesystem, and whether it is a block device', () => {
+    const shm = probeOf('/dev/shm');
+    match(shm.io_device!, /^0:[0-9]+$/, 'a tmpfs has no block device (major 0)');
+    strictEqual(shm.io_block, undefined);
+    strictEqual(shm.io_fstype, 'tmpfs');
+    match(shm.io_cgroup!, /^(io|v2-without-io|blkio|blkio-read-only|none)$/);
+    strictEqual(probeOf('/nonexistent/etcd').io_device, undefined);
   });
 });
 
