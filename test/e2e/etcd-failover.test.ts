@@ -8,17 +8,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { withAnyEndpoint, withEndpointClient } from '../../src/etcd/cluster-access.js';
-import type { ClusterHealth } from '../../src/etcd/cluster-health.js';
 import { labHostPowerOff, type LabInfo } from '../../src/lab/lab.js';
 import { etcdops } from './etcdops-cli.js';
-import { adminAccess, etcdPid, health } from './etcd-helpers.js';
+import { adminAccess, etcdPid, health, learners, voters } from './etcd-helpers.js';
 import { sshRun, useLab } from './lab-fixture.js';
 
 const playbook = (name: string) => fileURLToPath(new URL(`../../playbooks/${name}`, import.meta.url));
 const KEYS = 200;
 
-const voters = (cluster: ClusterHealth) => cluster.members.filter((m) => !m.isLearner).map((m) => m.name).sort();
-const learners = (cluster: ClusterHealth) => cluster.members.filter((m) => m.isLearner).map((m) => m.name).sort();
 
 describe('etcd regional failover from the standby on the lab', function () {
   this.timeout(300_000);

@@ -26,6 +26,12 @@ export async function health(lab: LabInfo, inventory = lab.inventory): Promise<C
  * The etcd main PID on a member (0 when systemd says it is not running). A failed ssh or an answer that
  * is not a number throws: taken for a PID, two failures would compare equal and pass a "not restarted" check.
  */
+/** The voting members' names, sorted. */
+export const voters = (cluster: ClusterHealth): string[] => cluster.members.filter((m) => !m.isLearner).map((m) => m.name).sort();
+
+/** The learners' names, sorted. */
+export const learners = (cluster: ClusterHealth): string[] => cluster.members.filter((m) => m.isLearner).map((m) => m.name).sort();
+
 export async function etcdPid(lab: LabInfo, host: string): Promise<number> {
   const out = await sshRun(lab, host, 'systemctl show -p MainPID --value etcd');
   const text = out.stdout.trim();

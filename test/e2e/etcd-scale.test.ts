@@ -10,7 +10,7 @@ import { withAnyEndpoint } from '../../src/etcd/cluster-access.js';
 import { labAddHosts, labHostPowerOff, labStatus, type LabInfo } from '../../src/lab/lab.js';
 import { etcdops } from './etcdops-cli.js';
 import { checkClusterHealth } from '../../src/etcd/cluster-health.js';
-import { adminAccess, health, startEtcdctlWorkload } from './etcd-helpers.js';
+import { adminAccess, health, startEtcdctlWorkload, voters as voterNames } from './etcd-helpers.js';
 import { assertFreshHosts, sshRun, useLab } from './lab-fixture.js';
 
 const playbook = (name: string) => fileURLToPath(new URL(`../../playbooks/${name}`, import.meta.url));
@@ -20,7 +20,7 @@ describe('etcd scale-out and member replacement on the lab', function () {
   const fixture = useLab('etcd3', 3);
   let lab: LabInfo;
   before(() => (lab = fixture()));
-  const voters = async (inventory = lab.inventory) => (await health(lab, inventory)).members.filter((m) => !m.isLearner).map((m) => m.name).sort();
+  const voters = async (inventory = lab.inventory) => voterNames(await health(lab, inventory));
 
   it('forms a cluster by scale-out (first member alone, then one at a time) with 3 voting members', async () => {
     await assertFreshHosts(lab);
@@ -130,7 +130,7 @@ describe('etcd scale-out and member replacement on the lab', function () {
     deepStrictEqual(seen.failed, [], 'no write failed');
     const cluster = await checkClusterHealth(await adminAccess(file, remaining));
     deepStrictEqual(cluster.problems, []);
-    deepStrictEqual(cluster.members.filter((m) => !m.isLearner).map((m) => m.name).sort(), ['n1', 'n2', 'n3', 'n4']);
+    deepStrictEqual(voterNames(cluster), ['n1', 'n2', 'n3', 'n4']);
     const n5 = lab.hosts.find((h) => h.name === 'n5')!;
     const state = await sshRun(lab, 'n5', 'systemctl is-active etcd; systemctl is-enabled etcd; ls -d /var/lib/etcd.removed-*; ls -A /var/lib/etcd | wc -l');
     const [active, enabled, aside, left] = state.stdout.trim().split('\n');

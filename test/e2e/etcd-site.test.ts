@@ -13,7 +13,7 @@ import { ensureCa } from '../../src/etcd/pki/certificate-authority.js';
 import { issueCertificate } from '../../src/etcd/pki/issue-certificate.js';
 import { ensurePeerCa } from '../../src/etcd/pki/peer-certificate-authority.js';
 import { etcdops, jsonEvents, plainRecapOf, recapOf } from './etcdops-cli.js';
-import { adminAccess, etcdPid, health, pkiDigests, plainSteps, startEtcdctlWorkload, tlsProbe } from './etcd-helpers.js';
+import { adminAccess, etcdPid, health, pkiDigests, plainSteps, startEtcdctlWorkload, tlsProbe, voters } from './etcd-helpers.js';
 import { assertFreshHosts, sshRun, useLab } from './lab-fixture.js';
 
 const run = promisify(execFile);
@@ -75,7 +75,7 @@ describe('etcd site.yml on the lab', function () {
     strictEqual(statSync(caKey).mode & 0o777, 0o600);
     const cluster = await health(lab());
     deepStrictEqual(cluster.problems, []);
-    deepStrictEqual(cluster.members.filter((m) => !m.isLearner).map((m) => m.name).sort(), HOSTS);
+    deepStrictEqual(voters(cluster), HOSTS);
     strictEqual(cluster.members.filter((m) => m.isLeader).length, 1);
   });
 
