@@ -205,7 +205,7 @@ export class TaskRunner {
           durationMs: Date.now() - started,
         };
       }
-      if (!conditionsHold(task.when, vars, task, 'when')) return skipped('conditional result was false');
+      if (!conditionsHold(task.when, vars, task, 'when')) return skipped('Conditional result was False');
       if (task.module === 'include_tasks' || task.module === 'include_role' || task.module === 'include_vars') {
         const result = this.include(task, vars);
         return { status: HostStatus.OK, item, result, durationMs: Date.now() - started };
