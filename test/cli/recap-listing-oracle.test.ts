@@ -1,6 +1,7 @@
 // What the recap, a skipped task's register and the listings say is what ansible-playbook says: the recap lists
 // hosts sorted and only those a task ran on (hosts a --tags run never reached are left out), a skipped task
-// registers Ansible's skip_reason, and --list-hosts / --list-tasks / --list-tags print Ansible's text.
+// registers Ansible's skip_reason, a loop registers 'failed' only when an item failed, 'All items skipped' and
+// Ansible's result for an empty loop, and --list-hosts / --list-tasks / --list-tags print Ansible's text.
 import { deepStrictEqual, ok, strictEqual } from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,7 +42,7 @@ describe('recap, skipped register and listings, with ansible-playbook as the ora
     });
   }
 
-  it('registers the same result for a skipped task', async () => {
+  it('registers the same results for a skipped task, a loop whose items are all skipped, an empty loop and a loop no item failed', async () => {
     const theirs = mkdtempSync(join(scratch, 'ansible-'));
     const ours = mkdtempSync(join(scratch, 'etcdops-'));
     const args = (dir: string) => ['-i', fixture('inventory.ini'), '-e', `scratch=${dir}`];
