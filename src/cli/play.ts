@@ -13,6 +13,7 @@ import { requireLimitMatches, selectHosts } from '../inventory/select-hosts.js';
 import { onRunLockLost, releaseRunLocks } from '../etcd/run-lock.js';
 import { modules } from '../modules/registry.js';
 import { flattenTasks } from '../playbook/playbook.js';
+import { pyRepr } from '../playbook/python-values.js';
 import { ConnectionPool } from '../executor/connection-pool.js';
 import { runPlaybook, type RunOptions } from '../executor/run-playbook.js';
 import { isSelectedByTags } from '../executor/tag-filter.js';
@@ -35,6 +36,11 @@ export interface PlayOptions {
   output?: OutputFormat;
   listHosts?: boolean;
   listTasks?: boolean;
+  listTags?: boolean;
+  /** ansible-playbook options etcdops refuses (see UNSUPPORTED_FLAGS): parsed only to say what to do instead. */
+  forceHandlers?: boolean;
+  step?: boolean;
+  startAtTask?: string;
   syntaxCheck?: boolean;
   hostKeyChecking?: HostKeyChecking;
   plan?: string;
@@ -59,25 +65,47 @@ export function addRunOptions(command: Command): Command {
     .option('--fact-cache <dir>', "keep gathered facts in this folder (Ansible's jsonfile layout, a day), so hostvars shows facts of hosts not in the run")
     .option('-v, --verbose', 'more output (-vv, -vvv)', (_: string, previous: number) => previous + 1, 0)
     .addOption(new Option('--output <format>', 'output format').choices(Object.keys(reporters)))
-    .addOption(new Option('--host-key-checking <mode>', 'override SSH host-key checking').choices(['strict', 'accept-new', 'off']));
+    .addOption(new Option('--host-key-checking <mode>', 'override SSH host-key checking').choices(['strict', 'accept-new', 'off']))
+    .addOption(new Option('--force-handlers').hideHelp())
+    .addOption(new Option('--step').hideHelp())
+    .addOption(new Option('--start-at-task <name>').hideHelp());
 }
 
-function listHosts(run: LoadedRun, limit: string | undefined, write: (t: string) => void): void {
-  for (const play of run.playbook.plays) {
-    const hosts = selectHosts(run.inventory, play.hosts, { limit });
-    write(`\nplay: ${play.name}\n  pattern: ${play.hosts}\n  hosts (${hosts.length}):\n${hosts.map((h) => `    ${h}\n`).join('')}`);
+/**
+ * Ansible's --list-hosts, --list-tasks and --list-tags, alone or together: per play its patterns, then its hosts
+ * (selected with --limit), then its tasks (a block's own, not its rescue or always; task tags sorted), then the
+ * tags of the tasks --tags/--skip-tags select, as ansible-playbook prints them.
+ */
+function listPlays(run: LoadedRun, playbookFile: string, options: PlayOptions, write: (t: string) => void): void {
+  write(`\nplaybook: ${playbookFile}\n`);
+  for (const [index, play] of run.playbook.plays.entries()) {
+    write(`\n  play #${index + 1} (${play.patterns.join(',')}): ${play.name}\tTAGS: [${[...play.tags].sort().join(',')}]\n`);
+    if (options.listHosts) {
+      const hosts = selectHosts(run.inventory, play.hosts, { limit: options.limit });
+      write(`    pattern: ${pyRepr(play.patterns)}\n    hosts (${hosts.length}):\n${hosts.map((h) => `      ${h}\n`).join('')}`);
+    }
+    if (options.listTasks) write('    tasks:\n');
+    const selectedTags = new Set<string>(play.tags);
+    for (const task of flattenTasks([...play.preTasks, ...play.tasks, ...play.postTasks], [])) {
+      const tags = [...new Set([...play.tags, ...task.tags])].sort();
+      if (!isSelectedByTags(tags, options.tags, options.skipTags)) continue;
+      for (const tag of tags) selectedTags.add(tag);
+      if (options.listTasks) write(`      ${task.role ? `${task.role} : ` : ''}${task.unnamed ? task.module : task.name}\tTAGS: [${tags.join(', ')}]\n`);
+    }
+    if (options.listTags) write(`      TASK TAGS: [${[...selectedTags].sort().join(', ')}]\n`);
   }
 }
 
-/** Ansible's --list-tasks: per play its tasks (a block's own, not its rescue or always), tags sorted. */
-function listTasks(run: LoadedRun, playbookFile: string, options: PlayOptions, write: (t: string) => void): void {
-  write(`\nplaybook: ${playbookFile}\n`);
-  for (const [index, play] of run.playbook.plays.entries()) {
-    write(`\n  play #${index + 1} (${play.hosts}): ${play.name}\tTAGS: [${[...play.tags].sort().join(', ')}]\n    tasks:\n`);
-    for (const task of flattenTasks([...play.preTasks, ...play.tasks, ...play.postTasks], [])) {
-      const tags = [...new Set([...play.tags, ...task.tags])].sort();
-      if (isSelectedByTags(tags, options.tags, options.skipTags)) write(`      ${task.role ? `${task.role} : ` : ''}${task.unnamed ? task.module : task.name}\tTAGS: [${tags.join(', ')}]\n`);
-    }
+/** ansible-playbook options etcdops does not implement, and what to use instead (refused, never ignored). */
+const UNSUPPORTED_FLAGS: ReadonlyArray<readonly [flag: string, key: keyof PlayOptions, instead: string]> = [
+  ['--force-handlers', 'forceHandlers', "handlers run only on hosts that have not failed; put the work that must happen anyway in a block's always: section"],
+  ['--step', 'step', 'etcdops never asks per task; run `etcdops plan` (or --check) first to see each change, then play'],
+  ['--start-at-task', 'startAtTask', 'choose the tasks to run with --tags / --skip-tags'],
+];
+
+function refuseUnsupportedFlags(options: PlayOptions): void {
+  for (const [flag, key, instead] of UNSUPPORTED_FLAGS) {
+    if (options[key] !== undefined) throw new UserError(`${flag} is not supported: ${instead}`, ExitCode.BAD_OPTIONS);
   }
 }
 
@@ -148,6 +176,7 @@ function planOfRecord(run: LoadedRun, playbookFile: string, options: PlayOptions
 
 /** Runs the planning phase only: its plan is the run's record. */
 export async function makePlan(playbookFile: string, options: PlayOptions): Promise<{ plan: RunPlan; exitCode: ExitCode }> {
+  refuseUnsupportedFlags(options);
   const { run, loaded } = await timedLoadRun(playbookFile, options);
   requireLimitMatches(run.inventory, options.limit);
   const secrets = knownSecrets(run);
@@ -186,6 +215,7 @@ function refuseDrift(saved: RunPlan, fresh: RunPlan, file: string): void {
 }
 
 export async function play(playbookFile: string, given: PlayOptions): Promise<ExitCode> {
+  refuseUnsupportedFlags(given);
   const write = (text: string) => process.stdout.write(text);
   const saved = given.plan === undefined ? undefined : readPlanFile(given.plan);
   const options = saved ? savedPlanOptions(saved, given.plan!, given) : given;
@@ -195,9 +225,8 @@ export async function play(playbookFile: string, given: PlayOptions): Promise<Ex
     write(`\nplaybook: ${playbookFile}\n`);
     return ExitCode.OK;
   }
-  if (options.listHosts || options.listTasks) {
-    if (options.listHosts) listHosts(run, options.limit, write);
-    if (options.listTasks) listTasks(run, playbookFile, options, write);
+  if (options.listHosts || options.listTasks || options.listTags) {
+    listPlays(run, playbookFile, options, write);
     return ExitCode.OK;
   }
   const reporter = reporters[options.output ?? defaultOutputFormat()]({ diff: options.diff === true, verbosity: options.verbose, write });
@@ -225,6 +254,7 @@ export function register(program: Command): void {
     .option('-D, --diff', 'show unified diffs of changed files')
     .option('--list-hosts', 'list the hosts each play would run on, and stop')
     .option('--list-tasks', 'list the tasks each play would run, and stop')
+    .option('--list-tags', 'list the tags of the tasks each play would run, and stop')
     .option('--syntax-check', 'load and validate the playbook, and stop')
     .option('--plan <file>', 'apply a plan saved by `etcdops plan --out`, refusing if the hosts drifted since')
     .action(async (playbook: string, options: PlayOptions) => {

@@ -145,7 +145,14 @@ export class PlaybookRun {
       this.connectionStats = this.pool.stats();
       if (!this.options.pool) await this.pool.closeAll();
     }
-    const recap = Object.fromEntries([...this.states].map(([name, s]) => [name, s.counts]));
+    // As ansible-playbook's recap: only hosts something was counted for (a host no task ran on is left out),
+    // sorted by name.
+    const recap = Object.fromEntries(
+      [...this.states]
+        .filter(([, s]) => Object.values(s.counts).some((n) => n > 0))
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([name, s]) => [name, s.counts]),
+    );
     const durationMs = Date.now() - started;
     const phases = this.phases(durationMs, process.cpuUsage(cpu), before);
     this.report({ event: 'recap', hosts: recap, durationMs, connections: this.connectionStats, phases });

@@ -119,6 +119,12 @@ export class TaskRunner {
       if (!Array.isArray(items)) {
         throw new UserError(`loop must be a list, got ${typeof items}`, undefined, { ...task.source, field: 'loop' });
       }
+      if (items.length === 0) {
+        // As Ansible: a loop over nothing skips the host, and registers why under skipped_reason.
+        const result = { changed: false, skipped: true, skipped_reason: 'No items in the list', results: [] };
+        this.register(task, host, result);
+        return [{ status: HostStatus.SKIPPED, item: undefined, reason: result.skipped_reason, result, durationMs: Date.now() - started }];
+      }
       const outcomes: TaskOutcome[] = [];
       for (const [index, item] of items.entries()) {
         if (index > 0 && task.loopPause) await sleep(task.loopPause * 1000);
@@ -133,13 +139,15 @@ export class TaskRunner {
       // Each result carries its loop variables, and the whole its summary message, as Ansible registers them.
       const results = outcomes.map((o, index) => ({ ...o.result, ...loopVariables(task, items, index) }));
       // ignore_errors changes what the play does next, not what is registered (Ansible: "d is failed" holds).
+      // As Ansible, "failed" is there only when an item failed (r.failed is undefined otherwise).
       const failed = outcomes.some((o) => o.status === HostStatus.FAILED);
+      const skipped = outcomes.every((o) => o.status === HostStatus.SKIPPED);
       this.register(task, host, {
         results,
-        msg: failed ? 'One or more items failed' : 'All items completed',
+        msg: failed ? 'One or more items failed' : skipped ? 'All items skipped' : 'All items completed',
         changed: outcomes.some((o) => o.status === HostStatus.CHANGED),
-        failed,
-        skipped: outcomes.length > 0 && outcomes.every((o) => o.status === HostStatus.SKIPPED),
+        ...(failed ? { failed } : {}),
+        skipped,
       });
       return outcomes;
     } catch (error) {
@@ -230,7 +238,7 @@ export class TaskRunner {
           durationMs: Date.now() - started,
         };
       }
-      if (!conditionsHold(task.when, vars, task, 'when')) return skipped('conditional result was false');
+      if (!conditionsHold(task.when, vars, task, 'when')) return skipped('Conditional result was False');
       if (task.module === 'include_tasks' || task.module === 'include_role' || task.module === 'include_vars') {
         const result = this.include(task, vars);
         return { status: HostStatus.OK, item, result, durationMs: Date.now() - started };

@@ -169,7 +169,7 @@ export const TASK_KEYWORDS: Readonly<Record<string, Keyword>> = {
   no_log: { kind: 'settledBoolean', description: 'Hide arguments and results in the output.' },
   check_mode: {
     kind: 'settledBoolean',
-    description: 'false: run the task for real even under --check (for read-only commands whose result later tasks need).',
+    description: 'false: run the task for real even under --check (for read-only commands whose result later tasks need). true is refused: use --check for a dry run.',
   },
   vars: { kind: 'mapping', description: 'Variables for this task only.' },
   listen: { kind: 'names', description: 'For handlers: topics this handler also answers to.' },

@@ -8,6 +8,7 @@ import { KINDS, PLAY_KEYWORDS } from './keywords.js';
 import type { ModuleSpec } from './module-args.js';
 import { flattenTasks, type Play, type Playbook, type Task, type TaskNode } from './playbook.js';
 import { didYouMean } from './suggest.js';
+import { UNSUPPORTED_PLAY_KEYWORDS } from './unsupported-ansible.js';
 import { loadRole } from './role-loader.js';
 import { loadTasks, type ImportedRoles, type TaskLoadOptions, type TaskScope } from './task-loader.js';
 import { readVarsFile } from './vars-file.js';
@@ -30,8 +31,10 @@ const toList = (value: unknown): string[] =>
 
 function checkPlayKeywords(raw: Raw, source: YamlSource, at: readonly PathSegment[], modules: ReadonlyMap<string, ModuleSpec>): void {
   for (const [key, value] of Object.entries(raw)) {
-    const keyword = PLAY_KEYWORDS[key];
+    const keyword = Object.hasOwn(PLAY_KEYWORDS, key) ? PLAY_KEYWORDS[key] : undefined;
     if (!keyword) {
+      const unsupported = Object.hasOwn(UNSUPPORTED_PLAY_KEYWORDS, key) ? UNSUPPORTED_PLAY_KEYWORDS[key] : undefined;
+      if (unsupported) throw new ParseError(`play keyword '${key}' is not supported: ${unsupported}`, source.locate([...at, key], { key: true }));
       const hint = modules.has(key) ? `; tasks go under 'tasks:'` : key === 'import_playbook' ? '; import_playbook must be an entry of its own (- import_playbook: FILE)' : didYouMean(key, Object.keys(PLAY_KEYWORDS));
       throw new ParseError(`unknown play keyword '${key}'${hint}`, source.locate([...at, key], { key: true }));
     }
@@ -106,7 +109,9 @@ async function loadPlay(raw: unknown, source: YamlSource, index: number, options
   const handlers = flattenTasks([...(await section('handlers', true)), ...roleHandlers]);
   checkNotify(flattenTasks([...preTasks, ...tasks, ...postTasks, ...handlers]), handlers);
   const hostsWhere = source.locate([...at, 'hosts']);
-  const hosts = String(renderValue(toList(raw.hosts).join(':'), mergeByPrecedence({ play_vars: playVars, vars_files: fileVars, extra_vars: extraVars }), hostsWhere));
+  const loadVars = mergeByPrecedence({ play_vars: playVars, vars_files: fileVars, extra_vars: extraVars });
+  const patterns = toList(raw.hosts).map((pattern) => String(renderValue(pattern, loadVars, hostsWhere)));
+  const hosts = patterns.join(':');
   try {
     parseHostPattern(hosts);
   } catch (error) {
@@ -120,8 +125,10 @@ async function loadPlay(raw: unknown, source: YamlSource, index: number, options
   }
   const serial = raw.serial === undefined || raw.serial === null ? [] : Array.isArray(raw.serial) ? raw.serial : [raw.serial];
   return {
-    name: typeof raw.name === 'string' ? raw.name : hosts,
+    // Ansible names an unnamed play after its host patterns joined by commas.
+    name: typeof raw.name === 'string' ? raw.name : patterns.join(','),
     hosts,
+    patterns,
     serial: serial.map((s) => (typeof s === 'string' ? s.replace(/\s+/g, '') : (s as number))),
     maxFailPercentage: raw.max_fail_percentage as number | undefined,
     anyErrorsFatal: raw.any_errors_fatal === true,

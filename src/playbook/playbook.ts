@@ -95,6 +95,8 @@ export interface Play {
   readonly name: string;
   /** Host pattern. */
   readonly hosts: string;
+  /** The `hosts:` entries as given (rendered), which --list-hosts and the default play name show as Ansible does. */
+  readonly patterns: readonly string[];
   /** Batch sizes: numbers or percent strings; the last one repeats. Empty = all hosts at once. */
   readonly serial: readonly (number | string)[];
   readonly maxFailPercentage?: number;

@@ -13,6 +13,7 @@ import { checkModuleArgs, type ModuleSpec } from './module-args.js';
 import type { Task, TaskBlock, TaskNode } from './playbook.js';
 import { loadRole } from './role-loader.js';
 import { closest, didYouMean, suggestModule } from './suggest.js';
+import { UNSUPPORTED_META_ACTIONS, UNSUPPORTED_TASK_KEYWORDS, withLookupProblem } from './unsupported-ansible.js';
 import { readYaml, type PathSegment, type YamlSource } from '../yaml/located-yaml.js';
 
 /** What a task inherits from the play, role, import or block that contains it. */
@@ -62,7 +63,6 @@ export const EXECUTOR_ACTIONS = ['meta', 'include_tasks', 'include_vars', 'inclu
 /** Ansible actions and task keywords etcdops refuses, and what to write instead. */
 const REFUSED_ACTIONS: Readonly<Record<string, string>> = {
   include: "'include' is deprecated in Ansible (removed in 2.16); use import_tasks (static) or include_tasks (at run time)",
-  diff: "the task keyword 'diff' is not supported: etcdops shows the changes of a whole run with --diff; drop it from the task",
   import_playbook: 'import_playbook is only valid as a whole entry of the playbook (- import_playbook: FILE)',
 };
 
@@ -89,7 +89,7 @@ function scopeFrom(raw: Raw, scope: TaskScope): TaskScope {
 
 function checkKeywords(raw: Raw, source: YamlSource, path: readonly PathSegment[]): void {
   for (const [key, value] of Object.entries(raw)) {
-    const keyword = TASK_KEYWORDS[key];
+    const keyword = Object.hasOwn(TASK_KEYWORDS, key) ? TASK_KEYWORDS[key] : undefined;
     if (!keyword) continue;
     const kind = KINDS[keyword.kind];
     if (!kind.check(value)) throw new ParseError(`${key} must be ${kind.expected}`, source.locate([...path, key]));
@@ -103,6 +103,10 @@ function checkKeywords(raw: Raw, source: YamlSource, path: readonly PathSegment[
         }
       }
     }
+  }
+  // Ansible runs such a task as a dry run inside a real run; etcdops would change the host: never accept it.
+  if (raw.check_mode === true) {
+    throw new ParseError('check_mode: true on a task is not supported (only check_mode: false is); run the whole playbook with --check (-C) for a dry run, or leave the task out', source.locate([...path, 'check_mode']));
   }
   // Ansible 2.14 makes one attempt and reports it ok whatever "until" says when retries is 0: never run it differently.
   if (raw.until !== undefined && raw.retries === 0) {
@@ -257,13 +261,17 @@ function includer(source: YamlSource, scope: TaskScope, options: TaskLoadOptions
 function moduleKeyProblem(raw: Raw, source: YamlSource, at: readonly PathSegment[], options: TaskLoadOptions): string {
   const modules = [...options.modules.keys(), ...EXECUTOR_ACTIONS];
   const keywords = Object.keys(TASK_KEYWORDS);
-  const candidates = Object.keys(raw).filter((key) => !(key in TASK_KEYWORDS));
+  const candidates = Object.keys(raw).filter((key) => !Object.hasOwn(TASK_KEYWORDS, key));
   const known = candidates.filter((key) => modules.includes(key.startsWith(BUILTIN_PREFIX) ? key.slice(BUILTIN_PREFIX.length) : key));
   const unknown = candidates.find((key) => !known.includes(key));
   if (unknown !== undefined) {
     const where = source.locate([...at, unknown], { key: true });
     const bare = unknown.startsWith(BUILTIN_PREFIX) ? unknown.slice(BUILTIN_PREFIX.length) : unknown;
-    if (bare in REFUSED_ACTIONS) throw new ParseError(REFUSED_ACTIONS[bare]!, where);
+    if (Object.hasOwn(REFUSED_ACTIONS, bare)) throw new ParseError(REFUSED_ACTIONS[bare]!, where);
+    const unsupported = Object.hasOwn(UNSUPPORTED_TASK_KEYWORDS, unknown) ? UNSUPPORTED_TASK_KEYWORDS[unknown] : undefined;
+    if (unsupported) throw new ParseError(`task keyword '${unknown}' is not supported: ${unsupported}`, where);
+    const withLookup = withLookupProblem(unknown);
+    if (withLookup) throw new ParseError(withLookup, where);
     const looksLikeKeyword = closest(unknown, keywords) !== undefined && closest(unknown, modules) === undefined;
     if (known.length > 0 || looksLikeKeyword) {
       throw new ParseError(`unknown task keyword '${unknown}'${didYouMean(unknown, keywords)}`, where);
@@ -398,6 +406,8 @@ function buildTask(
         : [...at, key];
       throw new ParseError(problem.message, source.locate([...base, ...problem.path], { key: problem.isKey }));
     }
+  } else if (module === 'meta' && Object.hasOwn(UNSUPPORTED_META_ACTIONS, String(args.action))) {
+    throw new ParseError(`meta: ${String(args.action)} is not supported: ${UNSUPPORTED_META_ACTIONS[String(args.action)]}`, source.locate([...at, key]));
   } else if (module === 'meta' && !(META_ACTIONS as readonly string[]).includes(String(args.action))) {
     throw new ParseError(`meta must be one of: ${META_ACTIONS.join(', ')}`, source.locate([...at, key]));
   }

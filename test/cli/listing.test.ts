@@ -36,7 +36,7 @@ describe('read-only commands', function () {
   it('--list-hosts honours the play pattern and --limit', async () => {
     const result = await etcdops(['play', EXAMPLE, '-i', INVENTORY, '--list-hosts', '--limit', 'a2']);
     strictEqual(result.code, 0, result.stderr);
-    match(result.stdout, /hosts \(1\):\n {4}a2\n/);
+    match(result.stdout, /hosts \(1\):\n {6}a2\n/);
   });
 
   it('--list-tasks lists the tasks with their tags, shaped as ansible-playbook lists them', async () => {
