@@ -8,11 +8,12 @@ import { type FileAttributeArgs, fileAttributeProperties, normaliseMode, wantedA
 import { planFileContent } from './file-content.js';
 import { applyChanges } from '../executor/change-applier.js';
 import { type ModuleContext, defineModule } from './module.js';
+import { pyJsonDumps } from '../playbook/python-values.js';
 import { resolveSource } from '../playbook/source-path.js';
 
 export interface CopyArgs extends FileAttributeArgs {
   readonly src?: string;
-  readonly content?: string;
+  readonly content?: string | readonly unknown[] | Readonly<Record<string, unknown>>;
   readonly dest: string;
   readonly sensitive?: boolean;
 }
@@ -31,7 +32,9 @@ export function copyDestination(args: CopyArgs): string {
 }
 
 function wantedContent(args: CopyArgs, ctx: ModuleContext): Buffer {
-  if (args.content !== undefined) return Buffer.from(args.content, 'utf8');
+  // As Ansible's copy: content that templated to a list or mapping (JSON text reads back as one) is written as JSON.
+  if (typeof args.content === 'string') return Buffer.from(args.content, 'utf8');
+  if (args.content !== undefined) return Buffer.from(pyJsonDumps(args.content), 'utf8');
   return readFileSync(resolveSource(args.src as string, ctx, 'files'));
 }
 
@@ -57,7 +60,10 @@ export const copyModule = defineModule<CopyArgs, CopyFacts>({
         type: 'string',
         description: "File on the control node; relative paths are searched in the role's files/, then the playbook's folder.",
       },
-      content: { type: 'string', description: 'Text to write instead of a source file.' },
+      content: {
+        type: ['string', 'array', 'object'],
+        description: 'Text to write instead of a source file; a list or mapping is written as JSON (Python json.dumps), as Ansible does.',
+      },
       dest: { type: 'string', pattern: '^/', description: 'Absolute path on the host; a trailing "/" keeps the source file name.' },
       ...fileAttributeProperties,
       sensitive: { type: 'boolean', description: 'Never show the content in diffs or output (no_log sets it).' },
