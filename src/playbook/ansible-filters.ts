@@ -5,6 +5,7 @@ import { basename, dirname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { yamlOptions } from '../yaml/pyyaml-compat.js';
 import { boolFilter } from './ansible-boolean.js';
+import { commentFilter } from './comment-filter.js';
 import { pyJsonDumps, pyRepr, pyStr, truthy } from './python-values.js';
 import { pyyamlDump } from './pyyaml-dump.js';
 
@@ -52,12 +53,34 @@ function regexFlags(options: unknown, extra = ''): string {
   return `${extra}${truthy(o.ignorecase) ? 'i' : ''}${truthy(o.multiline) ? 'm' : ''}`;
 }
 
-/** Python replacement syntax (`\1`, `\g<1>`, `\g<name>`) in JavaScript's (`$1`, `$<name>`). */
+/** Python's escapes in a re.sub template (an unknown one stays as written). */
+const REPLACEMENT_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\', n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', a: '\x07', b: '\b' };
+
+/**
+ * A Python re.sub template (`\1`, `\g<1>`, `\g<name>`, escapes) as a JavaScript replacement (`$1`, `$<name>`),
+ * read left to right as Python reads it: `\\1` is a backslash and a 1, not a group.
+ */
 function pyReplacement(replacement: unknown): string {
-  return String(replacement ?? '')
-    .replace(/\$/g, '$$$$')
-    .replace(/\\g<(\d+)>|\\(\d+)/g, (_, a: string | undefined, b: string | undefined) => `$${a ?? b}`)
-    .replace(/\\g<(\w+)>/g, '$<$1>');
+  const text = String(replacement ?? '');
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '$') out += '$$';
+    else if (c !== '\\' || i + 1 === text.length) out += c;
+    else {
+      const rest = text.slice(i + 1);
+      const group = /^g<(\w+)>/.exec(rest) ?? /^(\d{1,2})/.exec(rest);
+      if (group) {
+        out += /^\d+$/.test(group[1]!) ? `$${group[1]}` : `$<${group[1]}>`;
+        i += group[0].length;
+      } else {
+        const escape = REPLACEMENT_ESCAPES[rest[0]!];
+        out += escape ?? `\\${rest[0]}`;
+        i += 1;
+      }
+    }
+  }
+  return out;
 }
 
 function regexSearch(value: unknown, pattern: unknown, ...rest: unknown[]): unknown {
@@ -189,6 +212,7 @@ export const FILTERS: Readonly<Record<string, Callable>> = {
   __float_input: call(floatInput),
   __dict_get: call((v, key, fallback = null) => (isMapping(v) && Object.hasOwn(v, pyStr(key)) ? v[pyStr(key)] : fallback)),
   format: call(percentFormat),
+  comment: call(commentFilter),
   replace: call((v, old, replacement, count) => {
     const parts = pyStr(v).split(pyStr(old));
     const limit = count === undefined || count === null ? parts.length : Number(count) + 1;

@@ -576,3 +576,35 @@ export function singleExpression(text: string): string | undefined {
 export function hasJinja(text: string): boolean {
   return text.includes('{{') || text.includes('{%') || text.includes('{#');
 }
+
+/**
+ * A playbook value as Ansible's templar sees it (escape_backslashes): inside `{{ }}` each backslash of a string
+ * literal is doubled, so the literal keeps what was written (`join('\n')` in a block scalar joins with a
+ * backslash and an n, `'\\1'` reaches regex_replace as `\1`). Template files are not treated so.
+ */
+export function escapeBackslashes(text: string): string {
+  if (!text.includes('\\') || !text.includes('{{')) return text;
+  let blocks: Block[];
+  try {
+    blocks = splitTemplate(text);
+  } catch {
+    return text;
+  }
+  return blocks.map((block) => (block.kind === 'expr' ? doubledInStrings(block.raw) : block.raw)).join('');
+}
+
+function doubledInStrings(raw: string): string {
+  const inner = raw.slice(2, -2);
+  let tokens: Token[];
+  try {
+    tokens = tokenize(inner);
+  } catch {
+    return raw;
+  }
+  let out = inner;
+  for (const token of tokens.filter((t) => t.kind === 'string').reverse()) {
+    const literal = (token as { raw: string }).raw;
+    out = out.slice(0, token.pos) + literal.replaceAll('\\', '\\\\') + out.slice(token.pos + literal.length);
+  }
+  return `{{${out}}}`;
+}

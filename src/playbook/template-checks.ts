@@ -4,7 +4,7 @@ import { ParseError, type SourceLocation } from '../errors/user-error.js';
 import { UnsafeText } from '../yaml/pyyaml-compat.js';
 import { KNOWN_FILTERS, KNOWN_TESTS } from './condition.js';
 import { jinjaSyntaxProblem } from './jinja-engine.js';
-import { hasJinja, splitTemplate, tokenize, type Token } from './jinja-source.js';
+import { escapeBackslashes, hasJinja, splitTemplate, tokenize, type Token } from './jinja-source.js';
 
 type PathSegment = string | number;
 
@@ -21,7 +21,7 @@ function templatedStrings(value: unknown, path: readonly PathSegment[], out: [re
 /** Throws a ParseError for the first template in `value` that does not parse; `locate` maps a path to file:line. */
 export function checkTemplates(value: unknown, locate: (path: readonly PathSegment[]) => SourceLocation): void {
   for (const [path, text] of templatedStrings(value, [])) {
-    const problem = jinjaSyntaxProblem(text, KNOWN_FILTERS, KNOWN_TESTS);
+    const problem = jinjaSyntaxProblem(escapeBackslashes(text), KNOWN_FILTERS, KNOWN_TESTS);
     if (problem) {
       const where = locate(path);
       const clipped = text.trim().length > 60 ? `${text.trim().slice(0, 57)}...` : text.trim();

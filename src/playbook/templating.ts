@@ -6,11 +6,12 @@ import type { SourceLocation } from '../errors/user-error.js';
 import { UnsafeText } from '../yaml/pyyaml-compat.js';
 import { renderHandlebarsFile } from './handlebars-templating.js';
 import { OMIT, evaluateJinja, renderJinja } from './jinja-engine.js';
-import { hasJinja, singleExpression } from './jinja-source.js';
+import { escapeBackslashes, hasJinja, singleExpression } from './jinja-source.js';
 import { endsInStringFilter, keepsItsType, singleVariable, typedText } from './templated-text-types.js';
 
-function renderString(text: string, vars: Readonly<Record<string, unknown>>, where: SourceLocation): unknown {
-  if (!hasJinja(text)) return text;
+function renderString(written: string, vars: Readonly<Record<string, unknown>>, where: SourceLocation): unknown {
+  if (!hasJinja(written)) return written;
+  const text = escapeBackslashes(written);
   // Jinja drops one final newline of a template and Ansible puts it back on a text result, so the type is
   // decided on what comes before it: "{{ d | to_json }}\n" stays text, "{{ 'True' }}\n" is a boolean.
   if (text.endsWith('\n')) {

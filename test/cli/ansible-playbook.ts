@@ -1,7 +1,7 @@
 // Runs the real ansible-playbook, the oracle the CLI's tests compare etcdops with.
-import { strictEqual } from 'node:assert/strict';
+import { deepStrictEqual, strictEqual } from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CliResult, etcdops } from '../e2e/etcdops-cli.js';
 
@@ -35,4 +35,11 @@ export async function sideBySide(scratch: string, play: string, args: (folder: s
   const result = await etcdops(['play', play, ...args(ours), '--output', 'plain']);
   strictEqual(result.code, code, `etcdops: ${result.stdout}${result.stderr}`);
   return { theirs, ours, ansible, etcdops: result };
+}
+
+/** Both tools wrote the same files with the same bytes. */
+export function assertSameFiles({ theirs, ours }: Pick<SideBySide, 'theirs' | 'ours'>): void {
+  const files = readdirSync(theirs).sort();
+  deepStrictEqual(readdirSync(ours).sort(), files);
+  for (const file of files) strictEqual(readFileSync(join(ours, file), 'utf8'), readFileSync(join(theirs, file), 'utf8'), file);
 }
