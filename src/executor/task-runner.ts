@@ -264,7 +264,7 @@ export class TaskRunner {
         baseDir: task.baseDir,
         searchPaths: task.searchPaths,
         become,
-        render: (text, source) => renderTemplateFile(text, vars, source) as string,
+        render: (text, source, extra) => renderTemplateFile(text, extra ? withLocals(vars, extra, task.source) : vars, source) as string,
         evaluate: (expression) => evaluateExpression(expression, vars, task.source),
         unappliedChanges: this.options.unapplied.filter((c) => c.by !== task).map(({ host: on, task: name, target }) => ({ host: on, task: name, target })),
       };

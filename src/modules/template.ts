@@ -1,6 +1,8 @@
 // template: renders a template file from the control node with the task's variables (Jinja, or Handlebars
 // for `.hbs` files) and puts the result on the host exactly like copy does.
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import { type FileState, fileState } from '../facts/file-state.js';
 import { isSensitive } from '../os/content-diff.js';
 import { type FileAttributeArgs, fileAttributeProperties, normaliseMode, wantedAttributes } from '../os/file-attributes.js';
@@ -21,8 +23,19 @@ export interface TemplateFacts {
   readonly dest: FileState;
 }
 
-function render(source: string, sourcePath: string, ctx: ModuleContext): Buffer {
-  return Buffer.from(ctx.render(source, sourcePath), 'utf8');
+/** The variables Ansible's template module adds for the template (its DEFAULT_MANAGED_STR is "Ansible managed"). */
+function templateVariables(args: TemplateArgs, sourcePath: string): Record<string, unknown> {
+  return {
+    ansible_managed: 'Ansible managed',
+    template_host: hostname(),
+    template_path: args.src,
+    template_fullpath: resolve(sourcePath),
+    template_destpath: args.dest,
+  };
+}
+
+function render(args: TemplateArgs, source: string, sourcePath: string, ctx: ModuleContext): Buffer {
+  return Buffer.from(ctx.render(source, sourcePath, templateVariables(args, sourcePath)), 'utf8');
 }
 
 const sensitiveFor = (args: TemplateArgs, content: Buffer): boolean =>
@@ -57,7 +70,7 @@ export const templateModule = defineModule<TemplateArgs, TemplateFacts>({
   async gather(args, ctx) {
     const sourcePath = resolveSource(args.src, ctx, 'templates');
     const source = readFileSync(sourcePath, 'utf8');
-    const rendered = render(source, sourcePath, ctx);
+    const rendered = render(args, source, sourcePath, ctx);
     const dest = await ctx.facts.read(fileState, {
       path: args.dest,
       checksum: true,

@@ -1,5 +1,5 @@
 // Ansible's comment filter: each style and the keyword overrides give the same bytes, in a playbook value
-// and in a .j2 template. ansible-playbook is the oracle.
+// and in a .j2 template, with the template module's own variables (ansible_managed...). ansible-playbook is the oracle.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
