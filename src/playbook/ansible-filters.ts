@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { yamlOptions } from '../yaml/pyyaml-compat.js';
 import { boolFilter } from './ansible-boolean.js';
 import { commentFilter } from './comment-filter.js';
-import { pyJsonDumps, pyRepr, pyStr, truthy } from './python-values.js';
+import { pyJsonDumps, pyRepr, pyStr, pyTypeName, truthy } from './python-values.js';
 import { pyyamlDump } from './pyyaml-dump.js';
 
 type Fn = (value: unknown, ...args: unknown[]) => unknown;
@@ -254,7 +254,7 @@ export const FILTERS: Readonly<Record<string, Callable>> = {
   union: call((a, b) => uniqueList([...listOf(a, 'union'), ...listOf(b, 'union')])),
   intersect: call((a, b) => uniqueList(listOf(a, 'intersect').filter((x) => listOf(b, 'intersect').some((y) => sameValue(x, y))))),
   difference: call((a, b) => uniqueList(listOf(a, 'difference').filter((x) => !listOf(b, 'difference').some((y) => sameValue(x, y))))),
-  type_debug: call((v) => (v === null ? 'NoneType' : typeof v === 'boolean' ? 'bool' : typeof v === 'number' ? (Number.isInteger(v) ? 'int' : 'float') : typeof v === 'string' ? 'str' : Array.isArray(v) ? 'list' : 'dict')),
+  type_debug: call(pyTypeName),
 };
 
 export const TESTS: Readonly<Record<string, Callable>> = {

@@ -1,15 +1,7 @@
 // Python's ordering comparisons (<, >, <=, >=) for template values: numbers and booleans with each other,
 // text with text, lists element by element; anything else raises Python's TypeError, so a condition such as
 // `'2380' > 2000` fails as it does in Ansible instead of quietly being false.
-
-function typeName(value: unknown): string {
-  if (value === null || value === undefined) return 'NoneType';
-  if (typeof value === 'boolean') return 'bool';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
-  if (typeof value === 'string') return 'str';
-  if (Array.isArray(value)) return 'list';
-  return 'dict';
-}
+import { pyTypeName } from './python-values.js';
 
 function numeric(value: unknown): number | undefined {
   if (typeof value === 'number') return value;
@@ -34,7 +26,7 @@ function order(a: unknown, b: unknown, op: string): number {
     for (let i = 0; i < Math.min(a.length, b.length); i++) if (!equal(a[i], b[i])) return order(a[i], b[i], op);
     return Math.sign(a.length - b.length);
   }
-  throw new Error(`'${op}' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`);
+  throw new Error(`'${op}' not supported between instances of '${pyTypeName(a)}' and '${pyTypeName(b)}'`);
 }
 
 export function pythonOrder(a: unknown, op: unknown, b: unknown): boolean {

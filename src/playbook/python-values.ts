@@ -5,6 +5,16 @@ function isMapping(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** The name of a value's Python type, as `type_debug` and Python's TypeError messages give it. */
+export function pyTypeName(value: unknown): string {
+  if (value === null || value === undefined) return 'NoneType';
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
+  if (typeof value === 'string') return 'str';
+  if (Array.isArray(value)) return 'list';
+  return 'dict';
+}
+
 /** Python truthiness: empty strings, lists and mappings are false, as Ansible users expect. */
 export function truthy(value: unknown): boolean {
   if (Array.isArray(value)) return value.length > 0;
