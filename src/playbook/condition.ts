@@ -7,7 +7,7 @@ import { hasJinja } from './jinja-source.js';
 import { truthy } from './python-values.js';
 import { renderValue } from './templating.js';
 
-/** Ansible tolerates `when: "{{ x }}"`; the braces add nothing to an expression, so drop them. */
+/** The expression inside `{{ x }}`: what is evaluated, or checked at load, for a value written with braces. */
 function unwrapMustache(text: string): string {
   const match = /^\s*\{\{(.*)\}\}\s*$/s.exec(text);
   return match && !match[1]!.includes('}}') && !match[1]!.includes('{{') ? match[1]!.trim() : text.trim();

@@ -439,8 +439,7 @@ function forIterable(tokens: readonly Token[]): [number, number] | undefined {
     if (start !== undefined && i >= start) end = i;
   }
   if (start === undefined || end === undefined || start > end) return undefined;
-  const last = tokens[end]!;
-  return [tokens[start]!.pos, last.pos + (last.kind === 'string' ? last.raw.length : last.value.length)];
+  return [tokens[start]!.pos, tokenEnd(tokens[end]!)];
 }
 
 /** Edits turning the dict literal opened at `open` into `__dict(key, value, ...)` when every key is a string literal. */
