@@ -324,7 +324,8 @@ describe('etcd fault.yml on the lab', function () {
       ]);
       strictEqual(refused.code, 2, refused.stdout + refused.stderr);
       match(refused.stdout, new RegExp(`refusing to inject stop on ${other}: of 3 voting members, those left healthy would be ${third}: not a majority`));
-      strictEqual(recapOf(refused.stdout)[other]!.changed, 0);
+      // run_once refusals run on the first host only; as in Ansible, hosts that ran nothing are not in the recap.
+      for (const [host, counts] of Object.entries(recapOf(refused.stdout))) strictEqual(counts.changed, 0, `nothing changed on ${host}`);
       strictEqual((await sshRun(lab(), other, 'systemctl show -p MainPID --value etcd')).stdout, pid, `etcd on ${other} untouched`);
       strictEqual((await firewall(other)).stdout, rules);
       strictEqual(unnamed.code, 2, unnamed.stdout + unnamed.stderr);
