@@ -1,26 +1,24 @@
 // What the backup suites share: a lab inventory whose first three hosts are the etcd members and whose
 // last host is the off-site SFTP target, and an etcd client with the admin certificate to write and read
 // keys the way an application would.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
-import { parse, stringify } from 'yaml';
 import type { LabInfo } from '../../src/lab/lab.js';
+import { inventoryVariant } from './inventory-variant.js';
 
 export const MEMBERS = ['n1', 'n2', 'n3'] as const;
 export const SFTP_TARGET = 'n4';
 
 /** Writes the backup inventory beside the lab's own (the PKI lands in its .etcdops folder) and returns its path. */
 export function writeBackupInventory(lab: LabInfo, name: string, vars: Record<string, unknown>): string {
-  const inventory = parse(readFileSync(lab.inventory, 'utf8'));
-  const hosts = inventory.all.children.etcd.hosts as Record<string, unknown>;
-  const target = hosts[SFTP_TARGET];
-  delete hosts[SFTP_TARGET];
-  inventory.all.children.etcd_backup_sftp = { hosts: { [SFTP_TARGET]: target } };
-  Object.assign(inventory.all.vars, vars);
-  const file = join(lab.stateDir, `${name}.yml`);
-  writeFileSync(file, stringify(inventory));
-  return file;
+  return inventoryVariant(lab.inventory, name, (inventory) => {
+    const hosts = inventory.all.children.etcd.hosts as Record<string, unknown>;
+    const target = hosts[SFTP_TARGET];
+    delete hosts[SFTP_TARGET];
+    inventory.all.children.etcd_backup_sftp = { hosts: { [SFTP_TARGET]: target } };
+    Object.assign(inventory.all.vars, vars);
+  });
 }
 
 /** A client of the whole cluster with the admin certificate the deploy playbook left beside the inventory. */

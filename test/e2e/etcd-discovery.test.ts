@@ -7,11 +7,11 @@
 // and replace-member.yml are refused before anything changes, naming the learner.
 import { deepStrictEqual, match, ok, strictEqual } from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import type { LabInfo } from '../../src/lab/lab.js';
 import { labAddHosts } from '../../src/lab/lab.js';
 import { labDnsDown, labDnsUp } from '../../src/lab/lab-dns.js';
@@ -19,6 +19,7 @@ import { etcdops, recapOf } from './etcdops-cli.js';
 import { checkClusterHealth } from '../../src/etcd/cluster-health.js';
 import { adminAccess, health } from './etcd-helpers.js';
 import { sshRun, useLab } from './lab-fixture.js';
+import { inventoryVariant } from './inventory-variant.js';
 
 const playbook = (name: string) => fileURLToPath(new URL(`../../playbooks/${name}`, import.meta.url));
 const SITE = playbook('site.yml');
@@ -32,10 +33,9 @@ describe('etcd cluster formed by DNS SRV discovery on the lab', function () {
   before(async () => {
     lab = fixture();
     await labDnsUp(lab, DOMAIN);
-    const parsed = parse(readFileSync(lab.inventory, 'utf8'));
-    Object.assign(parsed.all.vars, { etcd_formation: 'discovery-srv', etcd_discovery_domain: DOMAIN });
-    inventory = join(dirname(lab.inventory), 'inventory-discovery.yml');
-    writeFileSync(inventory, stringify(parsed));
+    inventory = inventoryVariant(lab.inventory, 'inventory-discovery', (parsed) => {
+      Object.assign(parsed.all.vars, { etcd_formation: 'discovery-srv', etcd_discovery_domain: DOMAIN });
+    });
   });
   after(async () => {
     if (lab) await labDnsDown(lab);
@@ -94,10 +94,10 @@ describe('etcd cluster formed by DNS SRV discovery on the lab', function () {
     it('a standby n4 joins the discovery-formed cluster by the live member list', async () => {
       lab = await labAddHosts(lab.name, 2);
       await labDnsUp(lab, DOMAIN);
-      const parsed = parse(readFileSync(inventory, 'utf8'));
       const n4 = lab.hosts.find((h) => h.name === 'n4')!;
-      parsed.all.children.etcd.hosts.n4 = { ansible_host: n4.address, etcd_learner: true };
-      writeFileSync(inventory, stringify(parsed));
+      inventoryVariant(inventory, 'inventory-discovery', (parsed) => {
+        parsed.all.children.etcd.hosts.n4 = { ansible_host: n4.address, etcd_learner: true };
+      });
       const result = await etcdops(['play', SITE, '-i', inventory, '--output', 'json']);
       strictEqual(result.code, 0, result.stdout.slice(-3000) + result.stderr);
       const cluster = await members();
@@ -106,10 +106,9 @@ describe('etcd cluster formed by DNS SRV discovery on the lab', function () {
     });
 
     it('scale-out.yml of n5 is refused up front, naming the learner and the way out', async () => {
-      const parsed = parse(readFileSync(inventory, 'utf8'));
-      parsed.all.children.etcd.hosts.n5 = { ansible_host: lab.hosts.find((h) => h.name === 'n5')!.address };
-      const grown = join(dirname(inventory), 'inventory-grown.yml');
-      writeFileSync(grown, stringify(parsed));
+      const grown = inventoryVariant(inventory, 'inventory-grown', (parsed) => {
+        parsed.all.children.etcd.hosts.n5 = { ansible_host: lab.hosts.find((h) => h.name === 'n5')!.address };
+      });
       before = await memberIds();
       const result = await etcdops(['play', playbook('scale-out.yml'), '-i', grown, '--output', 'plain']);
       strictEqual(result.code, 2, result.stdout.slice(-3000) + result.stderr);

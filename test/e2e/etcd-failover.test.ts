@@ -3,19 +3,16 @@
 // n4 a one-member cluster that still serves every key written before, and scale-out.yml then adds n5.
 // While one main member still answers, the forced promotion is refused and no host changes.
 import { deepStrictEqual, match, notStrictEqual, strictEqual } from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, stringify } from 'yaml';
 import { withAnyEndpoint, withEndpointClient } from '../../src/etcd/cluster-access.js';
 import { labHostPowerOff, type LabInfo } from '../../src/lab/lab.js';
 import { etcdops } from './etcdops-cli.js';
 import { adminAccess, etcdPid, health, learners, voters } from './etcd-helpers.js';
 import { sshRun, useLab } from './lab-fixture.js';
+import { inventoryVariant } from './inventory-variant.js';
 
 const playbook = (name: string) => fileURLToPath(new URL(`../../playbooks/${name}`, import.meta.url));
 const KEYS = 200;
-
 
 describe('etcd regional failover from the standby on the lab', function () {
   this.timeout(300_000);
@@ -24,11 +21,10 @@ describe('etcd regional failover from the standby on the lab', function () {
   let inventory: string;
   before(() => {
     lab = fixture();
-    const parsed = parse(readFileSync(lab.inventory, 'utf8'));
-    parsed.all.children.etcd.hosts.n4.etcd_learner = true;
-    delete parsed.all.children.etcd.hosts.n5;
-    inventory = join(dirname(lab.inventory), 'inventory-regions.yml');
-    writeFileSync(inventory, stringify(parsed));
+    inventory = inventoryVariant(lab.inventory, 'inventory-regions', (parsed) => {
+      parsed.all.children.etcd.hosts.n4.etcd_learner = true;
+      delete parsed.all.children.etcd.hosts.n5;
+    });
   });
   const address = (host: string) => lab.hosts.find((h) => h.name === host)!.address;
   const play = (name: string, args: string[], inv = inventory) => etcdops(['play', playbook(name), '-i', inv, ...args]);
@@ -99,13 +95,10 @@ describe('etcd regional failover from the standby on the lab', function () {
 
   let rebuilt: string;
   it('scale-out.yml adds n5 to the new cluster: two healthy voting members', async () => {
-    const parsed = parse(readFileSync(inventory, 'utf8'));
-    const hosts = parsed.all.children.etcd.hosts;
-    for (const lost of ['n1', 'n2', 'n3']) delete hosts[lost];
-    delete hosts.n4.etcd_learner;
-    hosts.n5 = parse(readFileSync(lab.inventory, 'utf8')).all.children.etcd.hosts.n5;
-    rebuilt = join(dirname(lab.inventory), 'inventory-rebuilt.yml');
-    writeFileSync(rebuilt, stringify(parsed));
+    rebuilt = inventoryVariant(lab.inventory, 'inventory-rebuilt', (parsed) => {
+      const hosts = parsed.all.children.etcd.hosts;
+      for (const lost of ['n1', 'n2', 'n3']) delete hosts[lost];
+    });
     const result = await play('scale-out.yml', ['--output', 'plain'], rebuilt);
     strictEqual(result.code, 0, result.stdout + result.stderr);
     const cluster = await health(lab, rebuilt);

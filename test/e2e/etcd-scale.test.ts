@@ -2,16 +2,17 @@
 // one at a time under a steady write load, a wiped member that refuses to start until replace-member.yml
 // brings it back, and the same replacement when the host is powered off and a fresh one takes its place.
 import { deepStrictEqual, match, notStrictEqual, ok, strictEqual } from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { withAnyEndpoint } from '../../src/etcd/cluster-access.js';
 import { labAddHosts, labHostPowerOff, labStatus, type LabInfo } from '../../src/lab/lab.js';
 import { etcdops } from './etcdops-cli.js';
 import { checkClusterHealth } from '../../src/etcd/cluster-health.js';
 import { adminAccess, health, startEtcdctlWorkload, voters as voterNames } from './etcd-helpers.js';
 import { assertFreshHosts, sshRun, useLab } from './lab-fixture.js';
+import { inventoryVariant } from './inventory-variant.js';
 
 const playbook = (name: string) => fileURLToPath(new URL(`../../playbooks/${name}`, import.meta.url));
 
@@ -102,12 +103,11 @@ describe('etcd scale-out and member replacement on the lab', function () {
     await labHostPowerOff(lab.name, 'n3');
     lab = await labAddHosts(lab.name, 1);
     const fresh = lab.hosts.find((h) => h.name === 'n6')!;
-    const inventory = parse(readFileSync(lab.inventory, 'utf8'));
-    const hosts = inventory.all.children.etcd.hosts;
-    hosts.n3 = { ansible_host: fresh.address };
-    delete hosts.n6;
-    const file = join(dirname(lab.inventory), 'inventory-replaced.yml');
-    writeFileSync(file, stringify(inventory));
+    const file = inventoryVariant(lab.inventory, 'inventory-replaced', (inventory) => {
+      const hosts = inventory.all.children.etcd.hosts;
+      hosts.n3 = { ansible_host: fresh.address };
+      delete hosts.n6;
+    });
     const result = await etcdops(['play', playbook('replace-member.yml'), '-i', file, '-e', 'member=n3', '--output', 'plain']);
     strictEqual(result.code, 0, result.stdout + result.stderr);
     lab = (await labStatus(lab.name))!;

@@ -3,19 +3,16 @@
 // promote-standby.yml promotes it (and refuses a member that is not a standby learner, and a forced new
 // cluster while the main region answers; etcd-failover.test.ts forces one with the main region lost).
 import { deepStrictEqual, match, notStrictEqual, ok, strictEqual } from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, stringify } from 'yaml';
 import { withAnyEndpoint, withEndpointClient } from '../../src/etcd/cluster-access.js';
 import type { LabInfo } from '../../src/lab/lab.js';
 import { etcdops, recapOf } from './etcdops-cli.js';
 import { adminAccess, health, learners, voters } from './etcd-helpers.js';
 import { sshRun, useLab } from './lab-fixture.js';
+import { inventoryVariant } from './inventory-variant.js';
 
 const playbook = (name: string) => fileURLToPath(new URL(`../../playbooks/${name}`, import.meta.url));
 const HOSTS = ['n1', 'n2', 'n3', 'n4'];
-
 
 describe('etcd standby learner on the lab', function () {
   this.timeout(300_000);
@@ -24,10 +21,9 @@ describe('etcd standby learner on the lab', function () {
   let inventory: string;
   before(() => {
     lab = fixture();
-    const parsed = parse(readFileSync(lab.inventory, 'utf8'));
-    parsed.all.children.etcd.hosts.n4.etcd_learner = true;
-    inventory = join(dirname(lab.inventory), 'inventory-standby.yml');
-    writeFileSync(inventory, stringify(parsed));
+    inventory = inventoryVariant(lab.inventory, 'inventory-standby', (parsed) => {
+      parsed.all.children.etcd.hosts.n4.etcd_learner = true;
+    });
   });
   const play = (name: string, args: string[] = []) => etcdops(['play', playbook(name), '-i', inventory, ...args]);
 
