@@ -12,7 +12,7 @@ import { parse, stringify } from 'yaml';
 import { Etcd3 } from 'etcd3';
 import type { LabInfo } from '../../src/lab/lab.js';
 import { clusterClient } from './backup-lab.js';
-import { etcdops, recapOf } from './etcdops-cli.js';
+import { etcdops, jsonEvents, recapOf } from './etcdops-cli.js';
 import { sshRun, useLab } from './lab-fixture.js';
 
 const playbook = (name: string) => fileURLToPath(new URL(`../../playbooks/${name}`, import.meta.url));
@@ -214,6 +214,7 @@ describe('monitoring.yml: Prometheus, Alertmanager and node_exporter on the lab,
     strictEqual(await run(PROMETHEUS_HOST, 'systemctl show -p MainPID --value prometheus alertmanager'), pids, 'reloaded, not restarted');
     const again = await monitoring(owed);
     strictEqual(again.code, 0, again.stdout.slice(-3000));
+    console.log('MEASURE monitoring', JSON.stringify(jsonEvents(again.stdout).find((e) => e.event === 'recap')?.connections));
     for (const host of [...MEMBERS, PROMETHEUS_HOST]) strictEqual(recapOf(again.stdout)[host]!.changed, 0, `${host} changed something on a second run`);
     strictEqual((await monitoring()).code, 0, 'the shipped test intervals back');
   });
@@ -287,6 +288,7 @@ describe('monitoring.yml: Prometheus, Alertmanager and node_exporter on the lab,
     strictEqual(await run('n1', 'systemctl show -p TimeoutStartUSec,NeedDaemonReload --value etcd-backup.service'), '20min\nno\n');
     const again = await backup();
     strictEqual(again.code, 0, again.stdout.slice(-3000));
+    console.log('MEASURE backup', JSON.stringify(jsonEvents(again.stdout).find((e) => e.event === 'recap')?.connections));
     for (const host of MEMBERS) strictEqual(recapOf(again.stdout)[host]!.changed, 0, `${host} changed something on a second run`);
   });
 
