@@ -14,7 +14,13 @@ import { ChangeAction } from '../../src/plan/change.js';
 const T = 1_800_000_000;
 const CONFIG = '/etc/prometheus/etcd/etcd.yml';
 const RULES = '/etc/prometheus/etcd/etcd-rules.yml';
-const ARGS = { name: 'prometheus', files: [CONFIG, RULES], metrics_url: 'http://127.0.0.1:9090/metrics', metric: 'prometheus_config_last_reload' };
+const PROMETHEUS = { name: 'prometheus', files: [CONFIG, RULES], metrics_url: 'http://127.0.0.1:9090/metrics', metric: 'prometheus_config_last_reload' };
+const ALERTMANAGER = { name: 'alertmanager', files: ['/etc/prometheus/alertmanager/alertmanager.yml'], metrics_url: 'http://127.0.0.1:9093/metrics', metric: 'alertmanager_config_last_reload' };
+const ARGS = { services: [PROMETHEUS, ALERTMANAGER] };
+
+const factArgs = {
+  services: [PROMETHEUS, ALERTMANAGER].map((s) => ({ unit: `${s.name}.service`, files: s.files, metricsUrl: s.metrics_url, metric: s.metric })),
+};
 
 /** Started at T, its files written before, reloaded at T + 100 after a change at T + 50. */
 const loaded: ConfigLoadState = {
@@ -46,7 +52,7 @@ describe('owedReloadReasons', () => {
   ];
   for (const [name, change, expected] of rows) {
     it(name, () => {
-      const reasons = owedReloadReasons({ ...loaded, ...change }, ARGS);
+      const reasons = owedReloadReasons({ ...loaded, ...change }, PROMETHEUS);
       strictEqual(reasons.length, expected.length, reasons.join('\n'));
       expected.forEach((pattern, i) => match(reasons[i]!, pattern));
     });
@@ -55,49 +61,62 @@ describe('owedReloadReasons', () => {
 
 describe('planConfigLoaded', () => {
   const ctx = (targets: { host: string; target: string }[] = []) => ({ host: 'n4', unappliedChanges: targets.map((t) => ({ ...t, task: 'etcd Prometheus configuration and alert rules' })) });
-  it('plans nothing when the service runs its files', () => {
-    const plan = planConfigLoaded(ARGS, loaded, ctx());
+  const alertmanagerLoaded: ConfigLoadState = { ...loaded, files: [{ path: ALERTMANAGER.files[0]!, ctime: T - 5 }] };
+  it('plans nothing when the services run their files', () => {
+    const plan = planConfigLoaded(ARGS, [loaded, alertmanagerLoaded], ctx());
     deepStrictEqual(plan.changes, []);
-    match(plan.reason!, /prometheus\.service runs its current/);
+    match(plan.reason!, /prometheus\.service runs its current .*; alertmanager\.service runs its current/);
   });
-  it('plans a reload, with its systemctl command, when one is owed', () => {
-    const plan = planConfigLoaded(ARGS, { ...loaded, reload: { successful: true, successAt: T + 40 } }, ctx());
+  it('plans a reload, with its systemctl command, for the service that owes one only', () => {
+    const plan = planConfigLoaded(ARGS, [{ ...loaded, reload: { successful: true, successAt: T + 40 } }, alertmanagerLoaded], ctx());
     strictEqual(plan.changes.length, 1);
     strictEqual(plan.changes[0]!.action, ChangeAction.UPDATE);
+    strictEqual(plan.changes[0]!.target, 'prometheus.service');
     strictEqual(plan.changes[0]!.effect!.script, 'systemctl reload -- prometheus.service');
     match(plan.changes[0]!.reason, /^reload: .*etcd-rules\.yml changed at/);
   });
   it('plans the reload an earlier task of this run brings, in check mode, on this host only', () => {
-    match(planConfigLoaded(ARGS, loaded, ctx([{ host: 'n4', target: CONFIG }])).changes[0]!.reason, /etcd\.yml is changed by "etcd Prometheus/);
-    deepStrictEqual(planConfigLoaded(ARGS, loaded, ctx([{ host: 'n5', target: CONFIG }])).changes, []);
+    match(planConfigLoaded(ARGS, [loaded, alertmanagerLoaded], ctx([{ host: 'n4', target: CONFIG }])).changes[0]!.reason, /etcd\.yml is changed by "etcd Prometheus/);
+    deepStrictEqual(planConfigLoaded(ARGS, [loaded, alertmanagerLoaded], ctx([{ host: 'n5', target: CONFIG }])).changes, []);
   });
   it('plans nothing for a service that does not run, even with a file changed earlier', () => {
-    deepStrictEqual(planConfigLoaded(ARGS, { ...loaded, activeState: 'inactive' }, ctx([{ host: 'n4', target: CONFIG }])).changes, []);
+    deepStrictEqual(planConfigLoaded(ARGS, [{ ...loaded, activeState: 'inactive' }, alertmanagerLoaded], ctx([{ host: 'n4', target: CONFIG }])).changes, []);
   });
 });
 
 describe('config_load_state', () => {
-  it('parses systemd, the files and the two metric lines', () => {
+  it('parses systemd, the files and the two metric lines of each service', () => {
     const stdout = [
-      '@@etcdops-section show',
+      '@@etcdops-section show 0',
       'ActiveState=active',
       'ExecMainStartTimestamp=Mon 2026-11-30 00:16:53.173204 UTC',
-      '@@etcdops-section files',
+      '@@etcdops-section files 0',
       `1764461900.123456789 ${CONFIG}`,
-      '@@etcdops-section metrics',
+      '@@etcdops-section metrics 0',
       'prometheus_config_last_reload_success_timestamp_seconds 1.7644619025e+09',
       'prometheus_config_last_reload_successful 1',
+      '@@etcdops-section show 1',
+      'ActiveState=active',
+      'ExecMainStartTimestamp=Mon 2026-11-30 00:16:53 UTC',
+      '@@etcdops-section files 1',
+      '@@etcdops-section metrics 1',
+      'curl: (7) Failed to connect to 127.0.0.1 port 9093: Connection refused',
+      '@@etcdops-section unreadable 1',
       '@@etcdops-section end',
       '',
     ].join('\n');
-    deepStrictEqual(parseConfigLoadState({ code: 0, stdout, stderr: '' }, ARGS.metric), {
-      activeState: 'active',
-      startedAt: Date.parse('2026-11-30T00:16:53Z') / 1000 + 0.173204,
-      startedAtCoarse: false,
-      files: [{ path: CONFIG, ctime: 1764461900.123456789 }],
-      reload: { successful: true, successAt: 1764461902.5 },
-      unreadable: '',
-    });
+    const start = Date.parse('2026-11-30T00:16:53Z') / 1000;
+    deepStrictEqual(parseConfigLoadState({ code: 0, stdout, stderr: '' }, factArgs.services), [
+      {
+        activeState: 'active',
+        startedAt: start + 0.173204,
+        startedAtCoarse: false,
+        files: [{ path: CONFIG, ctime: 1764461900.123456789 }],
+        reload: { successful: true, successAt: 1764461902.5 },
+        unreadable: '',
+      },
+      { activeState: 'active', startedAt: start, startedAtCoarse: true, files: [], reload: null, unreadable: 'curl: (7) Failed to connect to 127.0.0.1 port 9093: Connection refused' },
+    ]);
   });
 
   describe('read on this machine from a metrics page', () => {
@@ -113,8 +132,10 @@ describe('config_load_state', () => {
       server.close();
       rmSync(dir, { recursive: true, force: true });
     });
+    /** Prometheus' files on this machine and the page served here; Alertmanager's page on a port nobody serves. */
     const read = async (file: string) => {
-      const args = { unit: 'prometheus.service', files: [file, join(dir, 'absent.yml')], metricsUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}/metrics`, metric: ARGS.metric };
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/metrics`;
+      const args = { services: [{ ...factArgs.services[0]!, files: [file, join(dir, 'absent.yml')], metricsUrl: url }, { ...factArgs.services[1]!, metricsUrl: 'http://127.0.0.1:1/metrics' }] };
       return configLoadState.parse(await new LocalConnection().exec(configLoadState.command(args), { become: false }), args);
     };
 
@@ -128,17 +149,19 @@ describe('config_load_state', () => {
         'prometheus_config_last_reload_successful_total 3',
         'go_goroutines 40',
       ].join('\n');
-      const state = await read(file);
-      deepStrictEqual(state.reload, { successful: false, successAt: 1764461902.5 });
-      deepStrictEqual(state.files.map((f) => f.path), [file]);
-      strictEqual(Math.abs(state.files[0]!.ctime - Date.now() / 1000) < 60, true, `ctime ${state.files[0]!.ctime}`);
+      const [state, alertmanager] = await read(file);
+      deepStrictEqual(state!.reload, { successful: false, successAt: 1764461902.5 });
+      strictEqual(alertmanager!.reload, null);
+      match(alertmanager!.unreadable, /^curl: \(7\)/);
+      deepStrictEqual(state!.files.map((f) => f.path), [file]);
+      strictEqual(Math.abs(state!.files[0]!.ctime - Date.now() / 1000) < 60, true, `ctime ${state!.files[0]!.ctime}`);
     });
 
     it('says the page is unreadable, with curl\'s message, when the service does not answer', async () => {
       page = '';
-      const state = await read(join(dir, 'absent.yml'));
-      strictEqual(state.reload, null);
-      match(state.unreadable, /curl: \(22\)/);
+      const [state] = await read(join(dir, 'absent.yml'));
+      strictEqual(state!.reload, null);
+      match(state!.unreadable, /^curl: \(22\)/);
     });
   });
 });
