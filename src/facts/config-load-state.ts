@@ -43,7 +43,7 @@ export interface ConfigLoadState {
   /** The files that exist, with their change times. */
   readonly files: readonly ChangedFile[];
   readonly reload: ReloadRecord | null;
-  /** Why the metrics page could not be read (curl's or wget's last message), when it could not. */
+  /** Why the metrics page could not be read (curl's message), when it could not. */
   readonly unreadable: string;
 }
 
