@@ -1,5 +1,6 @@
-// A systemd unit's state in one `systemctl show` call: active, enabled, loaded, and whether unit files
-// changed since systemd last read them.
+// A systemd unit's state in one round trip: active, enabled, loaded, and whether unit files changed since
+// systemd last read them, the unit's own or those of the units it triggers (a timer's service): a timer
+// whose service file changed but was never reloaded would start the old service on its next run.
 import { sh } from '../connection/shell-quote.js';
 import { defineFact } from './fact.js';
 import { requireSuccess } from './file-state.js';
@@ -11,16 +12,23 @@ export interface SystemdUnit {
   readonly unitFileState: string;
   /** loaded, not-found, masked, error. */
   readonly loadState: string;
+  /** The unit's files, or those of a unit it triggers, changed on disk since systemd read them. */
   readonly needDaemonReload: boolean;
 }
 
 export const systemdUnit = defineFact<{ readonly unit: string }, SystemdUnit>({
   name: 'systemd_unit',
-  command: ({ unit }) => sh`systemctl show -p ActiveState,UnitFileState,LoadState,NeedDaemonReload -- ${unit}`.text,
+  // The triggered units (Triggers=, set for timers, paths and sockets) are shown after the unit itself,
+  // each as its own block of Id and NeedDaemonReload.
+  command: ({ unit }) => sh`u=${unit}
+systemctl show -p ActiveState,UnitFileState,LoadState,NeedDaemonReload -- "$u" || exit
+t=$(systemctl show -p Triggers --value -- "$u")
+if [ -n "$t" ]; then echo; systemctl show -p Id,NeedDaemonReload -- $t; fi`.text,
   parse(result) {
     requireSuccess(result, 'reading the unit');
+    const [own = '', ...triggered] = result.stdout.split(/\n\s*\n/);
     const fields = new Map(
-      result.stdout
+      own
         .split('\n')
         .filter((l) => l.includes('='))
         .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const),
@@ -29,7 +37,7 @@ export const systemdUnit = defineFact<{ readonly unit: string }, SystemdUnit>({
       activeState: fields.get('ActiveState') ?? '',
       unitFileState: fields.get('UnitFileState') ?? '',
       loadState: fields.get('LoadState') ?? '',
-      needDaemonReload: fields.get('NeedDaemonReload') === 'yes',
+      needDaemonReload: fields.get('NeedDaemonReload') === 'yes' || triggered.some((block) => /^NeedDaemonReload=yes$/m.test(block)),
     };
   },
 });

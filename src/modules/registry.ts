@@ -3,6 +3,7 @@ import { aptModule } from './apt.js';
 import { assertModule } from './assert.js';
 import { blockinfileModule } from './blockinfile.js';
 import { commandModule } from './command.js';
+import { configLoadedModule } from './config-loaded.js';
 import { copyModule } from './copy.js';
 import { dnfModule } from './dnf.js';
 import { debugModule } from './debug.js';
@@ -58,6 +59,7 @@ const byName = {
   assert: assertModule,
   blockinfile: blockinfileModule,
   command: commandModule,
+  config_loaded: configLoadedModule,
   copy: copyModule,
   debug: debugModule,
   dnf: dnfModule,

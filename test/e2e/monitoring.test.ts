@@ -12,7 +12,7 @@ import { parse, stringify } from 'yaml';
 import { Etcd3 } from 'etcd3';
 import type { LabInfo } from '../../src/lab/lab.js';
 import { clusterClient } from './backup-lab.js';
-import { etcdops, recapOf } from './etcdops-cli.js';
+import { etcdops, jsonEvents, recapOf } from './etcdops-cli.js';
 import { sshRun, useLab } from './lab-fixture.js';
 
 const playbook = (name: string) => fileURLToPath(new URL(`../../playbooks/${name}`, import.meta.url));
@@ -38,6 +38,14 @@ function memberClient(lab: LabInfo, address: string): Etcd3 {
     hosts: [`https://${address}:2379`],
     credentials: { rootCertificate: readFileSync(join(pki, 'ca.crt')), certChain: readFileSync(join(pki, 'admin.crt')), privateKey: readFileSync(join(pki, 'admin.key')) },
   });
+}
+
+/** What the run changed (or, in check mode, would change) on `host`, sorted. */
+function changedTargets(stdout: string, host: string): string[] {
+  return jsonEvents(stdout)
+    .filter((e) => e.event === 'host_result' && e.host === host && e.status === 'CHANGED')
+    .flatMap((e) => (e.changes as { target: string }[]).map((c) => c.target))
+    .sort();
 }
 
 /** Polls `read` until `done` holds for its value, or fails with the last value after `timeoutMs`. */
@@ -189,6 +197,35 @@ describe('monitoring.yml: Prometheus, Alertmanager and node_exporter on the lab,
     strictEqual((await monitoring()).code, 0);
   });
 
+  // A run that wrote the files and failed (or was killed) before reloading leaves them newer than what the
+  // services run: the next run writes nothing, yet reloads both, and a run after it changes nothing.
+  it('reloads the configurations a failed run left written but not loaded, then changes nothing', async () => {
+    const owed = { etcd_monitoring_scrape_interval: '3s', etcd_monitoring_group_wait: '2s' };
+    const pids = await run(PROMETHEUS_HOST, 'systemctl show -p MainPID --value prometheus alertmanager');
+    // The files as that run left them: checked in the staging folder, then put in place.
+    for (const folder of ['/etc/prometheus/etcd/.staging', '/etc/prometheus/etcd']) {
+      await run(PROMETHEUS_HOST, `sed -i 's/scrape_interval: "2s"/scrape_interval: "3s"/' ${folder}/etcd.yml`);
+    }
+    for (const folder of ['/etc/prometheus/alertmanager/.staging', '/etc/prometheus/alertmanager']) {
+      await run(PROMETHEUS_HOST, `sed -i 's/group_wait: "1s"/group_wait: "2s"/' ${folder}/alertmanager.yml`);
+    }
+    const check = await etcdops(['play', playbook('monitoring.yml'), '-i', inventory, '--check', '--output', 'json', '-e', JSON.stringify({ ...vars(), ...owed })]);
+    strictEqual(check.code, 0, check.stdout.slice(-3000));
+    deepStrictEqual(changedTargets(check.stdout, PROMETHEUS_HOST), ['alertmanager.service', 'prometheus.service'], 'check mode shows the two owed reloads and nothing else');
+    const reloaded = await monitoring(owed);
+    strictEqual(reloaded.code, 0, reloaded.stdout.slice(-3000));
+    deepStrictEqual(changedTargets(reloaded.stdout, PROMETHEUS_HOST), ['alertmanager.service', 'prometheus.service'], 'the two reloads and nothing else');
+    const config = await get<{ yaml: string }>('/api/v1/status/config');
+    ok(config.yaml.includes('scrape_interval: 3s'), config.yaml);
+    const alertmanager = (await (await fetch(`http://${address(PROMETHEUS_HOST)}:9093/api/v2/status`)).json()) as { config: { original: string } };
+    ok(alertmanager.config.original.includes('group_wait: 2s'), alertmanager.config.original);
+    strictEqual(await run(PROMETHEUS_HOST, 'systemctl show -p MainPID --value prometheus alertmanager'), pids, 'reloaded, not restarted');
+    const again = await monitoring(owed);
+    strictEqual(again.code, 0, again.stdout.slice(-3000));
+    for (const host of [...MEMBERS, PROMETHEUS_HOST]) strictEqual(recapOf(again.stdout)[host]!.changed, 0, `${host} changed something on a second run`);
+    strictEqual((await monitoring()).code, 0, 'the shipped test intervals back');
+  });
+
   it('notifies EtcdMemberDown for a stopped member, then its resolution', async () => {
     const since = notified.length;
     await run('n3', 'systemctl stop etcd');
@@ -244,6 +281,21 @@ describe('monitoring.yml: Prometheus, Alertmanager and node_exporter on the lab,
     strictEqual((await etcdops(['backup', 'now', '-i', inventory, '--output', 'plain'])).code, 0);
     await notification(fresh, 'resolved', 'EtcdBackupStale', { cluster: 'etcd' });
     await run('n1', 'systemctl start etcd-backup.timer');
+  });
+
+  // A run that wrote the backup service's unit and failed before its handler reloaded systemd: the next
+  // run writes nothing, yet systemd loads the file before the timer starts the service again.
+  it('makes systemd load a backup service file a failed run left unloaded, then changes nothing', async () => {
+    const unit = '/etc/systemd/system/etcd-backup.service';
+    const backup = () => etcdops(['play', playbook('backup.yml'), '-i', inventory, '--output', 'json', '-e', JSON.stringify({ etcd_backup_run_timeout: '20min' })]);
+    await run('n1', `sed -i 's/^TimeoutStartSec=30min$/TimeoutStartSec=20min/' ${unit}`);
+    strictEqual(await run('n1', 'systemctl show -p NeedDaemonReload --value etcd-backup.service'), 'yes\n');
+    const loaded = await backup();
+    strictEqual(loaded.code, 0, loaded.stdout.slice(-3000));
+    strictEqual(await run('n1', 'systemctl show -p TimeoutStartUSec,NeedDaemonReload --value etcd-backup.service'), '20min\nno\n');
+    const again = await backup();
+    strictEqual(again.code, 0, again.stdout.slice(-3000));
+    for (const host of MEMBERS) strictEqual(recapOf(again.stdout)[host]!.changed, 0, `${host} changed something on a second run`);
   });
 
   // etcd exports every gRPC method and code from the start (at 0), and the scenarios above made the rest

@@ -67,6 +67,19 @@ const rows: Row[] = [
     stdout: 'LoadState=loaded\nActiveState=active\nUnitFileState=enabled\nNeedDaemonReload=yes\n',
     parsed: { activeState: 'active', unitFileState: 'enabled', loadState: 'loaded', needDaemonReload: true },
   },
+  // A timer whose own file is loaded but whose service's file changed: the next run would start the old service.
+  {
+    fact: systemdUnit,
+    args: { unit: 'etcd-backup.timer' },
+    stdout: 'LoadState=loaded\nActiveState=active\nUnitFileState=enabled\nNeedDaemonReload=no\n\nId=etcd-backup.service\nNeedDaemonReload=yes\n',
+    parsed: { activeState: 'active', unitFileState: 'enabled', loadState: 'loaded', needDaemonReload: true },
+  },
+  {
+    fact: systemdUnit,
+    args: { unit: 'etcd-backup.timer' },
+    stdout: 'LoadState=loaded\nActiveState=active\nUnitFileState=enabled\nNeedDaemonReload=yes\n\nId=etcd-backup.service\nNeedDaemonReload=no\n',
+    parsed: { activeState: 'active', unitFileState: 'enabled', loadState: 'loaded', needDaemonReload: true },
+  },
   {
     fact: archiveExtracted,
     args: { src: '/a.tgz', dest: '/opt' },
