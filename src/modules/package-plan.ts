@@ -3,6 +3,7 @@
 // Results and messages follow Ansible's apt module: a task that only refreshes the lists is changed when
 // they changed, an unknown package fails with "No package matching 'NAME' is available".
 import { joinCode, sh, ShellCode } from '../connection/shell-quote.js';
+import { onFirstUse } from '../startup/on-first-use.js';
 import type { PackageFacts, PackageManager } from '../facts/package-versions.js';
 import { type Change, ChangeAction, type TaskPlan, noop } from '../plan/change.js';
 import type { ApplyContext, ApplyResult } from './module.js';
@@ -61,11 +62,16 @@ export function packageRequests(name: PackageArgs['name']): PackageRequest[] {
   });
 }
 
-/** Whether an installed version satisfies the version asked for (`2.10*` matches `2.10-3`, as Ansible's fnmatch). */
+const re2js = onFirstUse<typeof import('re2js')>('re2js');
+
+/**
+ * Whether an installed version satisfies the version asked for (`2.10*` matches `2.10-3`, as Ansible's fnmatch).
+ * On RE2: with backtracking, a wanted `1*1*1*1*1*x` takes seconds on a host's 100-character version.
+ */
 export function versionMatches(installed: string, wanted: string): boolean {
   if (!wanted.includes('*')) return installed === wanted;
   const pattern = wanted.split('*').map((part) => part.replace(/[.+^$()|[\]{}?\\]/g, '\\$&')).join('.*');
-  return new RegExp(`^${pattern}$`).test(installed);
+  return re2js().RE2JS.compile(pattern, re2js().RE2JS.DOTALL).matcher(installed).matches();
 }
 
 /** The change that refreshes the package lists when the task asks and they are older than cache_valid_time (apt: 0). */

@@ -2,6 +2,7 @@
 // with Ansible's `gather_subset` and `filter`; read-only, so it runs the same under --check and in plans.
 import { hostFacts, type FactSubset } from '../facts/host-facts.js';
 import { noop } from '../plan/change.js';
+import { onFirstUse } from '../startup/on-first-use.js';
 import { defineModule } from './module.js';
 import { TaskFailure } from './task-failure.js';
 
@@ -52,10 +53,13 @@ export function chooseSubsets(spec: readonly string[]): FactSubset[] {
   return SUPPORTED.filter((s) => added.has(s) && (!excluded.has(s) || explicit.has(s)));
 }
 
-/** fnmatch-style pattern (`*`, `?`, `[...]`) to a whole-name regular expression. */
-function globToRegExp(pattern: string): RegExp {
+const re2js = onFirstUse<typeof import('re2js')>('re2js');
+
+/** fnmatch-style pattern (`*`, `?`, `[...]`) to a whole-name test, on RE2 so no filter can backtrack without bound. */
+function globTest(pattern: string): (name: string) => boolean {
   const body = pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
+  const regex = re2js().RE2JS.compile(body);
+  return (name) => regex.matcher(name).matches();
 }
 
 export const setupModule = defineModule<SetupArgs, Record<string, unknown>>({
@@ -93,11 +97,11 @@ export const setupModule = defineModule<SetupArgs, Record<string, unknown>>({
     return hostFacts.parse(await ctx.connection.exec(command, { become: ctx.become }), { subsets });
   },
   plan(args, facts) {
-    const patterns = list(args.filter).map(globToRegExp);
+    const patterns = list(args.filter).map(globTest);
     const prefixed = Object.fromEntries(
       Object.entries(facts)
         .map(([name, value]) => [`ansible_${name}`, value] as const)
-        .filter(([name]) => patterns.length === 0 || patterns.some((p) => p.test(name))),
+        .filter(([name]) => patterns.length === 0 || patterns.some((matches) => matches(name))),
     );
     return noop('facts are read, nothing changes', { ansible_facts: prefixed });
   },

@@ -59,13 +59,13 @@ export function editBlockInFile(original: string | undefined, args: BlockInFileE
     if (insertRe) {
       if (insertRe.multiline) {
         // A multi-line pattern is searched in the whole file; the block goes at the line where it matches.
-        const m = insertRe.exec(original ?? '');
+        const m = insertRe.search(original ?? '');
         if (m) {
           const offset = insertafter ? m.index + m[0].length : m.index;
           n0 = ((original ?? '').slice(0, offset).match(/\n/g) ?? []).length;
         }
       } else {
-        for (const [i, line] of lines.entries()) if (insertRe.exec(line.replace(/\n$/, ''))) n0 = i;
+        for (const [i, m] of insertRe.searchEach(lines.map((line) => line.replace(/\n$/, ''))).entries()) if (m) n0 = i;
       }
       if (n0 === undefined) n0 = lines.length;
       else if (insertafter !== undefined) n0 += 1;

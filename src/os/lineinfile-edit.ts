@@ -2,6 +2,7 @@
 // exact line selects, where a new line goes (insertafter/insertbefore, a regex or BOF/EOF, last match unless
 // firstmatch), backrefs, and absent removing every matching line. Same bytes and same changed as Ansible.
 import { expandTemplate, pythonRegex } from '../playbook/python-regex.js';
+import type { UserRegex } from '../playbook/user-regex.js';
 import { TaskFailure } from '../modules/task-failure.js';
 
 export interface LineInFileEdit {
@@ -30,8 +31,9 @@ export function splitKeepingNewlines(text: string): string[] {
 }
 
 const bare = (line: string): string => line.replace(/[\r\n]+$/, '');
-/** Python's `$` also matches before a final "\n": searching the line without it gives the same answer. */
-const searchLine = (re: RegExp, line: string): RegExpExecArray | null => re.exec(line.endsWith('\n') ? line.slice(0, -1) : line);
+/** re.search on every line; Python's `$` also matches before a final "\n": searching a line without it gives the same answer. */
+const searchLines = (re: UserRegex, lines: readonly string[]): (RegExpExecArray | null)[] =>
+  re.searchEach(lines.map((line) => (line.endsWith('\n') ? line.slice(0, -1) : line)));
 const endsWithNewline = (line: string | undefined): boolean => line !== undefined && /[\r\n]$/.test(line);
 
 export function checkLineInFileArgs(args: LineInFileEdit): void {
@@ -54,10 +56,11 @@ export function editLineInFile(text: string, args: LineInFileEdit): EditOutcome 
 
 function absent(text: string, args: LineInFileEdit): EditOutcome {
   const re = args.regexp !== undefined ? pythonRegex(args.regexp, 'regexp') : undefined;
-  const matches = (line: string): boolean =>
-    re ? searchLine(re, line) !== null : args.search_string !== undefined ? line.includes(args.search_string) : bare(line) === args.line;
   const lines = splitKeepingNewlines(text);
-  const kept = lines.filter((line) => !matches(line));
+  const hits = re ? searchLines(re, lines) : undefined;
+  const matches = (line: string, i: number): boolean =>
+    hits ? hits[i] !== null : args.search_string !== undefined ? line.includes(args.search_string) : bare(line) === args.line;
+  const kept = lines.filter((line, i) => !matches(line, i));
   const found = lines.length - kept.length;
   return { text: kept.join(''), msg: found ? `${found} line(s) removed` : '', found };
 }
@@ -80,8 +83,7 @@ function present(text: string, args: LineInFileEdit): EditOutcome {
   let insertAt = -1;
   let match: RegExpExecArray | boolean | null = null;
   if (re) {
-    for (const [i, current] of lines.entries()) {
-      const m = searchLine(re, current);
+    for (const [i, m] of searchLines(re, lines).entries()) {
       if (m) {
         found = i;
         match = m;
@@ -99,10 +101,11 @@ function present(text: string, args: LineInFileEdit): EditOutcome {
     }
   }
   if (!match) {
+    const anchors = insertRe ? searchLines(insertRe, lines) : [];
     for (const [i, current] of lines.entries()) {
       if (bare(current) === line) {
         found = i;
-      } else if (insertRe && searchLine(insertRe, current)) {
+      } else if (anchors[i]) {
         insertAt = insertafter ? i + 1 : i;
         if (args.firstmatch) break;
       }

@@ -8,6 +8,8 @@ import { boolFilter } from './ansible-boolean.js';
 import { commentFilter } from './comment-filter.js';
 import { pyJsonDumps, pyRepr, pyStr, pyTypeName, truthy } from './python-values.js';
 import { pyyamlDump } from './pyyaml-dump.js';
+import { pythonRegex } from './python-regex.js';
+import type { UserRegex } from './user-regex.js';
 
 type Fn = (value: unknown, ...args: unknown[]) => unknown;
 
@@ -42,15 +44,10 @@ function toInt(value: unknown, fallback: unknown = 0, base: unknown = 10): unkno
   return fallback;
 }
 
-/** Python regular expressions in JavaScript's dialect: named groups and `\A`/`\Z` anchors. */
-function pyRegex(pattern: unknown, flags: string): RegExp {
-  const source = String(pattern).replace(/\(\?P<(\w+)>/g, '(?<$1>').replace(/\(\?P=(\w+)\)/g, '\\k<$1>').replace(/\\A/g, '^').replace(/\\Z/g, '$');
-  return new RegExp(source, flags);
-}
-
-function regexFlags(options: unknown, extra = ''): string {
+/** A filter's or test's pattern with the flags its keyword arguments ask for (ignorecase, multiline). */
+function pyRegex(pattern: unknown, options: unknown): UserRegex {
   const o = isMapping(options) ? options : {};
-  return `${extra}${truthy(o.ignorecase) ? 'i' : ''}${truthy(o.multiline) ? 'm' : ''}`;
+  return pythonRegex(String(pattern), 'pattern', `${truthy(o.ignorecase) ? 'i' : ''}${truthy(o.multiline) ? 'm' : ''}`);
 }
 
 /** Python's escapes in a re.sub template (an unknown one stays as written). */
@@ -85,7 +82,7 @@ function pyReplacement(replacement: unknown): string {
 
 function regexSearch(value: unknown, pattern: unknown, ...rest: unknown[]): unknown {
   const options = isMapping(rest.at(-1)) ? rest.pop() : undefined;
-  const match = pyRegex(pattern, regexFlags(options)).exec(String(value));
+  const match = pyRegex(pattern, options).search(String(value));
   if (!match) return null;
   if (rest.length === 0) return match[0];
   return rest.map((group) => {
@@ -228,9 +225,9 @@ export const FILTERS: Readonly<Record<string, Callable>> = {
   from_yaml: call((v) => parseYaml(String(v), yamlOptions) as unknown),
   b64encode: call((v) => Buffer.from(pyStr(v), 'utf8').toString('base64')),
   b64decode: call((v) => Buffer.from(String(v), 'base64').toString('utf8')),
-  regex_replace: call((v, pattern = '', replacement = '', o) => pyStr(v).replace(pyRegex(pattern, regexFlags(o, 'g')), pyReplacement(replacement))),
+  regex_replace: call((v, pattern = '', replacement = '', o) => pyRegex(pattern, o).replaceAll(pyStr(v), pyReplacement(replacement))),
   regex_search: call(regexSearch),
-  regex_findall: call((v, pattern, o) => [...pyStr(v).matchAll(pyRegex(pattern, regexFlags(o, 'g')))].map((m) => (m.length > 2 ? m.slice(1) : (m[1] ?? m[0])))),
+  regex_findall: call((v, pattern, o) => pyRegex(pattern, o).findAll(pyStr(v)).map((m) => (m.length > 2 ? m.slice(1) : (m[1] ?? m[0])))),
   regex_escape: call((v) => pyStr(v).replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')),
   combine: call(combine),
   dict2items: call((v, o) => {
@@ -266,9 +263,9 @@ export const TESTS: Readonly<Record<string, Callable>> = {
   change: call((v) => truthy(registered(v, 'change').changed)),
   skipped: call((v) => truthy(registered(v, 'skipped').skipped)),
   skip: call((v) => truthy(registered(v, 'skip').skipped)),
-  match: call((v, pattern, o) => pyRegex(`^(?:${String(pattern)})`, regexFlags(o)).test(pyStr(v))),
-  search: call((v, pattern, o) => pyRegex(pattern, regexFlags(o)).test(pyStr(v))),
-  regex: call((v, pattern, o) => pyRegex(pattern, regexFlags(o)).test(pyStr(v))),
+  match: call((v, pattern, o) => pyRegex(pattern, o).matchStart(pyStr(v)) !== null),
+  search: call((v, pattern, o) => pyRegex(pattern, o).search(pyStr(v)) !== null),
+  regex: call((v, pattern, o) => pyRegex(pattern, o).search(pyStr(v)) !== null),
   version: call(versionTest),
   version_compare: call(versionTest),
   subset: call((a, b) => listOf(a, 'subset').every((x) => listOf(b, 'subset').some((y) => sameValue(x, y)))),

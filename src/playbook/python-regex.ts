@@ -1,21 +1,23 @@
-// Python `re` patterns and `match.expand` templates, as Ansible's lineinfile and blockinfile use them, run
-// with JavaScript's RegExp: the syntax that differs (named groups, inline flags, \A \Z) is translated and
-// what cannot be translated is refused with a message, never matched differently in silence.
+// Python `re` patterns and `match.expand` templates, as Ansible's filters, tests, lineinfile and blockinfile
+// use them, run with JavaScript's RegExp (under a time limit, see user-regex.ts): the syntax that differs
+// (named groups, inline flags, \A \Z) is translated and what cannot be translated is refused with a
+// message, never matched differently in silence.
 import { TaskFailure } from '../modules/task-failure.js';
+import { UserRegex } from './user-regex.js';
 
 /** Longest pattern accepted: patterns come from playbooks, and a bound keeps a typo from becoming a hang. */
 const PATTERN_LIMIT = 4096;
 
-/** Compiles a Python pattern; `what` names the argument in errors (e.g. "regexp"). */
-export function pythonRegex(pattern: string, what: string): RegExp {
+/** Compiles a Python pattern; `what` names the argument in errors (e.g. "regexp"); `given` holds flags asked for outside it ("i", "m"). */
+export function pythonRegex(pattern: string, what: string, given = ''): UserRegex {
   if (pattern.length > PATTERN_LIMIT) throw new TaskFailure(`${what} is longer than ${PATTERN_LIMIT} characters`);
-  let flags = '';
+  let flags = given;
   let body = pattern;
   const inline = /^\(\?([aiLmsux]+)\)/.exec(body);
   if (inline) {
     body = body.slice(inline[0].length);
     for (const flag of inline[1]!) {
-      if (flag === 'i' || flag === 'm' || flag === 's') flags += flag;
+      if (flag === 'i' || flag === 'm' || flag === 's') flags += flags.includes(flag) ? '' : flag;
       else if (flag !== 'a' && flag !== 'u') throw new TaskFailure(`${what}: the inline flag (?${flag}) is not supported; write the pattern without it`);
     }
   }
@@ -58,7 +60,7 @@ export function pythonRegex(pattern: string, what: string): RegExp {
     }
   }
   try {
-    return new RegExp(out, flags);
+    return new UserRegex(new RegExp(out, flags), pattern, what);
   } catch (error) {
     throw new TaskFailure(`${what} ${JSON.stringify(pattern)} is not a valid regular expression: ${(error as Error).message}`);
   }
