@@ -8,6 +8,7 @@ import { boolFilter } from './ansible-boolean.js';
 import { commentFilter } from './comment-filter.js';
 import { pyJsonDumps, pyRepr, pyStr, pyTypeName, truthy } from './python-values.js';
 import { pyyamlDump } from './pyyaml-dump.js';
+import { pyTuple } from './python-tuples.js';
 
 type Fn = (value: unknown, ...args: unknown[]) => unknown;
 
@@ -205,6 +206,52 @@ function floatInput(value: unknown, fallback: unknown = 0): unknown {
   return /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i.test(text) || /^[+-]?(?:inf|nan)$/i.test(text) ? text : fallback;
 }
 
+/** What Python iterates in a value: a list's items, a string's characters, a dict's keys. */
+function iterated(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  if (isMapping(value)) return Object.keys(value);
+  if (typeof value === 'string') return [...value];
+  throw new Error(`'${pyTypeName(value)}' object is not iterable`);
+}
+
+/** Python's zip as Ansible gives it (made a list): tuples of the n-th items, as many as the shortest has. */
+function zipFilter(...values: unknown[]): unknown[] {
+  const lists = values.map(iterated);
+  const length = Math.min(...lists.map((l) => l.length));
+  return Array.from({ length }, (_, i) => pyTuple(lists.map((l) => l[i])));
+}
+
+/** itertools.zip_longest: as many tuples as the longest has, the missing items `fillvalue` (None). */
+function zipLongestFilter(...values: unknown[]): unknown[] {
+  const last = values.at(-1);
+  const options = values.length > 1 && isMapping(last) && Object.keys(last).join() === 'fillvalue' ? last : undefined;
+  const lists = (options ? values.slice(0, -1) : values).map(iterated);
+  const length = Math.max(0, ...lists.map((l) => l.length));
+  const fill = options?.fillvalue ?? null;
+  return Array.from({ length }, (_, i) => pyTuple(lists.map((l) => (i < l.length ? l[i] : fill))));
+}
+
+function mappingOf(value: unknown, what: string): Record<string, unknown> {
+  if (isMapping(value)) return value;
+  throw new Error(`${what} needs a dict, not ${pyTypeName(value)}`);
+}
+
+/** Jinja's dictsort: (key, value) tuples sorted by key or value, text compared without case unless asked. */
+function dictsort(value: unknown, ...args: unknown[]): unknown[] {
+  const options = isMapping(args.at(-1)) ? (args.pop() as Record<string, unknown>) : {};
+  const [caseSensitive = options.case_sensitive ?? false, by = options.by ?? 'key', reverse = options.reverse ?? false] = args;
+  if (by !== 'key' && by !== 'value') throw new Error("You can only sort by either 'key' or 'value'");
+  const at = by === 'key' ? 0 : 1;
+  const sortKey = (v: unknown) => (typeof v === 'string' && !truthy(caseSensitive) ? v.toLowerCase() : v);
+  const pairs = Object.entries(mappingOf(value, 'dictsort')).map((pair) => pyTuple(pair));
+  pairs.sort((a, b) => {
+    const x = sortKey(a[at]) as string | number;
+    const y = sortKey(b[at]) as string | number;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  return truthy(reverse) ? pairs.reverse() : pairs;
+}
+
 export const FILTERS: Readonly<Record<string, Callable>> = {
   bool: call(boolFilter),
   int: call(toInt),
@@ -212,6 +259,11 @@ export const FILTERS: Readonly<Record<string, Callable>> = {
   __float_input: call(floatInput),
   __dict_get: call((v, key, fallback = null) => (isMapping(v) && Object.hasOwn(v, pyStr(key)) ? v[pyStr(key)] : fallback)),
   format: call(percentFormat),
+  zip: call(zipFilter),
+  dictsort: call(dictsort),
+  // Jinja's items: the (key, value) tuples of a dict in its own order (None gives none).
+  items: call((v) => (v === null ? [] : Object.entries(mappingOf(v, 'items')).map((pair) => pyTuple(pair)))),
+  zip_longest: call(zipLongestFilter),
   comment: call(commentFilter),
   replace: call((v, old, replacement, count) => {
     const parts = pyStr(v).split(pyStr(old));

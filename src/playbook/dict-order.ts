@@ -4,7 +4,7 @@
 // printing a dict renders as Ansible's does.
 
 /** Content of a value with every mapping's keys sorted: the same for a dict in any key order. */
-function signature(value: unknown): string {
+export function signature(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(signature).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const object = value as Record<string, unknown>;
