@@ -30,15 +30,31 @@ function listOf(value: unknown, what: string): unknown[] {
 
 
 /** Jinja's `int`: Python's int(), then int(float()), then the default. */
+/**
+ * An int as the engine takes it: past 2**53 a JavaScript number is not exact, so it goes over as a BigInt,
+ * which the engine takes up to 64 bits; Python's ints have no bound, and a larger one is refused.
+ */
+function exactInt(value: bigint): number | bigint {
+  if (value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(value);
+  if (value >= -(2n ** 63n) && value < 2n ** 64n) return value;
+  throw new Error(`the integer ${value} is larger than etcdops computes with (64 bits)`);
+}
+
 function toInt(value: unknown, fallback: unknown = 0, base: unknown = 10): unknown {
   if (typeof value === 'boolean') return value ? 1 : 0;
-  if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : fallback;
+  if (typeof value === 'number') return Number.isFinite(value) ? exactInt(BigInt(Math.trunc(value))) : fallback;
   if (typeof value === 'string') {
     const text = value.trim().replaceAll('_', '');
     const radix = Number(base);
     const digits = radix === 16 ? /^[+-]?(?:0x)?[0-9a-f]+$/i : radix === 8 ? /^[+-]?(?:0o)?[0-7]+$/i : radix === 2 ? /^[+-]?(?:0b)?[01]+$/i : /^[+-]?\d+$/;
-    if (digits.test(text)) return Number.parseInt(text.replace(/^([+-]?)0[xob]/i, '$1'), radix);
-    if (/^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i.test(text)) return Math.trunc(Number(text));
+    if (digits.test(text)) {
+      const negative = text.startsWith('-');
+      const body = text.replace(/^[+-]?(?:0[xob])?/i, '');
+      const prefix = radix === 16 ? '0x' : radix === 8 ? '0o' : radix === 2 ? '0b' : '';
+      const magnitude = radix === 10 || prefix ? BigInt(`${prefix}${body}`) : BigInt(Number.parseInt(body, radix));
+      return exactInt(negative ? -magnitude : magnitude);
+    }
+    if (/^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i.test(text)) return exactInt(BigInt(Math.trunc(Number(text))));
   }
   return fallback;
 }
@@ -254,7 +270,11 @@ function dictsort(value: unknown, ...args: unknown[]): unknown[] {
 
 export const FILTERS: Readonly<Record<string, Callable>> = {
   bool: call(boolFilter),
-  int: call(toInt),
+  int: call((v, ...args) => {
+    const options = isMapping(args.at(-1)) ? (args.pop() as Record<string, unknown>) : {};
+    const [fallback = options.default ?? 0, base = options.base ?? 10] = args;
+    return toInt(v, fallback, base);
+  }),
   string: call((v) => pyStr(v)),
   __float_input: call(floatInput),
   __dict_get: call((v, key, fallback = null) => (isMapping(v) && Object.hasOwn(v, pyStr(key)) ? v[pyStr(key)] : fallback)),

@@ -136,14 +136,14 @@ function engine(): Environment {
   env.fuel = FUEL;
   for (const [name, callable] of Object.entries({ ...FILTERS, ...DICT_ORDER_FILTERS })) env.addFilter(name, guarded(name, callable));
   env.addGlobal('__dict', guarded('dict', { fn: dictFromPairs }));
-  // Called without arguments, a callable is handed one undefined argument (guarded passes the first apart).
-  env.addGlobal('__tuple', guarded('tuple', { fn: (...items) => pyTuple(items[0] === undefined && items.length === 1 ? [] : items) }));
-  // A list handed back by a JavaScript callable is known to be a list (toEngine), whatever its content.
-  env.addGlobal('__list', guarded('list', { fn: (...items) => (items[0] === undefined && items.length === 1 ? [] : items) }));
-  // The engine's own value is handed back: an undefined item must stay undefined for a `default` after it.
-  env.addFilter('__as_list', (v: unknown) => {
+  // Tests, so the engine keeps its own value (a float stays a float) and only the content is read here.
+  env.addTest('__noted_list', (v: unknown) => {
     if (Array.isArray(v)) rememberList(fromEngine(v, false) as unknown[]);
-    return v;
+    return true;
+  });
+  env.addTest('__noted_tuple', (v: unknown) => {
+    if (Array.isArray(v)) rememberList(pyTuple(fromEngine(v, false) as unknown[]));
+    return true;
   });
   env.addGlobal('__py_order', guarded('comparison', { fn: pythonOrder }));
   for (const [name, callable] of Object.entries(TESTS)) env.addTest(name, guarded(name, callable));
@@ -286,6 +286,10 @@ function explain(error: unknown, text: string, facts: ExpressionFacts, context: 
   const unknown = /unknown (filter|test): \w+ (\w+) is unknown/.exec(message);
   if (unknown) return new UserError(`unknown ${unknown[1]} '${unknown[2]}'${shown}`, undefined, at);
   if (message.startsWith('syntax error')) return new UserError(`invalid Jinja ${message}${shown}`, undefined, at);
+  const big = /(-?\d+) can't be represented as a JavaScript number/.exec(message);
+  if (big) {
+    return new UserError(`cannot render template${shown}: the integer ${big[1]} is beyond 2**53, which etcdops computes with only in the template itself (an int alone in {{ }} prints whole; inside a list or dict, or given to an Ansible filter, it cannot be handed over exactly)`, undefined, at);
+  }
   if (message.includes('ran out of fuel')) return new UserError(`template takes too long to render (stopped after ${FUEL} steps)${shown}`, undefined, at);
   return new UserError(`cannot render template${shown}: ${message}`, undefined, at);
 }

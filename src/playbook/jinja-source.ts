@@ -351,14 +351,17 @@ function normaliseExpression(code: string): string {
 /** Names after which `(` and `[` open a tuple or list rather than a call or subscript. */
 const NOT_CALLABLE = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else', 'elif', 'for', 'set', 'print', 'do', 'with', 'recursive']);
 
-/** The engine's filters that make a list in Python of a tuple's items, so the same content as the tuple. */
-const LIST_FILTERS = new Set(['list', 'sort', 'unique', 'reverse']);
+/** The engine's filters that make a list of a tuple's items in Python, so a list of the tuple's content. */
+const LIST_FILTERS = new Set(['list', 'sort', 'unique']);
+
+/** Tells the engine's output (python-tuples.ts) that the list inside `[[...]]` before it is a list or a tuple. */
+const NOTED = (kind: 'list' | 'tuple') => ` | select('__noted_${kind}') | first)`;
 
 /**
- * Tuple and list literals as calls of `__tuple(...)` and `__list(...)`, and the lists the engine's filters
- * make passed through `__as_list`, which tell the engine's output which is which (Python prints `(1, 2)`
- * and `[1, 2]`; see python-tuples.ts). A call's or subscript's brackets, and the targets of `for` and
- * `set`, stay as written.
+ * Tuple and list literals, and the lists the engine's filters make, noted as what they are (Python prints
+ * `(1, 2)` and `[1, 2]`; see python-tuples.ts): `[a, b]` is read as `([[a, b]] | select('__noted_list') |
+ * first)`, the same list, which the test saw. A call's or subscript's brackets, and the targets of `for`
+ * and `set`, stay as written.
  */
 function markSequences(code: string): string {
   const tokens = tokenize(code);
@@ -368,7 +371,8 @@ function markSequences(code: string): string {
   tokens.forEach((token, i) => {
     if (isOp(tokens[i - 1], '|') && token.kind === 'name' && LIST_FILTERS.has(token.value)) {
       const end = isOp(tokens[i + 1], '(') ? closingBracket(tokens, i + 1) : i;
-      if (end >= 0) edits.push({ at: tokenEnd(tokens[end]!), end: tokenEnd(tokens[end]!), text: ' | __as_list' });
+      // `slice(1)` makes the one-item list `[[...]]` of the filter's list.
+      if (end >= 0) edits.push({ at: tokenEnd(tokens[end]!), end: tokenEnd(tokens[end]!), text: ` | slice(1)${NOTED('list').slice(0, -1)}` });
       return;
     }
     if (i < targetsEnd || !(isOp(token, '(') || isOp(token, '['))) return;
@@ -377,11 +381,8 @@ function markSequences(code: string): string {
     if (applied) return;
     const close = closingBracket(tokens, i);
     if (close < 0) return;
-    if (token.value === '[') {
-      edits.push({ at: token.pos, end: token.pos + 1, text: '__list(' }, { at: tokens[close]!.pos, end: tokens[close]!.pos + 1, text: ')' });
-    } else if (close === i + 1 || topLevelComma(tokens, i, close)) {
-      edits.push({ at: token.pos, end: token.pos + 1, text: '__tuple(' });
-    }
+    const kind = token.value === '[' ? 'list' : close === i + 1 || topLevelComma(tokens, i, close) ? 'tuple' : undefined;
+    if (kind) edits.push({ at: token.pos, end: token.pos + 1, text: '([[' }, { at: tokens[close]!.pos, end: tokens[close]!.pos + 1, text: `]]${NOTED(kind)}` });
   });
   edits.sort((x, y) => y.at - x.at);
   let out = code;

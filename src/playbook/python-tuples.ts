@@ -49,7 +49,7 @@ export function rememberSequence(items: readonly unknown[], original: readonly u
   else if (pending.length < MAX_REMEMBERED) pending.push(items);
 }
 
-/** Records a list the engine made (`| list`, `| sort`): the same content as a tuple's is then unclear. */
+/** Records a list or tuple the engine made (`[a, b]`, `(a, b)`, `| list`): a tuple's content and a list's clash. */
 export function rememberList(items: readonly unknown[]): void {
   rememberSequence(items, items);
 }
