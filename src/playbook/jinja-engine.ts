@@ -12,7 +12,7 @@ import { forgetOrders, rememberOrder, restoreOrder } from './dict-order.js';
 import { type ExpressionFacts, JinjaSourceError, guardedCode, inspectTemplate, plainPath, splitTemplate } from './jinja-source.js';
 import { pythonOrder } from './python-ordering.js';
 import { pyFloatRepr, pyStr } from './python-values.js';
-import { forgetTuples, pyTuple, rememberList, rememberSequence, restoreTuple } from './python-tuples.js';
+import { forgetTuples, isPyTuple, isUnclearSequence, pyTuple, rememberList, rememberSequence, restoreTuple } from './python-tuples.js';
 
 type Vars = Readonly<Record<string, unknown>>;
 
@@ -369,6 +369,9 @@ export function evaluateJinja(expression: string, vars: Vars, where: SourceLocat
     const value = run((env) => env.evalExpr(code, context) as unknown);
     // The engine returns None and undefined alike; rendering tells them apart (strict undefined fails).
     if (value === undefined) run((env) => env.renderStr(`{{ (${code}) }}`, context));
+    // Ansible reads a whole expression's text back only when it looks like a list or dict: a tuple stays text.
+    const top = Array.isArray(value) ? fromEngine(value) : undefined;
+    if (isPyTuple(top) || isUnclearSequence(top)) return pyStr(top);
     return fromEngine(value, false);
   });
 }
