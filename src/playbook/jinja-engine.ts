@@ -145,6 +145,18 @@ function engine(): Environment {
     if (Array.isArray(v)) rememberList(pyTuple(fromEngine(v, false) as unknown[]));
     return true;
   });
+  let remainder: number | undefined;
+  // Called with the engine's remainder, then with the divisor: the divisor is kept (added) when the signs differ.
+  env.addTest('__py_modulo', (v: unknown) => {
+    if (remainder === undefined) {
+      remainder = Number(v);
+      return true;
+    }
+    const divisor = Number(v);
+    const keep = remainder !== 0 && remainder < 0 !== divisor < 0;
+    remainder = undefined;
+    return keep;
+  });
   env.addGlobal('__py_order', guarded('comparison', { fn: pythonOrder }));
   for (const [name, callable] of Object.entries(TESTS)) env.addTest(name, guarded(name, callable));
   // None shows as nothing in text, as Ansible's finalize makes it (inside a list it is still `None`).

@@ -345,7 +345,63 @@ function closing(tokens: readonly Token[], open: number): number {
  * instead of an error, while the engine's own `float` keeps `2.0` a float.
  */
 function normaliseExpression(code: string): string {
-  return pythonConcat(pythonOrdering(expandChains(keepDictOrder(markSequences(normaliseAccess(code))))));
+  return pythonConcat(pythonOrdering(expandChains(keepDictOrder(pythonModulo(markSequences(normaliseAccess(code)))))));
+}
+
+/** Operators binding more loosely than `*`, `/`, `//` and `%`, and the keywords an operand stops at. */
+const ADDITIVE_ENDS = ['+', '~', '==', '!=', '<', '>', '<=', '>=', ',', ':', '='];
+const MULTIPLICATIVE = ['*', '/', '//', '%'];
+
+/** Whether token `i` ends an operand of `%` walking in `step` direction (left: `*` is inside, `a * b % c`). */
+function endsModuloOperand(tokens: readonly Token[], i: number, step: 1 | -1): boolean {
+  const t = tokens[i]!;
+  if (t.kind === 'op') {
+    if (ADDITIVE_ENDS.includes(t.value)) return true;
+    if (step === 1 && MULTIPLICATIVE.includes(t.value)) return true;
+    return t.value === '-' && isOperandEnd(tokens[i - 1]);
+  }
+  return t.kind === 'name' && COMPARISON_END_NAMES.includes(t.value) && !(t.value === 'not' && isName(tokens[i - 1], 'is'));
+}
+
+/**
+ * Python's `%` takes the sign of the divisor (`7 % -3` is -2, `-7.5 % 2` is 0.5); the engine's does not
+ * (1 and -1.5). `a % b` is read as `[a % b, b] | select('__py_modulo') | sum`: the test keeps `b` when
+ * the engine's remainder has the other sign, which adds it, and the engine's numbers keep their type.
+ */
+function pythonModulo(code: string): string {
+  const tokens = tokenize(code);
+  const spans: { first: number; at: number; last: number }[] = [];
+  tokens.forEach((token, at) => {
+    if (!isOp(token, '%')) return;
+    let depth = 0;
+    let first = at;
+    for (let i = at - 1; i >= 0; i--) {
+      const t = tokens[i]!;
+      if (t.kind === 'op' && [')', ']', '}'].includes(t.value)) depth++;
+      else if (t.kind === 'op' && ['(', '[', '{'].includes(t.value) && depth-- === 0) break;
+      else if (depth === 0 && endsModuloOperand(tokens, i, -1)) break;
+      first = i;
+    }
+    depth = 0;
+    let last = at;
+    for (let i = at + 1; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      if (t.kind === 'op' && ['(', '[', '{'].includes(t.value)) depth++;
+      else if (t.kind === 'op' && [')', ']', '}'].includes(t.value) && depth-- === 0) break;
+      else if (depth === 0 && i > at + 1 && endsModuloOperand(tokens, i, 1)) break;
+      last = i;
+    }
+    if (first < at && last > at) spans.push({ first, at, last });
+  });
+  const outermost = spans.filter((e) => !spans.some((o) => o !== e && o.first <= e.first && o.last >= e.last));
+  let out = code;
+  for (const { first, at, last } of outermost.sort((x, y) => y.first - x.first)) {
+    const left = pythonModulo(code.slice(tokens[first]!.pos, tokens[at]!.pos).trim());
+    const right = pythonModulo(code.slice(tokenEnd(tokens[at]!), tokenEnd(tokens[last]!)).trim());
+    const text = `([(${left}) % (${right}), (${right})] | select('__py_modulo') | sum)`;
+    out = `${out.slice(0, tokens[first]!.pos)}${text}${out.slice(tokenEnd(tokens[last]!))}`;
+  }
+  return out;
 }
 
 /** Names after which `(` and `[` open a tuple or list rather than a call or subscript. */

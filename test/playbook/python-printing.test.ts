@@ -1,5 +1,5 @@
 // Table tests for what Python prints and Python means where the engine differs: float repr, tuples,
-// chained comparisons, ints past 2**53, and the cases refused because the engine cannot tell them apart.
+// chained comparisons, the sign of `%`, ints past 2**53, and the cases refused because the engine cannot tell them apart.
 import assert from 'node:assert/strict';
 import { evaluateJinja, renderJinja, testJinja } from '../../src/playbook/jinja-engine.js';
 import { pyFloatRepr, pyRepr } from '../../src/playbook/python-values.js';
@@ -35,6 +35,7 @@ describe('templates print and compare as Python', () => {
     ['{{ [1.0, 2.5][0] }} {{ [1e20, -0.0, 1e-05] }}', '1.0 [1e+20, -0.0, 1e-05]'],
     ['{{ 1 < 7 < 5 }} {{ 2 == 2 == 1 }} {{ 0 < x < 3 }}', 'False False True'],
     ["{{ '12345678901234567890' | int }}", '12345678901234567890'],
+    ['{{ 7 % -3 }} {{ -7.5 % 2 }} {{ 7.0 % -3 }} {{ x % -(1 + 2) }} {{ 10 % 4 % 3 }}', '-2 0.5 -2.0 -1 2'],
   ];
   for (const [template, expected] of table) it(template, () => assert.equal(renderJinja(template, vars, where), expected));
 
