@@ -12,7 +12,7 @@ import { forgetOrders, rememberOrder, restoreOrder } from './dict-order.js';
 import { type ExpressionFacts, JinjaSourceError, guardedCode, inspectTemplate, plainPath, splitTemplate } from './jinja-source.js';
 import { pythonOrder } from './python-ordering.js';
 import { pyFloatRepr, pyStr } from './python-values.js';
-import { forgetTuples, isPyTuple, isUnclearSequence, pyTuple, rememberList, rememberSequence, restoreTuple } from './python-tuples.js';
+import { forgetTuples, isPyTuple, isUnclearSequence, pyTuple, rememberMadeSequence, rememberSequence, restoreTuple } from './python-tuples.js';
 
 type Vars = Readonly<Record<string, unknown>>;
 
@@ -138,11 +138,11 @@ function engine(): Environment {
   env.addGlobal('__dict', guarded('dict', { fn: dictFromPairs }));
   // Tests, so the engine keeps its own value (a float stays a float) and only the content is read here.
   env.addTest('__noted_list', (v: unknown) => {
-    if (Array.isArray(v)) rememberList(fromEngine(v, false) as unknown[]);
+    if (Array.isArray(v)) rememberMadeSequence(fromEngine(v, false) as unknown[]);
     return true;
   });
   env.addTest('__noted_tuple', (v: unknown) => {
-    if (Array.isArray(v)) rememberList(pyTuple(fromEngine(v, false) as unknown[]));
+    if (Array.isArray(v)) rememberMadeSequence(pyTuple(fromEngine(v, false) as unknown[]));
     return true;
   });
   let remainder: number | undefined;

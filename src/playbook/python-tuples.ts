@@ -50,7 +50,7 @@ export function rememberSequence(items: readonly unknown[], original: readonly u
 }
 
 /** Records a list or tuple the engine made (`[a, b]`, `(a, b)`, `| list`): a tuple's content and a list's clash. */
-export function rememberList(items: readonly unknown[]): void {
+export function rememberMadeSequence(items: readonly unknown[]): void {
   rememberSequence(items, items);
 }
 
