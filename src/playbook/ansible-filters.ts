@@ -9,6 +9,7 @@ import { commentFilter } from './comment-filter.js';
 import { pyJsonDumps, pyRepr, pyStr, pyTypeName, truthy } from './python-values.js';
 import { pyyamlDump } from './pyyaml-dump.js';
 import { pythonRegex } from './python-regex.js';
+import { pyTuple } from './python-tuples.js';
 import type { UserRegex } from './user-regex.js';
 
 type Fn = (value: unknown, ...args: unknown[]) => unknown;
@@ -31,15 +32,31 @@ function listOf(value: unknown, what: string): unknown[] {
 
 
 /** Jinja's `int`: Python's int(), then int(float()), then the default. */
+/**
+ * An int as the engine takes it: past 2**53 a JavaScript number is not exact, so it goes over as a BigInt,
+ * which the engine takes up to 64 bits; Python's ints have no bound, and a larger one is refused.
+ */
+function exactInt(value: bigint): number | bigint {
+  if (value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(value);
+  if (value >= -(2n ** 63n) && value < 2n ** 64n) return value;
+  throw new Error(`the integer ${value} is larger than etcdops computes with (64 bits)`);
+}
+
 function toInt(value: unknown, fallback: unknown = 0, base: unknown = 10): unknown {
   if (typeof value === 'boolean') return value ? 1 : 0;
-  if (typeof value === 'number') return Number.isFinite(value) ? Math.trunc(value) : fallback;
+  if (typeof value === 'number') return Number.isFinite(value) ? exactInt(BigInt(Math.trunc(value))) : fallback;
   if (typeof value === 'string') {
     const text = value.trim().replaceAll('_', '');
     const radix = Number(base);
     const digits = radix === 16 ? /^[+-]?(?:0x)?[0-9a-f]+$/i : radix === 8 ? /^[+-]?(?:0o)?[0-7]+$/i : radix === 2 ? /^[+-]?(?:0b)?[01]+$/i : /^[+-]?\d+$/;
-    if (digits.test(text)) return Number.parseInt(text.replace(/^([+-]?)0[xob]/i, '$1'), radix);
-    if (/^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i.test(text)) return Math.trunc(Number(text));
+    if (digits.test(text)) {
+      const negative = text.startsWith('-');
+      const body = text.replace(/^[+-]?(?:0[xob])?/i, '');
+      const prefix = radix === 16 ? '0x' : radix === 8 ? '0o' : radix === 2 ? '0b' : '';
+      const magnitude = radix === 10 || prefix ? BigInt(`${prefix}${body}`) : BigInt(Number.parseInt(body, radix));
+      return exactInt(negative ? -magnitude : magnitude);
+    }
+    if (/^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i.test(text)) return exactInt(BigInt(Math.trunc(Number(text))));
   }
   return fallback;
 }
@@ -202,13 +219,68 @@ function floatInput(value: unknown, fallback: unknown = 0): unknown {
   return /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i.test(text) || /^[+-]?(?:inf|nan)$/i.test(text) ? text : fallback;
 }
 
+/** What Python iterates in a value: a list's items, a string's characters, a dict's keys. */
+function iterated(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  if (isMapping(value)) return Object.keys(value);
+  if (typeof value === 'string') return [...value];
+  throw new Error(`'${pyTypeName(value)}' object is not iterable`);
+}
+
+/** Python's zip as Ansible gives it (made a list): tuples of the n-th items, as many as the shortest has. */
+function zipFilter(...values: unknown[]): unknown[] {
+  const lists = values.map(iterated);
+  const length = Math.min(...lists.map((l) => l.length));
+  return Array.from({ length }, (_, i) => pyTuple(lists.map((l) => l[i])));
+}
+
+/** itertools.zip_longest: as many tuples as the longest has, the missing items `fillvalue` (None). */
+function zipLongestFilter(...values: unknown[]): unknown[] {
+  const last = values.at(-1);
+  const options = values.length > 1 && isMapping(last) && Object.keys(last).join() === 'fillvalue' ? last : undefined;
+  const lists = (options ? values.slice(0, -1) : values).map(iterated);
+  const length = Math.max(0, ...lists.map((l) => l.length));
+  const fill = options?.fillvalue ?? null;
+  return Array.from({ length }, (_, i) => pyTuple(lists.map((l) => (i < l.length ? l[i] : fill))));
+}
+
+function mappingOf(value: unknown, what: string): Record<string, unknown> {
+  if (isMapping(value)) return value;
+  throw new Error(`${what} needs a dict, not ${pyTypeName(value)}`);
+}
+
+/** Jinja's dictsort: (key, value) tuples sorted by key or value, text compared without case unless asked. */
+function dictsort(value: unknown, ...args: unknown[]): unknown[] {
+  const options = isMapping(args.at(-1)) ? (args.pop() as Record<string, unknown>) : {};
+  const [caseSensitive = options.case_sensitive ?? false, by = options.by ?? 'key', reverse = options.reverse ?? false] = args;
+  if (by !== 'key' && by !== 'value') throw new Error("You can only sort by either 'key' or 'value'");
+  const at = by === 'key' ? 0 : 1;
+  const sortKey = (v: unknown) => (typeof v === 'string' && !truthy(caseSensitive) ? v.toLowerCase() : v);
+  const pairs = Object.entries(mappingOf(value, 'dictsort')).map((pair) => pyTuple(pair));
+  pairs.sort((a, b) => {
+    const x = sortKey(a[at]) as string | number;
+    const y = sortKey(b[at]) as string | number;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  return truthy(reverse) ? pairs.reverse() : pairs;
+}
+
 export const FILTERS: Readonly<Record<string, Callable>> = {
   bool: call(boolFilter),
-  int: call(toInt),
+  int: call((v, ...args) => {
+    const options = isMapping(args.at(-1)) ? (args.pop() as Record<string, unknown>) : {};
+    const [fallback = options.default ?? 0, base = options.base ?? 10] = args;
+    return toInt(v, fallback, base);
+  }),
   string: call((v) => pyStr(v)),
   __float_input: call(floatInput),
   __dict_get: call((v, key, fallback = null) => (isMapping(v) && Object.hasOwn(v, pyStr(key)) ? v[pyStr(key)] : fallback)),
   format: call(percentFormat),
+  zip: call(zipFilter),
+  dictsort: call(dictsort),
+  // Jinja's items: the (key, value) tuples of a dict in its own order (None gives none).
+  items: call((v) => (v === null ? [] : Object.entries(mappingOf(v, 'items')).map((pair) => pyTuple(pair)))),
+  zip_longest: call(zipLongestFilter),
   comment: call(commentFilter),
   replace: call((v, old, replacement, count) => {
     const parts = pyStr(v).split(pyStr(old));

@@ -11,7 +11,8 @@ import { FILTERS, TESTS, type Callable } from './ansible-filters.js';
 import { forgetOrders, rememberOrder, restoreOrder } from './dict-order.js';
 import { type ExpressionFacts, JinjaSourceError, guardedCode, inspectTemplate, plainPath, splitTemplate } from './jinja-source.js';
 import { pythonOrder } from './python-ordering.js';
-import { pyStr } from './python-values.js';
+import { pyFloatRepr, pyStr } from './python-values.js';
+import { forgetTuples, isPyTuple, isUnclearSequence, pyTuple, rememberMadeSequence, rememberSequence, restoreTuple } from './python-tuples.js';
 
 type Vars = Readonly<Record<string, unknown>>;
 
@@ -45,18 +46,29 @@ function isMapping(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** Values coming out of the engine: mappings arrive as Map, None as undefined. */
-function fromEngine(value: unknown): unknown {
+/**
+ * Values coming out of the engine: mappings arrive as Map, None as undefined. Tuples are kept for what
+ * prints them; the value of a whole expression has lists only, as Ansible stores it (`item` of a loop over
+ * `a | zip(b) | list` is `[1, 'a']`).
+ */
+function fromEngine(value: unknown, tuples = true): unknown {
   if (value === undefined) return null;
-  if (value instanceof Map) return restoreOrder(Object.fromEntries([...value.entries()].map(([k, v]) => [String(k), fromEngine(v)])));
-  if (Array.isArray(value)) return value.map(fromEngine);
+  if (value instanceof Map) return restoreOrder(Object.fromEntries([...value.entries()].map(([k, v]) => [String(k), fromEngine(v, tuples)])));
+  if (Array.isArray(value)) {
+    const items = value.map((v) => fromEngine(v, tuples));
+    return tuples ? restoreTuple(items) : items;
+  }
   return value;
 }
 
 /** Values going into the engine: `!unsafe` text as plain text (the engine never re-templates a value). */
 function toEngine(value: unknown): unknown {
   if (value instanceof UnsafeText) return value.text;
-  if (Array.isArray(value)) return value.map(toEngine);
+  if (Array.isArray(value)) {
+    const items = value.map(toEngine);
+    rememberSequence(items, value);
+    return items;
+  }
   if (isMapping(value)) {
     const mapping = Object.fromEntries(Object.keys(value).map((k) => [k, toEngine(value[k])]));
     rememberOrder(mapping);
@@ -67,7 +79,7 @@ function toEngine(value: unknown): unknown {
 
 /** The filters and global the engine source calls where Python reads a dict's order (see jinja-source.ts). */
 const DICT_ORDER_FILTERS: Readonly<Record<string, Callable>> = {
-  __dict_items: { fn: (v) => Object.entries(dictOf(v, 'items')) },
+  __dict_items: { fn: (v) => Object.entries(dictOf(v, 'items')).map(pyTuple) },
   __dict_keys: { fn: (v) => Object.keys(dictOf(v, 'keys')) },
   __dict_values: { fn: (v) => Object.values(dictOf(v, 'values')) },
   __in_order: { fn: (v) => (isMapping(v) ? Object.keys(v) : v) },
@@ -87,7 +99,7 @@ function dictFromPairs(...flat: unknown[]): Record<string, unknown> {
 function guarded(name: string, callable: Callable): (...args: unknown[]) => unknown {
   return (...raw: unknown[]) => {
     try {
-      const args = raw.map(fromEngine);
+      const args = raw.map((v) => fromEngine(v));
       return toEngine(callable.fn(args[0], ...args.slice(1)));
     } catch (error) {
       pending ??= new Error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
@@ -124,11 +136,33 @@ function engine(): Environment {
   env.fuel = FUEL;
   for (const [name, callable] of Object.entries({ ...FILTERS, ...DICT_ORDER_FILTERS })) env.addFilter(name, guarded(name, callable));
   env.addGlobal('__dict', guarded('dict', { fn: dictFromPairs }));
+  // Tests, so the engine keeps its own value (a float stays a float) and only the content is read here.
+  env.addTest('__noted_list', (v: unknown) => {
+    if (Array.isArray(v)) rememberMadeSequence(fromEngine(v, false) as unknown[]);
+    return true;
+  });
+  env.addTest('__noted_tuple', (v: unknown) => {
+    if (Array.isArray(v)) rememberMadeSequence(pyTuple(fromEngine(v, false) as unknown[]));
+    return true;
+  });
+  let remainder: number | undefined;
+  // Called with the engine's remainder, then with the divisor: the divisor is kept (added) when the signs differ.
+  env.addTest('__py_modulo', (v: unknown) => {
+    if (remainder === undefined) {
+      remainder = Number(v);
+      return true;
+    }
+    const divisor = Number(v);
+    const keep = remainder !== 0 && remainder < 0 !== divisor < 0;
+    remainder = undefined;
+    return keep;
+  });
   env.addGlobal('__py_order', guarded('comparison', { fn: pythonOrder }));
   for (const [name, callable] of Object.entries(TESTS)) env.addTest(name, guarded(name, callable));
   // None shows as nothing in text, as Ansible's finalize makes it (inside a list it is still `None`).
   env.addFilter('__py', guarded('string', { fn: (v) => (v === null ? '' : pyStr(v)) }));
   env.addFilter('__pystr', guarded('string', { fn: (v) => pyStr(v) }));
+  env.addFilter('__pyfloat', guarded('string', { fn: (v) => pyFloatRepr(Number(v)) }));
   env.addGlobal('lookup', guarded('lookup', { fn: lookup }));
   env.addGlobal('omit', OMIT);
   env.addGlobal(UNDEFINED, (path: unknown) => {
@@ -264,6 +298,10 @@ function explain(error: unknown, text: string, facts: ExpressionFacts, context: 
   const unknown = /unknown (filter|test): \w+ (\w+) is unknown/.exec(message);
   if (unknown) return new UserError(`unknown ${unknown[1]} '${unknown[2]}'${shown}`, undefined, at);
   if (message.startsWith('syntax error')) return new UserError(`invalid Jinja ${message}${shown}`, undefined, at);
+  const big = /(-?\d+) can't be represented as a JavaScript number/.exec(message);
+  if (big) {
+    return new UserError(`cannot render template${shown}: the integer ${big[1]} is beyond 2**53, which etcdops computes with only in the template itself (an int alone in {{ }} prints whole; inside a list or dict, or given to an Ansible filter, it cannot be handed over exactly)`, undefined, at);
+  }
   if (message.includes('ran out of fuel')) return new UserError(`template takes too long to render (stopped after ${FUEL} steps)${shown}`, undefined, at);
   return new UserError(`cannot render template${shown}: ${message}`, undefined, at);
 }
@@ -280,7 +318,8 @@ function inspect(text: string, where: SourceLocation, inFile: boolean): Expressi
 
 /**
  * The template as the engine runs it: `x.0` written `x[0]`, and every `{{ expr }}` shown through Python's
- * str() (numbers keep the engine's own rendering so `2.0` stays `2.0`; an undefined value still fails).
+ * str() (a float through Python's repr, which the engine knows is a float; an int as the engine writes it,
+ * which holds any size it computes; an undefined value still fails).
  */
 function engineSource(text: string, locals: ReadonlySet<string>): string {
   return splitTemplate(text)
@@ -291,7 +330,7 @@ function engineSource(text: string, locals: ReadonlySet<string>): string {
       if (block.kind !== 'expr') return block.raw;
       const v = '__etcdops_value';
       const code = guardedCode(block.code, false, locals, UNDEFINED);
-      return `{%${open} set ${v} = (${code}) %}{{ ${v} if ${v} is number or ${v} is undefined else ${v} | __py ${close}}}`;
+      return `{%${open} set ${v} = (${code}) %}{{ ${v} | __pyfloat if ${v} is float else ${v} if ${v} is number or ${v} is undefined else ${v} | __py ${close}}}`;
     })
     .join('');
 }
@@ -309,7 +348,10 @@ function withContext<T>(
   work: (context: Record<string, unknown>, facts: ExpressionFacts) => T,
 ): T {
   const facts = inspect(text, where, inFile);
-  if (depth === 0) forgetOrders();
+  if (depth === 0) {
+    forgetOrders();
+    forgetTuples();
+  }
   const context = contextFor(facts, vars);
   const previous = currentVars;
   currentVars = vars;
@@ -339,7 +381,10 @@ export function evaluateJinja(expression: string, vars: Vars, where: SourceLocat
     const value = run((env) => env.evalExpr(code, context) as unknown);
     // The engine returns None and undefined alike; rendering tells them apart (strict undefined fails).
     if (value === undefined) run((env) => env.renderStr(`{{ (${code}) }}`, context));
-    return fromEngine(value);
+    // Ansible reads a whole expression's text back only when it looks like a list or dict: a tuple stays text.
+    const top = Array.isArray(value) ? fromEngine(value) : undefined;
+    if (isPyTuple(top) || isUnclearSequence(top)) return pyStr(top);
+    return fromEngine(value, false);
   });
 }
 

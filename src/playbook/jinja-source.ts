@@ -345,7 +345,127 @@ function closing(tokens: readonly Token[], open: number): number {
  * instead of an error, while the engine's own `float` keeps `2.0` a float.
  */
 function normaliseExpression(code: string): string {
-  return pythonConcat(pythonOrdering(keepDictOrder(normaliseAccess(code))));
+  return pythonConcat(pythonOrdering(expandChains(keepDictOrder(pythonModulo(markSequences(normaliseAccess(code)))))));
+}
+
+/** Operators binding more loosely than `*`, `/`, `//` and `%`, and the keywords an operand stops at. */
+const ADDITIVE_ENDS = ['+', '~', '==', '!=', '<', '>', '<=', '>=', ',', ':', '='];
+const MULTIPLICATIVE = ['*', '/', '//', '%'];
+
+/** Whether token `i` ends an operand of `%` walking in `step` direction (left: `*` is inside, `a * b % c`). */
+function endsModuloOperand(tokens: readonly Token[], i: number, step: 1 | -1): boolean {
+  const t = tokens[i]!;
+  if (t.kind === 'op') {
+    if (ADDITIVE_ENDS.includes(t.value)) return true;
+    if (step === 1 && MULTIPLICATIVE.includes(t.value)) return true;
+    return t.value === '-' && isOperandEnd(tokens[i - 1]);
+  }
+  return t.kind === 'name' && COMPARISON_END_NAMES.includes(t.value) && !(t.value === 'not' && isName(tokens[i - 1], 'is'));
+}
+
+/**
+ * Python's `%` takes the sign of the divisor (`7 % -3` is -2, `-7.5 % 2` is 0.5); the engine's does not
+ * (1 and -1.5). `a % b` is read as `[a % b, b] | select('__py_modulo') | sum`: the test keeps `b` when
+ * the engine's remainder has the other sign, which adds it, and the engine's numbers keep their type.
+ */
+function pythonModulo(code: string): string {
+  const tokens = tokenize(code);
+  const spans: { first: number; at: number; last: number }[] = [];
+  tokens.forEach((token, at) => {
+    if (!isOp(token, '%')) return;
+    let depth = 0;
+    let first = at;
+    for (let i = at - 1; i >= 0; i--) {
+      const t = tokens[i]!;
+      if (t.kind === 'op' && [')', ']', '}'].includes(t.value)) depth++;
+      else if (t.kind === 'op' && ['(', '[', '{'].includes(t.value) && depth-- === 0) break;
+      else if (depth === 0 && endsModuloOperand(tokens, i, -1)) break;
+      first = i;
+    }
+    depth = 0;
+    let last = at;
+    for (let i = at + 1; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      if (t.kind === 'op' && ['(', '[', '{'].includes(t.value)) depth++;
+      else if (t.kind === 'op' && [')', ']', '}'].includes(t.value) && depth-- === 0) break;
+      else if (depth === 0 && i > at + 1 && endsModuloOperand(tokens, i, 1)) break;
+      last = i;
+    }
+    if (first < at && last > at) spans.push({ first, at, last });
+  });
+  const outermost = spans.filter((e) => !spans.some((o) => o !== e && o.first <= e.first && o.last >= e.last));
+  let out = code;
+  for (const { first, at, last } of outermost.sort((x, y) => y.first - x.first)) {
+    const left = pythonModulo(code.slice(tokens[first]!.pos, tokens[at]!.pos).trim());
+    const right = pythonModulo(code.slice(tokenEnd(tokens[at]!), tokenEnd(tokens[last]!)).trim());
+    const text = `([(${left}) % (${right}), (${right})] | select('__py_modulo') | sum)`;
+    out = `${out.slice(0, tokens[first]!.pos)}${text}${out.slice(tokenEnd(tokens[last]!))}`;
+  }
+  return out;
+}
+
+/** Names after which `(` and `[` open a tuple or list rather than a call or subscript. */
+const NOT_CALLABLE = new Set(['and', 'or', 'not', 'in', 'is', 'if', 'else', 'elif', 'for', 'set', 'print', 'do', 'with', 'recursive']);
+
+/** The engine's filters that make a list of a tuple's items in Python, so a list of the tuple's content. */
+const LIST_FILTERS = new Set(['list', 'sort', 'unique']);
+
+/** Tells the engine's output (python-tuples.ts) that the list inside `[[...]]` before it is a list or a tuple. */
+const NOTED = (kind: 'list' | 'tuple') => ` | select('__noted_${kind}') | first)`;
+
+/**
+ * Tuple and list literals, and the lists the engine's filters make, noted as what they are (Python prints
+ * `(1, 2)` and `[1, 2]`; see python-tuples.ts): `[a, b]` is read as `([[a, b]] | select('__noted_list') |
+ * first)`, the same list, which the test saw. A call's or subscript's brackets, and the targets of `for`
+ * and `set`, stay as written.
+ */
+function markSequences(code: string): string {
+  const tokens = tokenize(code);
+  const head = tokens[0]?.kind === 'name' ? tokens[0].value : '';
+  const targetsEnd = head === 'for' ? tokens.findIndex((t) => isName(t, 'in')) : head === 'set' ? tokens.findIndex((t) => isOp(t, '=')) : 0;
+  const edits: { at: number; end: number; text: string }[] = [];
+  tokens.forEach((token, i) => {
+    if (isOp(tokens[i - 1], '|') && token.kind === 'name' && LIST_FILTERS.has(token.value)) {
+      const end = isOp(tokens[i + 1], '(') ? closingBracket(tokens, i + 1) : i;
+      // `slice(1)` makes the one-item list `[[...]]` of the filter's list.
+      if (end >= 0) edits.push({ at: tokenEnd(tokens[end]!), end: tokenEnd(tokens[end]!), text: ` | slice(1)${NOTED('list').slice(0, -1)}` });
+      return;
+    }
+    if (i < targetsEnd || !(isOp(token, '(') || isOp(token, '['))) return;
+    const previous = tokens[i - 1];
+    const applied = previous !== undefined && (previous.kind === 'string' || previous.kind === 'number' || (previous.kind === 'name' && !NOT_CALLABLE.has(previous.value)) || [')', ']', '}'].includes(previous.value));
+    if (applied) return;
+    const close = closingBracket(tokens, i);
+    if (close < 0) return;
+    const kind = token.value === '[' ? 'list' : close === i + 1 || topLevelComma(tokens, i, close) ? 'tuple' : undefined;
+    if (kind) edits.push({ at: token.pos, end: token.pos + 1, text: '([[' }, { at: tokens[close]!.pos, end: tokens[close]!.pos + 1, text: `]]${NOTED(kind)}` });
+  });
+  edits.sort((x, y) => y.at - x.at);
+  let out = code;
+  for (const edit of edits) out = out.slice(0, edit.at) + edit.text + out.slice(edit.end);
+  return out;
+}
+
+/** Index of the bracket closing the one opened at `open` (any kind of bracket), or -1. */
+function closingBracket(tokens: readonly Token[], open: number): number {
+  let depth = 0;
+  for (let i = open; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind === 'op' && ['(', '[', '{'].includes(t.value)) depth++;
+    else if (t.kind === 'op' && [')', ']', '}'].includes(t.value) && --depth === 0) return i;
+  }
+  return -1;
+}
+
+function topLevelComma(tokens: readonly Token[], open: number, close: number): boolean {
+  let depth = 0;
+  for (let i = open + 1; i < close; i++) {
+    const t = tokens[i]!;
+    if (t.kind === 'op' && ['(', '[', '{'].includes(t.value)) depth++;
+    else if (t.kind === 'op' && [')', ']', '}'].includes(t.value)) depth--;
+    else if (depth === 0 && isOp(t, ',')) return true;
+  }
+  return false;
 }
 
 const ORDERINGS = ['<', '>', '<=', '>='];
@@ -372,7 +492,7 @@ function operandEdge(tokens: readonly Token[], from: number, step: 1 | -1): numb
 /**
  * Python orders only values of one kind (`'2380' > 2000` raises a TypeError there; the engine would say false,
  * and a condition would silently go the other way), so each `<`, `>`, `<=`, `>=` between two operands goes
- * through `__py_order`, which compares as Python does. A chain (`0 < x < 9`) is left to the engine.
+ * through `__py_order`, which compares as Python does. Chains (`0 < x < 9`) are split first (expandChains).
  */
 function pythonOrdering(code: string): string {
   const tokens = tokenize(code);
@@ -397,6 +517,66 @@ function pythonOrdering(code: string): string {
     out = `${out.slice(0, start)}__py_order((${left}), '${op.value}', (${right}))${out.slice(end)}`;
   }
   return out;
+}
+
+const CHAIN_OPS = [...ORDERINGS, '==', '!='];
+
+/** The comparison operator starting at token `i` (`<`, `==`, `in`, `not in`, ...) and how many tokens it takes. */
+function comparisonAt(tokens: readonly Token[], i: number): number {
+  const t = tokens[i];
+  if (t?.kind === 'op' && CHAIN_OPS.includes(t.value)) return 1;
+  if (isName(t, 'in') && !isName(tokens[i - 1], 'not')) return 1;
+  if (isName(t, 'not') && isName(tokens[i + 1], 'in')) return 2;
+  return 0;
+}
+
+/**
+ * Jinja, like Python, reads `a < b < c` as `a < b and b < c` (`1 < 7 < 5` is false); the engine reads it as
+ * `(a < b) < c` (true). Each chain is written out as Python means it, one comparison at a time, so the
+ * Python ordering of each comparison applies too. The middle operand is written twice: templates have no
+ * side effects, and `and` still stops at the first false comparison as Python does.
+ */
+function expandChains(code: string): string {
+  // Each pass writes out one chain; a chain inside an operand is written out by a later pass.
+  for (let pass = 0; pass < 100; pass++) {
+    const tokens = tokenize(code);
+    const chain = firstChain(tokens);
+    if (!chain) return code;
+    const { operands, ops } = chain;
+    const text = (from: number, to: number) => code.slice(tokens[from]!.pos, tokenEnd(tokens[to]!));
+    const parts = ops.map(([at, size], k) => `(${text(operands[k]![0], operands[k]![1])}) ${text(at, at + size - 1)} (${text(operands[k + 1]![0], operands[k + 1]![1])})`);
+    const start = tokens[operands[0]![0]]!.pos;
+    const end = tokenEnd(tokens[operands.at(-1)![1]]!);
+    code = `${code.slice(0, start)}(${parts.join(' and ')})${code.slice(end)}`;
+  }
+  throw new JinjaSourceError('too many chained comparisons in one expression', 1);
+}
+
+/** The first chain of two or more comparisons: its operands (first and last token) and operators (token, size). */
+function firstChain(tokens: readonly Token[]): { operands: [number, number][]; ops: [number, number][] } | undefined {
+  for (let i = 0; i < tokens.length; i++) {
+    const size = comparisonAt(tokens, i);
+    if (!size) continue;
+    const first = operandEdge(tokens, i - 1, -1);
+    if (first > i - 1) continue;
+    const operands: [number, number][] = [[first, i - 1]];
+    const ops: [number, number][] = [];
+    let at = i;
+    let opSize = size;
+    for (;;) {
+      const last = operandEdge(tokens, at + opSize, 1);
+      if (last < at + opSize) break;
+      ops.push([at, opSize]);
+      operands.push([at + opSize, last]);
+      const nextSize = comparisonAt(tokens, last + 1);
+      if (!nextSize) break;
+      at = last + 1;
+      opSize = nextSize;
+    }
+    if (ops.length >= 2) return { operands, ops };
+    if (ops.length === 1) i = ops[0]![0] + ops[0]![1] - 1;
+  }
+  return undefined;
 }
 
 /** Python's dict views, which the engine answers in sorted key order, as filters that keep insertion order. */
@@ -483,7 +663,7 @@ function endsOperand(tokens: readonly Token[], i: number): boolean {
  */
 function pythonConcat(code: string): string {
   const tokens = tokenize(code);
-  const spans = new Map<string, [number, number]>();
+  const spans = new Map<string, [number, number, string]>();
   tokens.forEach((token, at) => {
     if (!isOp(token, '~')) return;
     let depth = 0;
@@ -505,16 +685,16 @@ function pythonConcat(code: string): string {
       last = i;
     }
     for (const [from, to] of [[first, at - 1], [at + 1, last]] as const) {
-      // A number literal prints the same either way, and the engine keeps `2.0` a float where str() could not.
-      const literalNumber = from === to && tokens[from]!.kind === 'number';
-      if (to >= from && !literalNumber) spans.set(`${from}:${to}`, [tokens[from]!.pos, tokenEnd(tokens[to]!)]);
+      // An int literal prints the same either way; a float literal is known to be a float only here.
+      const literal = from === to && tokens[from]!.kind === 'number' ? tokens[from]!.value : undefined;
+      if (to >= from && !(literal && /^[\d_]+$/.test(literal))) spans.set(`${from}:${to}`, [tokens[from]!.pos, tokenEnd(tokens[to]!), literal ? '__pyfloat' : '__pystr']);
     }
   });
   if (spans.size === 0) return code;
   // Openers of longer spans first, closers of shorter spans first, closers before openers: spans nest.
-  const edits = [...spans.values()].flatMap(([start, end]) => [
+  const edits = [...spans.values()].flatMap(([start, end, filter]) => [
     { at: start, text: '((', order: 1, size: -(end - start) },
-    { at: end, text: ') | __pystr)', order: 0, size: end - start },
+    { at: end, text: `) | ${filter})`, order: 0, size: end - start },
   ]);
   edits.sort((x, y) => x.at - y.at || x.order - y.order || x.size - y.size);
   let out = '';

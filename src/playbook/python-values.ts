@@ -1,5 +1,6 @@
 // Python's view of the values templates handle: truthiness, `str()` and `repr()` (how Ansible prints
-// `True`, `None`, `['a', 1]`, `{'k': 'v'}` inside text), and `json.dumps` with Python's separators.
+// `True`, `None`, `['a', 1]`, `('a', 1)`, `{'k': 'v'}` inside text), and `json.dumps` with Python's separators.
+import { isPyTuple, isUnclearSequence } from './python-tuples.js';
 
 function isMapping(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -11,6 +12,7 @@ export function pyTypeName(value: unknown): string {
   if (typeof value === 'boolean') return 'bool';
   if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
   if (typeof value === 'string') return 'str';
+  if (isPyTuple(value)) return 'tuple';
   if (Array.isArray(value)) return 'list';
   return 'dict';
 }
@@ -22,12 +24,31 @@ export function truthy(value: unknown): boolean {
   return Boolean(value);
 }
 
-function reprNumber(value: number): string {
+/**
+ * Python's `repr()` of a float: the shortest digits that read back the same (as JavaScript's), written in
+ * positional form for exponents -4 to 15 (`0.0001`, `1e+16`, `1e-05`) and always with a dot (`2.0`).
+ */
+export function pyFloatRepr(value: number): string {
   if (Number.isNaN(value)) return 'nan';
   if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
-  const text = String(value);
-  // Python writes large and small floats as 1e+21 / 1e-07; JavaScript as 1e+21 / 1e-7.
-  return text.replace(/e([+-])(\d)$/, 'e$10$2');
+  if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
+  const [mantissa, exponentText] = Math.abs(value).toExponential().split('e') as [string, string];
+  const sign = value < 0 ? '-' : '';
+  const exponent = Number(exponentText);
+  if (exponent < -4 || exponent >= 16) return `${sign}${mantissa}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  const digits = mantissa.replace('.', '');
+  if (exponent < 0) return `${sign}0.${'0'.repeat(-exponent - 1)}${digits}`;
+  const whole = digits.slice(0, exponent + 1).padEnd(exponent + 1, '0');
+  return `${sign}${whole}.${digits.slice(exponent + 1) || '0'}`;
+}
+
+/**
+ * A number back from the engine, as Python shows it. The engine hands integers and floats over alike; an
+ * integral value is taken for an int unless no int could arrive so (-0, or beyond 2**53, where the engine
+ * refuses to hand an int over), so `1.0` inside a list shows as `1` (its own `{{ }}` shows `1.0`).
+ */
+export function reprNumber(value: number): string {
+  return Number.isInteger(value) && Math.abs(value) < 2 ** 53 && !Object.is(value, -0) ? String(value) : pyFloatRepr(value);
 }
 
 /** Python's `repr()` of a string: single quotes unless the text holds a single quote and no double one. */
@@ -54,6 +75,10 @@ export function pyRepr(value: unknown): string {
   if (value === false) return 'False';
   if (value === null || value === undefined) return 'None';
   if (typeof value === 'number') return reprNumber(value);
+  if (isPyTuple(value)) return value.length === 1 ? `(${pyRepr(value[0])},)` : `(${value.map(pyRepr).join(', ')})`;
+  if (isUnclearSequence(value)) {
+    throw new Error(`cannot tell whether ${`[${value.map(pyRepr).join(', ')}]`} is a list or a tuple (the template makes both with this content, which Python prints differently); print its items instead (e.g. with | join), or keep the list and the tuple apart`);
+  }
   if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
   if (isMapping(value)) return `{${Object.entries(value).map(([k, v]) => `${reprString(k)}: ${pyRepr(v)}`).join(', ')}}`;
   return reprString(String(value));
@@ -85,7 +110,7 @@ export function pyJsonDumps(value: unknown, options: JsonOptions = {}, depth = 0
   if (typeof value === 'number') {
     if (Number.isNaN(value)) return 'NaN';
     if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
-    return String(value);
+    return reprNumber(value);
   }
   if (typeof value === 'string') return jsonString(value, asciiOnly);
   if (Array.isArray(value)) {
