@@ -1,9 +1,10 @@
 // A connection to the control node itself, for `delegate_to: localhost` and for tests: commands run
-// through /bin/sh -c, privilege through sudo only when not already root.
+// through /bin/sh (the script on its stdin), privilege through sudo only when not already root.
 import { spawn } from 'node:child_process';
 import { noConnectionStats, type Connection, type ConnectionStats, type ExecOptions, type ExecResult, type PutFileOptions } from './connection.js';
 import { atomicWriteScript } from './atomic-write-script.js';
 import { sh } from './shell-quote.js';
+import { scriptOnStdin } from './script-on-stdin.js';
 
 interface RawResult {
   readonly stdout: Buffer;
@@ -58,9 +59,11 @@ export class LocalConnection implements Connection {
     const user = options.becomeUser ?? 'root';
     const isRoot = process.getuid?.() === 0;
     const needsSudo = options.become === true && !(isRoot && user === 'root');
+    // The script travels on stdin, so other users' `ps` shows only the loader line.
+    const framed = scriptOnStdin(command, options.stdin);
     const [file, args] = needsSudo
-      ? ['sudo', ['-n', '-H', '-u', user, '--', '/bin/sh', '-c', command]]
-      : ['/bin/sh', ['-c', command]];
+      ? ['sudo', ['-n', '-H', '-u', user, '--', '/bin/sh', '-c', framed.line]]
+      : ['/bin/sh', ['-c', framed.line]];
     return new Promise((resolve, reject) => {
       const child = spawn(file, args, { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
       const stdout: Buffer[] = [];
@@ -89,7 +92,7 @@ export class LocalConnection implements Connection {
       });
       // A command that never reads its input must not fail the run with EPIPE.
       child.stdin.on('error', () => {});
-      child.stdin.end(options.stdin ?? '');
+      child.stdin.end(framed.stdin);
     });
   }
 }

@@ -10,6 +10,7 @@ import { preferredHostKeyAlgorithms, verifyHostKey } from './known-hosts.js';
 import type { SshSettings } from './ssh-settings.js';
 import { UserError } from '../errors/user-error.js';
 import { quote } from './shell-quote.js';
+import { scriptOnStdin } from './script-on-stdin.js';
 
 function parseJump(jump: string, fallbackUser: string): { user: string; address: string; port: number } {
   const match = /^(?:([^@]+)@)?(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(jump.split(',')[0]!.trim());
@@ -124,10 +125,12 @@ export class SshConnection implements Connection {
     await this.connect();
     this.stats.commands++;
     const started = performance.now();
-    const become = withBecome(command, this.settings.user, options.become, options.becomeUser);
+    // The script travels on stdin: on the host's command lines (visible to every local user) only a loader.
+    const framed = scriptOnStdin(command, options.stdin);
+    const become = withBecome(framed.line, this.settings.user, options.become, options.becomeUser);
     // The remote side enforces the time limit too, so a command abandoned here does not run on.
     const line = options.timeoutMs ? `timeout -k 5 ${Math.ceil(options.timeoutMs / 1000)} sh -c ${quote(become)}` : become;
-    const stdin = options.stdin === undefined ? undefined : Readable.from([Buffer.from(options.stdin)]);
+    const stdin = Readable.from([framed.stdin]);
     let timer: NodeJS.Timeout | undefined;
     const run = this.ssh!.execCommand(line, { cwd: options.cwd, stdin, noTrim: true });
     const timeout = new Promise<never>((_, reject) => {

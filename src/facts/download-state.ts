@@ -3,7 +3,7 @@
 import { ShellCode, sh } from '../connection/shell-quote.js';
 import { defineFact } from './fact.js';
 import { type FileState, fileStateScript, parseFileState, requireSuccess } from './file-state.js';
-import { urlFetchScript } from './url-fetch-script.js';
+import { shownUrl, urlFetchScript } from './url-fetch-script.js';
 
 export interface DownloadStateArgs {
   readonly dest: string;
@@ -31,7 +31,7 @@ ${fileStateScript({ path: args.dest, checksum: true })}
 ${sums}`.text;
   },
   parse(result, args) {
-    requireSuccess(result, args.checksumUrl ? `reading ${args.dest} or downloading ${args.checksumUrl}` : `reading ${args.dest}`);
+    requireSuccess(result, args.checksumUrl ? `reading ${args.dest} or downloading ${shownUrl(args.checksumUrl)}` : `reading ${args.dest}`);
     const at = result.stdout.indexOf(`${SEPARATOR}\n`);
     if (at < 0) return { dest: parseFileState(result.stdout) };
     return {

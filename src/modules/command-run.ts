@@ -58,11 +58,18 @@ export function planCommand(args: CommandArgs, facts: CommandFacts): TaskPlan {
   };
 }
 
+/** Runs the script held in ETCDOPS_SHELL_SCRIPT, with that variable gone from its environment. */
+const SHELL_FROM_ENVIRONMENT = 'etcdops_shell_script=$ETCDOPS_SHELL_SCRIPT; unset ETCDOPS_SHELL_SCRIPT; eval "$etcdops_shell_script"';
+
 /** The command line sent to the host: the command's words quoted one by one, or the shell code as is. */
 export function commandLine(args: CommandArgs, viaShell: boolean): string {
   if (viaShell) {
     const script = args.cmd ?? '';
-    return args.chdir ? sh`cd -- ${args.chdir} && exec /bin/sh -c ${script}`.text : script;
+    if (!args.chdir) return script;
+    // A fresh /bin/sh, as Ansible runs it, but the script (and any secret in it) stays off that shell's
+    // command line, which every user of the host sees: it goes through the environment, which only the
+    // owner and root can read, and leaves it before the script runs.
+    return sh`cd -- ${args.chdir} && ETCDOPS_SHELL_SCRIPT=${script} && export ETCDOPS_SHELL_SCRIPT && exec /bin/sh -c ${SHELL_FROM_ENVIRONMENT}`.text;
   }
   const words = args.argv ?? splitWords(args.cmd ?? '');
   const run = new ShellCode(`exec ${quoteArgv(words)}`);

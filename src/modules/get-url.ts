@@ -1,7 +1,7 @@
 // get_url: downloads a URL on the host (curl or wget), verifies its sha256, sets owner and mode, and
 // renames it into place. Nothing is downloaded when the destination already has the right checksum.
 import { type DownloadState, downloadState } from '../facts/download-state.js';
-import { urlFromStdinFetchScript, urlOnStdin } from '../facts/url-fetch-script.js';
+import { shownUrl, urlFromStdinFetchScript, urlOnStdin } from '../facts/url-fetch-script.js';
 import { atomicWriteScript } from '../connection/atomic-write-script.js';
 import { ShellCode, sh } from '../connection/shell-quote.js';
 import { ChangeAction, type TaskPlan, noop } from '../plan/change.js';
@@ -21,11 +21,6 @@ export interface GetUrlArgs extends FileAttributeArgs {
   readonly dest: string;
   readonly checksum?: string;
   readonly timeout?: number;
-}
-
-/** The URL as outputs show it: a password in it (https://user:PASSWORD@host/...) is hidden. */
-export function shownUrl(url: string): string {
-  return url.replace(/^(https?:\/\/[^/@:]*):[^/@]*@/, '$1:********@');
 }
 
 export function planGetUrl(args: GetUrlArgs, facts: DownloadState): TaskPlan {

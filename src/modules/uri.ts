@@ -3,7 +3,7 @@
 // curl (or wget) in a config on stdin, so they never appear in a command line, a log or a plan.
 import { sh } from '../connection/shell-quote.js';
 import { ChangeAction } from '../plan/change.js';
-import { shownUrl } from './get-url.js';
+import { shownUrl } from '../facts/url-fetch-script.js';
 import { defineModule } from './module.js';
 import { TaskFailure } from './task-failure.js';
 

@@ -1,7 +1,8 @@
 // LocalConnection on this machine: exec (stdout, stderr, code, stdin, cwd, timeout), atomic putFile with
-// mode, fetchFile of binary data, and the counters the executor reports.
+// mode, fetchFile of binary data, the counters the executor reports, and no script on a command line.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalConnection } from '../../src/connection/local.js';
@@ -26,6 +27,23 @@ describe('LocalConnection', () => {
     assert.deepEqual(counts, { connections: 1, commands: 4 });
     assert.equal(connectMs, 0, 'nothing to open on the control node');
     assert.ok(commandMs >= 200, `the time waited on commands, the timed-out one's 200 ms included: ${commandMs} ms`);
+  });
+
+  it('never shows the script or its input in any command line while it runs', async () => {
+    const marker = `argv-marker-${process.pid}`;
+    const c = new LocalConnection();
+    const running = c.exec(`secret=${marker}; cat >/dev/null; sleep 1; echo "$secret"`, { stdin: `${marker}-input` });
+    const seen: string[] = [];
+    let done = false;
+    void running.finally(() => (done = true));
+    while (!done) {
+      for (const pid of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
+        seen.push(await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''));
+      }
+    }
+    assert.equal((await running).stdout, `${marker}\n`);
+    assert.ok(seen.some((args) => args.startsWith('sleep\0')), 'the scan ran while the script did');
+    assert.deepEqual(seen.filter((args) => args.includes(marker)), []);
   });
 
   it('puts files atomically with the asked mode, and fetches bytes back', async () => {

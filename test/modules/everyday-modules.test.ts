@@ -243,10 +243,10 @@ describe('uri on this machine, with curl and with wget', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    // A PATH with the tools the script uses but no curl, so the wget branch runs.
+    // A PATH with the tools the script (and the connection's loader, head) uses but no curl, so the wget branch runs.
     noCurl = mkdtempSync(join(tmpdir(), 'etcdops-nocurl-'));
     mkdirSync(join(noCurl, 'bin'));
-    for (const tool of ['sh', 'mktemp', 'rm', 'cat', 'sed', 'grep', 'printf', 'tail', 'tr', 'base64', 'wget']) symlinkSync(`/usr/bin/${tool}`, join(noCurl, 'bin', tool));
+    for (const tool of ['sh', 'head', 'mktemp', 'rm', 'cat', 'sed', 'grep', 'printf', 'tail', 'tr', 'base64', 'wget']) symlinkSync(`/usr/bin/${tool}`, join(noCurl, 'bin', tool));
   });
   after(() => {
     server.close();
