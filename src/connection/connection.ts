@@ -9,23 +9,25 @@ export interface ExecResult {
   readonly code: number;
 }
 
-export interface ExecOptions {
-  /** Bytes written to the command's standard input (never logged). */
-  readonly stdin?: string | Buffer;
-  /** Run through sudo as `becomeUser` (default root). */
+/** Who a command runs as: with `become`, through sudo as `becomeUser` (default root). */
+export interface BecomeOptions {
   readonly become?: boolean;
   readonly becomeUser?: string;
+}
+
+export interface ExecOptions extends BecomeOptions {
+  /** Bytes written to the command's standard input (never logged). */
+  readonly stdin?: string | Buffer;
   readonly cwd?: string;
   /** Milliseconds before the command is abandoned and reported as failed. */
   readonly timeoutMs?: number;
 }
 
-export interface PutFileOptions {
+export interface PutFileOptions extends BecomeOptions {
   /** Octal mode string such as "0644". */
   readonly mode?: string;
   readonly owner?: string;
   readonly group?: string;
-  readonly become?: boolean;
 }
 
 export interface ConnectionStats {
@@ -53,7 +55,7 @@ export interface Connection {
   /** Writes `content` to `remotePath` atomically (temp file in the same folder, then rename). */
   putFile(content: string | Buffer, remotePath: string, options?: PutFileOptions): Promise<void>;
   /** Reads a remote file whole. */
-  fetchFile(remotePath: string, options?: { become?: boolean }): Promise<Buffer>;
+  fetchFile(remotePath: string, options?: BecomeOptions): Promise<Buffer>;
   close(): Promise<void>;
 }
 

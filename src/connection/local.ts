@@ -1,7 +1,7 @@
 // A connection to the control node itself, for `delegate_to: localhost` and for tests: commands run
 // through /bin/sh (the script on its stdin), privilege through sudo only when not already root.
 import { spawn } from 'node:child_process';
-import { noConnectionStats, type Connection, type ConnectionStats, type ExecOptions, type ExecResult, type PutFileOptions } from './connection.js';
+import { noConnectionStats, type BecomeOptions, type Connection, type ConnectionStats, type ExecOptions, type ExecResult, type PutFileOptions } from './connection.js';
 import { atomicWriteScript } from './atomic-write-script.js';
 import { sh } from './shell-quote.js';
 import { scriptOnStdin } from './script-on-stdin.js';
@@ -28,14 +28,14 @@ export class LocalConnection implements Connection {
 
   async putFile(content: string | Buffer, remotePath: string, options: PutFileOptions = {}): Promise<void> {
     const script = atomicWriteScript(remotePath, options);
-    const result = await this.run(script.text, { stdin: content, become: options.become });
+    const result = await this.run(script.text, { stdin: content, become: options.become, becomeUser: options.becomeUser });
     if (result.code !== 0) {
       throw new Error(`${this.host}: cannot write ${remotePath}: ${result.stderr.toString('utf8').trim()}`);
     }
   }
 
-  async fetchFile(remotePath: string, options: { become?: boolean } = {}): Promise<Buffer> {
-    const result = await this.run(sh`cat -- ${remotePath}`.text, { become: options.become });
+  async fetchFile(remotePath: string, options: BecomeOptions = {}): Promise<Buffer> {
+    const result = await this.run(sh`cat -- ${remotePath}`.text, { become: options.become, becomeUser: options.becomeUser });
     if (result.code !== 0) {
       throw new Error(`${this.host}: cannot read ${remotePath}: ${result.stderr.toString('utf8').trim()}`);
     }

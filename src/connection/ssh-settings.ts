@@ -22,8 +22,6 @@ export interface SshSettings {
    */
   readonly aliveIntervalMs: number;
   readonly aliveCountMax: number;
-  readonly become: boolean;
-  readonly becomeUser: string;
   /** A connection variable that cannot be used: connecting fails (or is unreachable) with this message. */
   readonly problem?: ConnectionVariableProblem;
 }
@@ -99,8 +97,6 @@ export function sshSettingsFor(
     connectTimeoutMs: target.connectTimeoutMs,
     aliveIntervalMs: Number(options.get('serveraliveinterval') ?? 15) * 1000,
     aliveCountMax: Number(options.get('serveralivecountmax') ?? 3),
-    become: vars.ansible_become === true || vars.ansible_become === 'true',
-    becomeUser: String(vars.ansible_become_user ?? 'root'),
     ...(target.problem ? { problem: target.problem } : {}),
   };
 }

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { NodeSSH, type Config } from 'node-ssh';
 import { withBecome } from './become.js';
 import { atomicWriteScript } from './atomic-write-script.js';
-import { noConnectionStats, UnreachableError, type Connection, type ConnectionStats, type ExecOptions, type ExecResult, type PutFileOptions } from './connection.js';
+import { noConnectionStats, UnreachableError, type BecomeOptions, type Connection, type ConnectionStats, type ExecOptions, type ExecResult, type PutFileOptions } from './connection.js';
 import { preferredHostKeyAlgorithms, verifyHostKey } from './known-hosts.js';
 import type { SshSettings } from './ssh-settings.js';
 import { UserError } from '../errors/user-error.js';
@@ -151,14 +151,14 @@ export class SshConnection implements Connection {
   }
 
   async putFile(content: string | Buffer, remotePath: string, options: PutFileOptions = {}): Promise<void> {
-    const result = await this.exec(String(atomicWriteScript(remotePath, options)), { stdin: content, become: options.become });
+    const result = await this.exec(String(atomicWriteScript(remotePath, options)), { stdin: content, become: options.become, becomeUser: options.becomeUser });
     if (result.code !== 0) {
       throw new UserError(`${this.host}: cannot write ${remotePath}: ${result.stderr.trim() || `exit ${result.code}`}`);
     }
   }
 
-  async fetchFile(remotePath: string, options: { become?: boolean } = {}): Promise<Buffer> {
-    const result = await this.exec(`base64 < ${quote(remotePath)}`, { become: options.become });
+  async fetchFile(remotePath: string, options: BecomeOptions = {}): Promise<Buffer> {
+    const result = await this.exec(`base64 < ${quote(remotePath)}`, { become: options.become, becomeUser: options.becomeUser });
     if (result.code !== 0) {
       throw new UserError(`${this.host}: cannot read ${remotePath}: ${result.stderr.trim() || `exit ${result.code}`}`);
     }

@@ -43,13 +43,13 @@ export class ConnectionPool {
    * The facts read through `connection`, cached for as long as the pool lives and cleared by any change
    * made through it: a planning run and the run applying its plan share them (`play --plan`).
    */
-  factReader(connection: Connection, become: boolean): FactReader {
+  factReader(connection: Connection, become: boolean, becomeUser = 'root'): FactReader {
     let reader = this.readers.get(connection);
     if (!reader) {
       reader = new FactReader(connection);
       this.readers.set(connection, reader);
     }
-    return reader.as(become);
+    return reader.as(become, becomeUser);
   }
 
   /** Connections, commands and the time they took per host (a host's login users together), for the recap. */

@@ -14,7 +14,9 @@ import { renderTemplateFile, renderValue } from '../playbook/templating.js';
 import { HostStatus } from '../plan/host-status.js';
 import type { ConnectionPool } from './connection-pool.js';
 import type { HostState } from './host-state.js';
+import { asBecomeUser } from './become-user-connection.js';
 import { ENVIRONMENT_MODULES, withEnvironment } from './environment-connection.js';
+import { taskBecome } from './task-become.js';
 import { checkModuleArguments } from './module-arguments.js';
 import { withLocals } from '../variables/variable-precedence.js';
 import { withTaskTimeout } from './task-timeout.js';
@@ -251,7 +253,7 @@ export class TaskRunner {
       if (task.noLog && 'sensitive' in properties) rendered.sensitive = true;
       const args = checkModuleArguments(module, rendered, task.source);
 
-      const become = task.become ?? this.options.playBecome;
+      const { become, becomeUser } = taskBecome(task, vars, { become: this.options.playBecome, becomeUser: this.options.playBecomeUser });
       const delegate = task.delegateTo === undefined ? undefined : String(renderValue(task.delegateTo, vars, task.source));
       const remoteUser = task.remoteUser === undefined ? undefined : String(renderValue(task.remoteUser, vars, { ...task.source, field: 'remote_user' }));
       const connection = this.options.pool.get(module.controlOnly ? 'localhost' : (delegate ?? host.name), remoteUser);
@@ -264,6 +266,7 @@ export class TaskRunner {
         baseDir: task.baseDir,
         searchPaths: task.searchPaths,
         become,
+        becomeUser,
         render: (text, source, extra) => renderTemplateFile(text, extra ? withLocals(vars, extra, task.source) : vars, source) as string,
         evaluate: (expression) => evaluateExpression(expression, vars, task.source),
         unappliedChanges: this.options.unapplied.filter((c) => c.by !== task).map(({ host: on, task: name, target }) => ({ host: on, task: name, target })),
@@ -272,7 +275,7 @@ export class TaskRunner {
       const attempts = task.until ? (task.retries ?? 3) + 1 : 1;
       let outcome: TaskOutcome | undefined;
       for (let attempt = 1; attempt <= attempts; attempt++) {
-        outcome = await withTaskTimeout(task, host.name, connection, (bounded) => this.attempt(task, module, args, context, connection, withEnvironment(bounded, environment), host, item, started));
+        outcome = await withTaskTimeout(task, host.name, connection, (bounded) => this.attempt(task, module, args, context, connection, asBecomeUser(withEnvironment(bounded, environment), becomeUser), host, item, started));
         if (!task.until || outcome.status === HostStatus.UNREACHABLE) break;
         // A command planned and not run (check mode) has no output for "until" to judge.
         if (task.register && host.deferred.has(task.register)) break;
@@ -306,7 +309,7 @@ export class TaskRunner {
     started: number,
   ): Promise<TaskOutcome> {
     // Facts are cached per host connection for the whole run; `connection` may be this task's bounded view of it.
-    const facts = this.options.pool.factReader(shared, context.become);
+    const facts = this.options.pool.factReader(shared, context.become, context.becomeUser);
     const gathered = await module.gather(args, { ...context, facts, connection });
     const plan = module.plan(args, gathered, context);
     let result: Record<string, unknown>;

@@ -23,15 +23,16 @@ export class FactReader {
   constructor(
     private readonly connection: Connection,
     private readonly become = false,
+    private readonly becomeUser = 'root',
     private readonly cache = new Map<string, Promise<unknown>>(),
   ) {}
 
   read<A, T>(fact: FactDefinition<A, T>, args: A): Promise<T> {
-    const key = `${fact.name}\u0000${this.become}\u0000${JSON.stringify(args)}`;
+    const key = `${fact.name}\u0000${this.become ? this.becomeUser : ''}\u0000${JSON.stringify(args)}`;
     let value = this.cache.get(key) as Promise<T> | undefined;
     if (!value) {
       value = this.connection
-        .exec(fact.command(args), { become: this.become })
+        .exec(fact.command(args), { become: this.become, becomeUser: this.becomeUser })
         .then((result) => fact.parse(result, args));
       this.cache.set(key, value);
     }
@@ -43,8 +44,8 @@ export class FactReader {
     this.cache.clear();
   }
 
-  /** The same cache, reading with or without privilege. */
-  as(become: boolean): FactReader {
-    return become === this.become ? this : new FactReader(this.connection, become, this.cache);
+  /** The same cache, reading with or without privilege (as `becomeUser`). */
+  as(become: boolean, becomeUser = 'root'): FactReader {
+    return become === this.become && becomeUser === this.becomeUser ? this : new FactReader(this.connection, become, becomeUser, this.cache);
   }
 }

@@ -26,6 +26,8 @@ export interface ModuleContext {
   readonly searchPaths: readonly string[];
   /** Whether the task runs with `become`. */
   readonly become: boolean;
+  /** Whom `become` runs as (default root); the task's connection already applies it. */
+  readonly becomeUser?: string;
   /** Renders a template file's text with the task's variables and `extra` ones above them; the extension of `source` picks the engine. */
   render(text: string, source: string, extra?: Readonly<Record<string, unknown>>): string;
   /** Evaluates a condition expression (Ansible's `when` syntax) with the task's variables. */

@@ -10,11 +10,10 @@ describe('sshSettingsFor', () => {
       ansible_user: 'ops',
       ansible_ssh_private_key_file: 'keys/id',
       ansible_ssh_common_args: '-o UserKnownHostsFile=kh -o StrictHostKeyChecking=yes -J jump@bastion:2200',
-      ansible_become: true,
     }, '/inv');
     deepStrictEqual(
-      [s.address, s.port, s.user, s.privateKeyFile, s.knownHostsFiles.user, s.hostKeyChecking, s.jump, s.become],
-      ['10.0.0.5', 2222, 'ops', '/inv/keys/id', ['/inv/kh'], 'strict', 'jump@bastion:2200', true],
+      [s.address, s.port, s.user, s.privateKeyFile, s.knownHostsFiles.user, s.hostKeyChecking, s.jump],
+      ['10.0.0.5', 2222, 'ops', '/inv/keys/id', ['/inv/kh'], 'strict', 'jump@bastion:2200'],
     );
   });
   it('defaults the address to the host name and checking to strict', () => {
