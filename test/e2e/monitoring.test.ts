@@ -4,16 +4,16 @@
 // bridge) and resolve once the fault is cleared. Short for:, scrape and evaluation intervals come from
 // variables set here; the shipped defaults are untouched.
 import { deepStrictEqual, notStrictEqual, ok, strictEqual } from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, stringify } from 'yaml';
 import { Etcd3 } from 'etcd3';
 import type { LabInfo } from '../../src/lab/lab.js';
 import { clusterClient } from './backup-lab.js';
 import { etcdops, jsonEvents, recapOf } from './etcdops-cli.js';
 import { sshRun, useLab } from './lab-fixture.js';
+import { inventoryVariant } from './inventory-variant.js';
 
 const playbook = (name: string) => fileURLToPath(new URL(`../../playbooks/${name}`, import.meta.url));
 const MEMBERS = ['n1', 'n2', 'n3'];
@@ -125,13 +125,12 @@ describe('monitoring.yml: Prometheus, Alertmanager and node_exporter on the lab,
   before(async () => {
     // The lab's fourth host leaves the etcd group for the prometheus group; the file sits in the lab's
     // folder, so the PKI lands where clusterClient reads it.
-    const parsed = parse(readFileSync(lab().inventory, 'utf8'));
-    const hosts = parsed.all.children.etcd.hosts as Record<string, unknown>;
-    parsed.all.children.prometheus = { hosts: { [PROMETHEUS_HOST]: hosts[PROMETHEUS_HOST] } };
-    delete hosts[PROMETHEUS_HOST];
-    parsed.all.vars.etcd_quota_backend_bytes = QUOTA;
-    inventory = join(lab().stateDir, 'monitoring.yml');
-    writeFileSync(inventory, stringify(parsed));
+    inventory = inventoryVariant(lab().inventory, 'monitoring', (parsed) => {
+      const hosts = parsed.all.children.etcd.hosts as Record<string, unknown>;
+      parsed.all.children.prometheus = { hosts: { [PROMETHEUS_HOST]: hosts[PROMETHEUS_HOST] } };
+      delete hosts[PROMETHEUS_HOST];
+      parsed.all.vars.etcd_quota_backend_bytes = QUOTA;
+    });
     webhook = createServer((request, response) => {
       let body = '';
       request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
@@ -170,6 +169,8 @@ describe('monitoring.yml: Prometheus, Alertmanager and node_exporter on the lab,
       [...MEMBERS.map((m) => `etcd-backup/${m}`), ...MEMBERS.map((m) => `etcd/${m}`)],
     );
     strictEqual((await run(PROMETHEUS_HOST, 'systemctl is-active prometheus alertmanager')).trim(), 'active\nactive');
+    // Its receivers carry credentials: readable by root and the service's group only.
+    strictEqual((await run(PROMETHEUS_HOST, 'stat -c "%a %U %G" /etc/prometheus/alertmanager/alertmanager.yml')).trim(), '640 root prometheus');
     for (const member of MEMBERS) strictEqual((await run(member, 'systemctl is-active node_exporter')).trim(), 'active');
   });
 
