@@ -52,21 +52,30 @@ export interface FileStateArgs {
    * to a file marked secret is sensitive (planFileContent).
    */
   readonly secretContent?: boolean;
+  /**
+   * The sha256 of the content the caller wants there: a file that already has it needs no diff, so its
+   * content is neither searched for key material nor read back (the caller holds the same bytes). Asked
+   * with `checksum`.
+   */
+  readonly unlessSha256?: string;
 }
 
 /** The script, reusable inside bigger gather scripts (get_url adds its checksum download after it). */
 export function fileStateScript(args: FileStateArgs): ShellCode {
   // sha256sum's own line (`HEX  -`): the parser keeps the digest. An unreadable file gives an empty one.
-  const checksum = args.checksum ? new ShellCode(`printf 'sha256='; sha256sum < "$p" || echo`) : new ShellCode(':');
+  const checksum = args.checksum ? new ShellCode(`sum=$(sha256sum < "$p") || sum=\necho "sha256=$sum"`) : new ShellCode(':');
+  const wanted = args.checksum && args.unlessSha256 !== undefined ? sh`[ "\${sum%% *}" != ${args.unlessSha256} ]` : new ShellCode('true');
   // Decided on the host from the octal mode (group read in the digit before last, others' read in the
   // last) and a grep that answers only yes or no, so a secret's bytes are never sent back.
   const withheld = new ShellCode(args.secretContent ? 'false' : '[ -n "$s" ]');
   const content = args.content
-    ? sh`case "$mode" in *[4567][0-7]|*[4567]) s=;; *) s=mode;; esac
+    ? sh`if ${wanted}; then
+case "$mode" in *[4567][0-7]|*[4567]) s=;; *) s=mode;; esac
 if [ -z "$s" ] && grep -qaF -e ${KEY_MATERIAL_MARK} -- "$p"; then s=key-material; fi
 if [ -n "$s" ]; then echo "secret=$s"; fi
 if ${withheld}; then :
-elif [ "$size" -le ${DIFF_CONTENT_LIMIT} ]; then echo content; base64 -w0 < "$p"; echo; else echo content-omitted; fi`
+elif [ "$size" -le ${DIFF_CONTENT_LIMIT} ]; then echo content; base64 -w0 < "$p"; echo; else echo content-omitted; fi
+fi`
     : new ShellCode(':');
   // One stat, mode and size first: they are read back from its output by position, before the owner and
   // group names (which could hold any text).

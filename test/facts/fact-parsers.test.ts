@@ -156,6 +156,23 @@ describe('fact commands on this machine', () => {
     });
   }
 
+  it('file_state reads no content back from a file that already has the sha256 the caller wants', async () => {
+    const path = join(dir, 'wanted.txt');
+    writeFileSync(path, key);
+    chmodSync(path, 0o644);
+    const read = async (unlessSha256: string) => {
+      const args = { path, checksum: true, content: true, unlessSha256 };
+      return fileState.parse(await new LocalConnection().exec(fileState.command(args)), args);
+    };
+    const same = await read(sha256(key));
+    assert.equal(same.sha256, sha256(key));
+    assert.equal(same.content, undefined);
+    assert.equal(same.secret, undefined, 'not searched: the caller holds the same bytes');
+    const other = await read(sha256('other'));
+    assert.equal(other.sha256, sha256(key));
+    assert.equal(other.secret, 'key-material', 'another sha256: read as without it');
+  });
+
   it('file_state starts at most four programs for a file (stat, sha256sum, grep, base64)', async () => {
     // Each program the script may run, wrapped to log its name: the script runs with these first on PATH.
     const bin = join(dir, 'bin');
@@ -172,5 +189,11 @@ describe('fact commands on this machine', () => {
     const result = await new LocalConnection().exec(`PATH=${quote(bin)}:"$PATH"\n${fileState.command(args)}`);
     assert.equal(fileState.parse(result, args).content, 'a\n');
     assert.deepEqual(readFileSync(log, 'utf8').trim().split('\n').sort(), ['base64', 'grep', 'sha256sum', 'stat']);
+    // A file that already holds what the caller wants: only stat and sha256sum.
+    rmSync(log);
+    const unchanged = { ...args, unlessSha256: sha256('a\n') };
+    const again = await new LocalConnection().exec(`PATH=${quote(bin)}:"$PATH"\n${fileState.command(unchanged)}`);
+    assert.equal(fileState.parse(again, unchanged).sha256, sha256('a\n'));
+    assert.deepEqual(readFileSync(log, 'utf8').trim().split('\n').sort(), ['sha256sum', 'stat']);
   });
 });
