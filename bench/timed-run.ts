@@ -32,10 +32,13 @@ export interface EtcdopsRun extends Timed {
   readonly changed: number;
 }
 
-/** `etcdops play` with JSON output; `forks` hosts at once (etcdops' default, 10, unless given). */
+/**
+ * `etcdops play` with JSON output; `forks` hosts at once (etcdops' default, 10, unless given). The built
+ * command runs through its shebang, as an installed `etcdops` does, so it gets the Node options set there.
+ */
 export async function etcdopsPlay(playbook: string, inventory: string, forks?: number): Promise<EtcdopsRun> {
   const parallel = forks === undefined ? [] : ['--forks', String(forks)];
-  const result = await timed([process.execPath, join(REPO, 'dist/cli/main.js'), 'play', playbook, '-i', inventory, '--output', 'json', ...parallel]);
+  const result = await timed([join(REPO, 'dist/cli/main.js'), 'play', playbook, '-i', inventory, '--output', 'json', ...parallel]);
   const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
   const recap = events.find((e) => e.event === 'recap');
   if (!recap) throw new Error(`etcdops play ${playbook}: no recap in its output`);

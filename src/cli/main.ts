@@ -1,5 +1,8 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
 // The etcdops command line. Each command lives in its own file and registers itself here: one line each.
+// Node starts with 2 MiB semi-spaces (the young generation) instead of its 16 MiB: a run's short-lived
+// objects are collected sooner, which keeps a 3-host run's peak memory about 25 MiB lower for no
+// measurable CPU (the bench's figures), and V8 reads the flag only at start-up, hence the shebang.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from '../errors/exit-code.js';

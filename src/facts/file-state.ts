@@ -1,5 +1,7 @@
 // What a path is on a host, in one round trip: type, owner, group, mode, link target, sha256 and, for
-// small text files, the content itself (for diffs). Read with GNU stat, sha256sum, grep and base64 only.
+// small text files, the content itself (for diffs). Read with GNU stat, sha256sum, grep and base64 only,
+// each run at most once: a no-op run executes this script for every file task on every host, and every
+// process it starts costs the host (and, on a shared machine, the control node) a fork and an exec.
 // The content of a secret file (owner-only mode, or key material found by grep on the host) never leaves
 // the host: the script says `secret=` instead.
 import type { ExecResult } from '../connection/connection.js';
@@ -50,28 +52,43 @@ export interface FileStateArgs {
    * to a file marked secret is sensitive (planFileContent).
    */
   readonly secretContent?: boolean;
+  /**
+   * The sha256 of the content the caller wants there: a file that already has it needs no diff, so its
+   * content is neither searched for key material nor read back (the caller holds the same bytes). Asked
+   * with `checksum`.
+   */
+  readonly unlessSha256?: string;
 }
 
 /** The script, reusable inside bigger gather scripts (get_url adds its checksum download after it). */
 export function fileStateScript(args: FileStateArgs): ShellCode {
-  const checksum = args.checksum
-    ? new ShellCode(`printf 'sha256=%s\\n' "$(sha256sum < "$p" | cut -d' ' -f1)"`)
-    : new ShellCode(':');
-  // Decided on the host from the mode (%A: group read is the 5th character, others' read the 8th) and a
-  // grep that answers only yes or no, so a secret's bytes are never sent back.
+  // sha256sum's own line (`HEX  -`): the parser keeps the digest. An unreadable file gives an empty one.
+  const checksum = args.checksum ? new ShellCode(`sum=$(sha256sum < "$p") || sum=\necho "sha256=$sum"`) : new ShellCode(':');
+  const wanted = args.checksum && args.unlessSha256 !== undefined ? sh`[ "\${sum%% *}" != ${args.unlessSha256} ]` : new ShellCode('true');
+  // Decided on the host from the octal mode (group read in the digit before last, others' read in the
+  // last) and a grep that answers only yes or no, so a secret's bytes are never sent back.
   const withheld = new ShellCode(args.secretContent ? 'false' : '[ -n "$s" ]');
   const content = args.content
-    ? sh`case "$(stat -c %A -- "$p")" in ????r*|???????r*) s=;; *) s=mode;; esac
+    ? sh`if ${wanted}; then
+case "$mode" in *[4567][0-7]|*[4567]) s=;; *) s=mode;; esac
 if [ -z "$s" ] && grep -qaF -e ${KEY_MATERIAL_MARK} -- "$p"; then s=key-material; fi
 if [ -n "$s" ]; then echo "secret=$s"; fi
 if ${withheld}; then :
-elif [ "$(stat -c %s -- "$p")" -le ${DIFF_CONTENT_LIMIT} ]; then echo content; base64 -w0 < "$p"; echo; else echo content-omitted; fi`
+elif [ "$size" -le ${DIFF_CONTENT_LIMIT} ]; then echo content; base64 -w0 < "$p"; echo; else echo content-omitted; fi
+fi`
     : new ShellCode(':');
+  // One stat, mode and size first: they are read back from its output by position, before the owner and
+  // group names (which could hold any text).
   return sh`p=${args.path}
 if [ -L "$p" ]; then t=link; elif [ -d "$p" ]; then t=directory; elif [ -f "$p" ]; then t=file; elif [ -e "$p" ]; then t=other; else t=absent; fi
 echo "type=$t"
 if [ "$t" != absent ]; then
-stat --printf 'owner=%U\\ngroup=%G\\nuid=%u\\ngid=%g\\nmode=%a\\nsize=%s\\n' -- "$p"
+st=$(stat --printf 'mode=%a\\nsize=%s\\nowner=%U\\ngroup=%G\\nuid=%u\\ngid=%g' -- "$p")
+printf '%s\\n' "$st"
+nl='
+'
+mode=\${st%%"$nl"*}; mode=\${mode#mode=}
+size=\${st#*"$nl"size=}; size=\${size%%"$nl"*}
 if [ "$t" = link ]; then printf 'target=%s\\n' "$(readlink -- "$p")"; fi
 if [ "$t" = file ]; then
 ${checksum}
@@ -97,6 +114,8 @@ export function parseFileState(stdout: string): FileState {
       else content = text;
     } else if (line === 'content-omitted') {
       contentOmitted = true;
+    } else if (line.startsWith('sha256=')) {
+      fields.set('sha256', line.slice('sha256='.length).split(' ')[0]!);
     } else {
       const eq = line.indexOf('=');
       if (eq > 0) fields.set(line.slice(0, eq), line.slice(eq + 1));

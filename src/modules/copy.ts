@@ -3,7 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type FileState, fileState } from '../facts/file-state.js';
-import { isOwnerOnlyMode, isSensitive } from '../os/content-diff.js';
+import { isOwnerOnlyMode, isSensitive, sha256 } from '../os/content-diff.js';
 import { type FileAttributeArgs, fileAttributeProperties, normaliseMode, wantedAttributes } from '../os/file-attributes.js';
 import { planFileContent } from './file-content.js';
 import { applyChanges } from '../executor/change-applier.js';
@@ -84,6 +84,8 @@ export const copyModule = defineModule<CopyArgs, CopyFacts>({
       path: copyDestination(args),
       checksum: true,
       content: !sensitiveFor(args, content, sourceSecret),
+      // A file that already holds these bytes needs no diff: its content is not read back.
+      unlessSha256: sha256(content),
     });
     return { content, dest, ...(sourceSecret ? { sourceSecret } : {}) };
   },

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { type FileState, fileState } from '../facts/file-state.js';
-import { isSensitive } from '../os/content-diff.js';
+import { isSensitive, sha256 } from '../os/content-diff.js';
 import { type FileAttributeArgs, fileAttributeProperties, normaliseMode, wantedAttributes } from '../os/file-attributes.js';
 import { planFileContent } from './file-content.js';
 import { applyChanges } from '../executor/change-applier.js';
@@ -75,6 +75,8 @@ export const templateModule = defineModule<TemplateArgs, TemplateFacts>({
       path: args.dest,
       checksum: true,
       content: !sensitiveFor(args, rendered),
+      // A file that already holds these bytes needs no diff: its content is not read back.
+      unlessSha256: sha256(rendered),
     });
     return { content: rendered, dest };
   },

@@ -2,6 +2,8 @@
 // the expressions, and finds what a template reads (root variables, attribute paths, filters, tests).
 // The engine needs this because its context is passed by value (lazy variables must be resolved first)
 // and its errors do not name the undefined variable; the loader needs it to check templates at load.
+import { BoundedCache } from './bounded-cache.js';
+import { applyEdits, type TextEdit } from './text-edits.js';
 
 export type Token =
   | { readonly kind: 'name' | 'number' | 'op'; readonly value: string; readonly pos: number }
@@ -269,8 +271,26 @@ function readPart(tokens: readonly Token[]): readonly Token[] {
 
 const NAMING_STATEMENTS = new Set(['macro', 'filter', 'block', 'extends', 'include', 'import', 'from', 'raw', 'autoescape', 'else']);
 
-/** What every block of `text` reads (expressions and statement headers), minus the names it binds itself. */
+/**
+ * What Jinja source derives from a text, kept for the next host that renders the same text (templating
+ * tokenizes each expression several times); bounded so that many distinct texts cannot grow them.
+ */
+const inspected = new BoundedCache<ExpressionFacts>(1000, 64 * 1024);
+const guarded = new BoundedCache<string>(4000, 64 * 1024);
+
+/**
+ * What every block of `text` reads (expressions and statement headers), minus the names it binds itself.
+ * The result is shared by every caller that asks about the same text: frozen, so nobody can change it.
+ */
 export function inspectTemplate(text: string): ExpressionFacts {
+  return inspected.get(text, () => {
+    const facts = readTemplate(text);
+    for (const list of Object.values(facts)) Object.freeze(list);
+    return Object.freeze(facts);
+  });
+}
+
+function readTemplate(text: string): ExpressionFacts {
   const facts: ExpressionFacts = { references: [], filters: [], tests: [], keys: [], locals: [] };
   for (const block of splitTemplate(text)) {
     if (block.kind !== 'expr' && block.kind !== 'stmt') continue;
@@ -296,7 +316,9 @@ export function inspectTemplate(text: string): ExpressionFacts {
  * a missing path (a comparison included) fails naming the path as written: `undefinedVariable("a.b")`.
  */
 export function guardedCode(code: string, statement: boolean, locals: ReadonlySet<string>, undefinedVariable: string): string {
-  return normaliseExpression(guardReferences(code, statement, locals, undefinedVariable));
+  // Every input that changes the result is in the key: the locals decide which names are guarded.
+  const key = `${statement ? 'stmt' : 'expr'}\0${undefinedVariable}\0${[...locals].sort().join(' ')}\0${code}`;
+  return guarded.get(key, () => normaliseExpression(guardReferences(code, statement, locals, undefinedVariable)));
 }
 
 function guardReferences(code: string, statement: boolean, locals: ReadonlySet<string>, undefinedVariable: string): string {
@@ -394,14 +416,14 @@ function pythonModulo(code: string): string {
     if (first < at && last > at) spans.push({ first, at, last });
   });
   const outermost = spans.filter((e) => !spans.some((o) => o !== e && o.first <= e.first && o.last >= e.last));
-  let out = code;
-  for (const { first, at, last } of outermost.sort((x, y) => y.first - x.first)) {
-    const left = pythonModulo(code.slice(tokens[first]!.pos, tokens[at]!.pos).trim());
-    const right = pythonModulo(code.slice(tokenEnd(tokens[at]!), tokenEnd(tokens[last]!)).trim());
-    const text = `([(${left}) % (${right}), (${right})] | select('__py_modulo') | sum)`;
-    out = `${out.slice(0, tokens[first]!.pos)}${text}${out.slice(tokenEnd(tokens[last]!))}`;
-  }
-  return out;
+  return applyEdits(
+    code,
+    outermost.map(({ first, at, last }) => {
+      const left = pythonModulo(code.slice(tokens[first]!.pos, tokens[at]!.pos).trim());
+      const right = pythonModulo(code.slice(tokenEnd(tokens[at]!), tokenEnd(tokens[last]!)).trim());
+      return { at: tokens[first]!.pos, end: tokenEnd(tokens[last]!), text: `([(${left}) % (${right}), (${right})] | select('__py_modulo') | sum)` };
+    }),
+  );
 }
 
 /** Names after which `(` and `[` open a tuple or list rather than a call or subscript. */
@@ -440,10 +462,8 @@ function markSequences(code: string): string {
     const kind = token.value === '[' ? 'list' : close === i + 1 || topLevelComma(tokens, i, close) ? 'tuple' : undefined;
     if (kind) edits.push({ at: token.pos, end: token.pos + 1, text: '([[' }, { at: tokens[close]!.pos, end: tokens[close]!.pos + 1, text: `]]${NOTED(kind)}` });
   });
-  edits.sort((x, y) => y.at - x.at);
-  let out = code;
-  for (const edit of edits) out = out.slice(0, edit.at) + edit.text + out.slice(edit.end);
-  return out;
+  // Where a filter's suffix and a closing bracket meet, the suffix goes first: it belongs inside.
+  return applyEdits(code, edits.sort((x, y) => x.at - y.at || x.end - x.at - (y.end - y.at)));
 }
 
 /** Index of the bracket closing the one opened at `open` (any kind of bracket), or -1. */
@@ -510,13 +530,14 @@ function pythonOrdering(code: string): string {
   }
   // A comparison inside an operand of another (in brackets) is rewritten with that operand.
   const outermost = spans.filter((e) => !spans.some((o) => o !== e && o.start <= e.start && o.end >= e.end));
-  let out = code;
-  for (const { start, end, op } of outermost.sort((x, y) => y.start - x.start)) {
-    const left = pythonOrdering(code.slice(start, op.pos).trim());
-    const right = pythonOrdering(code.slice(tokenEnd(op), end).trim());
-    out = `${out.slice(0, start)}__py_order((${left}), '${op.value}', (${right}))${out.slice(end)}`;
-  }
-  return out;
+  return applyEdits(
+    code,
+    outermost.map(({ start, end, op }) => {
+      const left = pythonOrdering(code.slice(start, op.pos).trim());
+      const right = pythonOrdering(code.slice(tokenEnd(op), end).trim());
+      return { at: start, end, text: `__py_order((${left}), '${op.value}', (${right}))` };
+    }),
+  );
 }
 
 const CHAIN_OPS = [...ORDERINGS, '==', '!='];
@@ -589,7 +610,7 @@ const DICT_VIEWS: Readonly<Record<string, string>> = { items: '__dict_items', ke
  */
 function keepDictOrder(code: string): string {
   const tokens = tokenize(code);
-  const edits: { at: number; end: number; text: string }[] = [];
+  const edits: TextEdit[] = [];
   tokens.forEach((token, i) => {
     const view = isOp(token, '.') && tokens[i + 1]?.kind === 'name' ? DICT_VIEWS[tokens[i + 1]!.value] : undefined;
     if (view && isOp(tokens[i + 2], '(') && isOp(tokens[i + 3], ')')) edits.push({ at: token.pos, end: tokens[i + 3]!.pos + 1, text: ` | ${view}` });
@@ -599,10 +620,8 @@ function keepDictOrder(code: string): string {
     const iterable = forIterable(tokens);
     if (iterable) edits.push({ at: iterable[0], end: iterable[0], text: '((' }, { at: iterable[1], end: iterable[1], text: ') | __in_order)' });
   }
-  edits.sort((x, y) => y.at - x.at || y.end - x.end);
-  let out = code;
-  for (const edit of edits) out = out.slice(0, edit.at) + edit.text + out.slice(edit.end);
-  return out;
+  // Where an insertion and a replacement start together (`((` before a dict literal), the insertion goes first.
+  return applyEdits(code, edits.sort((x, y) => x.at - y.at || x.end - y.end));
 }
 
 /** Where the iterable of `for TARGET in ITERABLE [if ...] [recursive]` starts and ends in the code. */
@@ -623,7 +642,7 @@ function forIterable(tokens: readonly Token[]): [number, number] | undefined {
 }
 
 /** Edits turning the dict literal opened at `open` into `__dict(key, value, ...)` when every key is a string literal. */
-function dictLiteral(tokens: readonly Token[], open: number): { at: number; end: number; text: string }[] {
+function dictLiteral(tokens: readonly Token[], open: number): TextEdit[] {
   const edits = [{ at: tokens[open]!.pos, end: tokens[open]!.pos + 1, text: '__dict(' }];
   let depth = 0;
   let entryStart = open + 1;
@@ -693,17 +712,10 @@ function pythonConcat(code: string): string {
   if (spans.size === 0) return code;
   // Openers of longer spans first, closers of shorter spans first, closers before openers: spans nest.
   const edits = [...spans.values()].flatMap(([start, end, filter]) => [
-    { at: start, text: '((', order: 1, size: -(end - start) },
-    { at: end, text: `) | ${filter})`, order: 0, size: end - start },
+    { at: start, end: start, text: '((', order: 1, size: -(end - start) },
+    { at: end, end, text: `) | ${filter})`, order: 0, size: end - start },
   ]);
-  edits.sort((x, y) => x.at - y.at || x.order - y.order || x.size - y.size);
-  let out = '';
-  let last = 0;
-  for (const edit of edits) {
-    out += code.slice(last, edit.at) + edit.text;
-    last = edit.at;
-  }
-  return out + code.slice(last);
+  return applyEdits(code, edits.sort((x, y) => x.at - y.at || x.order - y.order || x.size - y.size));
 }
 
 function normaliseAccess(code: string): string {
@@ -780,10 +792,8 @@ function doubledInStrings(raw: string): string {
   } catch {
     return raw;
   }
-  let out = inner;
-  for (const token of tokens.filter((t) => t.kind === 'string').reverse()) {
-    const literal = (token as { raw: string }).raw;
-    out = out.slice(0, token.pos) + literal.replaceAll('\\', '\\\\') + out.slice(token.pos + literal.length);
-  }
-  return `{{${out}}}`;
+  const edits = tokens.flatMap((token) =>
+    token.kind === 'string' ? [{ at: token.pos, end: token.pos + token.raw.length, text: token.raw.replaceAll('\\', '\\\\') }] : [],
+  );
+  return `{{${applyEdits(inner, edits)}}}`;
 }

@@ -1,5 +1,7 @@
 // Validates a task's module arguments against the module's JSON Schema with ajv, before anything runs.
 // Values that are templates (`{{ ... }}`, `{% ... %}`, `!unsafe` text) are only known at run time, so their type checks are skipped.
+// The same compiled validator checks the templated arguments at run time (executor/module-arguments.ts):
+// compiling a module's schema is most of what checking costs, so each schema is compiled once per run.
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { didYouMean } from './suggest.js';
 import { UnsafeText } from '../yaml/pyyaml-compat.js';
@@ -21,10 +23,15 @@ export interface ArgProblem {
   readonly message: string;
 }
 
-const ajv = schemaCompiler({ allErrors: true, strict: false });
+// useDefaults fills the schema's defaults in at run time; at load the validator works on a copy.
+const ajv = schemaCompiler({ allErrors: true, strict: false, useDefaults: true });
 const validators = new WeakMap<object, ValidateFunction>();
 
-function validatorFor(schema: object): ValidateFunction {
+/**
+ * The validator of a module's arguments, compiled once per schema: types are checked as they are (no
+ * conversion), and missing arguments with a default in the schema get it in the validated object.
+ */
+export function moduleArgsValidator(schema: object): ValidateFunction {
   let validate = validators.get(schema);
   if (!validate) {
     validate = ajv.compile(schema);
@@ -91,8 +98,8 @@ function describe(error: ErrorObject, module: string, schema: object, args: unkn
 
 /** The first problem with `args` for `module`, or undefined when they are valid. */
 export function checkModuleArgs(module: string, spec: ModuleSpec, args: Readonly<Record<string, unknown>>): ArgProblem | undefined {
-  const validate = validatorFor(spec.schema);
-  if (validate(args)) return undefined;
+  const validate = moduleArgsValidator(spec.schema);
+  if (validate(structuredClone(args))) return undefined;
   const errors = (validate.errors ?? []).filter((error) => {
     // A template's type is only known at run time; combinator and if/then errors repeat the specific ones.
     if (['if', 'then', 'else'].includes(error.keyword)) return false;

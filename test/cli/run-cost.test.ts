@@ -1,15 +1,20 @@
 // What a run costs before and around its tasks, as a user can see it: the recap says where the time went
-// (`phases` in JSON, a `Time:` line with -vv), a run loads no package it does not use, and running
-// commands in one process (tests, `play --plan`) leaves no Ctrl-C handler behind.
+// (`phases` in JSON, a `Time:` line with -vv), a run loads no package it does not use, the command starts
+// Node with a small young generation, and running commands in one process (tests, `play --plan`) leaves
+// no Ctrl-C handler behind.
 import { deepStrictEqual, match, ok, strictEqual } from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { makePlan } from '../../src/cli/play.js';
 import { etcdops, jsonEvents } from '../e2e/etcdops-cli.js';
 
 const RECORD_PACKAGES = fileURLToPath(new URL('../fixtures/cli/start-up/record-packages.mjs', import.meta.url));
+const RECORD_NODE_OPTIONS = fileURLToPath(new URL('../fixtures/cli/start-up/record-node-options.mjs', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 /** A play a no-op run of site.yml resembles: a file read on the host, a templated argument, a Jinja condition. */
 const PLAY = `- hosts: localhost
@@ -70,6 +75,15 @@ describe('the cost of a run around its tasks', function () {
     match(plain.stdout, /\nTime: start \d+ ms, load \d+ ms, run \d+ ms \(connect \d+ ms, remote commands \d+ ms on the busiest host, control-node CPU \d+ ms, of which reporting \d+ ms\)\n/);
     const quiet = await etcdops(['play', playbook, '-i', 'localhost,', '--output', 'plain', '-v']);
     strictEqual(/\nTime: /.test(quiet.stdout), false, 'only from -vv on');
+  });
+
+  it('starts Node with a small young generation when run as a command (its shebang), for a lower peak memory', async () => {
+    const record = join(folder, 'node-options.txt');
+    const run = promisify(execFile);
+    await run(CLI, ['play', playbook, '-i', 'localhost,', '--output', 'json'], {
+      env: { ...process.env, NODE_OPTIONS: `--import ${RECORD_NODE_OPTIONS}`, RECORD_NODE_OPTIONS_TO: record },
+    });
+    ok(readFileSync(record, 'utf8').split('\n').includes('--max-semi-space-size=2'), readFileSync(record, 'utf8'));
   });
 
   it('leaves no Ctrl-C handler behind after a run', async () => {

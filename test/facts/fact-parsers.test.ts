@@ -1,9 +1,11 @@
 // Table-driven fact parsers: {command output, parsed fact}; plus the file_state script run for real.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalConnection } from '../../src/connection/local.js';
+import { quote } from '../../src/connection/shell-quote.js';
 import type { FactDefinition } from '../../src/facts/fact.js';
 import { archiveExtracted } from '../../src/facts/archive-extracted.js';
 import { downloadState } from '../../src/facts/download-state.js';
@@ -31,6 +33,12 @@ const rows: Row[] = [
     args: { path: '/x', checksum: true, content: true },
     stdout: `type=file\nowner=etcd\ngroup=etcd\nuid=999\ngid=998\nmode=640\nsize=3\nsha256=abc\ncontent\n${b64('hi\n')}\n`,
     parsed: { type: 'file', owner: 'etcd', group: 'etcd', uid: 999, gid: 998, mode: '0640', size: 3, sha256: 'abc', content: 'hi\n' },
+  },
+  {
+    fact: fileState,
+    args: { path: '/x', checksum: true },
+    stdout: 'type=file\nmode=644\nsize=3\nowner=a b\ngroup=c\nuid=1\ngid=2\nsha256=abc  -\n',
+    parsed: { type: 'file', owner: 'a b', group: 'c', uid: 1, gid: 2, mode: '0644', size: 3, sha256: 'abc' },
   },
   {
     fact: fileState,
@@ -129,5 +137,76 @@ describe('fact commands on this machine', () => {
     assert.equal((await read({ path: join(dir, 'link') })).linkTarget, path);
     assert.deepEqual(await read({ path: join(dir, 'missing') }), { type: 'absent' });
     assert.equal(connection.stats.commands, 3, 'one command per read');
+  });
+
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+  const key = '-----BEGIN PRIVATE KEY-----\nabc\n';
+  const big = 'x'.repeat(256 * 1024 + 1);
+  const files: { title: string; content: string; mode: number; secretContent?: boolean; expected: Record<string, unknown> }[] = [
+    { title: 'readable by all: content read', content: 'a\n', mode: 0o644, expected: { mode: '0644', size: 2, content: 'a\n' } },
+    { title: 'group may read: content read', content: 'a\n', mode: 0o640, expected: { mode: '0640', size: 2, content: 'a\n' } },
+    { title: 'others may read: content read', content: 'a\n', mode: 0o604, expected: { mode: '0604', size: 2, content: 'a\n' } },
+    { title: 'setuid, group may read', content: 'a\n', mode: 0o4750, expected: { mode: '4750', size: 2, content: 'a\n' } },
+    { title: 'owner only: secret by mode', content: 'a\n', mode: 0o600, expected: { mode: '0600', size: 2, secret: 'mode' } },
+    { title: 'owner write, others execute only: secret by mode', content: 'a\n', mode: 0o711, expected: { mode: '0711', size: 2, secret: 'mode' } },
+    { title: 'key material readable by all: secret', content: key, mode: 0o644, expected: { mode: '0644', size: key.length, secret: 'key-material' } },
+    { title: 'a secret asked for by a module that needs it', content: key, mode: 0o600, secretContent: true, expected: { mode: '0600', size: key.length, secret: 'mode', content: key } },
+    { title: 'over the diff limit: content omitted', content: big, mode: 0o644, expected: { mode: '0644', size: big.length, contentOmitted: true } },
+  ];
+  for (const row of files) {
+    it(`file_state of a file: ${row.title}`, async () => {
+      const path = join(dir, `${row.title}.txt`);
+      writeFileSync(path, row.content);
+      chmodSync(path, row.mode);
+      const args = { path, checksum: true, content: true, secretContent: row.secretContent };
+      const state = fileState.parse(await new LocalConnection().exec(fileState.command(args)), args);
+      const { owner, group, uid, gid, ...rest } = state;
+      assert.deepEqual(rest, { type: 'file', sha256: sha256(row.content), ...row.expected });
+      assert.equal(uid, process.getuid!());
+      assert.equal(typeof owner, 'string');
+      assert.equal(typeof group, 'string');
+      assert.equal(typeof gid, 'number');
+    });
+  }
+
+  it('file_state reads no content back from a file that already has the sha256 the caller wants', async () => {
+    const path = join(dir, 'wanted.txt');
+    writeFileSync(path, key);
+    chmodSync(path, 0o644);
+    const read = async (unlessSha256: string) => {
+      const args = { path, checksum: true, content: true, unlessSha256 };
+      return fileState.parse(await new LocalConnection().exec(fileState.command(args)), args);
+    };
+    const same = await read(sha256(key));
+    assert.equal(same.sha256, sha256(key));
+    assert.equal(same.content, undefined);
+    assert.equal(same.secret, undefined, 'not searched: the caller holds the same bytes');
+    const other = await read(sha256('other'));
+    assert.equal(other.sha256, sha256(key));
+    assert.equal(other.secret, 'key-material', 'another sha256: read as without it');
+  });
+
+  it('file_state starts at most four programs for a file (stat, sha256sum, grep, base64)', async () => {
+    // Each program the script may run, wrapped to log its name: the script runs with these first on PATH.
+    const bin = join(dir, 'bin');
+    const log = join(dir, 'programs.log');
+    mkdirSync(bin, { recursive: true });
+    for (const name of ['stat', 'sha256sum', 'cut', 'grep', 'base64', 'readlink']) {
+      const real = (await new LocalConnection().exec(`command -v ${name}`)).stdout.trim();
+      writeFileSync(join(bin, name), `#!/bin/sh\necho ${name} >> ${quote(log)}\nexec ${quote(real)} "$@"\n`, { mode: 0o755 });
+    }
+    const path = join(dir, 'counted.txt');
+    writeFileSync(path, 'a\n');
+    chmodSync(path, 0o644);
+    const args = { path, checksum: true, content: true };
+    const result = await new LocalConnection().exec(`PATH=${quote(bin)}:"$PATH"\n${fileState.command(args)}`);
+    assert.equal(fileState.parse(result, args).content, 'a\n');
+    assert.deepEqual(readFileSync(log, 'utf8').trim().split('\n').sort(), ['base64', 'grep', 'sha256sum', 'stat']);
+    // A file that already holds what the caller wants: only stat and sha256sum.
+    rmSync(log);
+    const unchanged = { ...args, unlessSha256: sha256('a\n') };
+    const again = await new LocalConnection().exec(`PATH=${quote(bin)}:"$PATH"\n${fileState.command(unchanged)}`);
+    assert.equal(fileState.parse(again, unchanged).sha256, sha256('a\n'));
+    assert.deepEqual(readFileSync(log, 'utf8').trim().split('\n').sort(), ['sha256sum', 'stat']);
   });
 });
