@@ -395,24 +395,9 @@ function pythonModulo(code: string): string {
   const spans: { first: number; at: number; last: number }[] = [];
   tokens.forEach((token, at) => {
     if (!isOp(token, '%')) return;
-    let depth = 0;
-    let first = at;
-    for (let i = at - 1; i >= 0; i--) {
-      const t = tokens[i]!;
-      if (t.kind === 'op' && [')', ']', '}'].includes(t.value)) depth++;
-      else if (t.kind === 'op' && ['(', '[', '{'].includes(t.value) && depth-- === 0) break;
-      else if (depth === 0 && endsModuloOperand(tokens, i, -1)) break;
-      first = i;
-    }
-    depth = 0;
-    let last = at;
-    for (let i = at + 1; i < tokens.length; i++) {
-      const t = tokens[i]!;
-      if (t.kind === 'op' && ['(', '[', '{'].includes(t.value)) depth++;
-      else if (t.kind === 'op' && [')', ']', '}'].includes(t.value) && depth-- === 0) break;
-      else if (depth === 0 && i > at + 1 && endsModuloOperand(tokens, i, 1)) break;
-      last = i;
-    }
+    const first = operandEdge(tokens, at - 1, -1, (i) => endsModuloOperand(tokens, i, -1));
+    // The right operand's first token may be a sign (`a % -b`).
+    const last = operandEdge(tokens, at + 1, 1, (i) => i > at + 1 && endsModuloOperand(tokens, i, 1));
     if (first < at && last > at) spans.push({ first, at, last });
   });
   const outermost = spans.filter((e) => !spans.some((o) => o !== e && o.first <= e.first && o.last >= e.last));
@@ -493,17 +478,27 @@ const ORDERINGS = ['<', '>', '<=', '>='];
 const COMPARISON_ENDS = [',', ':', '=', '==', '!=', ...ORDERINGS];
 const COMPARISON_END_NAMES = ['and', 'or', 'not', 'if', 'else', 'in', 'elif', 'for', 'set', 'with', 'print', 'do', 'recursive'];
 
-/** Index of the first token of the operand ending at `from` (walking left), or of the last one starting there. */
-function operandEdge(tokens: readonly Token[], from: number, step: 1 | -1): number {
+/** Whether token `i` ends an operand of a comparison. */
+function endsComparisonOperand(tokens: readonly Token[], i: number): boolean {
+  const t = tokens[i]!;
+  return (t.kind === 'op' && COMPARISON_ENDS.includes(t.value)) || (t.kind === 'name' && COMPARISON_END_NAMES.includes(t.value) && !(t.value === 'not' && isName(tokens[i - 1], 'is')));
+}
+
+/**
+ * Index of the first token of the operand ending at `from` (walking left), or of the last one starting there
+ * (walking right); `from - step` when there is none. Brackets are skipped whole; `ends(i)` says whether token
+ * `i`, outside brackets, is past the operand.
+ */
+function operandEdge(tokens: readonly Token[], from: number, step: 1 | -1, ends = (i: number) => endsComparisonOperand(tokens, i)): number {
   const opens = step === 1 ? ['(', '[', '{'] : [')', ']', '}'];
   const closes = step === 1 ? [')', ']', '}'] : ['(', '[', '{'];
   let depth = 0;
-  let edge = from;
+  let edge = from - step;
   for (let i = from; i >= 0 && i < tokens.length; i += step) {
     const t = tokens[i]!;
     if (t.kind === 'op' && opens.includes(t.value)) depth++;
     else if (t.kind === 'op' && closes.includes(t.value) && depth-- === 0) break;
-    else if (depth === 0 && ((t.kind === 'op' && COMPARISON_ENDS.includes(t.value)) || (t.kind === 'name' && COMPARISON_END_NAMES.includes(t.value) && !(t.value === 'not' && isName(tokens[i - 1], 'is'))))) break;
+    else if (depth === 0 && ends(i)) break;
     edge = i;
   }
   return edge;
@@ -685,24 +680,8 @@ function pythonConcat(code: string): string {
   const spans = new Map<string, [number, number, string]>();
   tokens.forEach((token, at) => {
     if (!isOp(token, '~')) return;
-    let depth = 0;
-    let first = at;
-    for (let i = at - 1; i >= 0; i--) {
-      const t = tokens[i]!;
-      if (t.kind === 'op' && [')', ']', '}'].includes(t.value)) depth++;
-      else if (t.kind === 'op' && ['(', '[', '{'].includes(t.value) && depth-- === 0) break;
-      else if (depth === 0 && endsOperand(tokens, i) && !(i === at - 1 && t.kind === 'name')) break;
-      first = i;
-    }
-    depth = 0;
-    let last = at;
-    for (let i = at + 1; i < tokens.length; i++) {
-      const t = tokens[i]!;
-      if (t.kind === 'op' && ['(', '[', '{'].includes(t.value)) depth++;
-      else if (t.kind === 'op' && [')', ']', '}'].includes(t.value) && depth-- === 0) break;
-      else if (depth === 0 && i > at + 1 && endsOperand(tokens, i)) break;
-      last = i;
-    }
+    const first = operandEdge(tokens, at - 1, -1, (i) => endsOperand(tokens, i) && !(i === at - 1 && tokens[i]!.kind === 'name'));
+    const last = operandEdge(tokens, at + 1, 1, (i) => i > at + 1 && endsOperand(tokens, i));
     for (const [from, to] of [[first, at - 1], [at + 1, last]] as const) {
       // An int literal prints the same either way; a float literal is known to be a float only here.
       const literal = from === to && tokens[from]!.kind === 'number' ? tokens[from]!.value : undefined;
