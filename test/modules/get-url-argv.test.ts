@@ -44,12 +44,9 @@ describe('get_url and command lines', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('downloads with the credentials of the URL, which no process shows in its argv', async () => {
+  /** Runs play.yml on the control node, collecting every process command line that shows the password meanwhile. */
+  async function playWatchingArgv() {
     writeFileSync(join(dir, 'inventory.yml'), 'all:\n  hosts:\n    h1:\n      ansible_connection: local\n');
-    writeFileSync(
-      join(dir, 'play.yml'),
-      `- hosts: all\n  gather_facts: false\n  tasks:\n    - get_url:\n        url: "http://fetcher:${PASSWORD}@127.0.0.1:${port}/file"\n        dest: ${join(dir, 'file')}\n        mode: "0600"\n`,
-    );
     const seen: string[] = [];
     const run = etcdops(['play', join(dir, 'play.yml'), '-i', join(dir, 'inventory.yml'), '--output', 'json']);
     let done = false;
@@ -58,7 +55,15 @@ describe('get_url and command lines', function () {
       seen.push(...commandLines().filter((l) => l.includes(PASSWORD)));
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    const result = await run;
+    return { result: await run, seen };
+  }
+
+  it('downloads with the credentials of the URL, which no process shows in its argv', async () => {
+    writeFileSync(
+      join(dir, 'play.yml'),
+      `- hosts: all\n  gather_facts: false\n  tasks:\n    - get_url:\n        url: "http://fetcher:${PASSWORD}@127.0.0.1:${port}/file"\n        dest: ${join(dir, 'file')}\n        mode: "0600"\n`,
+    );
+    const { result, seen } = await playWatchingArgv();
     strictEqual(result.code, 0, result.stdout + result.stderr);
     strictEqual(readFileSync(join(dir, 'file'), 'utf8'), 'payload\n');
     ok(authorization.startsWith('Basic '), 'the credentials were sent');
@@ -68,21 +73,12 @@ describe('get_url and command lines', function () {
   });
 
   it('reads a checksum list behind a password, which no process shows in its argv', async () => {
-    writeFileSync(join(dir, 'inventory.yml'), 'all:\n  hosts:\n    h1:\n      ansible_connection: local\n');
     writeFileSync(
       join(dir, 'play.yml'),
       `- hosts: all\n  gather_facts: false\n  tasks:\n    - get_url:\n        url: "http://127.0.0.1:${port}/file"\n        dest: ${join(dir, 'checked')}\n` +
         `        checksum: "sha256:http://lister:${PASSWORD}@127.0.0.1:${port}/SHA256SUMS"\n`,
     );
-    const seen: string[] = [];
-    const run = etcdops(['play', join(dir, 'play.yml'), '-i', join(dir, 'inventory.yml'), '--output', 'json']);
-    let done = false;
-    void run.then(() => (done = true));
-    while (!done) {
-      seen.push(...commandLines().filter((l) => l.includes(PASSWORD)));
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const result = await run;
+    const { result, seen } = await playWatchingArgv();
     strictEqual(result.code, 0, result.stdout + result.stderr);
     strictEqual(readFileSync(join(dir, 'checked'), 'utf8'), 'payload\n');
     strictEqual(seen.length, 0, `the password showed in argv:\n${[...new Set(seen)].join('\n')}`);
