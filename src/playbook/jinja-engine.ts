@@ -11,6 +11,7 @@ import { FILTERS, TESTS, type Callable } from './ansible-filters.js';
 import { forgetOrders, rememberOrder, restoreOrder } from './dict-order.js';
 import { type ExpressionFacts, JinjaSourceError, guardedCode, inspectTemplate, plainPath, splitTemplate } from './jinja-source.js';
 import { pythonOrder } from './python-ordering.js';
+import { pythonRound } from './python-round.js';
 import { pyFloatRepr, pyStr } from './python-values.js';
 import { forgetTuples, isPyTuple, isUnclearSequence, pyTuple, rememberMadeSequence, rememberSequence, restoreTuple } from './python-tuples.js';
 
@@ -157,6 +158,19 @@ function engine(): Environment {
     remainder = undefined;
     return keep;
   });
+  let roundPrecision = 0;
+  // `__py_round_precision()` runs right after its `__py_round`: the precision goes with the stand-in.
+  env.addFilter('__py_round', (printed: unknown, precision: unknown, method: unknown) => {
+    try {
+      const standIn = pythonRound(String(printed), precision, method);
+      roundPrecision = standIn.precision;
+      return standIn.value;
+    } catch (error) {
+      pending ??= new Error(`round: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  });
+  env.addGlobal('__py_round_precision', () => roundPrecision);
   env.addGlobal('__py_order', guarded('comparison', { fn: pythonOrder }));
   for (const [name, callable] of Object.entries(TESTS)) env.addTest(name, guarded(name, callable));
   // None shows as nothing in text, as Ansible's finalize makes it (inside a list it is still `None`).
