@@ -11,7 +11,7 @@ import { FILTERS, TESTS, type Callable } from './ansible-filters.js';
 import { forgetOrders, rememberOrder, restoreOrder } from './dict-order.js';
 import { type ExpressionFacts, JinjaSourceError, guardedCode, inspectTemplate, plainPath, splitTemplate } from './jinja-source.js';
 import { pythonOrder } from './python-ordering.js';
-import { pythonRound } from './python-round.js';
+import { pythonRound, pythonRoundValue } from './python-round.js';
 import { pyFloatRepr, pyStr } from './python-values.js';
 import { forgetTuples, isPyTuple, isUnclearSequence, pyTuple, rememberMadeSequence, rememberSequence, restoreTuple } from './python-tuples.js';
 
@@ -171,6 +171,7 @@ function engine(): Environment {
     }
   });
   env.addGlobal('__py_round_precision', () => roundPrecision);
+  env.addFilter('__py_round_value', guarded('round', { fn: (v, precision, method) => pythonRoundValue(v, precision, method) }));
   env.addGlobal('__py_order', guarded('comparison', { fn: pythonOrder }));
   for (const [name, callable] of Object.entries(TESTS)) env.addTest(name, guarded(name, callable));
   // None shows as nothing in text, as Ansible's finalize makes it (inside a list it is still `None`).

@@ -135,18 +135,29 @@ function floatStandIn(result: number): RoundStandIn {
   return found;
 }
 
-/**
- * Jinja2's `round(value, precision, method)` for the value `pprint` printed: an int result as itself, a float
- * result as the stand-in the engine's `round` turns into it.
- */
-export function pythonRound(printed: string, precision: unknown, method: unknown): RoundStandIn {
+/** Jinja2's `round(value, precision, method)` for the value `pprint` printed: an int result is a bigint. */
+function pythonResult(printed: string, precision: unknown, method: unknown): number | bigint {
   if (typeof method !== 'string' || !METHODS.includes(method)) throw new Error(`method must be common, ceil or floor, not ${String(method)}`);
   if (typeof precision !== 'number' || !Number.isInteger(precision)) throw new Error(`precision must be an integer, not ${String(precision)}`);
   const value = readNumber(printed);
-  if (method !== 'common') return floatStandIn(ceilOrFloor(value, precision, method as 'ceil' | 'floor'));
-  if (typeof value === 'number') return floatStandIn(roundFloat(value, precision));
-  const rounded = roundInt(value, precision);
+  if (method !== 'common') return ceilOrFloor(value, precision, method as 'ceil' | 'floor');
+  return typeof value === 'number' ? roundFloat(value, precision) : roundInt(value, precision);
+}
+
+/** Jinja2's `round` for the value `pprint` printed: an int result as itself, a float result as its stand-in. */
+export function pythonRound(printed: string, precision: unknown, method: unknown): RoundStandIn {
+  const result = pythonResult(printed, precision, method);
+  if (typeof result === 'number') return floatStandIn(result);
   // The engine takes in ints up to 64 bits from here.
-  if (rounded < -(2n ** 63n) || rounded >= 2n ** 64n) throw new Error(`the int ${rounded} is too large for the template engine`);
-  return { value: Number.isSafeInteger(Number(rounded)) ? Number(rounded) : rounded, precision: 0 };
+  if (result < -(2n ** 63n) || result >= 2n ** 64n) throw new Error(`the int ${result} is too large for the template engine`);
+  return { value: Number.isSafeInteger(Number(result)) ? Number(result) : result, precision: 0 };
+}
+
+/** The number Jinja2's `round` gives for a number (`map('round')`), where the engine keeps no int/float difference. */
+export function pythonRoundValue(value: unknown, precision: unknown, method: unknown): number {
+  if (typeof value !== 'number' && typeof value !== 'boolean') throw new Error(`expects a number, got ${JSON.stringify(value)}`);
+  const number = Number(value);
+  // An integral number rounds to the same value as an int or as a float: reading it as a float is exact.
+  const printed = Number.isFinite(number) ? number.toExponential() : String(number).replace('Infinity', 'inf');
+  return Number(pythonResult(printed, precision, method));
 }
