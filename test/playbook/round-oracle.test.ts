@@ -106,4 +106,10 @@ describe('round arguments Jinja2 refuses are refused at load', () => {
     ["{{ [2.5] | map('round', 0, 'nearest') | list }}", /method must be common, ceil or floor/],
   ];
   for (const [template, message] of table) it(template, () => assert.match(jinjaSyntaxProblem(template, KNOWN_FILTERS, KNOWN_TESTS)?.message ?? 'accepted', message));
+  it('names the line of the template', () => {
+    assert.deepEqual(jinjaSyntaxProblem("first\nsecond {{ x }}\n{{ 2.5 | round(0, 'up') }}", KNOWN_FILTERS, KNOWN_TESTS), {
+      message: "round: method must be common, ceil or floor, not 'up'",
+      line: 3,
+    });
+  });
 });
