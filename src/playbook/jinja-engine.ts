@@ -9,8 +9,9 @@ import { UserError, type SourceLocation } from '../errors/user-error.js';
 import { UnsafeText } from '../yaml/pyyaml-compat.js';
 import { FILTERS, TESTS, type Callable } from './ansible-filters.js';
 import { forgetOrders, rememberOrder, restoreOrder } from './dict-order.js';
-import { type ExpressionFacts, JinjaSourceError, guardedCode, inspectTemplate, plainPath, splitTemplate } from './jinja-source.js';
+import { type Block, type ExpressionFacts, JinjaSourceError, guardedCode, inspectTemplate, plainPath, splitTemplate } from './jinja-source.js';
 import { pythonOrder } from './python-ordering.js';
+import { pythonRound, pythonRoundValue } from './python-round.js';
 import { pyFloatRepr, pyStr } from './python-values.js';
 import { forgetTuples, isPyTuple, isUnclearSequence, pyTuple, rememberMadeSequence, rememberSequence, restoreTuple } from './python-tuples.js';
 
@@ -157,6 +158,20 @@ function engine(): Environment {
     remainder = undefined;
     return keep;
   });
+  let roundPrecision = 0;
+  // `__py_round_precision()` runs right after its `__py_round`: the precision goes with the stand-in.
+  env.addFilter('__py_round', (printed: unknown, precision: unknown, method: unknown) => {
+    try {
+      const standIn = pythonRound(String(printed), precision, method);
+      roundPrecision = standIn.precision;
+      return standIn.value;
+    } catch (error) {
+      pending ??= new Error(`round: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  });
+  env.addGlobal('__py_round_precision', () => roundPrecision);
+  env.addFilter('__py_round_value', guarded('round', { fn: (v, precision, method) => pythonRoundValue(v, precision, method) }));
   env.addGlobal('__py_order', guarded('comparison', { fn: pythonOrder }));
   for (const [name, callable] of Object.entries(TESTS)) env.addTest(name, guarded(name, callable));
   // None shows as nothing in text, as Ansible's finalize makes it (inside a list it is still `None`).
@@ -324,15 +339,26 @@ function inspect(text: string, where: SourceLocation, inFile: boolean): Expressi
 function engineSource(text: string, locals: ReadonlySet<string>): string {
   return splitTemplate(text)
     .map((block) => {
-      const open = block.trimLeft ? '-' : '';
-      const close = block.trimRight ? '-' : '';
-      if (block.kind === 'stmt') return `{%${open} ${guardedCode(block.code, true, locals, UNDEFINED)} ${close}%}`;
-      if (block.kind !== 'expr') return block.raw;
-      const v = '__etcdops_value';
-      const code = guardedCode(block.code, false, locals, UNDEFINED);
-      return `{%${open} set ${v} = (${code}) %}{{ ${v} | __pyfloat if ${v} is float else ${v} if ${v} is number or ${v} is undefined else ${v} | __py ${close}}}`;
+      try {
+        return blockSource(block, locals);
+      } catch (error) {
+        // A refusal in the code of a block (e.g. round's arguments) names the line of the template.
+        if (error instanceof JinjaSourceError) throw new JinjaSourceError(error.message, block.line + error.line - 1);
+        throw error;
+      }
     })
     .join('');
+}
+
+/** The engine code of one block of a template. */
+function blockSource(block: Block, locals: ReadonlySet<string>): string {
+  const open = block.trimLeft ? '-' : '';
+  const close = block.trimRight ? '-' : '';
+  if (block.kind === 'stmt') return `{%${open} ${guardedCode(block.code, true, locals, UNDEFINED)} ${close}%}`;
+  if (block.kind !== 'expr') return block.raw;
+  const v = '__etcdops_value';
+  const code = guardedCode(block.code, false, locals, UNDEFINED);
+  return `{%${open} set ${v} = (${code}) %}{{ ${v} | __pyfloat if ${v} is float else ${v} if ${v} is number or ${v} is undefined else ${v} | __py ${close}}}`;
 }
 
 /**
@@ -423,6 +449,7 @@ export function jinjaSyntaxProblem(text: string, knownFilters: ReadonlySet<strin
     // Inside a false branch the engine parses everything and evaluates nothing.
     run((env) => env.renderStr(`{% if false %}${engineSource(text, new Set(facts.locals))}{% endif %}`, {}));
   } catch (error) {
+    if (error instanceof JinjaSourceError) return { message: error.message, line: error.line };
     const full = error instanceof Error ? error.message : String(error);
     const line = /\(in [^:]*:(\d+)\)/.exec(full);
     return { message: full.split('\n')[0]!.replace(/ \(in [^)]*\)$/, ''), line: line ? Number(line[1]) : 1 };

@@ -367,7 +367,82 @@ function closing(tokens: readonly Token[], open: number): number {
  * instead of an error, while the engine's own `float` keeps `2.0` a float.
  */
 function normaliseExpression(code: string): string {
-  return pythonConcat(pythonOrdering(expandChains(keepDictOrder(pythonModulo(markSequences(normaliseAccess(code)))))));
+  return pythonConcat(pythonOrdering(expandChains(keepDictOrder(pythonModulo(markSequences(roundAsPython(normaliseAccess(code))))))));
+}
+
+/** The parameters of Jinja2's `round`, in order, and what they default to. */
+const ROUND_PARAMETERS: readonly [string, string][] = [
+  ['precision', '0'],
+  ['method', "'common'"],
+];
+
+/**
+ * The precision and method code of a call to `round` whose arguments are tokens `from` to `close` (excluded),
+ * positional or named, with their defaults; what Jinja2 refuses is refused here, at load.
+ */
+function roundArguments(code: string, tokens: readonly Token[], from: number, close: number): string[] {
+  const values = ROUND_PARAMETERS.map(([, fallback]) => fallback);
+  const given = new Set<string>();
+  const argument = (start: number, end: number) => {
+    if (end <= start) return;
+    const named = tokens[start]!.kind === 'name' && isOp(tokens[start + 1], '=');
+    const index = named ? ROUND_PARAMETERS.findIndex(([name]) => name === tokens[start]!.value) : given.size;
+    const name = ROUND_PARAMETERS[index]?.[0];
+    if (name === undefined) throw new JinjaSourceError(named ? `round: unknown argument '${tokens[start]!.value}' (round takes precision and method)` : 'round: too many arguments (round takes precision and method)', 1);
+    if (given.has(name)) throw new JinjaSourceError(`round: '${name}' given twice`, 1);
+    given.add(name);
+    const first = tokens[named ? start + 2 : start]!;
+    if (name === 'method' && first.kind === 'string' && end === (named ? start + 3 : start + 1) && !['common', 'ceil', 'floor'].includes(first.value)) {
+      throw new JinjaSourceError(`round: method must be common, ceil or floor, not '${first.value}'`, 1);
+    }
+    values[index] = `(${roundAsPython(code.slice(first.pos, tokenEnd(tokens[end - 1]!)))})`;
+  };
+  let start = from;
+  let depth = 0;
+  for (let j = from; j < close; j++) {
+    const t = tokens[j]!;
+    if (t.kind === 'op' && ['(', '[', '{'].includes(t.value)) depth++;
+    else if (t.kind === 'op' && [')', ']', '}'].includes(t.value)) depth--;
+    else if (depth === 0 && isOp(t, ',')) {
+      argument(start, j);
+      start = j + 1;
+    }
+  }
+  argument(start, close);
+  return values;
+}
+
+/**
+ * Jinja2's `round` is Python's (halves to even, on the float's exact value; 'ceil' and 'floor' methods),
+ * the engine's rounds halves away from zero and has no method: `x | round(p, m)` is read as
+ * `x | pprint | __py_round(p, m) | round(__py_round_precision())` (see python-round.ts), and
+ * `map('round', p, m)` as `map('__py_round_value', p, m)` (the value, as a number: the engine's lists hold
+ * no int/float difference a filter could keep). Arguments are checked here, so a call Jinja2 refuses is
+ * refused at load.
+ */
+function roundAsPython(code: string): string {
+  const tokens = tokenize(code);
+  const edits: { at: number; end: number; text: string }[] = [];
+  let after = 0;
+  tokens.forEach((token, i) => {
+    if (i < after || !isOp(tokens[i - 1], '|')) return;
+    if (isName(token, 'round')) {
+      const close = isOp(tokens[i + 1], '(') ? closingBracket(tokens, i + 1) : i;
+      if (close < 0) return;
+      after = close + 1;
+      const values = roundArguments(code, tokens, i + 2, close);
+      edits.push({ at: token.pos, end: tokenEnd(tokens[close]!), text: `pprint | __py_round(${values.join(', ')}) | round(__py_round_precision())` });
+    } else if (isName(token, 'map') && isOp(tokens[i + 1], '(') && tokens[i + 2]?.kind === 'string' && tokens[i + 2]!.value === 'round') {
+      const close = closingBracket(tokens, i + 1);
+      if (close < 0) return;
+      after = close + 1;
+      const values = isOp(tokens[i + 3], ',') ? roundArguments(code, tokens, i + 4, close) : roundArguments(code, tokens, close, close);
+      edits.push({ at: tokens[i + 2]!.pos, end: tokenEnd(tokens[close]!), text: `'__py_round_value', ${values.join(', ')})` });
+    }
+  });
+  let out = code;
+  for (const edit of edits.sort((x, y) => y.at - x.at)) out = out.slice(0, edit.at) + edit.text + out.slice(edit.end);
+  return out;
 }
 
 /** Operators binding more loosely than `*`, `/`, `//` and `%`, and the keywords an operand stops at. */
