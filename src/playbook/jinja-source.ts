@@ -351,14 +351,10 @@ function guardReferences(code: string, statement: boolean, locals: ReadonlySet<s
   return out + code.slice(last);
 }
 
-/** Index of the `)` closing the `(` at `open`. */
+/** Index of the `)` closing the `(` at `open`, or the last token when the code leaves it open (the engine then names the error). */
 function closing(tokens: readonly Token[], open: number): number {
-  let depth = 0;
-  for (let i = open; i < tokens.length; i++) {
-    if (isOp(tokens[i], '(')) depth++;
-    else if (isOp(tokens[i], ')') && --depth === 0) return i;
-  }
-  return tokens.length - 1;
+  const close = closingBracket(tokens, open);
+  return close < 0 ? tokens.length - 1 : close;
 }
 
 /**
@@ -398,17 +394,10 @@ function roundArguments(code: string, tokens: readonly Token[], from: number, cl
     values[index] = `(${roundAsPython(code.slice(first.pos, tokenEnd(tokens[end - 1]!)))})`;
   };
   let start = from;
-  let depth = 0;
-  for (let j = from; j < close; j++) {
-    const t = tokens[j]!;
-    if (t.kind === 'op' && ['(', '[', '{'].includes(t.value)) depth++;
-    else if (t.kind === 'op' && [')', ']', '}'].includes(t.value)) depth--;
-    else if (depth === 0 && isOp(t, ',')) {
-      argument(start, j);
-      start = j + 1;
-    }
+  for (const comma of [...topLevelCommas(tokens, from, close), close]) {
+    argument(start, comma);
+    start = comma + 1;
   }
-  argument(start, close);
   return values;
 }
 
@@ -422,7 +411,7 @@ function roundArguments(code: string, tokens: readonly Token[], from: number, cl
  */
 function roundAsPython(code: string): string {
   const tokens = tokenize(code);
-  const edits: { at: number; end: number; text: string }[] = [];
+  const edits: TextEdit[] = [];
   let after = 0;
   tokens.forEach((token, i) => {
     if (i < after || !isOp(tokens[i - 1], '|')) return;
@@ -440,9 +429,7 @@ function roundAsPython(code: string): string {
       edits.push({ at: tokens[i + 2]!.pos, end: tokenEnd(tokens[close]!), text: `'__py_round_value', ${values.join(', ')})` });
     }
   });
-  let out = code;
-  for (const edit of edits.sort((x, y) => y.at - x.at)) out = out.slice(0, edit.at) + edit.text + out.slice(edit.end);
-  return out;
+  return applyEdits(code, edits);
 }
 
 /** Operators binding more loosely than `*`, `/`, `//` and `%`, and the keywords an operand stops at. */
@@ -505,7 +492,7 @@ function markSequences(code: string): string {
   const tokens = tokenize(code);
   const head = tokens[0]?.kind === 'name' ? tokens[0].value : '';
   const targetsEnd = head === 'for' ? tokens.findIndex((t) => isName(t, 'in')) : head === 'set' ? tokens.findIndex((t) => isOp(t, '=')) : 0;
-  const edits: { at: number; end: number; text: string }[] = [];
+  const edits: TextEdit[] = [];
   tokens.forEach((token, i) => {
     if (isOp(tokens[i - 1], '|') && token.kind === 'name' && LIST_FILTERS.has(token.value)) {
       const end = isOp(tokens[i + 1], '(') ? closingBracket(tokens, i + 1) : i;
@@ -519,7 +506,7 @@ function markSequences(code: string): string {
     if (applied) return;
     const close = closingBracket(tokens, i);
     if (close < 0) return;
-    const kind = token.value === '[' ? 'list' : close === i + 1 || topLevelComma(tokens, i, close) ? 'tuple' : undefined;
+    const kind = token.value === '[' ? 'list' : close === i + 1 || topLevelCommas(tokens, i + 1, close).length > 0 ? 'tuple' : undefined;
     if (kind) edits.push({ at: token.pos, end: token.pos + 1, text: '([[' }, { at: tokens[close]!.pos, end: tokens[close]!.pos + 1, text: `]]${NOTED(kind)}` });
   });
   // Where a filter's suffix and a closing bracket meet, the suffix goes first: it belongs inside.
@@ -537,15 +524,17 @@ function closingBracket(tokens: readonly Token[], open: number): number {
   return -1;
 }
 
-function topLevelComma(tokens: readonly Token[], open: number, close: number): boolean {
+/** The commas among tokens `from` to `close` (excluded) that are outside brackets: what separates items or arguments. */
+function topLevelCommas(tokens: readonly Token[], from: number, close: number): number[] {
+  const commas: number[] = [];
   let depth = 0;
-  for (let i = open + 1; i < close; i++) {
+  for (let i = from; i < close; i++) {
     const t = tokens[i]!;
     if (t.kind === 'op' && ['(', '[', '{'].includes(t.value)) depth++;
     else if (t.kind === 'op' && [')', ']', '}'].includes(t.value)) depth--;
-    else if (depth === 0 && isOp(t, ',')) return true;
+    else if (depth === 0 && isOp(t, ',')) commas.push(i);
   }
-  return false;
+  return commas;
 }
 
 const ORDERINGS = ['<', '>', '<=', '>='];
