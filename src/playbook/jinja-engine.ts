@@ -160,16 +160,16 @@ function engine(): Environment {
   });
   let roundPrecision = 0;
   // `__py_round_precision()` runs right after its `__py_round`: the precision goes with the stand-in.
-  env.addFilter('__py_round', (printed: unknown, precision: unknown, method: unknown) => {
-    try {
-      const standIn = pythonRound(String(printed), precision, method);
-      roundPrecision = standIn.precision;
-      return standIn.value;
-    } catch (error) {
-      pending ??= new Error(`round: ${error instanceof Error ? error.message : String(error)}`);
-      return undefined;
-    }
-  });
+  env.addFilter(
+    '__py_round',
+    guarded('round', {
+      fn: (printed, precision, method) => {
+        const standIn = pythonRound(String(printed), precision, method);
+        roundPrecision = standIn.precision;
+        return standIn.value;
+      },
+    }),
+  );
   env.addGlobal('__py_round_precision', () => roundPrecision);
   env.addFilter('__py_round_value', guarded('round', { fn: (v, precision, method) => pythonRoundValue(v, precision, method) }));
   env.addGlobal('__py_order', guarded('comparison', { fn: pythonOrder }));
