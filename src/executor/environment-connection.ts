@@ -2,6 +2,7 @@
 // variables, every value quoted by `sh`, so a value is never read as shell code (as Ansible, values are
 // strings: Python's str() of what the template gave).
 import type { Connection } from '../connection/connection.js';
+import { connectionView } from '../connection/connection-view.js';
 import { sh } from '../connection/shell-quote.js';
 import { pyStr } from '../playbook/python-values.js';
 
@@ -14,15 +15,5 @@ export function withEnvironment(connection: Connection, environment: Readonly<Re
   if (names.length === 0) return connection;
   // Names were checked at load (letters, digits, _), so only values need quoting.
   const exports = names.map((name) => `export ${name}=${sh`${pyStr(environment[name])}`.text}; `).join('');
-  return {
-    get host() {
-      return connection.host;
-    },
-    stats: connection.stats,
-    connect: () => connection.connect(),
-    exec: (command, options) => connection.exec(exports + command, options),
-    putFile: (content, remotePath, options) => connection.putFile(content, remotePath, options),
-    fetchFile: (remotePath, options) => connection.fetchFile(remotePath, options),
-    close: () => connection.close(),
-  };
+  return connectionView(connection, { exec: (command, options) => connection.exec(exports + command, options) });
 }

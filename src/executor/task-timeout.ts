@@ -1,6 +1,7 @@
 // A task's `timeout:` keyword (as Ansible 2.10+): the attempt fails once its time is up, and every command
 // it runs on the host carries the time left, so the host stops the command instead of letting it run on.
 import type { Connection, ExecOptions } from '../connection/connection.js';
+import { connectionView } from '../connection/connection-view.js';
 import { UserError } from '../errors/user-error.js';
 import type { Task } from '../playbook/playbook.js';
 
@@ -13,17 +14,7 @@ export function boundedConnection(connection: Connection, deadline: number): Con
     const left = Math.max(1, deadline - Date.now()) + REMOTE_GRACE_MS;
     return options.timeoutMs === undefined ? left : Math.min(options.timeoutMs, left);
   };
-  return {
-    get host() {
-      return connection.host;
-    },
-    stats: connection.stats,
-    connect: () => connection.connect(),
-    exec: (command, options = {}) => connection.exec(command, { ...options, timeoutMs: remaining(options) }),
-    putFile: (content, remotePath, options) => connection.putFile(content, remotePath, options),
-    fetchFile: (remotePath, options) => connection.fetchFile(remotePath, options),
-    close: () => connection.close(),
-  };
+  return connectionView(connection, { exec: (command, options = {}) => connection.exec(command, { ...options, timeoutMs: remaining(options) }) });
 }
 
 /** Runs `work` against a bounded connection; fails with a message naming the task and its limit when time is up. */
