@@ -7,7 +7,7 @@ import type { ExecResult } from '../connection/connection.js';
 import { ShellCode, joinCode, sh } from '../connection/shell-quote.js';
 import { type ChangedFile, parseSystemdTimestamp } from './etcd-process.js';
 import { defineFact } from './fact.js';
-import { requireSuccess } from './file-state.js';
+import { SECTION_MARK, readSections, section, systemdProperties } from './output-sections.js';
 
 /** One service to read. */
 export interface ReloadedService {
@@ -47,21 +47,17 @@ export interface ConfigLoadState {
   readonly unreadable: string;
 }
 
-const MARK = '@@etcdops-section ';
-
 export const configLoadState = defineFact<ConfigLoadStateArgs, ConfigLoadState[]>({
   name: 'config_load_state',
   command: ({ services }) => joinCode([...services.map(serviceCommand), section('end')]).text,
   parse: (result, { services }) => parseConfigLoadState(result, services),
 });
 
-const section = (name: string) => new ShellCode(`echo '${MARK}${name}'`);
-
 /** The sections of service `i`: its unit, its files, and the two lines of its metrics page (or why there are none). */
 function serviceCommand(service: ReloadedService, i: number): ShellCode {
   const props = new ShellCode('-p ActiveState,ExecMainStartTimestamp');
   // curl's and wget's messages join the page (2>&1), so the filter keeps them beside the two lines.
-  const lines = `^(${MARK}|${service.metric}_(successful|success_timestamp_seconds)( |$)|curl: |wget: |neither curl)`;
+  const lines = `^(${SECTION_MARK}|${service.metric}_(successful|success_timestamp_seconds)( |$)|curl: |wget: |neither curl)`;
   return sh`u=${service.unit}
 ${section(`show ${i}`)}
 TZ=UTC systemctl show --timestamp=us+utc ${props} -- "$u" 2>/dev/null || TZ=UTC systemctl show ${props} -- "$u"
@@ -74,20 +70,9 @@ else echo 'neither curl nor wget is installed'; false; fi || ${section(`unreadab
 }
 
 export function parseConfigLoadState(result: ExecResult, services: readonly ReloadedService[]): ConfigLoadState[] {
-  requireSuccess(result, 'reading what the services loaded');
-  const sections = new Map<string, string>();
-  for (const part of result.stdout.split(new RegExp(`^${MARK}`, 'm')).slice(1)) {
-    const nl = part.indexOf('\n');
-    sections.set(part.slice(0, nl === -1 ? undefined : nl), nl === -1 ? '' : part.slice(nl + 1));
-  }
-  if (!sections.has('end')) throw new Error(`reading what the services loaded: unexpected output: ${result.stdout.slice(0, 200)}`);
+  const sections = readSections(result, 'reading what the services loaded');
   return services.map(({ metric }, i) => {
-    const show = new Map(
-      (sections.get(`show ${i}`) ?? '')
-        .split('\n')
-        .filter((l) => l.includes('='))
-        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const),
-    );
+    const show = systemdProperties(sections.get(`show ${i}`) ?? '');
     const started = parseSystemdTimestamp(show.get('ExecMainStartTimestamp') ?? '');
     const files = (sections.get(`files ${i}`) ?? '').split('\n').flatMap((l) => {
       const m = /^(\d+(?:\.\d+)?) (.+)$/.exec(l);

@@ -7,7 +7,7 @@
 import type { ExecResult } from '../connection/connection.js';
 import { ShellCode, sh } from '../connection/shell-quote.js';
 import { defineFact } from './fact.js';
-import { requireSuccess } from './file-state.js';
+import { readSections, section, systemdProperties } from './output-sections.js';
 
 export interface EtcdProcessArgs {
   /** systemd unit, e.g. etcd.service. */
@@ -53,14 +53,11 @@ export interface EtcdProcess {
   readonly watched: readonly ChangedFile[];
 }
 
-const MARK = '@@etcdops-section ';
-
 export const etcdProcess = defineFact<EtcdProcessArgs, EtcdProcess>({
   name: 'etcd_process',
   needsBecome: true,
   command(args) {
     const props = new ShellCode('-p ActiveState,MainPID,NeedDaemonReload,ExecMainStartTimestamp,ExecMainStartTimestampMonotonic,FragmentPath,DropInPaths');
-    const section = (name: string) => new ShellCode(`echo '${MARK}${name}'`);
     return sh`u=${args.unit}
 ${section('show')}
 TZ=UTC systemctl show --timestamp=us+utc ${props} -- "$u" 2>/dev/null || TZ=UTC systemctl show ${props} -- "$u"
@@ -92,20 +89,8 @@ export function parseSystemdTimestamp(text: string): { at: number; coarse: boole
 }
 
 export function parseEtcdProcess(result: ExecResult): EtcdProcess {
-  requireSuccess(result, 'reading the etcd process');
-  const sections = new Map<string, string>();
-  const parts = result.stdout.split(new RegExp(`^${MARK}`, 'm'));
-  for (const part of parts.slice(1)) {
-    const nl = part.indexOf('\n');
-    sections.set(part.slice(0, nl === -1 ? undefined : nl), nl === -1 ? '' : part.slice(nl + 1));
-  }
-  if (!sections.has('end')) throw new Error(`reading the etcd process: unexpected output: ${result.stdout.slice(0, 200)}`);
-  const show = new Map(
-    (sections.get('show') ?? '')
-      .split('\n')
-      .filter((l) => l.includes('='))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const),
-  );
+  const sections = readSections(result, 'reading the etcd process');
+  const show = systemdProperties(sections.get('show') ?? '');
   const [now = '0', uptime = '0'] = (sections.get('clock') ?? '').trim().split('\n');
   const started = parseSystemdTimestamp(show.get('ExecMainStartTimestamp') ?? '');
   const monotonic = Number(show.get('ExecMainStartTimestampMonotonic') ?? '0');

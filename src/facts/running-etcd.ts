@@ -5,7 +5,7 @@ import type { ExecResult } from '../connection/connection.js';
 import { sh } from '../connection/shell-quote.js';
 import type { RunningEtcd } from '../etcd/adopted-config.js';
 import { defineFact } from './fact.js';
-import { requireSuccess } from './file-state.js';
+import { readSections, section, systemdProperties } from './output-sections.js';
 
 export interface RunningEtcdArgs {
   /** systemd unit, e.g. etcd.service. */
@@ -24,24 +24,22 @@ export interface RunningEtcdFact {
   readonly process?: RunningEtcd;
 }
 
-const MARK = '@@etcdops-section ';
-
 export const runningEtcd = defineFact<RunningEtcdArgs, RunningEtcdFact>({
   name: 'running_etcd',
   needsBecome: true,
   command(args) {
     return sh`u=${args.unit}
-echo '${MARK}show'
+${section('show')}
 systemctl show -p MainPID,FragmentPath,NRestarts,ActiveEnterTimestamp -- "$u" 2>/dev/null
 pid=$(systemctl show -p MainPID --value -- "$u" 2>/dev/null)
 if [ "\${pid:-0}" -gt 0 ]; then
-  echo '${MARK}cmdline'; base64 -w0 "/proc/$pid/cmdline"; echo
-  echo '${MARK}environ'; base64 -w0 "/proc/$pid/environ"; echo
+  ${section('cmdline')}; base64 -w0 "/proc/$pid/cmdline"; echo
+  ${section('environ')}; base64 -w0 "/proc/$pid/environ"; echo
   cfg=$(tr '\\000' '\\n' <"/proc/$pid/cmdline" | sed -n -e 's/^--*config-file=//p' -e '/^--*config-file$/{n;p;}' | head -n 1)
   [ -n "$cfg" ] || cfg=$(tr '\\000' '\\n' <"/proc/$pid/environ" | sed -n 's/^ETCD_CONFIG_FILE=//p' | head -n 1)
-  if [ -n "$cfg" ] && [ -r "$cfg" ]; then echo '${MARK}config'; base64 -w0 -- "$cfg"; echo; fi
+  if [ -n "$cfg" ] && [ -r "$cfg" ]; then ${section('config')}; base64 -w0 -- "$cfg"; echo; fi
 fi
-echo '${MARK}end'`.text;
+${section('end')}`.text;
   },
   parse: (result, args) => parseRunningEtcd(result, args.unit),
 });
@@ -49,14 +47,8 @@ echo '${MARK}end'`.text;
 const nulList = (base64: string): string[] => Buffer.from(base64.trim(), 'base64').toString('utf8').split('\u0000').filter((s) => s !== '');
 
 export function parseRunningEtcd(result: ExecResult, unit: string): RunningEtcdFact {
-  requireSuccess(result, 'reading the running etcd');
-  const sections = new Map<string, string>();
-  for (const part of result.stdout.split(new RegExp(`^${MARK}`, 'm')).slice(1)) {
-    const nl = part.indexOf('\n');
-    sections.set(part.slice(0, nl === -1 ? undefined : nl), nl === -1 ? '' : part.slice(nl + 1));
-  }
-  if (!sections.has('end')) throw new Error(`reading the running etcd: unexpected output: ${result.stdout.slice(0, 200)}`);
-  const show = new Map((sections.get('show') ?? '').split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const));
+  const sections = readSections(result, 'reading the running etcd');
+  const show = systemdProperties(sections.get('show') ?? '');
   const mainPid = Number(show.get('MainPID') ?? '0');
   const base = { unit, unitFile: show.get('FragmentPath') ?? '', mainPid, restarts: Number(show.get('NRestarts') ?? '0'), activeSince: show.get('ActiveEnterTimestamp') ?? '' };
   if (mainPid <= 0 || !sections.has('cmdline')) return base;
