@@ -31,7 +31,6 @@ function listOf(value: unknown, what: string): unknown[] {
 }
 
 
-/** Jinja's `int`: Python's int(), then int(float()), then the default. */
 /**
  * An int as the engine takes it: past 2**53 a JavaScript number is not exact, so it goes over as a BigInt,
  * which the engine takes up to 64 bits; Python's ints have no bound, and a larger one is refused.
@@ -42,6 +41,7 @@ function exactInt(value: bigint): number | bigint {
   throw new Error(`the integer ${value} is larger than etcdops computes with (64 bits)`);
 }
 
+/** Jinja's `int`: Python's int(), then int(float()), then the default. */
 function toInt(value: unknown, fallback: unknown = 0, base: unknown = 10): unknown {
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'number') return Number.isFinite(value) ? exactInt(BigInt(Math.trunc(value))) : fallback;
@@ -219,17 +219,9 @@ function floatInput(value: unknown, fallback: unknown = 0): unknown {
   return /^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$/i.test(text) || /^[+-]?(?:inf|nan)$/i.test(text) ? text : fallback;
 }
 
-/** What Python iterates in a value: a list's items, a string's characters, a dict's keys. */
-function iterated(value: unknown): unknown[] {
-  if (Array.isArray(value)) return value;
-  if (isMapping(value)) return Object.keys(value);
-  if (typeof value === 'string') return [...value];
-  throw new Error(`'${pyTypeName(value)}' object is not iterable`);
-}
-
 /** Python's zip as Ansible gives it (made a list): tuples of the n-th items, as many as the shortest has. */
 function zipFilter(...values: unknown[]): unknown[] {
-  const lists = values.map(iterated);
+  const lists = values.map((v) => listOf(v, 'zip'));
   const length = Math.min(...lists.map((l) => l.length));
   return Array.from({ length }, (_, i) => pyTuple(lists.map((l) => l[i])));
 }
@@ -238,7 +230,7 @@ function zipFilter(...values: unknown[]): unknown[] {
 function zipLongestFilter(...values: unknown[]): unknown[] {
   const last = values.at(-1);
   const options = values.length > 1 && isMapping(last) && Object.keys(last).join() === 'fillvalue' ? last : undefined;
-  const lists = (options ? values.slice(0, -1) : values).map(iterated);
+  const lists = (options ? values.slice(0, -1) : values).map((v) => listOf(v, 'zip_longest'));
   const length = Math.max(0, ...lists.map((l) => l.length));
   const fill = options?.fillvalue ?? null;
   return Array.from({ length }, (_, i) => pyTuple(lists.map((l) => (i < l.length ? l[i] : fill))));
