@@ -111,7 +111,7 @@ function where(file: string, doc: Document, lines: { linePos(offset: number): { 
 
 /** Pure: the drill in `text`, or a ParseError at the file, line and field at fault. */
 export function parseDrill(text: string, file: string): DrillSpec {
-  const parsed = parseYamlDocument(file, text);
+  const parsed = parseYamlDocument(file, text, { wholeFloatsAsNumbers: true });
   const value = yamlValue(parsed);
   if (!validate(value)) {
     const first = validate.errors![0]!;

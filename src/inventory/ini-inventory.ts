@@ -6,7 +6,7 @@ import { ParseError, type SourceLocation } from '../errors/user-error.js';
 import { parseHostAddress } from './host-address.js';
 import { expandHostRange, hasHostRange } from './host-range.js';
 import type { InventoryDraft } from './inventory-draft.js';
-import { literalEval } from './python-literal.js';
+import { literalEval, WholeFloatLiteral } from './python-literal.js';
 import { ShellWordsError, splitShellWords } from './shell-words.js';
 
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/u;
@@ -18,10 +18,15 @@ interface Pending {
   readonly parents: string[];
 }
 
-/** The value of an INI `key=value`: a Python literal when it is one, the text otherwise. */
-export function iniValue(text: string): unknown {
-  const literal = literalEval(text);
-  return literal === undefined ? text : literal.value;
+/** The value of an INI `key=value`: a Python literal when it is one, the text otherwise; refused at `where`. */
+export function iniValue(text: string, where: SourceLocation): unknown {
+  try {
+    const literal = literalEval(text);
+    return literal === undefined ? text : literal.value;
+  } catch (error) {
+    if (error instanceof WholeFloatLiteral) throw new ParseError(error.message, where);
+    throw error;
+  }
 }
 
 export function readIniInventory(file: string, text: string, draft: InventoryDraft): void {
@@ -58,7 +63,8 @@ export function readIniInventory(file: string, text: string, draft: InventoryDra
     else if (state === 'vars') {
       const eq = line.indexOf('=');
       if (eq < 0) throw new ParseError(`expected key=value in [${group}:vars], got: ${line}`, where);
-      setGroupVariable(draft, group, line.slice(0, eq).trim(), iniValue(line.slice(eq + 1).trim()), where);
+      const key = line.slice(0, eq).trim();
+      setGroupVariable(draft, group, key, iniValue(line.slice(eq + 1).trim(), { ...where, field: key }), where);
     } else {
       const match = GROUP_NAME.exec(line);
       if (!match) throw new ParseError(`expected a group name in [${group}:children], got: ${line}`, where);
@@ -104,7 +110,7 @@ function readHostLine(line: string, group: string, draft: InventoryDraft, where:
   for (const word of words.slice(1)) {
     const eq = word.indexOf('=');
     if (eq < 0) throw new ParseError(`expected key=value after host '${pattern}', got: ${word}`, where);
-    variables[word.slice(0, eq)] = iniValue(word.slice(eq + 1));
+    variables[word.slice(0, eq)] = iniValue(word.slice(eq + 1), { ...where, field: word.slice(0, eq) });
   }
   for (const name of names) {
     const host = draft.addHost(name, group, address?.port, where);

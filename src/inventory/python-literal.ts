@@ -4,9 +4,22 @@
 // and Ansible keeps the text as it is: `undefined` here tells the caller to do the same. Templating uses
 // the same reader on rendered text (templated-text-types.ts), with the two differences Ansible has there.
 
+import { WHOLE_FLOAT_ADVICE } from '../yaml/parse-yaml-document.js';
+
 type Literal = string | number | boolean | null | Literal[] | { [key: string]: Literal };
 
 class NotLiteral extends Error {}
+
+/**
+ * A literal holding a float with no fraction (`1.0`): etcdops would hold it as the int 1 and print it so,
+ * where Ansible prints `1.0`, so the value is refused rather than read differently.
+ */
+export class WholeFloatLiteral extends Error {
+  constructor(readonly written: string) {
+    super(`the float ${written} has nothing after its point: ${WHOLE_FLOAT_ADVICE}`);
+    this.name = 'WholeFloatLiteral';
+  }
+}
 
 /** How rendered template text differs from an INI value (Ansible's ansible_eval_concat). */
 export interface LiteralOptions {
@@ -23,6 +36,8 @@ interface Token {
   /** For strings: a bytes literal (b'..'), which Python will not join with a text string. */
   readonly bytes?: boolean;
   readonly imaginary?: boolean;
+  /** A float with no fraction (`1.0`, `2.`, `1e3`). */
+  readonly wholeFloat?: boolean;
 }
 
 const NUMBER = new RegExp(
@@ -101,7 +116,8 @@ function numberToken(text: string): Token {
     // Python forbids leading zeros in a decimal integer other than zero itself.
     if (/^0+[1-9]/.test(clean)) throw new NotLiteral();
   }
-  return { kind: 'num', text, value: Number(clean) };
+  const value = Number(clean);
+  return { kind: 'num', text, value, ...(/[.eE]/.test(clean) && Number.isInteger(value) ? { wholeFloat: true } : {}) };
 }
 
 function readString(text: string, start: number, prefix: string): [Token, number] {
@@ -237,6 +253,7 @@ class Parser {
   private complexTail(value: number, token: Token): Literal {
     if (token.imaginary) throw new NotLiteral();
     if (this.isOp('+') || this.isOp('-')) throw new NotLiteral();
+    if (token.wholeFloat) throw new WholeFloatLiteral(token.text);
     return value;
   }
 

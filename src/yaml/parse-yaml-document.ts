@@ -2,7 +2,7 @@
 // (size, nesting depth, values added by aliases), and keeps the syntax tree and line counter, so callers can
 // point at any node's file:line:column. Every failure is a ParseError at its line, column and field, never a
 // stack trace: a billion-laughs file is refused at the alias that would blow up, before any value is built.
-import { isAlias, isCollection, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isCollection, isPair, isScalar, LineCounter, parseDocument, type Document, type Node, type Scalar } from 'yaml';
 import { ParseError, type SourceLocation } from '../errors/user-error.js';
 import { MAX_ALIAS_EXPANSION, MAX_YAML_BYTES, MAX_YAML_DEPTH } from './input-limits.js';
 import { yamlOptions } from './pyyaml-compat.js';
@@ -20,7 +20,15 @@ const VAULT_FILE = /^\$ANSIBLE_VAULT;/;
 export const VAULT_ADVICE =
   'etcdops does not decrypt Ansible Vault: decrypt the value (ansible-vault decrypt or view) into a vars file only you can read (0600) and pass it with -e @FILE, or keep it in such a file beside the inventory';
 
-export function parseYamlDocument(file: string, text: string): ParsedYaml {
+export interface YamlReadOptions {
+  /**
+   * Takes `1.0` as the number 1. Only for etcdops' own files whose values never reach a template or a
+   * module argument (a drill spec): Ansible content refuses it (see WHOLE_FLOAT_ADVICE).
+   */
+  readonly wholeFloatsAsNumbers?: boolean;
+}
+
+export function parseYamlDocument(file: string, text: string, options: YamlReadOptions = {}): ParsedYaml {
   const size = Buffer.byteLength(text, 'utf8');
   if (size > MAX_YAML_BYTES) throw new ParseError(`YAML larger than ${MAX_YAML_BYTES} bytes (${size}), the most etcdops reads: split it up`, { file });
   if (VAULT_FILE.test(text)) throw new ParseError(`the file is encrypted with ansible-vault; ${VAULT_ADVICE}`, { file, line: 1, column: 1 });
@@ -40,7 +48,7 @@ export function parseYamlDocument(file: string, text: string): ParsedYaml {
     const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     throw new ParseError(`${SYNTAX_ERROR}: ${message}`, { file, line: pos.line, column: pos.col });
   }
-  checkBounds(file, doc, lines);
+  checkBounds(file, doc, lines, options);
   return { doc, lines };
 }
 
@@ -80,6 +88,22 @@ function closingQuote(text: string, open: number): number {
   return text.length;
 }
 
+/**
+ * Templates hand numbers to their engine as JavaScript numbers, where 1.0 is 1: Ansible would print `1.0`
+ * (in text, in a list, through `| string` or `| to_json`) where etcdops would print `1`, so such a float is
+ * refused where it is written rather than printed differently.
+ */
+export const WHOLE_FLOAT_ADVICE =
+  "etcdops cannot keep it a float (it would print as an int where Ansible prints it with '.0'): write it as an int (1) if a number will do, or quote it (\"1.0\") if it is text such as a version";
+
+/** A scalar PyYAML reads as a float with no fraction (`1.0`, `2.`, `1.0e+3`, `!!float 1`, `-0.0`). */
+function isWholeFloat(node: Scalar): boolean {
+  // `!!float 2` is left as the text "2" by the float pattern PyYAML's implicit floats need.
+  if (node.tag === 'tag:yaml.org,2002:float') return typeof node.value !== 'number' || Number.isInteger(node.value);
+  if (typeof node.value !== 'number' || !Number.isInteger(node.value)) return false;
+  return node.type === 'PLAIN' && node.tag === undefined && node.format !== 'HEX' && node.format !== 'OCT' && /[.eE]/.test(node.source ?? '');
+}
+
 /** Whether an error says the text is not YAML at all (rather than YAML refused for a bound or a vault value). */
 export function isYamlSyntaxError(error: unknown): error is ParseError {
   return error instanceof ParseError && error.message.includes(`${SYNTAX_ERROR}:`);
@@ -103,7 +127,7 @@ interface Frame {
  * depth, `!vault` values, and how many values aliases add once expanded (an alias adds its anchor's expanded
  * size; an anchor's size counts the aliases inside it, so a chain of aliases multiplies out here first).
  */
-function checkBounds(file: string, doc: Document, lines: LineCounter): void {
+function checkBounds(file: string, doc: Document, lines: LineCounter, options: YamlReadOptions): void {
   const where = (node: Node, field: string): SourceLocation => {
     const pos = node.range ? lines.linePos(node.range[0]) : undefined;
     // A field 200 levels deep is unreadable: its end says where it is.
@@ -145,6 +169,9 @@ function checkBounds(file: string, doc: Document, lines: LineCounter): void {
     }
     if (isScalar(node)) {
       if (node.tag === '!vault') throw new ParseError(`a !vault value: ${VAULT_ADVICE}`, where(node, field));
+      if (!options.wholeFloatsAsNumbers && isWholeFloat(node)) {
+        throw new ParseError(`the float ${node.source} has nothing after its point: ${WHOLE_FLOAT_ADVICE}`, where(node, field));
+      }
       continue;
     }
     if (!isCollection(node)) continue;

@@ -28,6 +28,10 @@ const refusals: readonly Refusal[] = [
   { name: 'a !vault value', text: 'user: admin\npassword: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  3131\n', line: 2, field: 'password', says: /!vault value: etcdops does not decrypt Ansible Vault: decrypt the value/ },
   { name: 'a vault-encrypted file', text: '$ANSIBLE_VAULT;1.1;AES256\n3131\n', line: 1, says: /encrypted with ansible-vault/ },
   { name: 'an alias before its anchor', text: 'a: *x\nb: &x 1\n', line: 1, says: /alias|anchor/i },
+  { name: 'a float with nothing after its point', text: 'etcd:\n  version: 3.0\n', line: 2, field: 'etcd.version', says: /float 3\.0 has nothing after its point: .*quote it/ },
+  { name: 'a whole float in a list', text: 'ratios: [0.5, 1.]\n', line: 1, field: 'ratios[1]', says: /float 1\. has/ },
+  { name: 'a whole float with an exponent', text: 'n: 1.5e+3\n', line: 1, field: 'n', says: /float 1\.5e\+3 has/ },
+  { name: 'a float tag on an int', text: 'n: !!float 2\n', line: 1, field: 'n', says: /float 2 has/ },
   { name: 'a syntax error', text: 'a: [1\nb: 2\n', line: 2, says: /YAML syntax error/ },
 ];
 
@@ -58,6 +62,10 @@ describe('the YAML reader', () => {
     deepStrictEqual(value.h2, { user: 'root', port: 22 });
   });
 
+  it('keeps floats with a fraction, quoted text and ints as they are', () => {
+    deepStrictEqual(yamlValue(parseYamlDocument('f.yml', 'a: 1.5\nb: "3.0"\nc: 3\nd: 0x10\ne: .5\n')), { a: 1.5, b: '3.0', c: 3, d: 16, e: 0.5 });
+  });
+
   it('brackets inside quotes and comments are not nesting', () => {
     const text = `a: '${'['.repeat(300)}'\nb: "${'{'.repeat(300)}"\n# ${'['.repeat(300)}\n`;
     deepStrictEqual(Object.keys(yamlValue(parseYamlDocument('f.yml', text)) as object), ['a', 'b']);
@@ -70,6 +78,7 @@ describe('-e through the same reader', () => {
     ['{flag: yes, other: off}', { flag: true, other: false }],
     ['{"json": [1, "a"]}', { json: [1, 'a'] }],
     ['mode=0644 flag=yes', { mode: '0644', flag: 'yes' }],
+    ['version=3.0', { version: '3.0' }],
   ];
   for (const [text, value] of table) it(`-e ${text}`, () => deepStrictEqual(parseExtraVars([text]), value));
 
