@@ -2,12 +2,12 @@
 // as Ansible 2.14 does (`'y' | bool` is false, `'12abc' | int` is 0, `to_json` uses Python's
 // separators). Arguments arrive as plain values; keyword arguments as a trailing options object.
 import { basename, dirname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { yamlOptions } from '../yaml/pyyaml-compat.js';
+import { parseYamlDocument, WHOLE_FLOAT_ADVICE, yamlValue } from '../yaml/parse-yaml-document.js';
 import { boolFilter } from './ansible-boolean.js';
 import { commentFilter } from './comment-filter.js';
-import { pyJsonDumps, pyRepr, pyStr, pyTypeName, truthy } from './python-values.js';
+import { pyJsonDumps, pyRepr, pyStr, pyTypeName, truthy, WholeFloat } from './python-values.js';
 import { pyyamlDump } from './pyyaml-dump.js';
+import { readEngineJson } from './engine-json.js';
 import { pythonRegex } from './python-regex.js';
 import { pyTuple } from './python-tuples.js';
 import type { UserRegex } from './user-regex.js';
@@ -257,6 +257,17 @@ function dictsort(value: unknown, ...args: unknown[]): unknown[] {
   return truthy(reverse) ? pairs.reverse() : pairs;
 }
 
+/**
+ * `value`, parsed from the JSON `text`, unless the text holds a float with no fraction (`1.0`), which would
+ * come back into the template as the int 1: refused, as in YAML (parse-yaml-document.ts).
+ */
+function withoutWholeFloats(value: unknown, text: string): unknown {
+  const holdsWholeFloat = (read: unknown): boolean =>
+    read instanceof WholeFloat || (read instanceof Map ? [...read.values()].some(holdsWholeFloat) : Array.isArray(read) && read.some(holdsWholeFloat));
+  if (/[.eE]/.test(text) && holdsWholeFloat(readEngineJson(text))) throw new Error(`the JSON holds a float with nothing after its point: ${WHOLE_FLOAT_ADVICE}`);
+  return value;
+}
+
 export const FILTERS: Readonly<Record<string, Callable>> = {
   bool: call(boolFilter),
   int: call((v, ...args) => {
@@ -283,10 +294,10 @@ export const FILTERS: Readonly<Record<string, Callable>> = {
   quote: call(shellQuote),
   to_json: call((v, o) => pyJsonDumps(v, { indent: isMapping(o) && o.indent !== undefined ? Number(o.indent) : undefined, sortKeys: isMapping(o) && truthy(o.sort_keys) })),
   to_nice_json: call((v, o) => pyJsonDumps(v, { indent: isMapping(o) && o.indent !== undefined ? Number(o.indent) : 4, sortKeys: true })),
-  from_json: call((v) => JSON.parse(String(v)) as unknown),
+  from_json: call((v) => withoutWholeFloats(JSON.parse(String(v)) as unknown, String(v))),
   to_yaml: call((v) => pyyamlDump(v, { flowStyle: 'scalars-inline' })),
   to_nice_yaml: call((v, o) => pyyamlDump(v, { indent: isMapping(o) && o.indent !== undefined ? Number(o.indent) : 4, flowStyle: 'block' })),
-  from_yaml: call((v) => parseYaml(String(v), yamlOptions) as unknown),
+  from_yaml: call((v) => yamlValue(parseYamlDocument('from_yaml', String(v)))),
   b64encode: call((v) => Buffer.from(pyStr(v), 'utf8').toString('base64')),
   b64decode: call((v) => Buffer.from(String(v), 'base64').toString('utf8')),
   regex_replace: call((v, pattern = '', replacement = '', o) => pyRegex(pattern, o).replaceAll(pyStr(v), pyReplacement(replacement))),

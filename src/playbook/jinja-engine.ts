@@ -9,7 +9,8 @@ import { UserError, type SourceLocation } from '../errors/user-error.js';
 import { UnsafeText } from '../yaml/pyyaml-compat.js';
 import { FILTERS, TESTS, type Callable } from './ansible-filters.js';
 import { forgetOrders, rememberOrder, restoreOrder } from './dict-order.js';
-import { type Block, type ExpressionFacts, JinjaSourceError, guardedCode, inspectTemplate, plainPath, splitTemplate } from './jinja-source.js';
+import { readEngineJson } from './engine-json.js';
+import { type Block, ENGINE_TEXT_FILTERS, type ExpressionFacts, JinjaSourceError, guardedCode, inspectTemplate, plainPath, splitTemplate } from './jinja-source.js';
 import { pythonOrder } from './python-ordering.js';
 import { pythonRound, pythonRoundValue } from './python-round.js';
 import { pyFloatRepr, pyStr } from './python-values.js';
@@ -109,6 +110,14 @@ function guarded(name: string, callable: Callable): (...args: unknown[]) => unkn
   };
 }
 
+/**
+ * A filter that reads its input from the engine's `tojson` text (engine-json.ts), so a float with no
+ * fraction and a big int print as Python prints them; the other arguments arrive as usual.
+ */
+function fromEngineJson(name: string, fn: Callable['fn']): (...args: unknown[]) => unknown {
+  return guarded(name, { fn: (text, ...args) => fn(fromEngine(readEngineJson(String(text))), ...args) });
+}
+
 /** The lookup plugins etcdops has; any other name is refused at load (see jinjaSyntaxProblem). */
 const LOOKUP_PLUGINS = ['env', 'file', 'template'];
 
@@ -175,8 +184,9 @@ function engine(): Environment {
   env.addGlobal('__py_order', guarded('comparison', { fn: pythonOrder }));
   for (const [name, callable] of Object.entries(TESTS)) env.addTest(name, guarded(name, callable));
   // None shows as nothing in text, as Ansible's finalize makes it (inside a list it is still `None`).
-  env.addFilter('__py', guarded('string', { fn: (v) => (v === null ? '' : pyStr(v)) }));
-  env.addFilter('__pystr', guarded('string', { fn: (v) => pyStr(v) }));
+  env.addFilter('__py_json', fromEngineJson('string', (v) => (v === null ? '' : pyStr(v))));
+  env.addFilter('__pystr_json', fromEngineJson('string', pyStr));
+  for (const name of ENGINE_TEXT_FILTERS) env.addFilter(`__json_${name}`, fromEngineJson(name, FILTERS[name]!.fn));
   env.addFilter('__pyfloat', guarded('string', { fn: (v) => pyFloatRepr(Number(v)) }));
   env.addGlobal('lookup', guarded('lookup', { fn: lookup }));
   env.addGlobal('omit', OMIT);
@@ -358,7 +368,7 @@ function blockSource(block: Block, locals: ReadonlySet<string>): string {
   if (block.kind !== 'expr') return block.raw;
   const v = '__etcdops_value';
   const code = guardedCode(block.code, false, locals, UNDEFINED);
-  return `{%${open} set ${v} = (${code}) %}{{ ${v} | __pyfloat if ${v} is float else ${v} if ${v} is number or ${v} is undefined else ${v} | __py ${close}}}`;
+  return `{%${open} set ${v} = (${code}) %}{{ ${v} | __pyfloat if ${v} is float else ${v} if ${v} is number or ${v} is string or ${v} is undefined else ${v} | tojson | __py_json ${close}}}`;
 }
 
 /**

@@ -363,7 +363,7 @@ function closing(tokens: readonly Token[], open: number): number {
  * instead of an error, while the engine's own `float` keeps `2.0` a float.
  */
 function normaliseExpression(code: string): string {
-  return pythonConcat(pythonOrdering(expandChains(keepDictOrder(pythonModulo(markSequences(roundAsPython(normaliseAccess(code))))))));
+  return pythonConcat(pythonOrdering(expandChains(keepDictOrder(pythonModulo(markSequences(roundAsPython(printedFromEngineText(normaliseAccess(code)))))))));
 }
 
 /** The parameters of Jinja2's `round`, in order, and what they default to. */
@@ -430,6 +430,21 @@ function roundAsPython(code: string): string {
     }
   });
   return applyEdits(code, edits);
+}
+
+/**
+ * Filters that print a value's Python text or type. The engine hands a float with no fraction over as an
+ * int (2.0 as 2), so `x | NAME` is read as `x | tojson | __json_NAME`, which reads the engine's own text
+ * (engine-json.ts) where `2.0` is still a float.
+ */
+export const ENGINE_TEXT_FILTERS: readonly string[] = ['string', 'join', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'type_debug'];
+
+function printedFromEngineText(code: string): string {
+  const tokens = tokenize(code);
+  const edits: TextEdit[] = tokens
+    .filter((token, i) => isOp(tokens[i - 1], '|') && token.kind === 'name' && ENGINE_TEXT_FILTERS.includes(token.value))
+    .map((token) => ({ at: token.pos, end: tokenEnd(token), text: `tojson | __json_${token.value}` }));
+  return edits.length === 0 ? code : applyEdits(code, edits);
 }
 
 /** Operators binding more loosely than `*`, `/`, `//` and `%`, and the keywords an operand stops at. */
@@ -675,12 +690,19 @@ function keepDictOrder(code: string): string {
     if (view && isOp(tokens[i + 2], '(') && isOp(tokens[i + 3], ')')) edits.push({ at: token.pos, end: tokens[i + 3]!.pos + 1, text: ` | ${view}` });
     if (isOp(token, '{')) edits.push(...dictLiteral(tokens, i));
   });
-  if (isName(tokens[0], 'for')) {
-    const iterable = forIterable(tokens);
-    if (iterable) edits.push({ at: iterable[0], end: iterable[0], text: '((' }, { at: iterable[1], end: iterable[1], text: ') | __in_order)' });
-  }
-  // Where an insertion and a replacement start together (`((` before a dict literal), the insertion goes first.
-  return applyEdits(code, edits.sort((x, y) => x.at - y.at || x.end - y.end));
+  const kept = edits.length === 0 ? code : applyEdits(code, edits);
+  return isName(tokens[0], 'for') ? iteratedInOrder(kept) : kept;
+}
+
+/**
+ * `for x in ITERABLE` iterates a mapping's keys in the written order, through __in_order. Only a mapping
+ * goes there: a list handed to JavaScript and back would lose its floats' `.0`.
+ */
+function iteratedInOrder(code: string): string {
+  const iterable = forIterable(tokenize(code));
+  if (!iterable) return code;
+  const written = code.slice(iterable[0], iterable[1]);
+  return applyEdits(code, [{ at: iterable[0], end: iterable[1], text: `((${written}) | __in_order if (${written}) is mapping else (${written}))` }]);
 }
 
 /** Where the iterable of `for TARGET in ITERABLE [if ...] [recursive]` starts and ends in the code. */
@@ -737,7 +759,8 @@ function endsOperand(tokens: readonly Token[], i: number): boolean {
 
 /**
  * Python's Jinja joins `~` operands with str() (`'x' ~ true` is `xTrue`, `'a' ~ none` is `aNone`); the engine
- * would write `true` and `none`, so each operand is passed through `__pystr` first.
+ * would write `true` and `none`, so each operand is passed through `__pystr_json` (str() of the engine's own
+ * text of it, where a float keeps its `.0`) first.
  */
 function pythonConcat(code: string): string {
   const tokens = tokenize(code);
@@ -749,7 +772,7 @@ function pythonConcat(code: string): string {
     for (const [from, to] of [[first, at - 1], [at + 1, last]] as const) {
       // An int literal prints the same either way; a float literal is known to be a float only here.
       const literal = from === to && tokens[from]!.kind === 'number' ? tokens[from]!.value : undefined;
-      if (to >= from && !(literal && /^[\d_]+$/.test(literal))) spans.set(`${from}:${to}`, [tokens[from]!.pos, tokenEnd(tokens[to]!), literal ? '__pyfloat' : '__pystr']);
+      if (to >= from && !(literal && /^[\d_]+$/.test(literal))) spans.set(`${from}:${to}`, [tokens[from]!.pos, tokenEnd(tokens[to]!), literal ? '__pyfloat' : 'tojson | __pystr_json']);
     }
   });
   if (spans.size === 0) return code;

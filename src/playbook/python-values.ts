@@ -2,8 +2,20 @@
 // `True`, `None`, `['a', 1]`, `('a', 1)`, `{'k': 'v'}` inside text), and `json.dumps` with Python's separators.
 import { isPyTuple, isUnclearSequence } from './python-tuples.js';
 
+/**
+ * A float with no fraction (Python's `2.0`), as read from the engine's own text (engine-json.ts): a
+ * JavaScript number would print as the int `2`. Its content is its number (signature, JSON).
+ */
+export class WholeFloat {
+  constructor(readonly value: number) {}
+
+  toJSON(): number {
+    return this.value;
+  }
+}
+
 function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof WholeFloat);
 }
 
 /** The name of a value's Python type, as `type_debug` and Python's TypeError messages give it. */
@@ -11,6 +23,8 @@ export function pyTypeName(value: unknown): string {
   if (value === null || value === undefined) return 'NoneType';
   if (typeof value === 'boolean') return 'bool';
   if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
+  if (typeof value === 'bigint') return 'int';
+  if (value instanceof WholeFloat) return 'float';
   if (typeof value === 'string') return 'str';
   if (isPyTuple(value)) return 'tuple';
   if (Array.isArray(value)) return 'list';
@@ -19,6 +33,7 @@ export function pyTypeName(value: unknown): string {
 
 /** Python truthiness: empty strings, lists and mappings are false, as Ansible users expect. */
 export function truthy(value: unknown): boolean {
+  if (value instanceof WholeFloat) return value.value !== 0;
   if (Array.isArray(value)) return value.length > 0;
   if (isMapping(value)) return Object.keys(value).length > 0;
   return Boolean(value);
@@ -45,7 +60,8 @@ export function pyFloatRepr(value: number): string {
 /**
  * A number back from the engine, as Python shows it. The engine hands integers and floats over alike; an
  * integral value is taken for an int unless no int could arrive so (-0, or beyond 2**53, where the engine
- * refuses to hand an int over), so `1.0` inside a list shows as `1` (its own `{{ }}` shows `1.0`).
+ * refuses to hand an int over). What prints values reads the engine's JSON instead (engine-json.ts),
+ * where `1.0` is a WholeFloat.
  */
 export function reprNumber(value: number): string {
   return Number.isInteger(value) && Math.abs(value) < 2 ** 53 && !Object.is(value, -0) ? String(value) : pyFloatRepr(value);
@@ -75,6 +91,8 @@ export function pyRepr(value: unknown): string {
   if (value === false) return 'False';
   if (value === null || value === undefined) return 'None';
   if (typeof value === 'number') return reprNumber(value);
+  if (typeof value === 'bigint') return String(value);
+  if (value instanceof WholeFloat) return pyFloatRepr(value.value);
   if (isPyTuple(value)) return value.length === 1 ? `(${pyRepr(value[0])},)` : `(${value.map(pyRepr).join(', ')})`;
   if (isUnclearSequence(value)) {
     throw new Error(`cannot tell whether ${`[${value.map(pyRepr).join(', ')}]`} is a list or a tuple (the template makes both with this content, which Python prints differently); print its items instead (e.g. with | join), or keep the list and the tuple apart`);
@@ -112,6 +130,8 @@ export function pyJsonDumps(value: unknown, options: JsonOptions = {}, depth = 0
     if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
     return reprNumber(value);
   }
+  if (typeof value === 'bigint') return String(value);
+  if (value instanceof WholeFloat) return pyFloatRepr(value.value);
   if (typeof value === 'string') return jsonString(value, asciiOnly);
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';

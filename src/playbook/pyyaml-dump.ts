@@ -5,6 +5,7 @@
 // scalars. The layout is PyYAML's emitter's (the yaml library cannot indent as it does); the yaml library
 // only writes single scalars.
 import { Document, Scalar, visit } from 'yaml';
+import { pyFloatRepr, WholeFloat } from './python-values.js';
 
 /** Booleans, sexagesimal numbers and dates in PyYAML's resolver, which YAML 1.2's core schema reads as text. */
 const YAML11_ONLY = /^(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ].*)?)$/;
@@ -23,7 +24,7 @@ interface Layout {
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof WholeFloat);
 }
 
 function isEmptyOrScalar(value: unknown): boolean {
@@ -62,6 +63,9 @@ function singleQuotedLines(text: string, continuation: number): string {
 
 /** One scalar (or empty collection) as PyYAML writes it, starting at `column`; continuation lines start at `continuation`. */
 function scalarText(value: unknown, column: number, continuation: number, inFlow = false): string {
+  // PyYAML writes a float as its repr, with `.0` before an exponent that has no point (`1.0e+16`).
+  if (value instanceof WholeFloat) return pyFloatRepr(value.value).replace(/^(-?\d+)e/, '$1.0e');
+  if (typeof value === 'bigint') return String(value);
   const special = typeof value === 'string' && /[\x00-\x09\x0b-\x1f\x7f]/.test(value);
   if (typeof value === 'string' && !special && value.includes('\n') && !/^[ \n]|[ ]$/.test(value)) {
     return fold(singleQuotedLines(value, continuation), column, continuation, true);
@@ -85,7 +89,7 @@ function scalarText(value: unknown, column: number, continuation: number, inFlow
 }
 
 function isScalar(value: unknown): boolean {
-  return value === null || typeof value !== 'object';
+  return value === null || typeof value !== 'object' || value instanceof WholeFloat;
 }
 
 /** Written inline: a non-empty collection of scalars only, when the layout wants those inline. */

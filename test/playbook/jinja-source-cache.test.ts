@@ -14,7 +14,7 @@ describe('templating caches', () => {
       statement: false,
       locals: [],
       undefinedVariable: 'U',
-      expected: '(((x.y if (x is defined and x.y is defined) else U("x.y"))) | __pystr) ~ (((z if (z is defined) else U("z"))) | __pystr)',
+      expected: '(((x.y if (x is defined and x.y is defined) else U("x.y"))) | tojson | __pystr_json) ~ (((z if (z is defined) else U("z"))) | tojson | __pystr_json)',
     },
     {
       title: 'x local: only z guarded',
@@ -22,7 +22,7 @@ describe('templating caches', () => {
       statement: false,
       locals: ['x'],
       undefinedVariable: 'U',
-      expected: '((x.y) | __pystr) ~ (((z if (z is defined) else U("z"))) | __pystr)',
+      expected: '((x.y) | tojson | __pystr_json) ~ (((z if (z is defined) else U("z"))) | tojson | __pystr_json)',
     },
     {
       title: 'another undefined-variable function',
@@ -30,7 +30,7 @@ describe('templating caches', () => {
       statement: false,
       locals: ['x'],
       undefinedVariable: 'V',
-      expected: '((x.y) | __pystr) ~ (((z if (z is defined) else V("z"))) | __pystr)',
+      expected: '((x.y) | tojson | __pystr_json) ~ (((z if (z is defined) else V("z"))) | tojson | __pystr_json)',
     },
     {
       title: 'a for statement: the loop keeps dict order',
@@ -38,7 +38,7 @@ describe('templating caches', () => {
       statement: true,
       locals: ['k'],
       undefinedVariable: 'U',
-      expected: 'for k in (((x if (x is defined) else U("x")) | __dict_items) | __in_order)',
+      expected: 'for k in (((x if (x is defined) else U("x")) | __dict_items) | __in_order if ((x if (x is defined) else U("x")) | __dict_items) is mapping else ((x if (x is defined) else U("x")) | __dict_items))',
     },
     {
       title: 'the same code as an expression',
