@@ -179,6 +179,16 @@ describe('etcd backups on a schedule (lab)', function () {
     }
   });
 
+  it('backup.yml refuses a remote with rclone parameters in it before any change, never showing them', async () => {
+    const secret = 'S3CRET-in-remote';
+    const result = await etcdops(['play', playbook('backup.yml'), '-i', inventory, '-e', `etcd_backup_remote=:sftp,host=10.0.0.9,pass=${secret}:snapshots`, '--output', 'json']);
+    strictEqual(result.code, 2, result.stdout + result.stderr);
+    match(result.stdout, /etcd_backup_remote carries rclone parameters .* define the remote in etcd_backup_rclone_remotes/);
+    doesNotMatch(result.stdout + result.stderr, new RegExp(secret));
+    for (const [host, counts] of Object.entries(recapOf(result.stdout))) strictEqual(counts.changed, 0, `nothing changed on ${host}`);
+    doesNotMatch(await run(BACKUP_HOST, `grep -rl ${secret} /usr/local/sbin /etc/systemd/system /etc/etcd-backup || true`), new RegExp(secret));
+  });
+
   it('backup.yml refuses to install off-site backups on a host without rclone, saying so', async () => {
     await run(BACKUP_HOST, 'mv /usr/bin/rclone /usr/bin/rclone.away');
     try {
