@@ -2,7 +2,7 @@
 // as Ansible 2.14 does (`'y' | bool` is false, `'12abc' | int` is 0, `to_json` uses Python's
 // separators). Arguments arrive as plain values; keyword arguments as a trailing options object.
 import { basename, dirname } from 'node:path';
-import { parseYamlDocument, WHOLE_FLOAT_ADVICE, yamlValue } from '../yaml/parse-yaml-document.js';
+import { parseYamlDocument, yamlValue } from '../yaml/parse-yaml-document.js';
 import { boolFilter } from './ansible-boolean.js';
 import { commentFilter } from './comment-filter.js';
 import { pyJsonDumps, pyRepr, pyStr, pyTypeName, truthy, WholeFloat } from './python-values.js';
@@ -264,7 +264,9 @@ function dictsort(value: unknown, ...args: unknown[]): unknown[] {
 function withoutWholeFloats(value: unknown, text: string): unknown {
   const holdsWholeFloat = (read: unknown): boolean =>
     read instanceof WholeFloat || (read instanceof Map ? [...read.values()].some(holdsWholeFloat) : Array.isArray(read) && read.some(holdsWholeFloat));
-  if (/[.eE]/.test(text) && holdsWholeFloat(readEngineJson(text))) throw new Error(`the JSON holds a float with nothing after its point: ${WHOLE_FLOAT_ADVICE}`);
+  if (/[.eE]/.test(text) && holdsWholeFloat(readEngineJson(text))) {
+    throw new Error("the JSON holds a float with nothing after its point (such as 1.0), which etcdops would hand to the template as the int 1 where Ansible keeps 1.0: read the field with regex_search instead, or have the JSON written with ints");
+  }
   return value;
 }
 
