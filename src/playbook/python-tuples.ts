@@ -4,7 +4,7 @@
 // comes back out as one. Content that went in both as a tuple and as a list (a variable, a `[...]`, the
 // result of `| list` or `| sort`) cannot be told apart, and printing it is refused rather than guessed.
 
-import { signature } from './dict-order.js';
+import { CLASH, ContentMemory } from './content-memory.js';
 
 const tuples = new WeakSet<readonly unknown[]>();
 const unclear = new WeakSet<readonly unknown[]>();
@@ -24,29 +24,14 @@ export function isUnclearSequence(value: unknown): value is readonly unknown[] {
   return Array.isArray(value) && unclear.has(value);
 }
 
-/** Bounds the memory one long render can use; past it, what is remembered is forgotten. */
-const MAX_REMEMBERED = 100_000;
-
-/** What each content went into the engine as: 'tuple', 'list', or 'both'. */
-const kinds = new Map<string, 'tuple' | 'list' | 'both'>();
-/** Lists handed over before any tuple: most renders have no tuple, and then no content needs reading. */
-let pending: (readonly unknown[])[] = [];
-
-function remember(items: readonly unknown[], kind: 'tuple' | 'list'): void {
-  if (kinds.size >= MAX_REMEMBERED) kinds.clear();
-  const key = signature(items);
-  const known = kinds.get(key);
-  kinds.set(key, known === undefined || known === kind ? kind : 'both');
-}
+/** Whether each content went into the engine as a tuple or a list (a clash: both). */
+const kinds = new ContentMemory<'tuple' | 'list'>((a, b) => a === b, 100_000);
 
 /** Records an array handed to the engine (`items`, already converted from `original`): a tuple or a list. */
 export function rememberSequence(items: readonly unknown[], original: readonly unknown[]): void {
-  if (tuples.has(original)) {
-    for (const list of pending) remember(list, 'list');
-    pending = [];
-    remember(items, 'tuple');
-  } else if (kinds.size > 0) remember(items, 'list');
-  else if (pending.length < MAX_REMEMBERED) pending.push(items);
+  // Most renders have no tuple, and then no list's content needs reading.
+  const isTuple = tuples.has(original);
+  kinds.note(items, isTuple ? 'tuple' : 'list', isTuple);
 }
 
 /** Records a list or tuple the engine made (`[a, b]`, `(a, b)`, `| list`): a tuple's content and a list's clash. */
@@ -56,15 +41,13 @@ export function rememberMadeSequence(items: readonly unknown[]): void {
 
 /** An array coming back out of the engine, marked as a tuple when its content went in as one. */
 export function restoreTuple(items: unknown[]): unknown[] {
-  if (kinds.size === 0) return items;
-  const kind = kinds.get(signature(items));
+  const kind = kinds.recall(items);
   if (kind === 'tuple') tuples.add(items);
-  else if (kind === 'both') unclear.add(items);
+  else if (kind === CLASH) unclear.add(items);
   return items;
 }
 
 /** Forgets what earlier renders handed over. */
 export function forgetTuples(): void {
-  kinds.clear();
-  pending = [];
+  kinds.forget();
 }
