@@ -402,9 +402,24 @@ function withContext<T>(
 
 /** Renders a text (a task argument or a `.j2` file) to a string. */
 export function renderJinja(text: string, vars: Vars, where: SourceLocation, inFile = false): string {
-  return withContext(text, text, vars, where, inFile, (context, facts) =>
-    run((env) => env.renderStr(engineSource(text, new Set(facts.locals)), context)),
+  // As Ansible renders: Jinja reads every line break as `\n` and drops the text's last one; Ansible then
+  // adds back the newlines the text ended with that the result lacks (`{{ x | to_nice_yaml }}\n` ends in
+  // to_nice_yaml's one newline, not two).
+  const source = text.replace(/\r\n?/g, '\n').replace(/\n$/, '');
+  const rendered = withContext(source, text, vars, where, inFile, (context, facts) =>
+    run((env) => env.renderStr(engineSource(source, new Set(facts.locals)), context)),
   );
+  return withTextNewlines(rendered, text);
+}
+
+/** `rendered` with the newlines `text` ended in that it lacks, as Ansible gives them back to a rendered text. */
+export function withTextNewlines(rendered: string, text: string): string {
+  const missing = trailingNewlines(text) - trailingNewlines(rendered);
+  return missing > 0 ? rendered + '\n'.repeat(missing) : rendered;
+}
+
+function trailingNewlines(text: string): number {
+  return text.length - text.replace(/\n+$/, '').length;
 }
 
 /** Evaluates one expression to its value (Python types kept: a list stays a list). */

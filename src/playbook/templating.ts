@@ -5,18 +5,19 @@
 import type { SourceLocation } from '../errors/user-error.js';
 import { UnsafeText } from '../yaml/pyyaml-compat.js';
 import { renderHandlebarsFile } from './handlebars-templating.js';
-import { OMIT, evaluateJinja, renderJinja } from './jinja-engine.js';
+import { OMIT, evaluateJinja, renderJinja, withTextNewlines } from './jinja-engine.js';
 import { escapeBackslashes, hasJinja, singleExpression } from './jinja-source.js';
 import { endsInStringFilter, keepsItsType, singleVariable, typedText } from './templated-text-types.js';
 
 function renderString(written: string, vars: Readonly<Record<string, unknown>>, where: SourceLocation): unknown {
   if (!hasJinja(written)) return written;
   const text = escapeBackslashes(written);
-  // Jinja drops one final newline of a template and Ansible puts it back on a text result, so the type is
-  // decided on what comes before it: "{{ d | to_json }}\n" stays text, "{{ 'True' }}\n" is a boolean.
+  // Jinja drops one final newline of a template and Ansible gives a text result back the newlines it
+  // lacks, so the type is decided on what comes before it: "{{ d | to_json }}\n" stays text, "{{ 'True' }}\n"
+  // is a boolean, and "{{ d | to_nice_yaml }}\n" ends in to_nice_yaml's one newline.
   if (text.endsWith('\n')) {
     const value = renderTyped(text.slice(0, -1), vars, where);
-    return typeof value === 'string' ? `${value}\n` : value;
+    return typeof value === 'string' ? withTextNewlines(value, text) : value;
   }
   return renderTyped(text, vars, where);
 }
@@ -54,13 +55,5 @@ export function renderValue(value: unknown, vars: Readonly<Record<string, unknow
 /** Renders a whole template file; the extension picks the engine, errors point at the line inside `source`. */
 export function renderTemplateFile(text: string, vars: Readonly<Record<string, unknown>>, source: string): string {
   if (source.endsWith('.hbs')) return renderHandlebarsFile(text, vars, source);
-  const rendered = renderJinja(text, vars, { file: source }, true);
-  // As Ansible's template: the output ends in at least as many newlines as the file (a block tag on the
-  // last line, whose newline trim_blocks removes, still leaves the file's final newline).
-  const missing = trailingNewlines(text) - trailingNewlines(rendered);
-  return missing > 0 ? rendered + '\n'.repeat(missing) : rendered;
-}
-
-function trailingNewlines(text: string): number {
-  return text.length - text.replace(/\n+$/, '').length;
+  return renderJinja(text, vars, { file: source }, true);
 }

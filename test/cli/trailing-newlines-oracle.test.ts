@@ -1,0 +1,27 @@
+// Where a rendered text ends, in task arguments and template files, with ansible-playbook as the oracle:
+// `{{ x | to_nice_yaml }}` on a template's last line ends in one newline, not two, and CRLF line breaks
+// are written as LF.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { assertSameFiles, sideBySide } from './ansible-playbook.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/cli/${name}`, import.meta.url));
+
+describe('where rendered text ends, with ansible-playbook as the oracle', function () {
+  this.timeout(90_000);
+  let scratch: string;
+  before(() => (scratch = mkdtempSync(join(tmpdir(), 'etcdops-trailing-newlines-'))));
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('writes the same files with the same bytes', async () => {
+    const templates = mkdtempSync(join(scratch, 'templates-'));
+    writeFileSync(join(templates, 'crlf.j2'), 'a\r\n{{ x | to_nice_yaml }}\r\n');
+    writeFileSync(join(templates, 'block-last.j2'), '{% if true %}\nyes\n{% endif %}\n');
+    writeFileSync(join(templates, 'yaml-last.j2'), '{{ x | to_nice_yaml }}\n\n');
+    writeFileSync(join(templates, 'no-newline.j2'), 'no newline {{ 1 }}');
+    const play = fixture('trailing-newlines/play.yml');
+    assertSameFiles(await sideBySide(scratch, play, (dir) => ['-i', fixture('python-printing/inventory.ini'), '-e', `scratch=${dir}`, '-e', `templates=${templates}`]));
+  });
+});
