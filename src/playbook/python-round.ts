@@ -29,7 +29,7 @@ function readNumber(printed: string): bigint | number {
 }
 
 /** `n / d` rounded to the nearest integer, halves to the even one (d > 0). */
-function divideHalfEven(n: bigint, d: bigint): bigint {
+export function divideHalfEven(n: bigint, d: bigint): bigint {
   let q = n / d;
   let r = n % d;
   if (r < 0n) {
@@ -41,7 +41,7 @@ function divideHalfEven(n: bigint, d: bigint): bigint {
 }
 
 /** The exact value of a finite float as numerator / denominator (a power of two). */
-function exactFraction(value: number): [bigint, bigint] {
+export function exactFraction(value: number): [bigint, bigint] {
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, value);
   const bits = view.getBigUint64(0);
