@@ -39,7 +39,7 @@ export type EtcdClusterFactsFacts = ClusterHealth | undefined;
 export function isStandbyHost(ctx: ModuleContext, host: string): boolean {
   const vars = host === ctx.host ? ctx.vars : ((ctx.vars.hostvars ?? {}) as Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>)[host];
   // As the playbooks read it (`etcd_learner | bool`).
-  return boolFilter(vars?.etcd_learner);
+  return boolFilter(vars?.etcd_learner) === true;
 }
 
 /**

@@ -21,8 +21,9 @@ export function booleanWord(word: string): boolean | undefined {
   return BOOLEAN_WORDS[word.toLowerCase()];
 }
 
-/** Ansible's `bool` filter: true for true, 1 and the strings yes/on/1/true (any case); false otherwise. */
-export function boolFilter(value: unknown): boolean {
+/** Ansible's `bool` filter: None stays None; true for true, 1 and the strings yes/on/1/true (any case); false otherwise. */
+export function boolFilter(value: unknown): boolean | null {
+  if (value === null || value === undefined) return null;
   if (typeof value === 'boolean') return value;
   if (typeof value === 'number') return value === 1;
   return typeof value === 'string' && FILTER_TRUE_WORDS.includes(value.toLowerCase());

@@ -5,8 +5,11 @@ import { basename, dirname } from 'node:path';
 import { parseYamlDocument, yamlValue } from '../yaml/parse-yaml-document.js';
 import { boolFilter } from './ansible-boolean.js';
 import { commentFilter } from './comment-filter.js';
-import { pyJsonDumps, pyRepr, pyStr, pyTypeName, truthy, WholeFloat } from './python-values.js';
+import { pyJsonDumps, pyStr, pyTypeName, truthy, WholeFloat } from './python-values.js';
+import { percentFormat } from './python-percent-format.js';
 import { pyyamlDump } from './pyyaml-dump.js';
+import { versionTest } from './version-test.js';
+import { signature } from './content-memory.js';
 import { readEngineJson } from './engine-json.js';
 import { pythonRegex } from './python-regex.js';
 import { pyTuple } from './python-tuples.js';
@@ -108,14 +111,26 @@ function regexSearch(value: unknown, pattern: unknown, ...rest: unknown[]): unkn
   });
 }
 
+const LIST_MERGES = ['replace', 'keep', 'append', 'prepend', 'append_rp', 'prepend_rp'];
+
+/** Ansible's combine (its merge_hash): later dicts win; `recursive` merges nested dicts, `list_merge` lists. */
 function combine(...args: unknown[]): unknown {
   const options = args.length > 1 && isMapping(args.at(-1)) && Object.keys(args.at(-1) as object).every((k) => k === 'recursive' || k === 'list_merge') && Object.keys(args.at(-1) as object).length > 0 ? (args.pop() as Record<string, unknown>) : {};
   const recursive = truthy(options.recursive);
+  const listMerge = String(options.list_merge ?? 'replace');
+  if (!LIST_MERGES.includes(listMerge)) throw new Error(`merge_hash: 'list_merge' argument can only be equal to ${LIST_MERGES.map((m) => `'${m}'`).join(', ')}`);
+  const lists = (a: unknown[], b: unknown[]): unknown[] => {
+    const notInB = () => a.filter((item) => !b.some((other) => signature(other) === signature(item)));
+    return { replace: b, keep: a, append: [...a, ...b], prepend: [...b, ...a], append_rp: [...notInB(), ...b], prepend_rp: [...b, ...notInB()] }[listMerge]!;
+  };
   const merge = (a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> => {
     const out: Record<string, unknown> = { ...a };
     for (const [k, v] of Object.entries(b)) {
       const before = out[k];
-      out[k] = recursive && isMapping(before) && isMapping(v) && Object.hasOwn(out, k) ? merge(before, v) : v;
+      if (!Object.hasOwn(out, k)) out[k] = v;
+      else if (isMapping(before) && isMapping(v)) out[k] = recursive ? merge(before, v) : v;
+      else if (Array.isArray(before) && Array.isArray(v)) out[k] = lists(before, v);
+      else out[k] = v;
     }
     return out;
   };
@@ -141,39 +156,6 @@ function uniqueList(list: unknown[]): unknown[] {
   return list.filter((item, i) => list.findIndex((other) => sameValue(other, item)) === i);
 }
 
-/** Loose version comparison as Ansible's `version` test does by default. */
-function compareVersions(a: unknown, b: unknown): number {
-  const parts = (v: unknown) => String(v).match(/\d+|[a-z]+/gi) ?? [];
-  const x = parts(a);
-  const y = parts(b);
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    const p = x[i];
-    const q = y[i];
-    if (p === undefined) return -1;
-    if (q === undefined) return 1;
-    const pn = /^\d+$/.test(p);
-    const qn = /^\d+$/.test(q);
-    if (pn && qn && Number(p) !== Number(q)) return Number(p) < Number(q) ? -1 : 1;
-    if (pn !== qn) return pn ? 1 : -1;
-    if (!pn && p !== q) return p < q ? -1 : 1;
-  }
-  return 0;
-}
-
-const VERSION_OPERATORS: Readonly<Record<string, (c: number) => boolean>> = {
-  '==': (c) => c === 0, eq: (c) => c === 0, '=': (c) => c === 0,
-  '!=': (c) => c !== 0, '<>': (c) => c !== 0, ne: (c) => c !== 0,
-  '<': (c) => c < 0, lt: (c) => c < 0, '<=': (c) => c <= 0, le: (c) => c <= 0,
-  '>': (c) => c > 0, gt: (c) => c > 0, '>=': (c) => c >= 0, ge: (c) => c >= 0,
-};
-
-function versionTest(value: unknown, version: unknown, operator: unknown = 'eq'): boolean {
-  const op = isMapping(operator) ? (operator.operator ?? 'eq') : operator;
-  const check = Object.hasOwn(VERSION_OPERATORS, String(op)) ? VERSION_OPERATORS[String(op)] : undefined;
-  if (!check) throw new Error(`version: unknown operator '${String(op)}' (use one of ${Object.keys(VERSION_OPERATORS).join(' ')})`);
-  return check(compareVersions(value, version));
-}
-
 function registered(value: unknown, test: string): Record<string, unknown> {
   if (!isMapping(value)) throw new Error(`'is ${test}' needs a registered task result, not ${value === null ? 'None' : typeof value}`);
   return value;
@@ -193,23 +175,6 @@ export function shellQuote(value: unknown): string {
 }
 
 const call = (fn: Fn): Callable => ({ fn });
-
-/** Python's `%` formatting for the conversions templates use: %s %r %d %i %f (with width/precision) and %%. */
-function percentFormat(format: unknown, ...args: unknown[]): string {
-  let next = 0;
-  return String(format).replace(/%([-+ 0#]*)(\d+)?(?:\.(\d+))?([sdirf%])/g, (_, flags: string, width: string | undefined, precision: string | undefined, kind: string) => {
-    if (kind === '%') return '%';
-    if (next >= args.length) throw new Error('not enough arguments for format string');
-    const value = args[next++];
-    let text: string;
-    if (kind === 's') text = pyStr(value);
-    else if (kind === 'r') text = pyRepr(value);
-    else if (kind === 'f') text = Number(value).toFixed(precision === undefined ? 6 : Number(precision));
-    else text = String(Math.trunc(Number(value)));
-    const pad = width === undefined ? 0 : Number(width);
-    return flags.includes('-') ? text.padEnd(pad) : text.padStart(pad, flags.includes('0') && kind !== 's' ? '0' : ' ');
-  });
-}
 
 /** Float input as Ansible's `float` filter accepts it: anything that is not a number becomes the default (0.0). */
 function floatInput(value: unknown, fallback: unknown = 0): unknown {
