@@ -509,6 +509,11 @@ function markSequences(code: string): string {
   const targetsEnd = head === 'for' ? tokens.findIndex((t) => isName(t, 'in')) : head === 'set' ? tokens.findIndex((t) => isOp(t, '=')) : 0;
   const edits: TextEdit[] = [];
   tokens.forEach((token, i) => {
+    // `map('list')` makes a list of each item (a tuple of `zip` included): each is noted as a list.
+    if (isOp(tokens[i - 1], '|') && isName(token, 'map') && isOp(tokens[i + 1], '(') && tokens[i + 2]?.kind === 'string' && tokens[i + 2]!.value === 'list' && isOp(tokens[i + 3], ')')) {
+      edits.push({ at: tokenEnd(tokens[i + 3]!), end: tokenEnd(tokens[i + 3]!), text: " | select('__noted_list')" });
+      return;
+    }
     if (isOp(tokens[i - 1], '|') && token.kind === 'name' && LIST_FILTERS.has(token.value)) {
       const end = isOp(tokens[i + 1], '(') ? closingBracket(tokens, i + 1) : i;
       // `slice(1)` makes the one-item list `[[...]]` of the filter's list.
@@ -690,8 +695,47 @@ function keepDictOrder(code: string): string {
     if (view && isOp(tokens[i + 2], '(') && isOp(tokens[i + 3], ')')) edits.push({ at: token.pos, end: tokens[i + 3]!.pos + 1, text: ` | ${view}` });
     if (isOp(token, '{')) edits.push(...dictLiteral(tokens, i));
   });
-  const kept = edits.length === 0 ? code : applyEdits(code, edits);
+  const kept = filteredInOrder(edits.length === 0 ? code : applyEdits(code, edits));
   return isName(tokens[0], 'for') ? iteratedInOrder(kept) : kept;
+}
+
+/** The engine's filters that iterate what they are given: over a mapping they read its keys, in order. */
+const ITERATING_FILTERS = new Set(['list', 'first', 'last', 'map', 'select', 'reject', 'reverse', 'batch', 'slice', 'unique']);
+
+/**
+ * `(x) | list` and the other iterating filters read a mapping's keys in the order written: a parenthesised
+ * operand (a guarded variable, a group, a call such as a dict literal's `__dict(...)`) goes through
+ * __in_order when it is a mapping. Only such an operand: it is short to repeat, and repeating a filter
+ * chain would double at each filter.
+ */
+function filteredInOrder(code: string): string {
+  const tokens = tokenize(code);
+  const edits: TextEdit[] = [];
+  tokens.forEach((token, i) => {
+    if (!isOp(token, '|') || !isName(tokens[i + 1]) || !ITERATING_FILTERS.has(tokens[i + 1]!.value)) return;
+    const standalone = (at: number) => !isOp(tokens[at - 1], '|') && !isOp(tokens[at - 1], '.') && !isName(tokens[at - 1], 'is');
+    // A template's own variable (`{% set o = ... %}`, a loop variable), which is not guarded.
+    if (isName(tokens[i - 1]) && !NOT_CALLABLE.has(tokens[i - 1]!.value) && standalone(i - 1)) {
+      const name = tokens[i - 1]!.value;
+      edits.push({ at: tokens[i - 1]!.pos, end: tokenEnd(tokens[i - 1]!), text: `(${name} | __in_order if ${name} is mapping else ${name})` });
+      return;
+    }
+    if (!isOp(tokens[i - 1], ')')) return;
+    let open = i - 2;
+    for (let depth = 1; open >= 0 && depth > 0; open--) {
+      if (isOp(tokens[open], ')')) depth++;
+      else if (isOp(tokens[open], '(')) depth--;
+    }
+    open++;
+    if (!isOp(tokens[open], '(')) return;
+    const before = tokens[open - 1];
+    // A filter's, test's or method's arguments, or a subscript's, belong to what comes before them.
+    if (before !== undefined && ([')', ']', '}', '.'].includes(before.value) || (isName(before) && !standalone(open - 1)))) return;
+    const start = isName(before) && !NOT_CALLABLE.has(before!.value) ? open - 1 : open;
+    const operand = code.slice(tokens[start]!.pos, tokenEnd(tokens[i - 1]!));
+    edits.push({ at: tokens[start]!.pos, end: tokenEnd(tokens[i - 1]!), text: `(${operand} | __in_order if ${operand} is mapping else ${operand})` });
+  });
+  return edits.length === 0 ? code : applyEdits(code, edits);
 }
 
 /**
