@@ -5,7 +5,7 @@ import { basename, dirname } from 'node:path';
 import { parseYamlDocument, yamlValue } from '../yaml/parse-yaml-document.js';
 import { boolFilter } from './ansible-boolean.js';
 import { commentFilter } from './comment-filter.js';
-import { pyJsonDumps, pyStr, pyTypeName, truthy, WholeFloat } from './python-values.js';
+import { pyJsonDumps, pyRepr, pyStr, pyTypeName, truthy, WholeFloat } from './python-values.js';
 import { percentFormat } from './python-percent-format.js';
 import { pyyamlDump } from './pyyaml-dump.js';
 import { versionTest } from './version-test.js';
@@ -243,6 +243,8 @@ export const FILTERS: Readonly<Record<string, Callable>> = {
     return toInt(v, fallback, base);
   }),
   string: call((v) => pyStr(v)),
+  title: call(jinjaTitle),
+  indent: call(jinjaIndent),
   __float_input: call(floatInput),
   __dict_get: call((v, key, fallback = null) => (isMapping(v) && Object.hasOwn(v, pyStr(key)) ? v[pyStr(key)] : fallback)),
   format: call(percentFormat),
@@ -319,16 +321,60 @@ export const TESTS: Readonly<Record<string, Callable>> = {
   iterable: call((v) => Array.isArray(v) || typeof v === 'string' || isMapping(v)),
 };
 
+/** Jinja2's `tojson`: json.dumps with sorted keys and Python's separators, `<>&'` escaped for HTML. */
+function jinjaToJson(value: unknown, indent?: unknown): string {
+  const options = isMapping(indent) ? indent.indent : indent;
+  const text = pyJsonDumps(value, { sortKeys: true, ...(options === undefined || options === null ? {} : { indent: Number(options) }) });
+  return text.replace(/[<>&']/g, (ch) => `\\u00${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** Python's pprint.pformat as Jinja2's `pprint` gives it, for what fits its 80 columns (its repr). */
+function jinjaPprint(value: unknown): string {
+  const text = pyRepr(value);
+  if (text.length > 80) throw new Error(`a value longer than 80 characters, which Python's pprint breaks over lines as etcdops does not: use to_nice_yaml or to_nice_json`);
+  return text;
+}
+
+/** Jinja2's `title`: each word's first letter upper-cased, the rest lower; words begin after spaces, `-` and opening brackets. */
+function jinjaTitle(value: unknown): string {
+  return pyStr(value)
+    .split(/([-\s({[<]+)/)
+    .filter((part) => part !== '')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1).toLowerCase())
+    .join('');
+}
+
+/** Jinja2's `indent(width=4, first=False, blank=False)`: lines split as Python's splitlines() splits them. */
+function jinjaIndent(value: unknown, ...rest: unknown[]): string {
+  const options = isMapping(rest.at(-1)) ? (rest.pop() as Record<string, unknown>) : {};
+  const [width = options.width ?? 4, first = options.first ?? false, blank = options.blank ?? false] = rest;
+  const indention = typeof width === 'string' ? width : ' '.repeat(Number(width));
+  const lines = `${pyStr(value)}\n`.split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/).slice(0, -1);
+  const text = truthy(blank)
+    ? lines.join(`\n${indention}`)
+    : [lines[0] ?? '', ...lines.slice(1).map((line) => (line ? indention + line : line))].join('\n');
+  return truthy(first) ? indention + text : text;
+}
+
+/**
+ * The engine's filters that print a value's text, in Jinja2's way; registered under their own names they
+ * would replace the engine's, which etcdops reads values through (engine-json.ts, python-round.ts).
+ */
+export const PRINTING_NAMESAKES: Readonly<Record<string, Callable>> = {
+  tojson: call(jinjaToJson),
+  pprint: call(jinjaPprint),
+};
+
 /** The engine's own filters and tests, so the loader can name an unknown one before the run. */
 export const ENGINE_FILTERS = new Set([
   'abs', 'attr', 'batch', 'capitalize', 'count', 'd', 'default', 'dictsort', 'escape', 'e', 'first', 'float', 'groupby',
   'indent', 'items', 'join', 'last', 'length', 'list', 'lower', 'map', 'max', 'min', 'pprint', 'reject', 'rejectattr',
   'replace', 'reverse', 'round', 'safe', 'select', 'selectattr', 'slice', 'sort', 'split', 'sum', 'title', 'tojson',
-  'trim', 'unique', 'upper', 'chain', 'lines',
+  'trim', 'unique', 'upper',
 ]);
 
 export const ENGINE_TESTS = new Set([
   'boolean', 'defined', 'divisibleby', 'endingwith', 'eq', 'equalto', 'even', 'false', 'filter', 'float', 'ge', 'gt',
-  'in', 'integer', 'iterable', 'le', 'lower', 'lt', 'mapping', 'ne', 'none', 'number', 'odd', 'safe', 'escaped',
-  'sameas', 'sequence', 'startingwith', 'string', 'test', 'true', 'undefined', 'upper', 'greaterthan', 'lessthan',
+  'in', 'integer', 'iterable', 'le', 'lower', 'lt', 'mapping', 'ne', 'none', 'number', 'odd', 'escaped',
+  'sameas', 'sequence', 'string', 'test', 'true', 'undefined', 'upper', 'greaterthan', 'lessthan',
 ]);

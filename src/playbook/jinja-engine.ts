@@ -7,7 +7,7 @@ import { isAbsolute, join } from 'node:path';
 import { Environment } from 'minijinja-js';
 import { UserError, type SourceLocation } from '../errors/user-error.js';
 import { UnsafeText } from '../yaml/pyyaml-compat.js';
-import { FILTERS, TESTS, type Callable } from './ansible-filters.js';
+import { FILTERS, PRINTING_NAMESAKES, TESTS, type Callable } from './ansible-filters.js';
 import { forgetOrders, rememberOrder, restoreOrder } from './dict-order.js';
 import { readEngineJson } from './engine-json.js';
 import { type Block, ENGINE_TEXT_FILTERS, type ExpressionFacts, JinjaSourceError, guardedCode, inspectTemplate, plainPath, splitTemplate } from './jinja-source.js';
@@ -186,7 +186,7 @@ function engine(): Environment {
   // None shows as nothing in text, as Ansible's finalize makes it (inside a list it is still `None`).
   env.addFilter('__py_json', fromEngineJson('string', (v) => (v === null ? '' : pyStr(v))));
   env.addFilter('__pystr_json', fromEngineJson('string', pyStr));
-  for (const name of ENGINE_TEXT_FILTERS) env.addFilter(`__json_${name}`, fromEngineJson(name, FILTERS[name]!.fn));
+  for (const name of ENGINE_TEXT_FILTERS) env.addFilter(`__json_${name}`, fromEngineJson(name, (FILTERS[name] ?? PRINTING_NAMESAKES[name])!.fn));
   env.addFilter('__pyfloat', guarded('string', { fn: (v) => pyFloatRepr(Number(v)) }));
   env.addGlobal('lookup', guarded('lookup', { fn: lookup }));
   env.addGlobal('omit', OMIT);

@@ -437,7 +437,7 @@ function roundAsPython(code: string): string {
  * int (2.0 as 2), so `x | NAME` is read as `x | tojson | __json_NAME`, which reads the engine's own text
  * (engine-json.ts) where `2.0` is still a float.
  */
-export const ENGINE_TEXT_FILTERS: readonly string[] = ['string', 'join', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'type_debug'];
+export const ENGINE_TEXT_FILTERS: readonly string[] = ['string', 'join', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'type_debug', 'tojson', 'pprint'];
 
 function printedFromEngineText(code: string): string {
   const tokens = tokenize(code);
@@ -509,6 +509,12 @@ function markSequences(code: string): string {
   const targetsEnd = head === 'for' ? tokens.findIndex((t) => isName(t, 'in')) : head === 'set' ? tokens.findIndex((t) => isOp(t, '=')) : 0;
   const edits: TextEdit[] = [];
   tokens.forEach((token, i) => {
+    // groupby's pairs are tuples in Python (`('a', [...])`).
+    if (isOp(tokens[i - 1], '|') && isName(token, 'groupby') && isOp(tokens[i + 1], '(')) {
+      const close = closingBracket(tokens, i + 1);
+      if (close >= 0) edits.push({ at: tokenEnd(tokens[close]!), end: tokenEnd(tokens[close]!), text: " | select('__noted_tuple') | list" });
+      return;
+    }
     // `map('list')` makes a list of each item (a tuple of `zip` included): each is noted as a list.
     if (isOp(tokens[i - 1], '|') && isName(token, 'map') && isOp(tokens[i + 1], '(') && tokens[i + 2]?.kind === 'string' && tokens[i + 2]!.value === 'list' && isOp(tokens[i + 3], ')')) {
       edits.push({ at: tokenEnd(tokens[i + 3]!), end: tokenEnd(tokens[i + 3]!), text: " | select('__noted_list')" });
