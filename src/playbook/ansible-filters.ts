@@ -102,13 +102,16 @@ function pyReplacement(replacement: unknown): string {
 
 function regexSearch(value: unknown, pattern: unknown, ...rest: unknown[]): unknown {
   const options = isMapping(rest.at(-1)) ? rest.pop() : undefined;
+  // Ansible's regex_search takes `\N` and `\g<name>` only, and refuses any other argument before searching.
+  const groups = rest.map((group) => {
+    const reference = /^\\g<(\S+)>|^\\(\d+)/.exec(String(group));
+    if (!reference) throw new Error(`Unknown argument ${JSON.stringify(String(group))} (use '\\1' or '\\g<name>')`);
+    return reference[2] !== undefined ? Number(reference[2]) : reference[1]!;
+  });
   const match = pyRegex(pattern, options).search(String(value));
   if (!match) return null;
-  if (rest.length === 0) return match[0];
-  return rest.map((group) => {
-    const name = String(group).replace(/^\\g<(\w+)>$|^\\(\d+)$/, '$1$2');
-    return /^\d+$/.test(name) ? (match[Number(name)] ?? null) : (match.groups?.[name] ?? null);
-  });
+  if (groups.length === 0) return match[0];
+  return groups.map((group) => (typeof group === 'number' ? match[group] : match.groups?.[group]) ?? null);
 }
 
 const LIST_MERGES = ['replace', 'keep', 'append', 'prepend', 'append_rp', 'prepend_rp'];
@@ -261,8 +264,8 @@ export const FILTERS: Readonly<Record<string, Callable>> = {
   }),
   join: call((v, sep = '') => listOf(v, 'join').map(pyStr).join(pyStr(sep))),
   quote: call(shellQuote),
-  to_json: call((v, o) => pyJsonDumps(v, { indent: isMapping(o) && o.indent !== undefined ? Number(o.indent) : undefined, sortKeys: isMapping(o) && truthy(o.sort_keys) })),
-  to_nice_json: call((v, o) => pyJsonDumps(v, { indent: isMapping(o) && o.indent !== undefined ? Number(o.indent) : 4, sortKeys: true })),
+  to_json: call((v, o) => pyJsonDumps(v, { indent: isMapping(o) && o.indent !== undefined ? Number(o.indent) : undefined, sortKeys: isMapping(o) && truthy(o.sort_keys), asciiOnly: !isMapping(o) || o.ensure_ascii === undefined || truthy(o.ensure_ascii) })),
+  to_nice_json: call((v, o) => pyJsonDumps(v, { indent: isMapping(o) && o.indent !== undefined ? Number(o.indent) : 4, sortKeys: true, asciiOnly: !isMapping(o) || o.ensure_ascii === undefined || truthy(o.ensure_ascii) })),
   from_json: call((v) => withoutWholeFloats(JSON.parse(String(v)) as unknown, String(v))),
   to_yaml: call((v) => pyyamlDump(v, { flowStyle: 'scalars-inline' })),
   to_nice_yaml: call((v, o) => pyyamlDump(v, { indent: isMapping(o) && o.indent !== undefined ? Number(o.indent) : 4, flowStyle: 'block' })),

@@ -13,7 +13,7 @@ import { readEngineJson } from './engine-json.js';
 import { type Block, ENGINE_TEXT_FILTERS, type ExpressionFacts, JinjaSourceError, guardedCode, inspectTemplate, plainPath, splitTemplate } from './jinja-source.js';
 import { pythonOrder } from './python-ordering.js';
 import { pythonRound, pythonRoundValue } from './python-round.js';
-import { pyFloatRepr, pyStr } from './python-values.js';
+import { pyFloatRepr, pyStr, truthy } from './python-values.js';
 import { forgetTuples, isPyTuple, isUnclearSequence, pyTuple, rememberMadeSequence, rememberSequence, restoreTuple } from './python-tuples.js';
 
 type Vars = Readonly<Record<string, unknown>>;
@@ -121,17 +121,31 @@ function fromEngineJson(name: string, fn: Callable['fn']): (...args: unknown[]) 
 /** The lookup plugins etcdops has; any other name is refused at load (see jinjaSyntaxProblem). */
 const LOOKUP_PLUGINS = ['env', 'file', 'template'];
 
+/** Each lookup plugin's options that etcdops honours, as Ansible's plugin reads them; any other is refused. */
+const LOOKUP_OPTIONS: Readonly<Record<string, readonly string[]>> = { env: ['default'], file: ['lstrip', 'rstrip'], template: [] };
+
 function lookup(kind: unknown, ...terms: unknown[]): unknown {
   const plugin = String(kind).replace(/^ansible\.builtin\./, '');
+  const known = LOOKUP_OPTIONS[plugin];
+  if (!known) throw new Error(`lookup plugin '${plugin}' is not supported (supported: ${LOOKUP_PLUGINS.join(', ')})`);
+  const options: Record<string, unknown> = Object.assign({}, ...terms.filter(isMapping));
+  const { wantlist, ...own } = options;
+  const unknown = Object.keys(own).filter((name) => !known.includes(name));
+  if (unknown.length > 0) throw new Error(`lookup('${plugin}') does not take ${unknown.join(', ')} in etcdops (it takes ${[...known, 'wantlist'].join(', ')})`);
   const paths = terms.filter((t) => !isMapping(t)).map(String);
   const base = typeof currentVars.playbook_dir === 'string' ? currentVars.playbook_dir : process.cwd();
   const read = (path: string) => readFileSync(isAbsolute(path) ? path : join(base, path), 'utf8');
   const values = paths.map((term) => {
-    if (plugin === 'env') return process.env[term] ?? '';
-    if (plugin === 'file') return read(term).replace(/\n$/, '');
-    if (plugin === 'template') return renderJinja(read(term), currentVars, { file: term });
-    throw new Error(`lookup plugin '${plugin}' is not supported (supported: ${LOOKUP_PLUGINS.join(', ')})`);
+    if (plugin === 'env') return process.env[term] ?? ('default' in own ? own.default : '');
+    if (plugin === 'file') {
+      // Python's str.strip family: the whitespace it strips, which `\s` also matches.
+      const text = read(term);
+      const right = own.rstrip === undefined || truthy(own.rstrip) ? text.replace(/\s+$/, '') : text;
+      return truthy(own.lstrip) ? right.replace(/^\s+/, '') : right;
+    }
+    return renderJinja(read(term), currentVars, { file: term });
   });
+  if (truthy(wantlist)) return values;
   return values.length === 1 ? values[0] : values.join(',');
 }
 

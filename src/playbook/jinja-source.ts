@@ -363,7 +363,7 @@ function closing(tokens: readonly Token[], open: number): number {
  * instead of an error, while the engine's own `float` keeps `2.0` a float.
  */
 function normaliseExpression(code: string): string {
-  return pythonConcat(pythonOrdering(expandChains(keepDictOrder(pythonModulo(markSequences(roundAsPython(printedFromEngineText(normaliseAccess(code)))))))));
+  return pythonConcat(pythonOrdering(expandChains(keepDictOrder(pythonModulo(markSequences(roundAsPython(sortAsJinja(printedFromEngineText(normaliseAccess(code))))))))));
 }
 
 /** The parameters of Jinja2's `round`, in order, and what they default to. */
@@ -444,6 +444,52 @@ function printedFromEngineText(code: string): string {
   const edits: TextEdit[] = tokens
     .filter((token, i) => isOp(tokens[i - 1], '|') && token.kind === 'name' && ENGINE_TEXT_FILTERS.includes(token.value))
     .map((token) => ({ at: token.pos, end: tokenEnd(token), text: `tojson | __json_${token.value}` }));
+  return edits.length === 0 ? code : applyEdits(code, edits);
+}
+
+/** Jinja2's `sort` parameters, in order. */
+const SORT_PARAMETERS = ['reverse', 'case_sensitive', 'attribute'];
+
+/**
+ * Jinja2's `sort(reverse, case_sensitive, attribute)` from the engine's stable ascending sort: a reverse sort
+ * keeps equal items in their order (Python's `reverse=True`), which the engine's does not, so it is read as
+ * `| reverse | sort(...) | reverse`; and `attribute='a,b'` sorts by a, then b, read as a sort by b, then by a.
+ * A `reverse` that is not written as true or false cannot be read so and is refused at load. Positional
+ * arguments are passed by name, as the engine takes them.
+ */
+function sortAsJinja(code: string): string {
+  const tokens = tokenize(code);
+  const edits: TextEdit[] = [];
+  tokens.forEach((token, i) => {
+    if (!isOp(tokens[i - 1], '|') || !isName(token, 'sort') || !isOp(tokens[i + 1], '(')) return;
+    const close = closingBracket(tokens, i + 1);
+    if (close < 0) return;
+    const written: Record<string, string> = {};
+    let start = i + 2;
+    for (const comma of [...topLevelCommas(tokens, i + 2, close), close]) {
+      if (comma > start) {
+        const named = tokens[start]!.kind === 'name' && isOp(tokens[start + 1], '=');
+        const name = named ? tokens[start]!.value : SORT_PARAMETERS[Object.keys(written).length];
+        if (name === undefined || !SORT_PARAMETERS.includes(name)) throw new JinjaSourceError(`sort: unknown argument (sort takes ${SORT_PARAMETERS.join(', ')})`, 1);
+        written[name] = code.slice(tokens[named ? start + 2 : start]!.pos, tokenEnd(tokens[comma - 1]!));
+      }
+      start = comma + 1;
+    }
+    const reverse = written.reverse?.trim();
+    if (reverse !== undefined && !/^(true|false|True|False)$/.test(reverse)) {
+      throw new JinjaSourceError(`sort: reverse must be written as true or false (etcdops keeps equal items in order as Python does only then), not ${reverse}`, 1);
+    }
+    const attribute = written.attribute === undefined ? undefined : tokenize(written.attribute);
+    const keys = attribute?.length === 1 && attribute[0]!.kind === 'string' ? attribute[0]!.value.split(',') : undefined;
+    if (keys?.some((key) => key === '' || key.trim() !== key)) throw new JinjaSourceError(`sort: attribute '${keys.join(',')}' names an attribute with spaces or none, which Jinja cannot read`, 1);
+    const backwards = reverse === 'true' || reverse === 'True';
+    if (Object.keys(written).length === 0) return;
+    const caseSensitive = written.case_sensitive === undefined ? [] : [`case_sensitive=${written.case_sensitive}`];
+    // The engine takes these as named arguments only.
+    const sorts = (keys ?? [undefined]).reverse().map((key) => `sort(${[...caseSensitive, ...(key === undefined ? (written.attribute ? [`attribute=${written.attribute}`] : []) : [`attribute=${JSON.stringify(key)}`])].join(', ')})`);
+    const text = [...(backwards ? ['reverse'] : []), ...sorts, ...(backwards ? ['reverse'] : [])].join(' | ');
+    edits.push({ at: token.pos, end: tokenEnd(tokens[close]!), text });
+  });
   return edits.length === 0 ? code : applyEdits(code, edits);
 }
 

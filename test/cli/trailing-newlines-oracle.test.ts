@@ -1,6 +1,6 @@
 // Where a rendered text ends, in task arguments and template files, with ansible-playbook as the oracle:
 // `{{ x | to_nice_yaml }}` on a template's last line ends in one newline, not two, and CRLF line breaks
-// are written as LF.
+// are written as LF; a file lookup strips the file's trailing whitespace, not one newline.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,7 @@ describe('where rendered text ends, with ansible-playbook as the oracle', functi
     writeFileSync(join(templates, 'block-last.j2'), '{% if true %}\nyes\n{% endif %}\n');
     writeFileSync(join(templates, 'yaml-last.j2'), '{{ x | to_nice_yaml }}\n\n');
     writeFileSync(join(templates, 'no-newline.j2'), 'no newline {{ 1 }}');
+    writeFileSync(join(templates, 'spaced.txt'), '  text \t\n\n');
     const play = fixture('trailing-newlines/play.yml');
     assertSameFiles(await sideBySide(scratch, play, (dir) => ['-i', fixture('python-printing/inventory.ini'), '-e', `scratch=${dir}`, '-e', `templates=${templates}`]));
   });
