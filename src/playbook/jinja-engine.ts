@@ -10,6 +10,7 @@ import { UnsafeText } from '../yaml/pyyaml-compat.js';
 import { FILTERS, PRINTING_NAMESAKES, TESTS, type Callable } from './ansible-filters.js';
 import { forgetOrders, rememberOrder, restoreOrder } from './dict-order.js';
 import { readEngineJson } from './engine-json.js';
+import { jinjaSettings, type JinjaSettings } from './jinja-overrides.js';
 import { type Block, ENGINE_TEXT_FILTERS, type ExpressionFacts, JinjaSourceError, guardedCode, inspectTemplate, plainPath, splitTemplate } from './jinja-source.js';
 import { pythonOrder } from './python-ordering.js';
 import { pythonRound, pythonRoundValue } from './python-round.js';
@@ -416,14 +417,30 @@ function withContext<T>(
 
 /** Renders a text (a task argument or a `.j2` file) to a string. */
 export function renderJinja(text: string, vars: Vars, where: SourceLocation, inFile = false): string {
+  let settings: JinjaSettings;
+  try {
+    settings = jinjaSettings(text);
+  } catch (error) {
+    throw new UserError((error as Error).message, undefined, where);
+  }
   // As Ansible renders: Jinja reads every line break as `\n` and drops the text's last one; Ansible then
   // adds back the newlines the text ended with that the result lacks (`{{ x | to_nice_yaml }}\n` ends in
   // to_nice_yaml's one newline, not two).
-  const source = text.replace(/\r\n?/g, '\n').replace(/\n$/, '');
+  const lines = settings.body.replace(/\r\n?/g, '\n');
+  const source = settings.keepTrailingNewline ? lines : lines.replace(/\n$/, '');
   const rendered = withContext(source, text, vars, where, inFile, (context, facts) =>
-    run((env) => env.renderStr(engineSource(source, new Set(facts.locals)), context)),
+    run((env) => {
+      env.trimBlocks = settings.trimBlocks;
+      env.lstripBlocks = settings.lstripBlocks;
+      try {
+        return env.renderStr(engineSource(source, new Set(facts.locals)), context);
+      } finally {
+        env.trimBlocks = true;
+        env.lstripBlocks = false;
+      }
+    }),
   );
-  return withTextNewlines(rendered, text);
+  return withTextNewlines(rendered, settings.body);
 }
 
 /** `rendered` with the newlines `text` ended in that it lacks, as Ansible gives them back to a rendered text. */

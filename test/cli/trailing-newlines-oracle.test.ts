@@ -1,19 +1,26 @@
 // Where a rendered text ends, in task arguments and template files, with ansible-playbook as the oracle:
 // `{{ x | to_nice_yaml }}` on a template's last line ends in one newline, not two, and CRLF line breaks
-// are written as LF; a file lookup strips the file's trailing whitespace, not one newline.
+// are written as LF; a file lookup strips the file's trailing whitespace, not one newline; a `#jinja2:` first
+// line sets how its template is read and is not written.
+import { throws } from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { renderJinja } from '../../src/playbook/jinja-engine.js';
 import { assertSameFiles, sideBySide } from './ansible-playbook.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/cli/${name}`, import.meta.url));
 
-describe('where rendered text ends, with ansible-playbook as the oracle', function () {
+describe('how template text is read and where it ends, with ansible-playbook as the oracle', function () {
   this.timeout(90_000);
   let scratch: string;
   before(() => (scratch = mkdtempSync(join(tmpdir(), 'etcdops-trailing-newlines-'))));
   after(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('refuses a #jinja2: setting it cannot follow, naming it', () => {
+    throws(() => renderJinja('#jinja2: block_start_string: "<%"\n<% if x %>', {}, { file: 't.j2' }), /t\.j2.*the #jinja2: line sets block_start_string, which etcdops does not/);
+  });
 
   it('writes the same files with the same bytes', async () => {
     const templates = mkdtempSync(join(scratch, 'templates-'));
@@ -22,6 +29,9 @@ describe('where rendered text ends, with ansible-playbook as the oracle', functi
     writeFileSync(join(templates, 'yaml-last.j2'), '{{ x | to_nice_yaml }}\n\n');
     writeFileSync(join(templates, 'no-newline.j2'), 'no newline {{ 1 }}');
     writeFileSync(join(templates, 'spaced.txt'), '  text \t\n\n');
+    writeFileSync(join(templates, 'header.j2'), '#jinja2: trim_blocks: False\n{% if true %}\nx\n{% endif %}\n');
+    writeFileSync(join(templates, 'header-lstrip.j2'), '#jinja2: lstrip_blocks: True, trim_blocks: False\n  {% if true %}\ny\n  {% endif %}\n');
+    writeFileSync(join(templates, 'header-keep.j2'), '#jinja2: keep_trailing_newline: True\n{{ "a" }}\n');
     const play = fixture('trailing-newlines/play.yml');
     assertSameFiles(await sideBySide(scratch, play, (dir) => ['-i', fixture('python-printing/inventory.ini'), '-e', `scratch=${dir}`, '-e', `templates=${templates}`]));
   });
