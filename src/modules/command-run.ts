@@ -36,20 +36,45 @@ const properties = (viaShell: boolean): Record<string, unknown> => ({
   stdin_add_newline: { type: 'boolean', description: 'Append a newline to stdin (default true).' },
 });
 
-/** The text shown as the command, and recorded as `cmd` in the result. */
+/** The text shown as the command in plans and output. */
 export function commandText(args: CommandArgs): string {
   return args.argv ? quoteArgv(args.argv) : (args.cmd ?? '');
 }
 
-export function planCommand(args: CommandArgs, facts: CommandFacts): TaskPlan {
+/** `cmd` in the result, as Ansible records it: command's list of words, shell's code as written. */
+function recordedCommand(args: CommandArgs, viaShell: boolean): string | string[] {
+  return viaShell ? (args.cmd ?? '') : [...(args.argv ?? splitWords(args.cmd ?? ''))];
+}
+
+/** Python's str() of a datetime, as Ansible's command module records `start` and `end`. */
+function pythonTime(at: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${two(at.getMonth() + 1)}-${two(at.getDate())} ${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())}.${String(at.getMilliseconds()).padStart(3, '0')}000`;
+}
+
+/** Python's str() of a timedelta (`0:00:00.002000`), as Ansible records `delta`. */
+function pythonDuration(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  return `${Math.floor(seconds / 3600)}:${String(Math.floor(seconds / 60) % 60).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}.${String(ms % 1000).padStart(3, '0')}000`;
+}
+
+const lines = (text: string): string[] => (text ? text.split('\n') : []);
+
+/** The result of a command not run because of creates/removes, keys in the order Ansible's module gives them. */
+function skippedResult(args: CommandArgs, viaShell: boolean, why: string): Record<string, unknown> {
+  const stdout = `skipped, since ${why}`;
+  const path = why.replace(/ (exists|does not exist)$/, '');
+  return {
+    changed: false, stdout, stderr: '', rc: 0, cmd: recordedCommand(args, viaShell), start: null, end: null, delta: null,
+    msg: `Did not run command since '${path}' ${why.slice(path.length + 1)}`, stdout_lines: [stdout], stderr_lines: [],
+  };
+}
+
+export function planCommand(args: CommandArgs, facts: CommandFacts, viaShell: boolean): TaskPlan {
   const cmd = commandText(args);
   if (!cmd.trim()) throw new TaskFailure('no command given (cmd or argv)');
-  if (args.creates !== undefined && facts[args.creates]) {
-    return noop(`${args.creates} exists`, { cmd, rc: 0, stdout: `skipped, since ${args.creates} exists`, stdout_lines: [] });
-  }
-  if (args.removes !== undefined && !facts[args.removes]) {
-    return noop(`${args.removes} does not exist`, { cmd, rc: 0, stdout: `skipped, since ${args.removes} does not exist`, stdout_lines: [] });
-  }
+  if (args.creates !== undefined && facts[args.creates]) return noop(`${args.creates} exists`, skippedResult(args, viaShell, `${args.creates} exists`));
+  if (args.removes !== undefined && !facts[args.removes]) return noop(`${args.removes} does not exist`, skippedResult(args, viaShell, `${args.removes} does not exist`));
   const guard = args.creates ? ` (${args.creates} does not exist)` : args.removes ? ` (${args.removes} exists)` : '';
   return {
     changes: [
@@ -76,8 +101,6 @@ export function commandLine(args: CommandArgs, viaShell: boolean): string {
   return args.chdir ? sh`cd -- ${args.chdir} && ${run}`.text : run.text;
 }
 
-const lines = (text: string): string[] => (text ? text.split('\n') : []);
-
 export function defineCommandModule(name: string, viaShell: boolean, description: string, example: string): ModuleDefinition<CommandArgs, CommandFacts> {
   return defineModule<CommandArgs, CommandFacts>({
     name,
@@ -91,30 +114,29 @@ export function defineCommandModule(name: string, viaShell: boolean, description
       if (!paths.length) return {};
       return ctx.facts.read(pathsExist, { paths, ...(args.chdir ? { cwd: args.chdir } : {}) });
     },
-    plan: (args, facts) => planCommand(args, facts),
+    plan: (args, facts) => planCommand(args, facts, viaShell),
     async apply(args, plan, ctx) {
       if (!plan.changes.length) return { changed: false, result: plan.result };
       const stdin =
         args.stdin === undefined ? undefined : args.stdin + (args.stdin_add_newline === false ? '' : '\n');
-      const started = Date.now();
+      const started = new Date();
       const out = await ctx.connection.exec(commandLine(args, viaShell), {
         become: ctx.become,
         ...(stdin !== undefined ? { stdin } : {}),
       });
+      const ended = new Date();
       // Ansible strips every trailing newline and carriage return (its strip_empty_ends, on by default).
       const stdout = out.stdout.replace(/[\r\n]+$/, '');
       const stderr = out.stderr.replace(/[\r\n]+$/, '');
+      const failed = out.code !== 0;
+      const msg = failed ? 'non-zero return code' : '';
+      // The keys in the order Ansible's module gives them, so a printed result reads the same.
       const result = {
-        cmd: commandText(args),
-        rc: out.code,
-        stdout,
-        stderr,
-        stdout_lines: lines(stdout),
-        stderr_lines: lines(stderr),
-        delta_ms: Date.now() - started,
+        changed: true, stdout, stderr, rc: out.code, cmd: recordedCommand(args, viaShell),
+        start: pythonTime(started), end: pythonTime(ended), delta: pythonDuration(ended.getTime() - started.getTime()),
+        ...(failed ? { failed, msg } : { msg }), stdout_lines: lines(stdout), stderr_lines: lines(stderr),
       };
-      if (out.code !== 0) return { changed: true, failed: true, msg: `non-zero return code ${out.code}`, result };
-      return { changed: true, result };
+      return failed ? { changed: true, failed: true, msg, result } : { changed: true, result };
     },
   });
 }

@@ -478,6 +478,29 @@ export function testJinja(expression: string, vars: Vars, where: SourceLocation)
   });
 }
 
+/** Statements the engine would run differently from Ansible's Jinja, refused at load with what to do instead. */
+const REFUSED_STATEMENTS: Readonly<Record<string, string>> = {
+  include: 'etcdops renders one template at a time: put the included text in this template (a macro can hold what repeats)',
+  import: 'etcdops renders one template at a time: define the macros in this template',
+  from: 'etcdops renders one template at a time: define the macros in this template',
+  extends: 'etcdops renders one template at a time: write the whole text in this template',
+  autoescape: "Ansible does not HTML-escape in an autoescape block, the engine would: write the text as it is to appear, or use '| escape'",
+};
+
+function refusedStatement(text: string): { message: string; line: number } | undefined {
+  let blocks: Block[];
+  try {
+    blocks = splitTemplate(text);
+  } catch {
+    return undefined;
+  }
+  for (const block of blocks) {
+    const name = block.kind === 'stmt' ? /^\s*(\w+)/.exec(block.code)?.[1] : undefined;
+    if (name !== undefined && Object.hasOwn(REFUSED_STATEMENTS, name)) return { message: `{% ${name} %} is not supported: ${REFUSED_STATEMENTS[name]}`, line: block.line };
+  }
+  return undefined;
+}
+
 export function jinjaSyntaxProblem(text: string, knownFilters: ReadonlySet<string>, knownTests: ReadonlySet<string>): { message: string; line: number } | undefined {
   let facts: ExpressionFacts;
   try {
@@ -490,6 +513,8 @@ export function jinjaSyntaxProblem(text: string, knownFilters: ReadonlySet<strin
     const match = pattern.exec(text);
     return match ? text.slice(0, match.index).split('\n').length : 1;
   };
+  const refused = refusedStatement(text);
+  if (refused) return refused;
   const filter = facts.filters.find((f) => !knownFilters.has(f));
   if (filter) return { message: `unknown filter '${filter}'`, line: lineOf(new RegExp(`\\|\\s*${filter}\\b`)) };
   const test = facts.tests.find((t) => !knownTests.has(t));

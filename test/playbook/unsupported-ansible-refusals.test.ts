@@ -1,5 +1,6 @@
-// Ansible 2.14 play and task keywords, meta actions and ansible-playbook flags etcdops does not implement are
-// refused by name at the line that uses them, with what to write instead: never read as a typo, never ignored.
+// Ansible 2.14 play and task keywords, meta actions, Jinja statements and ansible-playbook flags etcdops does
+// not implement are refused by name at the line that uses them, with what to write instead: never read as a
+// typo, never ignored.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { etcdops } from '../e2e/etcdops-cli.js';
 const play = (keyword: string) => `- hosts: all\n  ${keyword}\n  tasks: []\n`;
 const task = (keyword: string) => `- hosts: all\n  tasks:\n    - command: /bin/true\n      ${keyword}\n`;
 const meta = (action: string) => `- hosts: all\n  tasks:\n    - meta: ${action}\n`;
+const copy = (content: string) => `- hosts: all\n  tasks:\n    - copy:\n        content: ${JSON.stringify(content)}\n        dest: /tmp/x\n`;
 
 describe('loadPlaybook: Ansible keywords and meta actions etcdops does not implement', () => {
   const table: { yaml: string; at: string; hint: RegExp }[] = [
@@ -40,6 +42,13 @@ describe('loadPlaybook: Ansible keywords and meta actions etcdops does not imple
     { yaml: meta('reset_connection'), at: ':3:13', hint: /meta: reset_connection is not supported/ },
     { yaml: meta('refresh_inventory'), at: ':3:13', hint: /meta: refresh_inventory is not supported: the inventory is read once per run/ },
     { yaml: meta('end_role'), at: ':3:13', hint: /meta: end_role is not supported: end_role does not exist in Ansible 2.14/ },
+    { yaml: copy('{% include "part.j2" %}'), at: ':4', hint: /\{% include %\} is not supported: etcdops renders one template at a time/ },
+    { yaml: copy('{% import "m.j2" as m %}{{ m.x() }}'), at: ':4', hint: /\{% import %\} is not supported/ },
+    { yaml: copy('{% from "m.j2" import x %}{{ x() }}'), at: ':4', hint: /\{% from %\} is not supported/ },
+    { yaml: copy('{% extends "base.j2" %}'), at: ':4', hint: /\{% extends %\} is not supported/ },
+    { yaml: copy("{% autoescape true %}{{ '<a>' }}{% endautoescape %}"), at: ':4', hint: /\{% autoescape %\} is not supported: Ansible does not HTML-escape/ },
+    { yaml: copy("{{ 'a' | lines }}"), at: ':4', hint: /unknown filter 'lines'/ },
+    { yaml: copy("{{ 'a' is startingwith('a') }}"), at: ':4', hint: /unknown test 'startingwith'/ },
   ];
   let scratch: string;
   before(() => (scratch = mkdtempSync(join(tmpdir(), 'etcdops-unsupported-'))));
