@@ -5,12 +5,12 @@ import { basename, dirname } from 'node:path';
 import { parseYamlDocument, yamlValue } from '../yaml/parse-yaml-document.js';
 import { boolFilter } from './ansible-boolean.js';
 import { commentFilter } from './comment-filter.js';
-import { pyJsonDumps, pyRepr, pyStr, pyTypeName, truthy, WholeFloat } from './python-values.js';
+import { pyJsonDumps, pyRepr, pyStr, pyTypeName, truthy } from './python-values.js';
 import { percentFormat } from './python-percent-format.js';
 import { pyyamlDump } from './pyyaml-dump.js';
 import { versionTest } from './version-test.js';
 import { signature } from './content-memory.js';
-import { readEngineJson } from './engine-json.js';
+import { holdsWholeFloat } from './engine-json.js';
 import { pythonRegex } from './python-regex.js';
 import { pyTuple } from './python-tuples.js';
 import type { UserRegex } from './user-regex.js';
@@ -230,9 +230,7 @@ function dictsort(value: unknown, ...args: unknown[]): unknown[] {
  * come back into the template as the int 1: refused, as in YAML (parse-yaml-document.ts).
  */
 function withoutWholeFloats(value: unknown, text: string): unknown {
-  const holdsWholeFloat = (read: unknown): boolean =>
-    read instanceof WholeFloat || (read instanceof Map ? [...read.values()].some(holdsWholeFloat) : Array.isArray(read) && read.some(holdsWholeFloat));
-  if (/[.eE]/.test(text) && holdsWholeFloat(readEngineJson(text))) {
+  if (holdsWholeFloat(text)) {
     throw new Error("the JSON holds a float with nothing after its point (such as 1.0), which etcdops would hand to the template as the int 1 where Ansible keeps 1.0: read the field with regex_search instead, or have the JSON written with ints");
   }
   return value;

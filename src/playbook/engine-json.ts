@@ -70,3 +70,10 @@ export function readEngineJson(text: string): unknown {
   if (at !== text.length) fail();
   return read;
 }
+
+/** Whether JSON `text` holds a float with no fraction anywhere (which a JavaScript number would hold as an int). */
+export function holdsWholeFloat(text: string): boolean {
+  const holds = (read: unknown): boolean =>
+    read instanceof WholeFloat || (read instanceof Map ? [...read.values()].some(holds) : Array.isArray(read) && read.some(holds));
+  return /[.eE]/.test(text) && holds(readEngineJson(text));
+}

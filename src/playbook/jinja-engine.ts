@@ -9,7 +9,7 @@ import { UserError, type SourceLocation } from '../errors/user-error.js';
 import { UnsafeText } from '../yaml/pyyaml-compat.js';
 import { FILTERS, PRINTING_NAMESAKES, TESTS, type Callable } from './ansible-filters.js';
 import { forgetOrders, rememberOrder, restoreOrder } from './dict-order.js';
-import { readEngineJson } from './engine-json.js';
+import { holdsWholeFloat, readEngineJson } from './engine-json.js';
 import { jinjaSettings, type JinjaSettings } from './jinja-overrides.js';
 import { type Block, ENGINE_TEXT_FILTERS, type ExpressionFacts, JinjaSourceError, guardedCode, inspectTemplate, plainPath, splitTemplate } from './jinja-source.js';
 import { pythonOrder } from './python-ordering.js';
@@ -453,6 +453,13 @@ function trailingNewlines(text: string): number {
   return text.length - text.replace(/\n+$/, '').length;
 }
 
+/** Whether a value from the engine holds an integral number anywhere (which may have been a float). */
+function holdsInteger(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isInteger(value);
+  if (Array.isArray(value)) return value.some(holdsInteger);
+  return value instanceof Map && [...value.values()].some(holdsInteger);
+}
+
 /** Evaluates one expression to its value (Python types kept: a list stays a list). */
 export function evaluateJinja(expression: string, vars: Vars, where: SourceLocation): unknown {
   const path = plainPath(expression);
@@ -463,6 +470,10 @@ export function evaluateJinja(expression: string, vars: Vars, where: SourceLocat
     const value = run((env) => env.evalExpr(code, context) as unknown);
     // The engine returns None and undefined alike; rendering tells them apart (strict undefined fails).
     if (value === undefined) run((env) => env.renderStr(`{{ (${code}) }}`, context));
+    // A list or dict holding a float with no fraction (`[4 / 2]`) would keep an int where Ansible keeps 2.0.
+    if ((Array.isArray(value) || value instanceof Map) && holdsInteger(value) && holdsWholeFloat(String(run((env) => env.evalExpr(`(${code}) | tojson`, context))))) {
+      throw new Error("the value holds a float with nothing after its point (such as 4 / 2), which etcdops would keep as an int where Ansible keeps 2.0: apply '| int' (or '| string') to it");
+    }
     // Ansible reads a whole expression's text back only when it looks like a list or dict: a tuple stays text.
     const top = Array.isArray(value) ? fromEngine(value) : undefined;
     if (isPyTuple(top) || isUnclearSequence(top)) return pyStr(top);

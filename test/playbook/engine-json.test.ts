@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { readEngineJson } from '../../src/playbook/engine-json.js';
 import { renderJinja } from '../../src/playbook/jinja-engine.js';
+import { renderValue } from '../../src/playbook/templating.js';
 import { pyRepr, WholeFloat } from '../../src/playbook/python-values.js';
 
 const where = { file: 'site.yml', line: 3 };
@@ -35,6 +36,13 @@ describe('whole floats a template computes', () => {
     ['{{ [10 / 5] | to_yaml }}', '[2.0]\n'],
   ];
   for (const [template, expected] of table) it(`${template} → ${expected}`, () => assert.equal(renderJinja(template, {}, where), expected));
+
+  it('a list or dict value holding one is refused, as it would be stored with an int', () => {
+    assert.throws(() => renderValue('{{ [4 / 2] }}', {}, where), /holds a float with nothing after its point .* apply '\| int'/);
+    assert.deepEqual(renderValue('{{ [4 / 2] | map("int") | list }}', {}, where), [2]);
+    assert.deepEqual(renderValue('{{ [2.5, 1] }}', {}, where), [2.5, 1]);
+    assert.equal(renderValue('{{ 4 / 2 }}', {}, where), '2.0');
+  });
 
   it('from_json and from_yaml refuse a float with no fraction, which would come back as an int', () => {
     assert.throws(() => renderJinja(`{{ '{"a": 1.0}' | from_json }}`, {}, where), /from_json: the JSON holds a float with nothing after its point/);
