@@ -114,6 +114,18 @@ function regexSearch(value: unknown, pattern: unknown, ...rest: unknown[]): unkn
   return groups.map((group) => (typeof group === 'number' ? match[group] : match.groups?.[group]) ?? null);
 }
 
+/** Ansible's `extract`: `container[item]`, then each of `morekeys` (one key or a list) in turn; a missing one is an error. */
+function extract(item: unknown, container: unknown, morekeys?: unknown): unknown {
+  const keys = [item, ...(morekeys === undefined || morekeys === null ? [] : Array.isArray(morekeys) ? morekeys : [morekeys])];
+  let value = container;
+  for (const key of keys) {
+    const found = Array.isArray(value) ? (typeof key === 'number' && Number.isInteger(key) ? value.at(key) : undefined) : isMapping(value) && Object.hasOwn(value, String(key)) ? value[String(key)] : undefined;
+    if (found === undefined) throw new Error(`extract: ${pyRepr(key)} is not a key of ${value === null ? 'None' : Array.isArray(value) ? 'the list' : isMapping(value) ? 'the mapping' : pyTypeName(value)}`);
+    value = found;
+  }
+  return value;
+}
+
 const LIST_MERGES = ['replace', 'keep', 'append', 'prepend', 'append_rp', 'prepend_rp'];
 
 /** Ansible's combine (its merge_hash): later dicts win; `recursive` merges nested dicts, `list_merge` lists. */
@@ -275,6 +287,7 @@ export const FILTERS: Readonly<Record<string, Callable>> = {
   regex_findall: call((v, pattern, o) => pyRegex(pattern, o).findAll(pyStr(v)).map((m) => (m.length > 2 ? m.slice(1) : (m[1] ?? m[0])))),
   regex_escape: call((v) => pyStr(v).replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')),
   combine: call(combine),
+  extract: call(extract),
   dict2items: call((v, o) => {
     if (!isMapping(v)) throw new Error('dict2items needs a mapping');
     const keyName = isMapping(o) && o.key_name !== undefined ? String(o.key_name) : 'key';

@@ -196,6 +196,15 @@ function isName(token: Token | undefined, value?: string): boolean {
 }
 
 /** Collects references, filters and tests of one tokenized expression into `into`. */
+/** Filters that take another filter or test by name, and which argument names it. */
+const NAMED_CALLABLES: Readonly<Record<string, { readonly kind: 'filter' | 'test'; readonly position: 0 | 1 }>> = {
+  map: { kind: 'filter', position: 0 },
+  select: { kind: 'test', position: 0 },
+  reject: { kind: 'test', position: 0 },
+  selectattr: { kind: 'test', position: 1 },
+  rejectattr: { kind: 'test', position: 1 },
+};
+
 function analyse(tokens: readonly Token[], into: ExpressionFacts): ExpressionFacts {
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
@@ -208,6 +217,13 @@ function analyse(tokens: readonly Token[], into: ExpressionFacts): ExpressionFac
     }
     if (isOp(previous, '|')) {
       into.filters.push(token.value);
+      // A filter or test named by a string: `map('int')`, `select('match', ...)`, `selectattr('a', 'defined')`.
+      const named = isOp(tokens[i + 1], '(') ? NAMED_CALLABLES[token.value] : undefined;
+      if (named) {
+        const argument = named.position === 0 ? tokens[i + 2] : isOp(tokens[i + 3], ',') ? tokens[i + 4] : undefined;
+        // `map(attribute=...)` names no filter.
+        if (argument?.kind === 'string' && !isOp(tokens[i + 3], '=')) (named.kind === 'filter' ? into.filters : into.tests).push(argument.value);
+      }
       continue;
     }
     if (isName(previous, 'is') || (isName(previous, 'not') && isName(tokens[i - 2], 'is'))) {

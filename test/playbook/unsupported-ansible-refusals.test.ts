@@ -49,6 +49,9 @@ describe('loadPlaybook: Ansible keywords and meta actions etcdops does not imple
     { yaml: copy("{% autoescape true %}{{ '<a>' }}{% endautoescape %}"), at: ':4', hint: /\{% autoescape %\} is not supported: Ansible does not HTML-escape/ },
     { yaml: copy("{{ 'a' | lines }}"), at: ':4', hint: /unknown filter 'lines'/ },
     { yaml: copy("{{ 'a' is startingwith('a') }}"), at: ':4', hint: /unknown test 'startingwith'/ },
+    { yaml: copy("{{ [1] | map('community.general.nope') | list }}"), at: ':4', hint: /unknown filter 'community.general.nope'/ },
+    { yaml: copy("{{ [1] | select('nosuchtest') | list }}"), at: ':4', hint: /unknown test 'nosuchtest'/ },
+    { yaml: copy("{{ [{'a': 1}] | selectattr('a', 'nosuchtest', 1) | list }}"), at: ':4', hint: /unknown test 'nosuchtest'/ },
   ];
   let scratch: string;
   before(() => (scratch = mkdtempSync(join(tmpdir(), 'etcdops-unsupported-'))));
