@@ -26,7 +26,7 @@ function isMapping(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function listOf(value: unknown, what: string): unknown[] {
+export function listOf(value: unknown, what: string): unknown[] {
   if (Array.isArray(value)) return value;
   if (isMapping(value)) return Object.keys(value);
   if (typeof value === 'string') return [...value];

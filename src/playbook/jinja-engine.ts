@@ -10,6 +10,7 @@ import { UnsafeText } from '../yaml/pyyaml-compat.js';
 import { FILTERS, PRINTING_NAMESAKES, TESTS, type Callable } from './ansible-filters.js';
 import { forgetOrders, rememberOrder, restoreOrder } from './dict-order.js';
 import { holdsWholeFloat, readEngineJson } from './engine-json.js';
+import { pyDict, pyMax, pyMin, pySum, pyUnique } from './jinja-aggregates.js';
 import { jinjaSettings, type JinjaSettings } from './jinja-overrides.js';
 import { type Block, ENGINE_TEXT_FILTERS, type ExpressionFacts, JinjaSourceError, guardedCode, inspectTemplate, plainPath, splitTemplate } from './jinja-source.js';
 import { pythonOrder } from './python-ordering.js';
@@ -161,6 +162,8 @@ function engine(): Environment {
   env.fuel = FUEL;
   for (const [name, callable] of Object.entries({ ...FILTERS, ...DICT_ORDER_FILTERS })) env.addFilter(name, guarded(name, callable));
   env.addGlobal('__dict', guarded('dict', { fn: dictFromPairs }));
+  env.addGlobal('dict', guarded('dict', { fn: (...args) => pyDict(...args) }));
+  for (const [name, fn] of Object.entries({ __py_sum: pySum, __py_min: pyMin, __py_max: pyMax, __py_unique: pyUnique })) env.addFilter(name, guarded(name.slice(5), { fn }));
   // Tests, so the engine keeps its own value (a float stays a float) and only the content is read here.
   env.addTest('__noted_list', (v: unknown) => {
     if (Array.isArray(v)) rememberMadeSequence(fromEngine(v, false) as unknown[]);

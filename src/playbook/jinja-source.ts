@@ -379,7 +379,7 @@ function closing(tokens: readonly Token[], open: number): number {
  * instead of an error, while the engine's own `float` keeps `2.0` a float.
  */
 function normaliseExpression(code: string): string {
-  return pythonConcat(pythonOrdering(expandChains(keepDictOrder(pythonModulo(markSequences(roundAsPython(sortAsJinja(printedFromEngineText(normaliseAccess(code))))))))));
+  return pythonConcat(pythonOrdering(expandChains(keepDictOrder(pythonModulo(markSequences(roundAsPython(sortAsJinja(aggregatesWithArguments(printedFromEngineText(normaliseAccess(code)))))))))));
 }
 
 /** The parameters of Jinja2's `round`, in order, and what they default to. */
@@ -454,6 +454,17 @@ function roundAsPython(code: string): string {
  * (engine-json.ts) where `2.0` is still a float.
  */
 export const ENGINE_TEXT_FILTERS: readonly string[] = ['string', 'join', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'type_debug', 'tojson', 'pprint'];
+
+/** Filters the engine has without Jinja2's arguments: called with any, they are read as etcdops' (jinja-aggregates.ts). */
+const WITH_ARGUMENTS: Readonly<Record<string, string>> = { sum: '__py_sum', min: '__py_min', max: '__py_max', unique: '__py_unique' };
+
+function aggregatesWithArguments(code: string): string {
+  const tokens = tokenize(code);
+  const edits: TextEdit[] = tokens
+    .filter((token, i) => isOp(tokens[i - 1], '|') && token.kind === 'name' && Object.hasOwn(WITH_ARGUMENTS, token.value) && isOp(tokens[i + 1], '(') && !isOp(tokens[i + 2], ')'))
+    .map((token) => ({ at: token.pos, end: tokenEnd(token), text: WITH_ARGUMENTS[token.value]! }));
+  return edits.length === 0 ? code : applyEdits(code, edits);
+}
 
 function printedFromEngineText(code: string): string {
   const tokens = tokenize(code);

@@ -1,7 +1,8 @@
 // Runs the real ansible-playbook, the oracle the CLI's tests compare etcdops with.
 import { deepStrictEqual, strictEqual } from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CliResult, etcdops } from '../e2e/etcdops-cli.js';
 
@@ -42,4 +43,17 @@ export function assertSameFiles({ theirs, ours }: Pick<SideBySide, 'theirs' | 'o
   const files = readdirSync(theirs).sort();
   deepStrictEqual(readdirSync(ours).sort(), files);
   for (const file of files) strictEqual(readFileSync(join(ours, file), 'utf8'), readFileSync(join(theirs, file), 'utf8'), file);
+}
+
+/**
+ * Runs `play` with `-i inventory -e scratch=FOLDER` (and `more(FOLDER)`) by both tools, each into its own
+ * folder below a scratch folder removed afterwards; both must write the same files with the same bytes.
+ */
+export async function writesSameFilesAsAnsible(play: string, inventory: string, more: (folder: string) => readonly string[] = () => []): Promise<void> {
+  const scratch = mkdtempSync(join(tmpdir(), 'etcdops-oracle-'));
+  try {
+    assertSameFiles(await sideBySide(scratch, play, (dir) => ['-i', inventory, '-e', `scratch=${dir}`, ...more(scratch)]));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }

@@ -8,31 +8,35 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderJinja } from '../../src/playbook/jinja-engine.js';
-import { assertSameFiles, sideBySide } from './ansible-playbook.js';
+import { writesSameFilesAsAnsible } from './ansible-playbook.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/cli/${name}`, import.meta.url));
 
+/** The template files the play renders, written here so their bytes (CR, trailing blanks) are exact. */
+const TEMPLATES: Readonly<Record<string, string>> = {
+  'crlf.j2': 'a\r\n{{ x | to_nice_yaml }}\r\n',
+  'block-last.j2': '{% if true %}\nyes\n{% endif %}\n',
+  'yaml-last.j2': '{{ x | to_nice_yaml }}\n\n',
+  'no-newline.j2': 'no newline {{ 1 }}',
+  'spaced.txt': '  text \t\n\n',
+  'header.j2': '#jinja2: trim_blocks: False\n{% if true %}\nx\n{% endif %}\n',
+  'header-lstrip.j2': '#jinja2: lstrip_blocks: True, trim_blocks: False\n  {% if true %}\ny\n  {% endif %}\n',
+  'header-keep.j2': '#jinja2: keep_trailing_newline: True\n{{ "a" }}\n',
+};
+
 describe('how template text is read and where it ends, with ansible-playbook as the oracle', function () {
   this.timeout(90_000);
-  let scratch: string;
-  before(() => (scratch = mkdtempSync(join(tmpdir(), 'etcdops-trailing-newlines-'))));
-  after(() => rmSync(scratch, { recursive: true, force: true }));
+  let templates: string;
+  before(() => {
+    templates = mkdtempSync(join(tmpdir(), 'etcdops-templates-'));
+    for (const [name, text] of Object.entries(TEMPLATES)) writeFileSync(join(templates, name), text);
+  });
+  after(() => rmSync(templates, { recursive: true, force: true }));
 
   it('refuses a #jinja2: setting it cannot follow, naming it', () => {
     throws(() => renderJinja('#jinja2: block_start_string: "<%"\n<% if x %>', {}, { file: 't.j2' }), /t\.j2.*the #jinja2: line sets block_start_string, which etcdops does not/);
   });
 
-  it('writes the same files with the same bytes', async () => {
-    const templates = mkdtempSync(join(scratch, 'templates-'));
-    writeFileSync(join(templates, 'crlf.j2'), 'a\r\n{{ x | to_nice_yaml }}\r\n');
-    writeFileSync(join(templates, 'block-last.j2'), '{% if true %}\nyes\n{% endif %}\n');
-    writeFileSync(join(templates, 'yaml-last.j2'), '{{ x | to_nice_yaml }}\n\n');
-    writeFileSync(join(templates, 'no-newline.j2'), 'no newline {{ 1 }}');
-    writeFileSync(join(templates, 'spaced.txt'), '  text \t\n\n');
-    writeFileSync(join(templates, 'header.j2'), '#jinja2: trim_blocks: False\n{% if true %}\nx\n{% endif %}\n');
-    writeFileSync(join(templates, 'header-lstrip.j2'), '#jinja2: lstrip_blocks: True, trim_blocks: False\n  {% if true %}\ny\n  {% endif %}\n');
-    writeFileSync(join(templates, 'header-keep.j2'), '#jinja2: keep_trailing_newline: True\n{{ "a" }}\n');
-    const play = fixture('trailing-newlines/play.yml');
-    assertSameFiles(await sideBySide(scratch, play, (dir) => ['-i', fixture('python-printing/inventory.ini'), '-e', `scratch=${dir}`, '-e', `templates=${templates}`]));
-  });
+  it('writes the same files with the same bytes', () =>
+    writesSameFilesAsAnsible(fixture('trailing-newlines/play.yml'), fixture('python-printing/inventory.ini'), () => ['-e', `templates=${templates}`]));
 });
