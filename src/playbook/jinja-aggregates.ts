@@ -3,10 +3,7 @@
 // `x | __py_sum(...)` (jinja-source.ts). Called without arguments the engine's own run, which keep a float's type.
 import { listOf } from './ansible-filters.js';
 import { signature } from './content-memory.js';
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+import { isMapping } from './python-values.js';
 
 /** The options given by name (the engine passes them as a last mapping) and the positional ones. */
 function split(args: unknown[], names: readonly string[]): Record<string, unknown> {

@@ -120,11 +120,11 @@ function fromEngineJson(name: string, fn: Callable['fn']): (...args: unknown[]) 
   return guarded(name, { fn: (text, ...args) => fn(fromEngine(readEngineJson(String(text))), ...args) });
 }
 
-/** The lookup plugins etcdops has; any other name is refused at load (see jinjaSyntaxProblem). */
-const LOOKUP_PLUGINS = ['env', 'file', 'template'];
-
-/** Each lookup plugin's options that etcdops honours, as Ansible's plugin reads them; any other is refused. */
+/** Each lookup plugin etcdops has, with the options it honours as Ansible's plugin reads them; any other is refused. */
 const LOOKUP_OPTIONS: Readonly<Record<string, readonly string[]>> = { env: ['default'], file: ['lstrip', 'rstrip'], template: [] };
+
+/** The lookup plugins etcdops has; any other name is refused at load (see jinjaSyntaxProblem). */
+const LOOKUP_PLUGINS = Object.keys(LOOKUP_OPTIONS);
 
 function lookup(kind: unknown, ...terms: unknown[]): unknown {
   const plugin = String(kind).replace(/^ansible\.builtin\./, '');
@@ -162,7 +162,7 @@ function engine(): Environment {
   env.fuel = FUEL;
   for (const [name, callable] of Object.entries({ ...FILTERS, ...DICT_ORDER_FILTERS })) env.addFilter(name, guarded(name, callable));
   env.addGlobal('__dict', guarded('dict', { fn: dictFromPairs }));
-  env.addGlobal('dict', guarded('dict', { fn: (...args) => pyDict(...args) }));
+  env.addGlobal('dict', guarded('dict', { fn: pyDict }));
   for (const [name, fn] of Object.entries({ __py_sum: pySum, __py_min: pyMin, __py_max: pyMax, __py_unique: pyUnique })) env.addFilter(name, guarded(name.slice(5), { fn }));
   // Tests, so the engine keeps its own value (a float stays a float) and only the content is read here.
   env.addTest('__noted_list', (v: unknown) => {

@@ -3,14 +3,10 @@
 // would refuse (too few or too many values, a number conversion of text) is refused, and a conversion
 // etcdops does not do (%g) is an error, never left in the text as written.
 import { divideHalfEven, exactFraction } from './python-round.js';
-import { pyRepr, pyStr, WholeFloat } from './python-values.js';
+import { isMapping, pyRepr, pyStr, WholeFloat } from './python-values.js';
 
 const SPEC = /%(?:\(([^)]*)\))?([-+ 0#]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])?/g;
 const NUMERIC = 'diufFeExXoc';
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof WholeFloat);
-}
 
 function numberOf(value: unknown, kind: string): number {
   if (typeof value === 'boolean') return value ? 1 : 0;

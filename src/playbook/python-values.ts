@@ -14,7 +14,8 @@ export class WholeFloat {
   }
 }
 
-function isMapping(value: unknown): value is Record<string, unknown> {
+/** A Python dict among template values (a WholeFloat is a number, not a mapping). */
+export function isMapping(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof WholeFloat);
 }
 

@@ -5,7 +5,7 @@
 // scalars. The layout is PyYAML's emitter's (the yaml library cannot indent as it does); the yaml library
 // only writes single scalars.
 import { Document, Scalar, visit } from 'yaml';
-import { pyFloatRepr, WholeFloat } from './python-values.js';
+import { isMapping, pyFloatRepr, WholeFloat } from './python-values.js';
 
 /** Booleans, sexagesimal numbers and dates in PyYAML's resolver, which YAML 1.2's core schema reads as text. */
 const YAML11_ONLY = /^(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ].*)?)$/;
@@ -21,10 +21,6 @@ export interface PyyamlDumpOptions {
 interface Layout {
   readonly step: number;
   readonly inline: boolean;
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof WholeFloat);
 }
 
 function isEmptyOrScalar(value: unknown): boolean {
