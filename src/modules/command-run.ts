@@ -61,20 +61,19 @@ function pythonDuration(ms: number): string {
 const lines = (text: string): string[] => (text ? text.split('\n') : []);
 
 /** The result of a command not run because of creates/removes, keys in the order Ansible's module gives them. */
-function skippedResult(args: CommandArgs, viaShell: boolean, why: string): Record<string, unknown> {
-  const stdout = `skipped, since ${why}`;
-  const path = why.replace(/ (exists|does not exist)$/, '');
+function skippedResult(args: CommandArgs, viaShell: boolean, path: string, state: 'exists' | 'does not exist'): Record<string, unknown> {
+  const stdout = `skipped, since ${path} ${state}`;
   return {
     changed: false, stdout, stderr: '', rc: 0, cmd: recordedCommand(args, viaShell), start: null, end: null, delta: null,
-    msg: `Did not run command since '${path}' ${why.slice(path.length + 1)}`, stdout_lines: [stdout], stderr_lines: [],
+    msg: `Did not run command since '${path}' ${state}`, stdout_lines: [stdout], stderr_lines: [],
   };
 }
 
 export function planCommand(args: CommandArgs, facts: CommandFacts, viaShell: boolean): TaskPlan {
   const cmd = commandText(args);
   if (!cmd.trim()) throw new TaskFailure('no command given (cmd or argv)');
-  if (args.creates !== undefined && facts[args.creates]) return noop(`${args.creates} exists`, skippedResult(args, viaShell, `${args.creates} exists`));
-  if (args.removes !== undefined && !facts[args.removes]) return noop(`${args.removes} does not exist`, skippedResult(args, viaShell, `${args.removes} does not exist`));
+  if (args.creates !== undefined && facts[args.creates]) return noop(`${args.creates} exists`, skippedResult(args, viaShell, args.creates, 'exists'));
+  if (args.removes !== undefined && !facts[args.removes]) return noop(`${args.removes} does not exist`, skippedResult(args, viaShell, args.removes, 'does not exist'));
   const guard = args.creates ? ` (${args.creates} does not exist)` : args.removes ? ` (${args.removes} exists)` : '';
   return {
     changes: [
