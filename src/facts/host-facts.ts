@@ -3,6 +3,7 @@
 // A value that cannot be read is left out, as Ansible leaves it out, never guessed. A mount that does not
 // answer within 10 s (a hung network file system) is left out too, as Ansible's gather_timeout does.
 import { defineFact } from './fact.js';
+import { quote, quoteArgv } from '../connection/shell-quote.js';
 import { requireSuccess } from './file-state.js';
 
 /** Groups of facts, as Ansible's `gather_subset` names them. */
@@ -10,6 +11,8 @@ export type FactSubset = 'min' | 'hardware' | 'network';
 
 export interface HostFactsArgs {
   readonly subsets: readonly FactSubset[];
+  /** `ansible_python_interpreter`, when set: the python Ansible's own facts would describe. */
+  readonly interpreter?: string;
 }
 
 /** Facts without the `ansible_` prefix, as `ansible_facts` holds them. */
@@ -22,8 +25,27 @@ echo '@fqdn'; a=$(getent ahosts "$(uname -n)" 2>/dev/null | head -n 1 | cut -d '
 echo '@service-mgr'; cat /proc/1/comm 2>/dev/null; [ -L /sbin/init ] && echo "init-link $(readlink /sbin/init)"
 command -v systemctl >/dev/null 2>&1 && for d in /run/systemd/system /dev/.run/systemd /dev/.systemd; do [ -d $d ] && echo systemd-canary; done
 command -v initctl >/dev/null 2>&1 && [ -e /etc/init ] && echo upstart; [ -e /sbin/openrc ] && echo openrc; [ -e /etc/init.d ] && echo sysvinit
-echo '@python'; p=$(command -v python3 || command -v python) && echo "$p" && "$p" --version 2>&1
 `;
+
+// Ansible's python facts describe the interpreter its module ran with: ansible_python_interpreter, or the one
+// its discovery picks (/usr/bin/python3 on the distributions it maps, else its fallback list in order).
+// Python itself says what it is, so executable, version and type are Ansible's own expressions.
+const PYTHON_FALLBACK = ['/usr/bin/python3', 'python3.11', 'python3.10', 'python3.9', 'python3.8', 'python3.7', 'python3.6', 'python3.5', '/usr/libexec/platform-python', 'python2.7', '/usr/bin/python', 'python'];
+const PYTHON_FACTS = `import platform, sys
+try:
+    from ssl import create_default_context, SSLContext
+    s = True
+except ImportError:
+    s = False
+t = sys.subversion[0] if hasattr(sys, "subversion") else getattr(getattr(sys, "implementation", None), "name", None)
+print(sys.executable); print(" ".join(map(str, sys.version_info))); print(t); print(s); print(platform.python_version())`;
+
+function pythonScript(interpreter: string | undefined): string {
+  const run = interpreter === undefined
+    ? `p=; for c in ${quoteArgv(PYTHON_FALLBACK)}; do p=$(command -v "$c") && break; done; [ -n "$p" ] && "$p"`
+    : quoteArgv(interpreter.trim().split(/\s+/));
+  return `echo '@python'; ${run} -c ${quote(PYTHON_FACTS)} 2>/dev/null\n`;
+}
 
 const HARDWARE_SCRIPT = `echo '@cpuinfo'; grep -E '^(processor|physical id|core id|cpu cores|siblings)[[:space:]]*:' /proc/cpuinfo 2>/dev/null
 echo '@nproc'; nproc 2>/dev/null
@@ -45,7 +67,8 @@ export const hostFacts = defineFact<HostFactsArgs, HostFacts>({
   name: 'host_facts',
   command(args) {
     const scripts = { min: MIN_SCRIPT, hardware: HARDWARE_SCRIPT, network: NETWORK_SCRIPT };
-    return `${args.subsets.map((s) => scripts[s]).join('')}true`;
+    const python = args.subsets.includes('min') ? pythonScript(args.interpreter) : '';
+    return `${args.subsets.map((s) => scripts[s]).join('')}${python}true`;
   },
   parse(result) {
     requireSuccess(result, 'gathering facts');
@@ -161,15 +184,21 @@ function serviceManager(lines: readonly string[], system: unknown): string {
   return 'service';
 }
 
-/** Presence and version only: etcdops never runs python on a host. */
+/** What the python script printed, in the shape of Ansible's python facts; nothing when no python answered. */
 function pythonFacts(lines: readonly string[]): HostFacts | undefined {
-  const executable = lines[0];
-  const m = /^Python (\d+)\.(\d+)\.(\d+)$/.exec(lines[1]?.trim() ?? '');
-  if (!executable || !m) return undefined;
-  const [major, minor, micro] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const [executable, versionInfo, type, sslContext, version] = lines;
+  const m = /^(\d+) (\d+) (\d+) (\w+) (\d+)$/.exec(versionInfo ?? '');
+  if (executable === undefined || !m || type === undefined || sslContext === undefined || version === undefined) return undefined;
+  const [major, minor, micro, releaselevel, serial] = [Number(m[1]), Number(m[2]), Number(m[3]), m[4]!, Number(m[5])];
   return {
-    python: { executable, type: 'cpython', version: { major, minor, micro, releaselevel: 'final', serial: 0 }, version_info: [major, minor, micro, 'final', 0] },
-    python_version: `${major}.${minor}.${micro}`,
+    python: {
+      version: { major, minor, micro, releaselevel, serial },
+      version_info: [major, minor, micro, releaselevel, serial],
+      executable,
+      has_sslcontext: sslContext === 'True',
+      type: type === 'None' ? null : type,
+    },
+    python_version: version,
   };
 }
 

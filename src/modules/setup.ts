@@ -93,8 +93,9 @@ export const setupModule = defineModule<SetupArgs, Record<string, unknown>>({
     const subsets = chooseSubsets(list(args.gather_subset));
     if (subsets.length === 0) return {};
     // Read afresh, not from the run's fact cache: as in Ansible, each setup reports the host as it is now.
-    const command = hostFacts.command({ subsets });
-    return hostFacts.parse(await ctx.connection.exec(command, { become: ctx.become }), { subsets });
+    const interpreter = ctx.vars.ansible_python_interpreter;
+    const read = { subsets, ...(typeof interpreter === 'string' && interpreter.trim() !== '' ? { interpreter } : {}) };
+    return hostFacts.parse(await ctx.connection.exec(hostFacts.command(read), { become: ctx.become }), read);
   },
   plan(args, facts) {
     const patterns = list(args.filter).map(globTest);

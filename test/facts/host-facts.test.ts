@@ -71,15 +71,23 @@ const rows: Row[] = [
   { name: 'PID 1 a shell (container): sysvinit from /etc/init.d', output: `${UNAME}@service-mgr\nbash\nsysvinit\n`, facts: { service_mgr: 'sysvinit' } },
   { name: 'nothing known → service', output: `${UNAME}@service-mgr\nsh\n`, facts: { service_mgr: 'service' } },
   {
-    name: 'python present: version only',
-    output: '@python\n/usr/bin/python3\nPython 3.11.2\n',
+    name: 'python present: as that python describes itself',
+    output: '@python\n/usr/bin/python3\n3 11 2 final 0\ncpython\nTrue\n3.11.2\n',
     facts: {
       python_version: '3.11.2',
-      python: { executable: '/usr/bin/python3', type: 'cpython', version: { major: 3, minor: 11, micro: 2, releaselevel: 'final', serial: 0 }, version_info: [3, 11, 2, 'final', 0] },
+      python: { version: { major: 3, minor: 11, micro: 2, releaselevel: 'final', serial: 0 }, version_info: [3, 11, 2, 'final', 0], executable: '/usr/bin/python3', has_sslcontext: true, type: 'cpython' },
     },
   },
   { name: 'python absent (hosts without python)', output: '@python\n', facts: {}, absent: ['python', 'python_version'] },
-  { name: 'python a release candidate: not claimed final', output: '@python\n/usr/bin/python3\nPython 3.13.0rc1\n', facts: {}, absent: ['python'] },
+  {
+    name: 'python a release candidate, without ssl: as it says',
+    output: '@python\n/opt/py/bin/python3.13\n3 13 0 candidate 1\ncpython\nFalse\n3.13.0rc1\n',
+    facts: {
+      python_version: '3.13.0rc1',
+      python: { version: { major: 3, minor: 13, micro: 0, releaselevel: 'candidate', serial: 1 }, version_info: [3, 13, 0, 'candidate', 1], executable: '/opt/py/bin/python3.13', has_sslcontext: false, type: 'cpython' },
+    },
+  },
+  { name: 'python that failed half-way: nothing claimed', output: '@python\n/usr/bin/python3\n', facts: {}, absent: ['python', 'python_version'] },
   {
     name: 'cpuinfo: two sockets, 4 cores each, hyper-threading',
     output: `@cpuinfo\n${[0, 1].flatMap((socket) => [0, 1, 2, 3].flatMap((core) => [0, 1].map(() => `processor\t: x\nphysical id\t: ${socket}\nsiblings\t: 8\ncore id\t\t: ${core}\ncpu cores\t: 4`))).join('\n')}\n@nproc\n16\n`,

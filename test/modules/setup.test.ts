@@ -2,7 +2,7 @@
 // gather, and the facts gathered on the control node compared with the real `ansible -m setup` there.
 import { deepStrictEqual, match, ok, rejects, strictEqual, throws } from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,8 +39,8 @@ describe('setup: gather_subset', () => {
 });
 
 /** `ansible localhost -c local -m setup` with these module arguments: the facts. */
-function ansibleSetup(args: string): Record<string, any> {
-  const run = spawnSync('ansible', ['localhost', '-c', 'local', '-m', 'setup', '-a', args], {
+function ansibleSetup(args: string, options: readonly string[] = []): Record<string, any> {
+  const run = spawnSync('ansible', ['localhost', '-c', 'local', '-m', 'setup', '-a', args, ...options], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
     cwd: tmpdir(),
@@ -93,8 +93,18 @@ describe('gather_facts on the control node against ansible -m setup', function (
       ok(Math.abs(ours.memfree_mb - theirs.ansible_memfree_mb) < 1024, 'free memory, read moments apart');
       const mounts = (list: any[]): string[] => list.map((m) => `${m.mount} ${m.device} ${m.fstype} ${m.size_total}`);
       between('mounts', mounts(ours.mounts), mounts(theirs.ansible_mounts), mounts(later.ansible_mounts));
-      ok(ours.python === undefined || ours.python.version.major === theirs.ansible_python.version.major);
+      deepStrictEqual(ours.python, theirs.ansible_python, 'the python Ansible would run');
+      strictEqual(ours.python_version, theirs.ansible_python_version);
     }
+  });
+
+  it('describes the python ansible_python_interpreter names, as Ansible does', async () => {
+    // The versioned name /usr/bin/python3 links to (python3.11 on Debian 12): not what discovery would pick.
+    const interpreter = realpathSync('/usr/bin/python3');
+    const theirs = ansibleSetup('gather_subset=!all', ['-e', `ansible_python_interpreter=${interpreter}`]);
+    const [facts] = await etcdopsResults([{ debug: { var: 'ansible_facts' } }], false, { gather_subset: ['!all'], vars: { ansible_python_interpreter: interpreter } });
+    strictEqual(theirs.ansible_python.executable, interpreter, 'the oracle ran the interpreter asked for');
+    deepStrictEqual(facts!.ansible_facts.python, theirs.ansible_python);
   });
 
   it('setup with gather_subset and filter keeps the facts Ansible keeps', async () => {
