@@ -5,7 +5,7 @@ import { basename, dirname } from 'node:path';
 import { parseYamlDocument, yamlValue } from '../yaml/parse-yaml-document.js';
 import { boolFilter } from './ansible-boolean.js';
 import { commentFilter } from './comment-filter.js';
-import { pyJsonDumps, pyRepr, pyStr, pyTypeName, truthy } from './python-values.js';
+import { isMapping, pyJsonDumps, pyRepr, pyStr, pyTypeName, truthy } from './python-values.js';
 import { percentFormat } from './python-percent-format.js';
 import { pyyamlDump } from './pyyaml-dump.js';
 import { versionTest } from './version-test.js';
@@ -22,15 +22,11 @@ export interface Callable {
   readonly fn: Fn;
 }
 
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 export function listOf(value: unknown, what: string): unknown[] {
   if (Array.isArray(value)) return value;
   if (isMapping(value)) return Object.keys(value);
   if (typeof value === 'string') return [...value];
-  throw new Error(`${what} needs a list, not ${value === null ? 'None' : typeof value}`);
+  throw new Error(`${what} needs a list, not ${pyTypeName(value)}`);
 }
 
 

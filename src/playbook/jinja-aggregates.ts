@@ -3,7 +3,7 @@
 // `x | __py_sum(...)` (jinja-source.ts). Called without arguments the engine's own run, which keep a float's type.
 import { listOf } from './ansible-filters.js';
 import { signature } from './content-memory.js';
-import { isMapping } from './python-values.js';
+import { isMapping, pyTypeName } from './python-values.js';
 
 /** The options given by name (the engine passes them as a last mapping) and the positional ones. */
 function split(args: unknown[], names: readonly string[]): Record<string, unknown> {
@@ -22,10 +22,20 @@ function attributeOf(item: unknown, attribute: unknown): unknown {
   let value = item;
   for (const part of String(attribute).split('.')) {
     const key = /^\d+$/.test(part) ? Number(part) : part;
-    value = Array.isArray(value) && typeof key === 'number' ? value[key] : isMapping(value) ? value[String(key)] : undefined;
-    if (value === undefined) throw new Error(`has no attribute '${String(attribute)}'`);
+    const next = Array.isArray(value) && typeof key === 'number' ? value[key] : isMapping(value) ? value[String(key)] : undefined;
+    if (next === undefined) throw new Error(`'${pyTypeName(value)} object' has no attribute '${part}'`);
+    value = next;
   }
   return value;
+}
+
+/**
+ * Whether `item` has every attribute `sort(attribute='a,b')` sorts by: Jinja2 fails on one it has not,
+ * where the engine's sort takes it as none. Always true, or an error.
+ */
+export function hasSortAttributes(item: unknown, attribute: unknown): true {
+  for (const name of String(attribute).split(',')) attributeOf(item, name);
+  return true;
 }
 
 /** The key Jinja2 compares by: the attribute, lower-cased text unless case-sensitive. */

@@ -10,10 +10,11 @@ import { UnsafeText } from '../yaml/pyyaml-compat.js';
 import { FILTERS, PRINTING_NAMESAKES, TESTS, type Callable } from './ansible-filters.js';
 import { forgetOrders, rememberOrder, restoreOrder } from './dict-order.js';
 import { holdsWholeFloat, readEngineJson } from './engine-json.js';
-import { pyDict, pyMax, pyMin, pySum, pyUnique } from './jinja-aggregates.js';
+import { hasSortAttributes, pyDict, pyMax, pyMin, pySum, pyUnique } from './jinja-aggregates.js';
 import { jinjaSettings, type JinjaSettings } from './jinja-overrides.js';
 import { type Block, ENGINE_TEXT_FILTERS, type ExpressionFacts, JinjaSourceError, guardedCode, inspectTemplate, plainPath, splitTemplate } from './jinja-source.js';
 import { pythonOrder } from './python-ordering.js';
+import { percentFormat } from './python-percent-format.js';
 import { pythonRound, pythonRoundValue } from './python-round.js';
 import { pyFloatRepr, pyStr, truthy } from './python-values.js';
 import { forgetTuples, isPyTuple, isUnclearSequence, pyTuple, rememberMadeSequence, rememberSequence, restoreTuple } from './python-tuples.js';
@@ -164,6 +165,7 @@ function engine(): Environment {
   env.addGlobal('__dict', guarded('dict', { fn: dictFromPairs }));
   env.addGlobal('dict', guarded('dict', { fn: pyDict }));
   for (const [name, fn] of Object.entries({ __py_sum: pySum, __py_min: pyMin, __py_max: pyMax, __py_unique: pyUnique })) env.addFilter(name, guarded(name.slice(5), { fn }));
+  env.addTest('__py_sort_attributes', guarded('sort', { fn: hasSortAttributes }));
   // Tests, so the engine keeps its own value (a float stays a float) and only the content is read here.
   env.addTest('__noted_list', (v: unknown) => {
     if (Array.isArray(v)) rememberMadeSequence(fromEngine(v, false) as unknown[]);
@@ -205,6 +207,11 @@ function engine(): Environment {
   env.addFilter('__py_json', fromEngineJson('string', (v) => (v === null ? '' : pyStr(v))));
   env.addFilter('__pystr_json', fromEngineJson('string', pyStr));
   for (const name of ENGINE_TEXT_FILTERS) env.addFilter(`__json_${name}`, fromEngineJson(name, (FILTERS[name] ?? PRINTING_NAMESAKES[name])!.fn));
+  // `'text' % values`: a tuple's items are the values, anything else is the one value (or the mapping of keys).
+  env.addFilter('__json_py_percent', fromEngineJson('%', (values, format) => {
+    if (isUnclearSequence(values)) throw new Error('cannot tell whether the values after % are a tuple (its items are the values) or a list (one value): the template makes both with this content; write the tuple where it is used');
+    return isPyTuple(values) ? percentFormat(format, ...values) : percentFormat(format, values);
+  }));
   env.addFilter('__pyfloat', guarded('string', { fn: (v) => pyFloatRepr(Number(v)) }));
   env.addGlobal('lookup', guarded('lookup', { fn: lookup }));
   env.addGlobal('omit', OMIT);

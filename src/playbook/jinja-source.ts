@@ -514,7 +514,9 @@ function sortAsJinja(code: string): string {
     const caseSensitive = written.case_sensitive === undefined ? [] : [`case_sensitive=${written.case_sensitive}`];
     // The engine takes these as named arguments only.
     const sorts = (keys ?? [undefined]).reverse().map((key) => `sort(${[...caseSensitive, ...(key === undefined ? (written.attribute ? [`attribute=${written.attribute}`] : []) : [`attribute=${JSON.stringify(key)}`])].join(', ')})`);
-    const text = [...(backwards ? ['reverse'] : []), ...sorts, ...(backwards ? ['reverse'] : [])].join(' | ');
+    // Each item must have the attributes: the engine sorts a missing one as none, Jinja2 fails.
+    const checked = written.attribute === undefined ? [] : [`select('__py_sort_attributes', ${written.attribute})`, 'list'];
+    const text = [...(backwards ? ['reverse'] : []), ...sorts, ...(backwards ? ['reverse'] : []), ...checked].join(' | ');
     edits.push({ at: token.pos, end: tokenEnd(tokens[close]!), text });
   });
   return edits.length === 0 ? code : applyEdits(code, edits);
@@ -539,6 +541,8 @@ function endsModuloOperand(tokens: readonly Token[], i: number, step: 1 | -1): b
  * Python's `%` takes the sign of the divisor (`7 % -3` is -2, `-7.5 % 2` is 0.5); the engine's does not
  * (1 and -1.5). `a % b` is read as `[a % b, b] | select('__py_modulo') | sum`: the test keeps `b` when
  * the engine's remainder has the other sign, which adds it, and the engine's numbers keep their type.
+ * With text written on the left, `%` is Python's string formatting (`'%s:%d' % (host, port)`), which the
+ * engine has not: it is read as `b | tojson | __json_py_percent('text')`, so a float keeps its point.
  */
 function pythonModulo(code: string): string {
   const tokens = tokenize(code);
@@ -556,7 +560,10 @@ function pythonModulo(code: string): string {
     outermost.map(({ first, at, last }) => {
       const left = pythonModulo(code.slice(tokens[first]!.pos, tokens[at]!.pos).trim());
       const right = pythonModulo(code.slice(tokenEnd(tokens[at]!), tokenEnd(tokens[last]!)).trim());
-      return { at: tokens[first]!.pos, end: tokenEnd(tokens[last]!), text: `([(${left}) % (${right}), (${right})] | select('__py_modulo') | sum)` };
+      const text = first === at - 1 && tokens[first]!.kind === 'string'
+        ? `((${right}) | tojson | __json_py_percent(${left}))`
+        : `([(${left}) % (${right}), (${right})] | select('__py_modulo') | sum)`;
+      return { at: tokens[first]!.pos, end: tokenEnd(tokens[last]!), text };
     }),
   );
 }
@@ -773,6 +780,7 @@ function keepDictOrder(code: string): string {
     const view = isOp(token, '.') && tokens[i + 1]?.kind === 'name' ? DICT_VIEWS[tokens[i + 1]!.value] : undefined;
     if (view && isOp(tokens[i + 2], '(') && isOp(tokens[i + 3], ')')) edits.push({ at: token.pos, end: tokens[i + 3]!.pos + 1, text: ` | ${view}` });
     if (isOp(token, '{')) edits.push(...dictLiteral(tokens, i));
+    if (isName(token, 'dict') && isOp(tokens[i + 1], '(') && !isOp(tokens[i - 1], '.') && !isOp(tokens[i - 1], '|')) edits.push(...dictKeywords(tokens, i + 1));
   });
   const kept = filteredInOrder(edits.length === 0 ? code : applyEdits(code, edits));
   return isName(tokens[0], 'for') ? iteratedInOrder(kept) : kept;
@@ -863,6 +871,23 @@ function dictLiteral(tokens: readonly Token[], open: number): TextEdit[] {
     } else if (depth === 0 && isOp(t, ',')) entryStart = i + 1;
   }
   return [];
+}
+
+/**
+ * `dict(b=1, a=2)`: the keyword arguments as one dict built in the order written, `dict(__dict('b', 1, 'a', 2))`,
+ * since the engine hands keyword arguments over with their names sorted.
+ */
+function dictKeywords(tokens: readonly Token[], open: number): TextEdit[] {
+  const close = closingBracket(tokens, open);
+  if (close < 0) return [];
+  const starts = [open, ...topLevelCommas(tokens, open + 1, close)].map((i) => i + 1).filter((i) => i < close);
+  const keywords = starts.filter((i) => tokens[i]!.kind === 'name' && isOp(tokens[i + 1], '='));
+  if (keywords.length < 2) return [];
+  return [
+    { at: tokens[keywords[0]!]!.pos, end: tokens[keywords[0]!]!.pos, text: '__dict(' },
+    ...keywords.map((i) => ({ at: tokens[i]!.pos, end: tokenEnd(tokens[i + 1]!), text: `${JSON.stringify(tokens[i]!.value)}, ` })),
+    { at: tokens[close]!.pos, end: tokens[close]!.pos, text: ')' },
+  ];
 }
 
 const tokenEnd = (token: Token): number => token.pos + (token.kind === 'string' ? token.raw!.length : token.value.length);
