@@ -536,10 +536,19 @@ export function jinjaSyntaxProblem(text: string, knownFilters: ReadonlySet<strin
   };
   const refused = refusedStatement(text);
   if (refused) return refused;
+  // A collection's filter (`community.general.json_query`) reaches the engine as its first word.
+  const named = (pattern: RegExp, kind: string, name: string) => {
+    const dotted = pattern.exec(text)?.[1];
+    const builtin = /^ansible\.(?:builtin|legacy)\.(\w+)$/.exec(dotted ?? '')?.[1];
+    const message = builtin !== undefined
+      ? `${kind} '${dotted}' does not exist in Ansible: only Ansible's own ${kind}s are under ansible.builtin${(kind === 'filter' ? knownFilters : knownTests).has(builtin) ? ` (${builtin} is Jinja2's: write it without the prefix)` : ''}`
+      : dotted?.includes('.') ? `${kind} '${dotted}' is from a collection etcdops does not have (only ansible.builtin's)` : `unknown ${kind} '${name}'`;
+    return { message, line: lineOf(pattern) };
+  };
   const filter = facts.filters.find((f) => !knownFilters.has(f));
-  if (filter) return { message: `unknown filter '${filter}'`, line: lineOf(new RegExp(`\\|\\s*${filter}\\b`)) };
+  if (filter) return named(new RegExp(`\\|\\s*(${filter}\\b[\\w.]*)`), 'filter', filter);
   const test = facts.tests.find((t) => !knownTests.has(t));
-  if (test) return { message: `unknown test '${test}'`, line: lineOf(new RegExp(`\\bis\\s+(?:not\\s+)?${test}\\b`)) };
+  if (test) return named(new RegExp(`\\bis\\s+(?:not\\s+)?(${test}\\b[\\w.]*)`), 'test', test);
   // A plugin named literally is known at load; a lookup failing mid-run would leave earlier tasks applied.
   for (const call of text.matchAll(/\b(?:lookup|query|q)\(\s*(['"])(?:ansible\.builtin\.)?([\w.]+)\1/g)) {
     const plugin = call[2]!;

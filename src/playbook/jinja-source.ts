@@ -115,6 +115,51 @@ export function splitTemplate(text: string): Block[] {
   return blocks;
 }
 
+/** Collections whose filters and tests are Ansible's own: `x | ansible.builtin.to_json` is `x | to_json`. */
+const BUILTIN_COLLECTIONS = ['builtin', 'legacy'];
+
+/**
+ * The filters and tests Ansible 2.14 itself defines, which are the only ones it finds under `ansible.builtin.`
+ * (Jinja2's own, such as `sort` or `join`, are not: `x | ansible.builtin.sort` fails there, and so here).
+ */
+const ANSIBLE_FILTER_PLUGINS = new Set([
+  'b64decode', 'b64encode', 'basename', 'bool', 'checksum', 'combinations', 'combine', 'comment', 'dict2items', 'difference',
+  'dirname', 'expanduser', 'expandvars', 'extract', 'fileglob', 'flatten', 'from_json', 'from_yaml', 'from_yaml_all', 'hash',
+  'human_readable', 'human_to_bytes', 'intersect', 'items2dict', 'log', 'mandatory', 'md5', 'password_hash', 'path_join',
+  'permutations', 'pow', 'product', 'quote', 'random', 'realpath', 'regex_escape', 'regex_findall', 'regex_replace',
+  'regex_search', 'rekey_on_member', 'relpath', 'root', 'sha1', 'shuffle', 'split', 'splitext', 'strftime', 'subelements',
+  'symmetric_difference', 'ternary', 'to_datetime', 'to_json', 'to_nice_json', 'to_nice_yaml', 'to_uuid', 'to_yaml',
+  'type_debug', 'union', 'unique', 'unvault', 'urldecode', 'urlsplit', 'vault', 'win_basename', 'win_dirname',
+  'win_splitdrive', 'zip', 'zip_longest',
+]);
+const ANSIBLE_TEST_PLUGINS = new Set([
+  'abs', 'all', 'any', 'change', 'changed', 'contains', 'directory', 'exists', 'failed', 'failure', 'falsy', 'file',
+  'finished', 'is_abs', 'is_dir', 'is_file', 'is_link', 'is_mount', 'is_same_file', 'isnan', 'issubset', 'issuperset', 'link',
+  'link_exists', 'match', 'mount', 'nan', 'reachable', 'regex', 'same_file', 'search', 'skip', 'skipped', 'started', 'subset',
+  'succeeded', 'success', 'successful', 'superset', 'truthy', 'unreachable', 'uri', 'url', 'urn', 'vault_encrypted', 'version',
+  'version_compare',
+]);
+
+/** The code with `ansible.builtin.` dropped from the names of Ansible's own filters and tests. */
+function withoutBuiltinPrefix(code: string): string {
+  if (!code.includes('ansible.')) return code;
+  let tokens: Token[];
+  try {
+    tokens = tokenize(code);
+  } catch {
+    return code;
+  }
+  const edits: TextEdit[] = [];
+  tokens.forEach((token, i) => {
+    const plugins = isOp(tokens[i - 1], '|') ? ANSIBLE_FILTER_PLUGINS : isName(tokens[i - 1], 'is') || (isName(tokens[i - 1], 'not') && isName(tokens[i - 2], 'is')) ? ANSIBLE_TEST_PLUGINS : undefined;
+    const name = tokens[i + 4];
+    if (plugins && isName(token, 'ansible') && isOp(tokens[i + 1], '.') && BUILTIN_COLLECTIONS.includes(tokens[i + 2]?.value ?? '') && isOp(tokens[i + 3], '.') && name?.kind === 'name' && plugins.has(name.value)) {
+      edits.push({ at: token.pos, end: tokens[i + 4]!.pos, text: '' });
+    }
+  });
+  return edits.length === 0 ? code : applyEdits(code, edits);
+}
+
 const OPERATORS = ['**', '//', '==', '!=', '<=', '>=', '(', ')', '[', ']', '{', '}', '.', ',', ':', '|', '+', '-', '*', '/', '%', '~', '<', '>', '=', '!'];
 
 export function tokenize(code: string): Token[] {
@@ -312,7 +357,7 @@ function readTemplate(text: string): ExpressionFacts {
     if (block.kind !== 'expr' && block.kind !== 'stmt') continue;
     let tokens: readonly Token[];
     try {
-      tokens = tokenize(block.code);
+      tokens = tokenize(withoutBuiltinPrefix(block.code));
     } catch (error) {
       throw new JinjaSourceError((error as Error).message, block.line);
     }
@@ -334,7 +379,7 @@ function readTemplate(text: string): ExpressionFacts {
 export function guardedCode(code: string, statement: boolean, locals: ReadonlySet<string>, undefinedVariable: string): string {
   // Every input that changes the result is in the key: the locals decide which names are guarded.
   const key = `${statement ? 'stmt' : 'expr'}\0${undefinedVariable}\0${[...locals].sort().join(' ')}\0${code}`;
-  return guarded.get(key, () => normaliseExpression(guardReferences(code, statement, locals, undefinedVariable)));
+  return guarded.get(key, () => normaliseExpression(guardReferences(withoutBuiltinPrefix(code), statement, locals, undefinedVariable)));
 }
 
 function guardReferences(code: string, statement: boolean, locals: ReadonlySet<string>, undefinedVariable: string): string {
