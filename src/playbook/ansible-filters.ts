@@ -5,7 +5,7 @@ import { basename, dirname } from 'node:path';
 import { parseYamlDocument, yamlValue } from '../yaml/parse-yaml-document.js';
 import { boolFilter } from './ansible-boolean.js';
 import { commentFilter } from './comment-filter.js';
-import { isMapping, pyJsonDumps, pyRepr, pyStr, pyTypeName, truthy } from './python-values.js';
+import { isMapping, pyJsonDumps, pyRepr, pyStr, pyTypeName, truthy, WholeFloat } from './python-values.js';
 import { percentFormat } from './python-percent-format.js';
 import { pyyamlDump } from './pyyaml-dump.js';
 import { versionTest } from './version-test.js';
@@ -20,6 +20,12 @@ type Fn = (value: unknown, ...args: unknown[]) => unknown;
 /** A filter or test; keyword arguments reach it as a trailing mapping. */
 export interface Callable {
   readonly fn: Fn;
+}
+
+/** Text, for the filters Python runs only on text (a path, lines to indent or comment). */
+function textOnly(value: unknown, what: string): string {
+  if (typeof value !== 'string') throw new Error(`${what} needs text, not ${pyTypeName(value)}`);
+  return value;
 }
 
 export function listOf(value: unknown, what: string): unknown[] {
@@ -104,7 +110,7 @@ function regexSearch(value: unknown, pattern: unknown, ...rest: unknown[]): unkn
     if (!reference) throw new Error(`Unknown argument ${JSON.stringify(String(group))} (use '\\1' or '\\g<name>')`);
     return reference[2] !== undefined ? Number(reference[2]) : reference[1]!;
   });
-  const match = pyRegex(pattern, options).search(String(value));
+  const match = pyRegex(pattern, options).search(pyStr(value));
   if (!match) return null;
   if (groups.length === 0) return match[0];
   return groups.map((group) => (typeof group === 'number' ? match[group] : match.groups?.[group]) ?? null);
@@ -159,8 +165,15 @@ function flatten(value: unknown, levels: unknown = null): unknown[] {
   return walk(listOf(value, 'flatten'), 0);
 }
 
+/** Python's `==`, as union, intersect and difference compare: 2.0 and True equal 2 and 1, a dict's order does not count. */
 function sameValue(a: unknown, b: unknown): boolean {
-  return pyJsonDumps(a, { sortKeys: true }) === pyJsonDumps(b, { sortKeys: true });
+  const scalar = (v: unknown) => (v instanceof WholeFloat ? v.value : typeof v === 'boolean' ? Number(v) : v);
+  const [x, y] = [scalar(a), scalar(b)];
+  if (Array.isArray(x) || Array.isArray(y)) return Array.isArray(x) && Array.isArray(y) && x.length === y.length && x.every((item, i) => sameValue(item, y[i]));
+  if (isMapping(x) || isMapping(y)) {
+    return isMapping(x) && isMapping(y) && Object.keys(x).length === Object.keys(y).length && Object.keys(x).every((k) => Object.hasOwn(y, k) && sameValue(x[k], y[k]));
+  }
+  return x === y;
 }
 
 function uniqueList(list: unknown[]): unknown[] {
@@ -262,14 +275,14 @@ export const FILTERS: Readonly<Record<string, Callable>> = {
   // Jinja's items: the (key, value) tuples of a dict in its own order (None gives none).
   items: call((v) => (v === null ? [] : Object.entries(mappingOf(v, 'items')).map((pair) => pyTuple(pair)))),
   zip_longest: call(zipLongestFilter),
-  comment: call(commentFilter),
+  comment: call((v, ...args) => commentFilter(textOnly(v, 'comment'), ...args)),
   replace: call((v, old, replacement, count) => {
     const parts = pyStr(v).split(pyStr(old));
     const limit = count === undefined || count === null ? parts.length : Number(count) + 1;
     return parts.slice(0, limit).join(pyStr(replacement)) + (limit < parts.length ? pyStr(old) + parts.slice(limit).join(pyStr(old)) : '');
   }),
   join: call((v, sep = '') => listOf(v, 'join').map(pyStr).join(pyStr(sep))),
-  quote: call(shellQuote),
+  quote: call((v) => shellQuote(v === null ? '' : pyStr(v))),
   to_json: call((v, o) => pyJsonDumps(v, { indent: isMapping(o) && o.indent !== undefined ? Number(o.indent) : undefined, sortKeys: isMapping(o) && truthy(o.sort_keys), asciiOnly: !isMapping(o) || o.ensure_ascii === undefined || truthy(o.ensure_ascii) })),
   to_nice_json: call((v, o) => pyJsonDumps(v, { indent: isMapping(o) && o.indent !== undefined ? Number(o.indent) : 4, sortKeys: true, asciiOnly: !isMapping(o) || o.ensure_ascii === undefined || truthy(o.ensure_ascii) })),
   from_json: call((v) => withoutWholeFloats(JSON.parse(String(v)) as unknown, String(v))),
@@ -299,8 +312,8 @@ export const FILTERS: Readonly<Record<string, Callable>> = {
     }));
   }),
   ternary: call((v, yes, no, none) => (v === null && none !== undefined ? none : truthy(v) ? yes : no)),
-  basename: call((v) => basename(pyStr(v))),
-  dirname: call((v) => dirname(pyStr(v))),
+  basename: call((v) => basename(textOnly(v, 'basename'))),
+  dirname: call((v) => dirname(textOnly(v, 'dirname'))),
   flatten: call(flatten),
   union: call((a, b) => uniqueList([...listOf(a, 'union'), ...listOf(b, 'union')])),
   intersect: call((a, b) => uniqueList(listOf(a, 'intersect').filter((x) => listOf(b, 'intersect').some((y) => sameValue(x, y))))),
@@ -359,7 +372,7 @@ function jinjaIndent(value: unknown, ...rest: unknown[]): string {
   const options = isMapping(rest.at(-1)) ? (rest.pop() as Record<string, unknown>) : {};
   const [width = options.width ?? 4, first = options.first ?? false, blank = options.blank ?? false] = rest;
   const indention = typeof width === 'string' ? width : ' '.repeat(Number(width));
-  const lines = `${pyStr(value)}\n`.split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/).slice(0, -1);
+  const lines = `${textOnly(value, 'indent')}\n`.split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/).slice(0, -1);
   const text = truthy(blank)
     ? lines.join(`\n${indention}`)
     : [lines[0] ?? '', ...lines.slice(1).map((line) => (line ? indention + line : line))].join('\n');

@@ -3,13 +3,9 @@
 // alone. Most renders never need it: values noted before the first one that matters are only kept aside,
 // unread, and a content that went in with two different meanings is a clash, which callers refuse.
 
-/**
- * Content of a value with every mapping's keys sorted: the same for a dict in any key order. A value with
- * its own JSON (a WholeFloat) is that JSON: the engine's `2.0` read back from its text is the 2 noted.
- */
+/** Content of a value with every mapping's keys sorted: the same for a dict in any key order. */
 export function signature(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(signature).join(',')}]`;
-  if (typeof (value as { toJSON?: unknown } | null)?.toJSON === 'function') return signature((value as { toJSON(): unknown }).toJSON());
   if (value !== null && typeof value === 'object') {
     const object = value as Record<string, unknown>;
     return `{${Object.keys(object).sort().map((k) => `${JSON.stringify(k)}:${signature(object[k])}`).join(',')}}`;

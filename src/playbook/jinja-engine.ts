@@ -7,7 +7,7 @@ import { isAbsolute, join } from 'node:path';
 import { Environment } from 'minijinja-js';
 import { UserError, type SourceLocation } from '../errors/user-error.js';
 import { UnsafeText } from '../yaml/pyyaml-compat.js';
-import { FILTERS, PRINTING_NAMESAKES, TESTS, type Callable } from './ansible-filters.js';
+import { FILTERS, listOf, PRINTING_NAMESAKES, TESTS, type Callable } from './ansible-filters.js';
 import { forgetOrders, rememberOrder, restoreOrder } from './dict-order.js';
 import { holdsWholeFloat, readEngineJson } from './engine-json.js';
 import { hasSortAttributes, pyDict, pyMax, pyMin, pySum, pyUnique } from './jinja-aggregates.js';
@@ -16,7 +16,7 @@ import { type Block, ENGINE_TEXT_FILTERS, type ExpressionFacts, JinjaSourceError
 import { pythonOrder } from './python-ordering.js';
 import { percentFormat } from './python-percent-format.js';
 import { pythonRound, pythonRoundValue } from './python-round.js';
-import { pyFloatRepr, pyStr, truthy } from './python-values.js';
+import { isMapping, pyFloatRepr, pyRepr, pyStr, truthy, WholeFloat } from './python-values.js';
 import { forgetTuples, isPyTuple, isUnclearSequence, pyTuple, rememberMadeSequence, rememberSequence, restoreTuple } from './python-tuples.js';
 
 type Vars = Readonly<Record<string, unknown>>;
@@ -47,10 +47,6 @@ let depth = 0;
 /** How deep `lookup('template')` may nest templates in templates. */
 const MAX_DEPTH = 8;
 
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /**
  * Values coming out of the engine: mappings arrive as Map, None as undefined. Tuples are kept for what
  * prints them; the value of a whole expression has lists only, as Ansible stores it (`item` of a loop over
@@ -69,6 +65,9 @@ function fromEngine(value: unknown, tuples = true): unknown {
 /** Values going into the engine: `!unsafe` text as plain text (the engine never re-templates a value). */
 function toEngine(value: unknown): unknown {
   if (value instanceof UnsafeText) return value.text;
+  if (value instanceof WholeFloat) {
+    throw new Error(`the result holds ${pyRepr(value)}, a float with nothing after its point (such as 4 / 2), which the template would get back as an int where Ansible keeps the float: apply '| int' (or '| string') to it first`);
+  }
   if (Array.isArray(value)) {
     const items = value.map(toEngine);
     rememberSequence(items, value);
@@ -82,12 +81,16 @@ function toEngine(value: unknown): unknown {
   return value;
 }
 
-/** The filters and global the engine source calls where Python reads a dict's order (see jinja-source.ts). */
+/** The filters the engine source calls where Python reads a dict's order (see jinja-source.ts). */
 const DICT_ORDER_FILTERS: Readonly<Record<string, Callable>> = {
-  __dict_items: { fn: (v) => Object.entries(dictOf(v, 'items')).map(pyTuple) },
   __dict_keys: { fn: (v) => Object.keys(dictOf(v, 'keys')) },
-  __dict_values: { fn: (v) => Object.values(dictOf(v, 'values')) },
   __in_order: { fn: (v) => (isMapping(v) ? Object.keys(v) : v) },
+};
+
+/** Those that hand the dict's values back too, read from the engine's JSON (`x | tojson | __json_NAME`) for its floats. */
+const DICT_VIEWS_FROM_JSON: Readonly<Record<string, Callable['fn']>> = {
+  __dict_items: (v) => Object.entries(dictOf(v, 'items')).map(pyTuple),
+  __dict_values: (v) => Object.values(dictOf(v, 'values')),
 };
 
 function dictOf(value: unknown, method: string): Record<string, unknown> {
@@ -95,22 +98,34 @@ function dictOf(value: unknown, method: string): Record<string, unknown> {
   throw new Error(`'${value === null ? 'None' : Array.isArray(value) ? 'list' : typeof value}' object has no attribute '${method}'`);
 }
 
+/** A dict literal's keys and values, each value as the engine's JSON of it (jinja-source.ts), in the order written. */
 function dictFromPairs(...flat: unknown[]): Record<string, unknown> {
   const dict: Record<string, unknown> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) dict[String(flat[i])] = flat[i + 1];
+  for (let i = 0; i + 1 < flat.length; i += 2) dict[String(flat[i])] = fromEngine(readEngineJson(String(flat[i + 1])));
   return dict;
 }
 
-function guarded(name: string, callable: Callable): (...args: unknown[]) => unknown {
+/**
+ * `fn` as the engine may call it: an error thrown back into the WebAssembly module would trap it, so it is
+ * kept as the render's error (raised when the engine returns) and the engine gets undefined.
+ */
+function caught(name: string, fn: (...raw: unknown[]) => unknown): (...raw: unknown[]) => unknown {
   return (...raw: unknown[]) => {
     try {
-      const args = raw.map((v) => fromEngine(v));
-      return toEngine(callable.fn(args[0], ...args.slice(1)));
+      return fn(...raw);
     } catch (error) {
       pending ??= new Error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
     }
   };
+}
+
+/** A filter, test or global of etcdops' for the engine: its values converted both ways. */
+function guarded(name: string, callable: Callable): (...args: unknown[]) => unknown {
+  return caught(name, (...raw) => {
+    const args = raw.map((v) => fromEngine(v));
+    return toEngine(callable.fn(args[0], ...args.slice(1)));
+  });
 }
 
 /**
@@ -167,14 +182,14 @@ function engine(): Environment {
   for (const [name, fn] of Object.entries({ __py_sum: pySum, __py_min: pyMin, __py_max: pyMax, __py_unique: pyUnique })) env.addFilter(name, guarded(name.slice(5), { fn }));
   env.addTest('__py_sort_attributes', guarded('sort', { fn: hasSortAttributes }));
   // Tests, so the engine keeps its own value (a float stays a float) and only the content is read here.
-  env.addTest('__noted_list', (v: unknown) => {
+  env.addTest('__noted_list', caught('list', (v) => {
     if (Array.isArray(v)) rememberMadeSequence(fromEngine(v, false) as unknown[]);
     return true;
-  });
-  env.addTest('__noted_tuple', (v: unknown) => {
+  }));
+  env.addTest('__noted_tuple', caught('tuple', (v) => {
     if (Array.isArray(v)) rememberMadeSequence(pyTuple(fromEngine(v, false) as unknown[]));
     return true;
-  });
+  }));
   let remainder: number | undefined;
   // Called with the engine's remainder, then with the divisor: the divisor is kept (added) when the signs differ.
   env.addTest('__py_modulo', (v: unknown) => {
@@ -207,10 +222,12 @@ function engine(): Environment {
   env.addFilter('__py_json', fromEngineJson('string', (v) => (v === null ? '' : pyStr(v))));
   env.addFilter('__pystr_json', fromEngineJson('string', pyStr));
   for (const name of ENGINE_TEXT_FILTERS) env.addFilter(`__json_${name}`, fromEngineJson(name, (FILTERS[name] ?? PRINTING_NAMESAKES[name])!.fn));
+  env.addFilter('__json_map_string', fromEngineJson('map', (v) => listOf(v, 'map').map(pyStr)));
+  for (const [name, fn] of Object.entries(DICT_VIEWS_FROM_JSON)) env.addFilter(`__json_${name}`, fromEngineJson(name.slice(7), fn));
   // `'text' % values`: a tuple's items are the values, anything else is the one value (or the mapping of keys).
-  env.addFilter('__json_py_percent', fromEngineJson('%', (values, format) => {
-    if (isUnclearSequence(values)) throw new Error('cannot tell whether the values after % are a tuple (its items are the values) or a list (one value): the template makes both with this content; write the tuple where it is used');
-    return isPyTuple(values) ? percentFormat(format, ...values) : percentFormat(format, values);
+  env.addFilter('__json_py_percent', fromEngineJson('%', (values, format, written) => {
+    if (written !== true && isUnclearSequence(values)) throw new Error('cannot tell whether the values after % are a tuple (its items are the values) or a list (one value): the template makes both with this content; write the tuple where it is used');
+    return written === true || isPyTuple(values) ? percentFormat(format, ...(values as unknown[])) : percentFormat(format, values);
   }));
   env.addFilter('__pyfloat', guarded('string', { fn: (v) => pyFloatRepr(Number(v)) }));
   env.addGlobal('lookup', guarded('lookup', { fn: lookup }));

@@ -494,11 +494,17 @@ function roundAsPython(code: string): string {
 }
 
 /**
- * Filters that print a value's Python text or type. The engine hands a float with no fraction over as an
- * int (2.0 as 2), so `x | NAME` is read as `x | tojson | __json_NAME`, which reads the engine's own text
- * (engine-json.ts) where `2.0` is still a float.
+ * etcdops' filters that print their input, or hand its items back. The engine hands a float with no fraction
+ * over as an int (2.0 as 2), so `x | NAME` is read as `x | tojson | __json_NAME`, which reads the engine's
+ * own text (engine-json.ts) where `2.0` is still a float: printed, it keeps its point; handed back inside a
+ * result (`{'a': 4 / 2} | combine(...)`), it is an error, since the engine would take it as an int.
  */
-export const ENGINE_TEXT_FILTERS: readonly string[] = ['string', 'join', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'type_debug', 'tojson', 'pprint'];
+export const ENGINE_TEXT_FILTERS: readonly string[] = [
+  'string', 'join', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'type_debug', 'tojson', 'pprint',
+  'quote', 'b64encode', 'regex_replace', 'regex_search', 'regex_findall', 'regex_escape', 'replace', 'title', 'indent',
+  'comment', 'basename', 'dirname', 'combine', 'dict2items', 'items2dict', 'zip', 'zip_longest', 'dictsort', 'items',
+  'union', 'intersect', 'difference', 'flatten',
+];
 
 /** Filters the engine has without Jinja2's arguments: called with any, they are read as etcdops' (jinja-aggregates.ts). */
 const WITH_ARGUMENTS: Readonly<Record<string, string>> = { sum: '__py_sum', min: '__py_min', max: '__py_max', unique: '__py_unique' };
@@ -513,9 +519,16 @@ function aggregatesWithArguments(code: string): string {
 
 function printedFromEngineText(code: string): string {
   const tokens = tokenize(code);
-  const edits: TextEdit[] = tokens
-    .filter((token, i) => isOp(tokens[i - 1], '|') && token.kind === 'name' && ENGINE_TEXT_FILTERS.includes(token.value))
-    .map((token) => ({ at: token.pos, end: tokenEnd(token), text: `tojson | __json_${token.value}` }));
+  const edits: TextEdit[] = [];
+  tokens.forEach((token, i) => {
+    if (!isOp(tokens[i - 1], '|') || token.kind !== 'name') return;
+    if (ENGINE_TEXT_FILTERS.includes(token.value)) edits.push({ at: token.pos, end: tokenEnd(token), text: `tojson | __json_${token.value}` });
+    // `map('string')` prints each item: from the JSON too.
+    const close = tokens[i + 3];
+    if (token.value === 'map' && isOp(tokens[i + 1], '(') && tokens[i + 2]?.kind === 'string' && tokens[i + 2]!.value === 'string' && isOp(close, ')')) {
+      edits.push({ at: token.pos, end: tokenEnd(close!), text: 'tojson | __json_map_string' });
+    }
+  });
   return edits.length === 0 ? code : applyEdits(code, edits);
 }
 
@@ -605,8 +618,10 @@ function pythonModulo(code: string): string {
     outermost.map(({ first, at, last }) => {
       const left = pythonModulo(code.slice(tokens[first]!.pos, tokens[at]!.pos).trim());
       const right = pythonModulo(code.slice(tokenEnd(tokens[at]!), tokenEnd(tokens[last]!)).trim());
+      // A tuple written there (`% (a, b)`, noted by markSequences) is known here, whatever its items print as.
+      const tuple = right.startsWith('([[') && right.endsWith(NOTED('tuple'));
       const text = first === at - 1 && tokens[first]!.kind === 'string'
-        ? `((${right}) | tojson | __json_py_percent(${left}))`
+        ? `((${right}) | tojson | __json_py_percent(${left}, ${tuple}))`
         : `([(${left}) % (${right}), (${right})] | select('__py_modulo') | sum)`;
       return { at: tokens[first]!.pos, end: tokenEnd(tokens[last]!), text };
     }),
@@ -811,7 +826,7 @@ function firstChain(tokens: readonly Token[]): { operands: [number, number][]; o
 }
 
 /** Python's dict views, which the engine answers in sorted key order, as filters that keep insertion order. */
-const DICT_VIEWS: Readonly<Record<string, string>> = { items: '__dict_items', keys: '__dict_keys', values: '__dict_values' };
+const DICT_VIEWS: Readonly<Record<string, string>> = { items: 'tojson | __json___dict_items', keys: '__dict_keys', values: 'tojson | __json___dict_values' };
 
 /**
  * Python dicts keep insertion order and the engine's maps sort their keys, so what reads a dict's order goes
@@ -898,39 +913,64 @@ function forIterable(tokens: readonly Token[]): [number, number] | undefined {
   return [tokens[start]!.pos, tokenEnd(tokens[end]!)];
 }
 
-/** Edits turning the dict literal opened at `open` into `__dict(key, value, ...)` when every key is a string literal. */
+/** A value handed to `__dict` as the engine's JSON of it, so a float keeps its point on the way (engine-json.ts). */
+const VALUE_OPEN = '(';
+const VALUE_CLOSE = ') | tojson';
+
+/**
+ * Edits turning the dict literal opened at `open` into `__dict(key, (value) | tojson, ...)` when every key
+ * is a string literal.
+ */
 function dictLiteral(tokens: readonly Token[], open: number): TextEdit[] {
-  const edits = [{ at: tokens[open]!.pos, end: tokens[open]!.pos + 1, text: '__dict(' }];
+  const edits: TextEdit[] = [{ at: tokens[open]!.pos, end: tokens[open]!.pos + 1, text: '__dict(' }];
   let depth = 0;
   let entryStart = open + 1;
+  let entries = 0;
+  let inValue = false;
+  const closeValue = (at: number) => {
+    if (inValue) edits.push({ at, end: at, text: VALUE_CLOSE });
+    inValue = false;
+  };
   for (let i = open + 1; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.kind === 'op' && ['(', '[', '{'].includes(t.value)) depth++;
     else if (t.kind === 'op' && [')', ']', '}'].includes(t.value) && depth-- === 0) {
+      closeValue(t.pos);
       edits.push({ at: t.pos, end: t.pos + 1, text: ')' });
       // One entry or none has no order to keep.
-      return edits.length > 3 ? edits : [];
+      return entries > 1 ? edits : [];
     } else if (depth === 0 && isOp(t, ':')) {
       if (i !== entryStart + 1 || tokens[entryStart]!.kind !== 'string') return [];
-      edits.push({ at: t.pos, end: t.pos + 1, text: ',' });
-    } else if (depth === 0 && isOp(t, ',')) entryStart = i + 1;
+      edits.push({ at: t.pos, end: t.pos + 1, text: `, ${VALUE_OPEN}` });
+      entries++;
+      inValue = true;
+    } else if (depth === 0 && isOp(t, ',')) {
+      closeValue(t.pos);
+      entryStart = i + 1;
+    }
   }
   return [];
 }
 
 /**
- * `dict(b=1, a=2)`: the keyword arguments as one dict built in the order written, `dict(__dict('b', 1, 'a', 2))`,
- * since the engine hands keyword arguments over with their names sorted.
+ * `dict(b=1, a=2)`: the keyword arguments as one dict built in the order written,
+ * `dict(__dict('b', (1) | tojson, 'a', (2) | tojson))`, since the engine hands keyword arguments over with
+ * their names sorted.
  */
 function dictKeywords(tokens: readonly Token[], open: number): TextEdit[] {
   const close = closingBracket(tokens, open);
   if (close < 0) return [];
-  const starts = [open, ...topLevelCommas(tokens, open + 1, close)].map((i) => i + 1).filter((i) => i < close);
-  const keywords = starts.filter((i) => tokens[i]!.kind === 'name' && isOp(tokens[i + 1], '='));
+  const commas = topLevelCommas(tokens, open + 1, close);
+  const ends = [...commas, close];
+  const starts = [open, ...commas].map((i) => i + 1);
+  const keywords = starts.map((start, n) => [start, ends[n]!] as const).filter(([i, end]) => i < end && tokens[i]!.kind === 'name' && isOp(tokens[i + 1], '='));
   if (keywords.length < 2) return [];
   return [
-    { at: tokens[keywords[0]!]!.pos, end: tokens[keywords[0]!]!.pos, text: '__dict(' },
-    ...keywords.map((i) => ({ at: tokens[i]!.pos, end: tokenEnd(tokens[i + 1]!), text: `${JSON.stringify(tokens[i]!.value)}, ` })),
+    { at: tokens[keywords[0]![0]]!.pos, end: tokens[keywords[0]![0]]!.pos, text: '__dict(' },
+    ...keywords.flatMap(([i, end]) => [
+      { at: tokens[i]!.pos, end: tokenEnd(tokens[i + 1]!), text: `${JSON.stringify(tokens[i]!.value)}, ${VALUE_OPEN}` },
+      { at: tokens[end]!.pos, end: tokens[end]!.pos, text: VALUE_CLOSE },
+    ]),
     { at: tokens[close]!.pos, end: tokens[close]!.pos, text: ')' },
   ];
 }

@@ -44,6 +44,25 @@ describe('whole floats a template computes', () => {
     assert.equal(renderValue('{{ 4 / 2 }}', {}, where), '2.0');
   });
 
+  it("etcdops' filters read it from the engine: printed with its point, refused when handed back inside a value", () => {
+    // As ansible-playbook printed them.
+    const printed: [string, string][] = [
+      ['{{ (4 / 2) | quote }}', '2.0'],
+      ['{{ (4 / 2) | b64encode }}', 'Mi4w'],
+      ["{{ (4 / 2) | regex_replace('0', 'x') }}", '2.x'],
+      ["{{ (4 / 2) | regex_search('[.]0') }}", '.0'],
+      ["{{ (4 / 2) | replace('.', ',') }}", '2,0'],
+      ["{{ [4 / 2] | map('string') | list }}", "['2.0']"],
+      ['{{ [true, 3] | intersect([1]) }}', '[True]'],
+    ];
+    for (const [template, expected] of printed) assert.equal(renderJinja(template, {}, where), expected, template);
+    for (const template of ["{{ {'a': 4 / 2} | combine({'b': 1}) }}", "{{ {'x': 1, 'y': 4 / 2} }}", '{{ dict(a=4 / 2, b=1) }}', "{{ {'a': 4 / 2, 'b': 1}.items() | list }}", '{{ [4 / 2, 1] | union([3]) }}']) {
+      assert.throws(() => renderJinja(template, {}, where), /the result holds 2\.0, a float with nothing after its point .* apply '\| int'/, template);
+    }
+    // Python runs these on text only.
+    for (const name of ['basename', 'dirname', 'indent', 'comment']) assert.throws(() => renderJinja(`{{ (4 / 2) | ${name} }}`, {}, where), new RegExp(`${name} needs text, not float`));
+  });
+
   it('from_json and from_yaml refuse a float with no fraction, which would come back as an int', () => {
     assert.throws(() => renderJinja(`{{ '{"a": 1.0}' | from_json }}`, {}, where), /from_json: the JSON holds a float with nothing after its point/);
     assert.throws(() => renderJinja(`{{ 'a: 1.0' | from_yaml }}`, {}, where), /from_yaml.*float 1\.0 has nothing after its point/);

@@ -38,7 +38,7 @@ describe('templating caches', () => {
       statement: true,
       locals: ['k'],
       undefinedVariable: 'U',
-      expected: 'for k in (((x if (x is defined) else U("x")) | __dict_items) | __in_order if ((x if (x is defined) else U("x")) | __dict_items) is mapping else ((x if (x is defined) else U("x")) | __dict_items))',
+      expected: 'for k in (((x if (x is defined) else U("x")) | tojson | __json___dict_items) | __in_order if ((x if (x is defined) else U("x")) | tojson | __json___dict_items) is mapping else ((x if (x is defined) else U("x")) | tojson | __json___dict_items))',
     },
     {
       title: 'the same code as an expression',
@@ -46,7 +46,7 @@ describe('templating caches', () => {
       statement: false,
       locals: ['k'],
       undefinedVariable: 'U',
-      expected: '(for if (for is defined) else U("for")) k in (x if (x is defined) else U("x")) | __dict_items',
+      expected: '(for if (for is defined) else U("for")) k in (x if (x is defined) else U("x")) | tojson | __json___dict_items',
     },
   ];
   for (const row of rows) {

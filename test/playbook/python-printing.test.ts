@@ -60,4 +60,9 @@ describe('what etcdops cannot tell apart is refused, never guessed', () => {
     ['{{ [2 ** 60] }}', /the integer 1152921504606846976 is beyond 2\*\*53/],
   ];
   for (const [template, message] of table) it(template, () => assert.throws(() => renderJinja(template, vars, where), message));
+
+  it('two dict literals of one content in two orders are refused by name, and the engine renders on afterwards', () => {
+    assert.throws(() => renderJinja("{{ [{'a': 1, 'b': 2}, {'b': 2, 'a': 1}] }}", vars, where), /two dicts with the same keys \('a', 'b'\)/);
+    assert.equal(renderJinja("{{ [{'a': 1, 'b': 2}] }}", vars, where), "[{'a': 1, 'b': 2}]");
+  });
 });
