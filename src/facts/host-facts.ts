@@ -2,8 +2,8 @@
 // need no python; a pure parser turns its sectioned output into facts with Ansible's names and shapes.
 // A value that cannot be read is left out, as Ansible leaves it out, never guessed. A mount that does not
 // answer within 10 s (a hung network file system) is left out too, as Ansible's gather_timeout does.
-import { defineFact } from './fact.js';
 import { quote, quoteArgv } from '../connection/shell-quote.js';
+import { defineFact } from './fact.js';
 import { requireSuccess } from './file-state.js';
 
 /** Groups of facts, as Ansible's `gather_subset` names them. */
