@@ -105,7 +105,6 @@ export async function memberRemove(access: ClusterAccess, id: string): Promise<M
   }
 }
 
-/** Hands leadership to `targetId`: the request must reach the current leader, so it is found first. */
 /** The leader's ID (decimal, '0' without a leader), as a member reports it. */
 async function leaderId(access: ClusterAccess): Promise<string> {
   return (await withAnyEndpoint(access, (client) => client.maintenance.status())).leader;
@@ -120,6 +119,7 @@ async function leaderClientUrl(access: ClusterAccess, what: string, id?: string)
   return leader.clientURLs[0]!;
 }
 
+/** Hands leadership to `targetId`: the request must reach the current leader, so it is found first. */
 export async function moveLeader(access: ClusterAccess, targetId: string): Promise<void> {
   const current = await leaderId(access);
   const target = memberIdToDecimal(targetId);
