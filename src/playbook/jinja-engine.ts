@@ -12,7 +12,7 @@ import { forgetOrders, rememberOrder, restoreOrder } from './dict-order.js';
 import { holdsWholeFloat, readEngineJson } from './engine-json.js';
 import { hasSortAttributes, pyDict, pyMax, pyMin, pySum, pyUnique } from './jinja-aggregates.js';
 import { jinjaSettings, type JinjaSettings } from './jinja-overrides.js';
-import { type Block, ENGINE_TEXT_FILTERS, type ExpressionFacts, JinjaSourceError, guardedCode, inspectTemplate, plainPath, splitTemplate } from './jinja-source.js';
+import { type Block, builtinPluginName, ENGINE_TEXT_FILTERS, type ExpressionFacts, JinjaSourceError, guardedCode, inspectTemplate, plainPath, splitTemplate } from './jinja-source.js';
 import { pythonOrder } from './python-ordering.js';
 import { percentFormat } from './python-percent-format.js';
 import { pythonRound, pythonRoundValue } from './python-round.js';
@@ -556,7 +556,7 @@ export function jinjaSyntaxProblem(text: string, knownFilters: ReadonlySet<strin
   // A collection's filter (`community.general.json_query`) reaches the engine as its first word.
   const named = (pattern: RegExp, kind: string, name: string) => {
     const dotted = pattern.exec(text)?.[1];
-    const builtin = /^ansible\.(?:builtin|legacy)\.(\w+)$/.exec(dotted ?? '')?.[1];
+    const builtin = builtinPluginName(dotted ?? '');
     const message = builtin !== undefined
       ? `${kind} '${dotted}' does not exist in Ansible: only Ansible's own ${kind}s are under ansible.builtin${(kind === 'filter' ? knownFilters : knownTests).has(builtin) ? ` (${builtin} is Jinja2's: write it without the prefix)` : ''}`
       : dotted?.includes('.') ? `${kind} '${dotted}' is from a collection etcdops does not have (only ansible.builtin's)` : `unknown ${kind} '${name}'`;

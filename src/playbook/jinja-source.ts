@@ -140,6 +140,12 @@ const ANSIBLE_TEST_PLUGINS = new Set([
   'version_compare',
 ]);
 
+/** `name` of a dotted `ansible.builtin.name` (or `ansible.legacy.name`), else undefined. */
+export function builtinPluginName(dotted: string): string | undefined {
+  const [namespace, collection, name, ...rest] = dotted.split('.');
+  return namespace === 'ansible' && BUILTIN_COLLECTIONS.includes(collection ?? '') && name && rest.length === 0 ? name : undefined;
+}
+
 /** The code with `ansible.builtin.` dropped from the names of Ansible's own filters and tests. */
 function withoutBuiltinPrefix(code: string): string {
   if (!code.includes('ansible.')) return code;
