@@ -10,7 +10,7 @@ import { withAnyEndpoint } from '../../src/etcd/cluster-access.js';
 import { labAddHosts, labHostPowerOff, labStatus, type LabInfo } from '../../src/lab/lab.js';
 import { etcdops } from './etcdops-cli.js';
 import { checkClusterHealth } from '../../src/etcd/cluster-health.js';
-import { adminAccess, health, startEtcdctlWorkload, voters as voterNames } from './etcd-helpers.js';
+import { adminAccess, health, startEtcdctlWorkload, voters as voterNames, workloadSummary } from './etcd-helpers.js';
 import { assertFreshHosts, sshRun, useLab } from './lab-fixture.js';
 import { inventoryVariant } from './inventory-variant.js';
 
@@ -53,7 +53,7 @@ describe('etcd scale-out and member replacement on the lab', function () {
     writing = false;
     await writer;
     const seen = await goClient.stop();
-    process.stderr.write(`      etcdctl during scale-out: ${seen.succeeded} writes, ${seen.failed.length} failed, longest wait ${seen.longestGapMs} ms\n`);
+    process.stderr.write(workloadSummary('scale-out', seen));
     strictEqual(result.code, 0, result.stdout + result.stderr);
     deepStrictEqual(failures, []);
     deepStrictEqual(seen.failed, [], 'no write through etcdctl (Go client, all endpoints) failed');
@@ -125,7 +125,7 @@ describe('etcd scale-out and member replacement on the lab', function () {
     const workload = startEtcdctlWorkload(lab, file, remaining);
     const result = await etcdops(['play', playbook('remove-member.yml'), '-i', file, '-e', 'member=n5', '--output', 'plain']);
     const seen = await workload.stop();
-    process.stderr.write(`      etcdctl during remove-member: ${seen.succeeded} writes, ${seen.failed.length} failed, longest wait ${seen.longestGapMs} ms\n`);
+    process.stderr.write(workloadSummary('remove-member', seen));
     strictEqual(result.code, 0, result.stdout + result.stderr);
     deepStrictEqual(seen.failed, [], 'no write failed');
     const cluster = await checkClusterHealth(await adminAccess(file, remaining));

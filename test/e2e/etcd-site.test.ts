@@ -13,7 +13,7 @@ import { ensureCa } from '../../src/etcd/pki/certificate-authority.js';
 import { issueCertificate } from '../../src/etcd/pki/issue-certificate.js';
 import { ensurePeerCa } from '../../src/etcd/pki/peer-certificate-authority.js';
 import { etcdops, jsonEvents, plainRecapOf, recapOf } from './etcdops-cli.js';
-import { adminAccess, etcdPid, health, pkiDigests, plainSteps, startEtcdctlWorkload, tlsProbe, voters } from './etcd-helpers.js';
+import { adminAccess, etcdPid, health, pkiDigests, plainSteps, startEtcdctlWorkload, tlsProbe, voters, workloadSummary } from './etcd-helpers.js';
 import { assertFreshHosts, sshRun, useLab } from './lab-fixture.js';
 
 const run = promisify(execFile);
@@ -41,20 +41,31 @@ describe('etcd site.yml on the lab', function () {
   const lab = useLab('etcd2', 3);
   const address = (host: string) => lab().hosts.find((h) => h.name === host)!.address;
   const pids = () => Promise.all(HOSTS.map((h) => etcdPid(lab(), h)));
+  const leaderName = async () => (await health(lab())).members.find((m) => m.isLeader)!.name;
   const play = (args: string[] = [], inventory = lab().inventory) => etcdops(['play', SITE, '-i', inventory, ...args]);
   /** Puts a PEM file on a member with etcd's ownership, as a careless admin or an attacker would. */
   const putPem = (host: string, path: string, pem: string) =>
     sshRun(lab(), host, `cat > ${path} <<'PEM'\n${pem.trim()}\nPEM\nchown etcd:etcd ${path}`);
 
-  /** Each member restarted in a batch of its own, between a health gate before and one after. */
-  const assertRestartedOneAtATime = (stdout: string) => {
-    const steps = plainSteps(stdout.slice(stdout.indexOf('members restarted one at a time')));
-    for (const host of HOSTS) {
+  /**
+   * Each follower restarted in a batch of its own and then `leader` last (so leadership moved once), each
+   * between a health gate before and one after.
+   */
+  const assertRestartedOneAtATime = (stdout: string, leader: string) => {
+    const followersPlay = stdout.indexOf('followers restarted one at a time');
+    const leaderPlay = stdout.indexOf('leader restarted last');
+    ok(followersPlay >= 0 && leaderPlay > followersPlay, 'the followers\' restarts, then the leader\'s');
+    const gated = (host: string) =>
+      new RegExp(`health gate before the restart[\\s\\S]*ok: \\[${host}\\] \\(3 voting members healthy[\\s\\S]*restarted[\\s\\S]*changed: \\[${host}\\][\\s\\S]*health gate after the restart[\\s\\S]*ok: \\[${host}\\] \\(3 voting members healthy`);
+    const steps = plainSteps(stdout.slice(followersPlay, leaderPlay));
+    for (const host of HOSTS.filter((h) => h !== leader)) {
       const batch = steps.indexOf(steps.find((s) => s.startsWith('BATCH') && s.endsWith(`: ${host}`))!);
       ok(batch >= 0, `a batch of its own for ${host}:\n${steps.join('\n')}`);
-      const mine = steps.slice(batch + 1, batch + 11).join('\n');
-      match(mine, new RegExp(`health gate before the restart[\\s\\S]*ok: \\[${host}\\] \\(3 voting members healthy[\\s\\S]*restarted[\\s\\S]*changed: \\[${host}\\][\\s\\S]*health gate after the restart[\\s\\S]*ok: \\[${host}\\] \\(3 voting members healthy`));
+      match(steps.slice(batch + 1, batch + 11).join('\n'), gated(host));
     }
+    const last = plainSteps(stdout.slice(leaderPlay));
+    match(last.join('\n'), gated(leader));
+    deepStrictEqual(last.filter((s) => /^(changed|ok|fatal): \[/.test(s) && !s.includes(`[${leader}]`)), [], `only the leader ${leader} restarts last`);
   };
 
   it('builds a healthy 3-member TLS cluster on fresh hosts', async () => {
@@ -306,16 +317,18 @@ describe('etcd site.yml on the lab', function () {
 
   it('restarts members one at a time behind the health gate when the quota changes, with no failed write', async () => {
     const before = await pids();
+    const leader = await leaderName();
     const workload = startEtcdctlWorkload(lab());
     const result = await play(['-e', 'etcd_quota_backend_bytes=4294967296', '--output', 'plain', '-v']);
     const seen = await workload.stop();
-    process.stderr.write(`      etcdctl during the rolling restart: ${seen.succeeded} writes, ${seen.failed.length} failed, longest wait for a write ${seen.longestGapMs} ms\n`);
+    process.stderr.write(workloadSummary('the rolling restart', seen));
     strictEqual(result.code, 0, result.stdout + result.stderr);
-    // etcd 3.5 with its HTTP endpoints on their own port drains gRPC when it stops: no write may fail.
+    // etcd 3.5 with its HTTP endpoints on their own port drains gRPC when it stops: no write may fail but
+    // for etcd's own refusal during the leader's handover.
     deepStrictEqual(seen.failed, [], 'every write through etcdctl (all endpoints) succeeded');
     ok(seen.succeeded >= 20, `the client kept writing through the whole rollout (${seen.succeeded} writes)`);
     ok(seen.longestGapMs < 2000, `writes stalled for ${seen.longestGapMs} ms`);
-    assertRestartedOneAtATime(result.stdout);
+    assertRestartedOneAtATime(result.stdout, leader);
     const after = await pids();
     HOSTS.forEach((host, i) => notStrictEqual(after[i], before[i], `${host} restarted`));
     const config = await sshRun(lab(), 'n2', 'grep quota-backend-bytes /etc/etcd/etcd.conf.yml');
@@ -375,10 +388,11 @@ describe('etcd site.yml on the lab', function () {
       }
     }
     const before = await pids();
+    const leader = await leaderName();
     const result = await play(['--output', 'plain', '-v', '-e', 'etcd_quota_backend_bytes=4294967296']);
     strictEqual(result.code, 0, result.stdout + result.stderr);
     for (const host of HOSTS) for (const kind of ['server', 'peer']) match(result.stdout, new RegExp(`${kind} certificate ${host}: expired on`));
-    assertRestartedOneAtATime(result.stdout);
+    assertRestartedOneAtATime(result.stdout, leader);
     const after = await pids();
     HOSTS.forEach((host, i) => notStrictEqual(after[i], before[i], `${host} restarted with its new certificates`));
     const status = await etcdops(['pki', 'status', '-i', lab().inventory, '--output', 'json']);
