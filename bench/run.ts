@@ -4,6 +4,7 @@ import { fleetHosts, benchFleetRace } from './fleet-race.js';
 import { benchInventoryLoad } from './inventory-load.js';
 import { benchLabUp } from './lab-up.js';
 import { benchNoopRerun } from './noop-rerun.js';
+import { benchRollingRestarts } from './rolling-restarts.js';
 import { benchSiteNoop } from './site-noop.js';
 
 const benches: Record<string, () => Promise<Record<string, number>>> = {
@@ -12,6 +13,7 @@ const benches: Record<string, () => Promise<Record<string, number>>> = {
   'no-op re-run of site.yml (3 lab hosts, TLS etcd cluster)': benchSiteNoop,
   [`fleet race (${fleetHosts()} hosts, ansible-playbook with forks = hosts)`]: () => benchFleetRace(),
   'inventory load (10k hosts, 100 groups)': benchInventoryLoad,
+  'rolling restarts by site.yml under an etcdctl writer (3 lab hosts)': () => benchRollingRestarts(),
 };
 
 for (const [name, bench] of Object.entries(benches)) {

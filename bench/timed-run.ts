@@ -33,12 +33,13 @@ export interface EtcdopsRun extends Timed {
 }
 
 /**
- * `etcdops play` with JSON output; `forks` hosts at once (etcdops' default, 10, unless given). The built
- * command runs through its shebang, as an installed `etcdops` does, so it gets the Node options set there.
+ * `etcdops play` with JSON output and `extra` options; `forks` hosts at once (etcdops' default, 10, unless
+ * given). A failed run throws (its exit code is not 0). The built command runs through its shebang, as an
+ * installed `etcdops` does, so it gets the Node options set there.
  */
-export async function etcdopsPlay(playbook: string, inventory: string, forks?: number): Promise<EtcdopsRun> {
+export async function etcdopsPlay(playbook: string, inventory: string, forks?: number, extra: readonly string[] = []): Promise<EtcdopsRun> {
   const parallel = forks === undefined ? [] : ['--forks', String(forks)];
-  const result = await timed([join(REPO, 'dist/cli/main.js'), 'play', playbook, '-i', inventory, '--output', 'json', ...parallel]);
+  const result = await timed([join(REPO, 'dist/cli/main.js'), 'play', playbook, '-i', inventory, '--output', 'json', ...parallel, ...extra]);
   const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
   const recap = events.find((e) => e.event === 'recap');
   if (!recap) throw new Error(`etcdops play ${playbook}: no recap in its output`);

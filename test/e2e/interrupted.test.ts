@@ -109,7 +109,7 @@ describe('interrupted operations resume on the lab', function () {
     // The moment: member 2's turn, its snapshot taken, its restart next (the Ctrl-C case below interrupts
     // the restart task itself). Two members are then left on the old quota, so the re-run's order matters.
     const secondTurn = (stdout: string) =>
-      jsonEvents(stdout.slice(0, stdout.lastIndexOf('\n') + 1)).filter((e) => e.event === 'host_result' && e.task === 'etcd snapshot (taken and verified)').length >= 2;
+      jsonEvents(stdout.slice(0, stdout.lastIndexOf('\n') + 1)).filter((e) => e.event === 'host_result' && e.task === 'etcd snapshot (taken and verified)' && e.status !== 'SKIPPED').length >= 2;
     const { result: killed, signalled } = await interruptWhen(['play', SITE, '-i', lab.inventory, ...change, '--output', 'json'], 'SIGKILL', secondTurn, 0);
     ok(signalled, `the run reached the second restart: ${killed.stdout.slice(-2000)}`);
     strictEqual(killed.code, -1, 'the run was killed');
@@ -158,7 +158,9 @@ describe('interrupted operations resume on the lab', function () {
   it('Ctrl-C with --output plain during the restart of member 2: that restart finishes, exit 99, and the re-run restarts only the member left', async () => {
     const quota = 2147483648;
     const change = ['-e', `etcd_quota_backend_bytes=${quota}`];
-    const secondRestart = (stdout: string) => stdout.split(`TASK [${RESTART_TASK}]`).length - 1 >= 2;
+    // A restart begins where the handover before it ran: the leader's batch in the followers' play skips both.
+    const begun = new RegExp(`\\n(?:ok|changed): \\[\\w+\\][^\\n]*\\n\\nTASK \\[${RESTART_TASK}\\]`, 'g');
+    const secondRestart = (stdout: string) => [...stdout.matchAll(begun)].length >= 2;
     const { result: stopped, signalled } = await interruptWhen(['play', SITE, '-i', lab.inventory, ...change, '--output', 'plain'], 'SIGINT', secondRestart, 100);
     ok(signalled, `the run reached the second restart: ${stopped.stdout.slice(-2000)}`);
     strictEqual(stopped.code, 99, stopped.stdout.slice(-2000) + stopped.stderr);
