@@ -69,10 +69,10 @@ export interface EtcdctlWorkload {
 }
 
 /** The cluster's raft term, the highest any member reports. */
-export const raftTerm = (cluster: ClusterHealth): number => Math.max(0, ...cluster.members.map((m) => m.raftTerm ?? 0));
+const raftTerm = (cluster: ClusterHealth): number => Math.max(0, ...cluster.members.map((m) => m.raftTerm ?? 0));
 
 /** Sets aside up to one `raft proposal dropped` per election (see EtcdctlWorkload.dropped); the rest stay failures. */
-export function setAsideDropped(failed: readonly string[], elections: number): { failed: string[]; dropped: string[] } {
+function setAsideDropped(failed: readonly string[], elections: number): { failed: string[]; dropped: string[] } {
   const dropped = failed.filter((f) => /raft proposal dropped/.test(f)).slice(0, Math.max(0, elections));
   return { failed: failed.filter((f) => !dropped.includes(f)), dropped };
 }

@@ -10,6 +10,7 @@ import { withAnyEndpoint } from '../../src/etcd/cluster-access.js';
 import { labAddHosts, labHostPowerOff, labStatus, type LabInfo } from '../../src/lab/lab.js';
 import { etcdops } from './etcdops-cli.js';
 import { checkClusterHealth } from '../../src/etcd/cluster-health.js';
+import { moveLeader } from '../../src/etcd/membership.js';
 import { adminAccess, health, startEtcdctlWorkload, voters as voterNames, workloadSummary } from './etcd-helpers.js';
 import { assertFreshHosts, sshRun, useLab } from './lab-fixture.js';
 import { inventoryVariant } from './inventory-variant.js';
@@ -118,16 +119,22 @@ describe('etcd scale-out and member replacement on the lab', function () {
     deepStrictEqual(await voters(file), ['n1', 'n2', 'n3', 'n4', 'n5']);
   });
 
-  it('remove-member.yml decommissions n5 while etcdctl keeps writing: 4 healthy voters, n5 stopped, disabled, its data kept aside', async () => {
+  it('remove-member.yml decommissions n5, the leader, while etcdctl keeps writing: leadership moves first; 4 healthy voters, n5 stopped, disabled, its data kept aside', async () => {
     const file = join(dirname(lab.inventory), 'inventory-replaced.yml');
     const address = (name: string) => parse(readFileSync(file, 'utf8')).all.children.etcd.hosts[name].ansible_host as string;
     const remaining = ['n1', 'n2', 'n3', 'n4'].map(address);
+    // A leader removed as it leads takes no more writes until its own stop hands leadership over.
+    const all = await adminAccess(file, [...remaining, address('n5')]);
+    await moveLeader(all, (await checkClusterHealth(all)).members.find((m) => m.name === 'n5')!.id);
+    strictEqual((await checkClusterHealth(all)).members.find((m) => m.isLeader)?.name, 'n5', 'n5 leads before its removal');
     const workload = startEtcdctlWorkload(lab, file, remaining);
     const result = await etcdops(['play', playbook('remove-member.yml'), '-i', file, '-e', 'member=n5', '--output', 'plain']);
     const seen = await workload.stop();
     process.stderr.write(workloadSummary('remove-member', seen));
     strictEqual(result.code, 0, result.stdout + result.stderr);
+    match(result.stdout, /TASK \[etcd leadership moved off the member to remove\][^\n]*\nchanged: \[/);
     deepStrictEqual(seen.failed, [], 'no write failed');
+    ok(seen.longestGapMs < 2000, `writes stalled for ${seen.longestGapMs} ms`);
     const cluster = await checkClusterHealth(await adminAccess(file, remaining));
     deepStrictEqual(cluster.problems, []);
     deepStrictEqual(voterNames(cluster), ['n1', 'n2', 'n3', 'n4']);
