@@ -148,10 +148,10 @@ export async function takeRunLock(access: ClusterAccess, holder: RunLockHolder, 
 
 /**
  * Renews `lease` every third of its TTL (as etcd's Go client does), each time on a stream of its own that
- * ends with the answer. A stream kept open for the whole run held up the stop of the member it reached:
- * etcd 3.5 waits for open streams up to its request timeout (7 s by default) before it stops, so each
- * restart of that member in a rolling restart took 7 s longer. Calls `lost` once no renewal succeeded for
- * twice the TTL; a renewal etcd answers with an expired lease makes the lease itself emit `lost`.
+ * ends with the answer: etcd 3.5 waits for open streams up to its request timeout (7 s by default) before
+ * it stops, so a stream kept for the whole run would slow each restart of the member it reaches by 7 s.
+ * Calls `lost` once no renewal succeeded for twice the TTL; a renewal etcd answers with an expired lease
+ * makes the lease itself emit `lost`.
  */
 function renewEveryThirdOfTtl(lease: Lease, ttlSeconds: number, lost: (error: Error) => void): () => void {
   const intervalMs = (1000 * ttlSeconds) / 3;
