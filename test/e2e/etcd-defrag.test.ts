@@ -11,7 +11,7 @@ import type { Etcd3 } from 'etcd3';
 import { openEndpointClient } from '../../src/etcd/cluster-access.js';
 import { readClusterSpace, type ClusterSpace } from '../../src/etcd/backend-space.js';
 import { etcdops, jsonEvents, recapOf, type JsonEvent } from './etcdops-cli.js';
-import { adminAccess, health, startEtcdctlWorkload } from './etcd-helpers.js';
+import { adminAccess, health, leaderName, startEtcdctlWorkload } from './etcd-helpers.js';
 import { useLab } from './lab-fixture.js';
 
 const SITE = fileURLToPath(new URL('../../playbooks/site.yml', import.meta.url));
@@ -62,7 +62,7 @@ describe('defrag.yml and recover-space.yml on a 3-member lab cluster', function 
   it('defragments every member with enough free pages, the leader last, while a writer sees no failure beyond a timeout on the member being defragmented; a second run picks nothing', async () => {
     const start = await health(lab());
     deepStrictEqual(start.problems, [], 'precondition: a healthy cluster');
-    const leader = start.members.find((m) => m.isLeader)!.name;
+    const leader = leaderName(start);
 
     // 8 MiB of values written, deleted and compacted away: the pages stay in the files, free.
     const value = Buffer.alloc(256 * 1024, 'x');

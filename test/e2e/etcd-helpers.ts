@@ -29,6 +29,13 @@ export async function health(lab: LabInfo, inventory = lab.inventory): Promise<C
 /** The voting members' names, sorted. */
 export const voters = (cluster: ClusterHealth): string[] => cluster.members.filter((m) => !m.isLearner).map((m) => m.name).sort();
 
+/** The leader's name; throws when no member leads, so that a check cannot mistake "none" for a name. */
+export function leaderName(cluster: ClusterHealth): string {
+  const leader = cluster.members.find((m) => m.isLeader);
+  if (!leader) throw new Error(`the cluster has no leader: ${cluster.problems.join('; ')}`);
+  return leader.name;
+}
+
 /** The learners' names, sorted. */
 export const learners = (cluster: ClusterHealth): string[] => cluster.members.filter((m) => m.isLearner).map((m) => m.name).sort();
 

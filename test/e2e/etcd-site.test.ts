@@ -13,7 +13,7 @@ import { ensureCa } from '../../src/etcd/pki/certificate-authority.js';
 import { issueCertificate } from '../../src/etcd/pki/issue-certificate.js';
 import { ensurePeerCa } from '../../src/etcd/pki/peer-certificate-authority.js';
 import { etcdops, jsonEvents, plainRecapOf, recapOf } from './etcdops-cli.js';
-import { adminAccess, etcdPid, health, pkiDigests, plainSteps, startEtcdctlWorkload, tlsProbe, voters, workloadSummary } from './etcd-helpers.js';
+import { adminAccess, etcdPid, health, leaderName, pkiDigests, plainSteps, startEtcdctlWorkload, tlsProbe, voters, workloadSummary } from './etcd-helpers.js';
 import { assertFreshHosts, sshRun, useLab } from './lab-fixture.js';
 
 const run = promisify(execFile);
@@ -41,7 +41,6 @@ describe('etcd site.yml on the lab', function () {
   const lab = useLab('etcd2', 3);
   const address = (host: string) => lab().hosts.find((h) => h.name === host)!.address;
   const pids = () => Promise.all(HOSTS.map((h) => etcdPid(lab(), h)));
-  const leaderName = async () => (await health(lab())).members.find((m) => m.isLeader)!.name;
   const play = (args: string[] = [], inventory = lab().inventory) => etcdops(['play', SITE, '-i', inventory, ...args]);
   /** Puts a PEM file on a member with etcd's ownership, as a careless admin or an attacker would. */
   const putPem = (host: string, path: string, pem: string) =>
@@ -305,7 +304,7 @@ describe('etcd site.yml on the lab', function () {
 
   it('restarts members one at a time behind the health gate when the quota changes, with no failed write', async () => {
     const before = await pids();
-    const leader = await leaderName();
+    const leader = leaderName(await health(lab()));
     const workload = startEtcdctlWorkload(lab());
     const result = await play(['-e', 'etcd_quota_backend_bytes=4294967296', '--output', 'plain', '-v']);
     const seen = await workload.stop();
@@ -367,7 +366,7 @@ describe('etcd site.yml on the lab', function () {
     const peerCa = await ensurePeerCa(pki, ca);
     const past = new Date(Date.now() - 400 * 86_400_000);
     // Read while the members still serve valid certificates: etcd loads its files again for each new client.
-    const leader = await leaderName();
+    const leader = leaderName(await health(lab()));
     for (const host of HOSTS) {
       const names = { dnsNames: [host, 'localhost'], ipAddresses: [address(host), '127.0.0.1'] };
       // Each from its own CA, as etcdops issues them, so that expiry is the one reason to re-issue.

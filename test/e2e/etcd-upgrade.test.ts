@@ -9,7 +9,7 @@ import { openEndpointClient, withEndpointClient } from '../../src/etcd/cluster-a
 import { moveLeader } from '../../src/etcd/membership.js';
 import type { LabInfo } from '../../src/lab/lab.js';
 import { etcdops, jsonEvents, recapOf, type JsonEvent } from './etcdops-cli.js';
-import { adminAccess, etcdPid, health, startEtcdctlWorkload, workloadSummary } from './etcd-helpers.js';
+import { adminAccess, etcdPid, health, leaderName, startEtcdctlWorkload, workloadSummary } from './etcd-helpers.js';
 import { assertFreshHosts, sshRun, useLab } from './lab-fixture.js';
 
 const SITE = fileURLToPath(new URL('../../playbooks/site.yml', import.meta.url));
@@ -132,7 +132,7 @@ function suite(name: string, size: number): void {
     });
 
     it('--check shows the order, the leader last, and what each step would change, and changes nothing', async () => {
-      const leader = (await health(lab())).members.find((m) => m.isLeader)!.name;
+      const leader = leaderName(await health(lab()));
       const pids = await Promise.all(hosts().map((h) => etcdPid(lab(), h)));
       const planned = await play(UPGRADE, ['-e', `etcd_version=${TO}`, '--check', '--output', 'plain', '-v']);
       strictEqual(planned.code, 0, planned.stdout.slice(-3000) + planned.stderr);
@@ -145,7 +145,7 @@ function suite(name: string, size: number): void {
     });
 
     it(`upgrades to ${TO} one member at a time, the leader last, while a client writes and reads every 20 ms`, async () => {
-      const leader = (await health(lab())).members.find((m) => m.isLeader)!.name;
+      const leader = leaderName(await health(lab()));
       const workload = startWorkload(lab());
       const goClient = startEtcdctlWorkload(lab());
       await new Promise((r) => setTimeout(r, 500));
@@ -240,7 +240,7 @@ function suite(name: string, size: number): void {
     // One patch upgrade is enough to show the path: the 5-member run would only repeat it.
     if (size === 3) {
       it(`patches ${TO} → ${PATCH} one member at a time, the leader last, while clients write: no failed, lost or stale write`, async () => {
-        const leader = (await health(lab())).members.find((m) => m.isLeader)!.name;
+        const leader = leaderName(await health(lab()));
         const workload = startWorkload(lab());
         const goClient = startEtcdctlWorkload(lab());
         await new Promise((r) => setTimeout(r, 500));
@@ -295,7 +295,7 @@ describe('upgrade.yml when a member fails its gate mid-upgrade', function () {
     const built = await etcdops(['play', SITE, '-i', lab().inventory, '-e', `etcd_version=${FROM}`, '--output', 'json']);
     strictEqual(built.code, 0, built.stdout.slice(-3000) + built.stderr);
     const before = await health(lab());
-    const leader = before.members.find((m) => m.isLeader)!.name;
+    const leader = leaderName(before);
     const [first, victim] = hosts().filter((h) => h !== leader) as [string, string];
     const leaderPid = await etcdPid(lab(), leader);
     // etcd keeps running on its open files; the new release cannot open its data and fails to start. (The
@@ -345,11 +345,11 @@ describe('upgrade.yml when the leader fails after its restart, and the pre-upgra
     // The pre-flight snapshot is taken on the first member, and bbolt reopens the data file to write it,
     // which the chmod below forbids: the leader made to fail must be another member.
     let state = await health(lab());
-    if (state.members.find((m) => m.isLeader)!.name === hosts()[0]) {
+    if (leaderName(state) === hosts()[0]) {
       await moveLeader(await adminAccess(lab().inventory, lab().hosts.map((h) => h.address)), state.members.find((m) => m.name === hosts()[1])!.id);
       state = await health(lab());
     }
-    const leader = state.members.find((m) => m.isLeader)!.name;
+    const leader = leaderName(state);
     notStrictEqual(leader, hosts()[0], 'leadership moved off the first member');
     // The running leader keeps its open files; the new release cannot open the data and fails its start.
     strictEqual((await sshRun(lab(), leader, 'chmod 000 /var/lib/etcd/member')).code, 0);
