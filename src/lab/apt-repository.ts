@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { privateApt } from './artifact-cache.js';
+import { aptDownload } from './artifact-cache.js';
 import { withFileLock } from './file-lock.js';
 import { artifactsDir, cacheRoot } from './lab-paths.js';
 import { runCommand } from './run-command.js';
@@ -80,8 +80,7 @@ async function build(dir: string): Promise<void> {
   try {
     const debs = join(work, 'debs');
     await mkdir(debs);
-    const apt = await privateApt('bookworm');
-    await runCommand('apt-get', [...apt, 'download', ...DEBIAN_PACKAGES], { cwd: debs });
+    await aptDownload('bookworm', DEBIAN_PACKAGES, debs);
     for (const version of PROBE_VERSIONS) await buildProbe(version, work, debs);
     const files = (await readdir(debs)).filter((file) => file.endsWith('.deb')).sort();
     const packages = (await Promise.all(files.map((file) => packagesStanza(debs, file)))).join('');

@@ -82,20 +82,26 @@ async function sha256(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** apt with its own sources, lists and cache, so the machine's apt setup is never touched. */
-export async function privateApt(suite: string): Promise<readonly string[]> {
+/**
+ * Downloads Debian packages of `suite` into `into`, with apt's own sources, lists and cache, so the machine's
+ * apt setup is never touched. One suite's lists are updated by one caller at a time: apt refuses a second
+ * update of the same lists, and a lab builds its tarballs and its apt repository at once.
+ */
+export async function aptDownload(suite: string, packages: readonly string[], into: string, options: { allowFailure?: boolean } = {}): Promise<void> {
   const base = join(cacheRoot(), 'apt', suite);
   await mkdir(join(base, 'lists/partial'), { recursive: true });
   await mkdir(join(base, 'cache/archives/partial'), { recursive: true });
-  const sources = join(base, 'sources.list');
-  await writeFile(sources, `deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian ${suite} main\n`);
-  const options = [
-    '-o', `Dir::Etc::sourcelist=${sources}`, '-o', 'Dir::Etc::sourceparts=-',
-    '-o', `Dir::State::Lists=${join(base, 'lists')}`, '-o', `Dir::Cache=${join(base, 'cache')}`,
-    '-o', 'Dir::Etc::preferencesparts=-', '-o', 'APT::Sandbox::User=root', '-q',
-  ];
-  await runCommand('apt-get', [...options, 'update']);
-  return options;
+  await withFileLock(`${base}.lock`, 15 * 60_000, async () => {
+    const sources = join(base, 'sources.list');
+    await writeFile(sources, `deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian ${suite} main\n`);
+    const apt = [
+      '-o', `Dir::Etc::sourcelist=${sources}`, '-o', 'Dir::Etc::sourceparts=-',
+      '-o', `Dir::State::Lists=${join(base, 'lists')}`, '-o', `Dir::Cache=${join(base, 'cache')}`,
+      '-o', 'Dir::Etc::preferencesparts=-', '-o', 'APT::Sandbox::User=root', '-q',
+    ];
+    await runCommand('apt-get', [...apt, 'update']);
+    await runCommand('apt-get', [...apt, 'download', ...packages], { cwd: into, allowFailure: options.allowFailure });
+  });
 }
 
 /** Whether a Debian package version (`3.5.30-1`, `3.5.16+dfsg-2`) is the upstream release `version`. */
@@ -107,11 +113,10 @@ function carriesRelease(debianVersion: string, version: string): boolean {
 async function downloadDebs(release: EtcdRelease, work: string): Promise<readonly string[]> {
   const found: string[] = [];
   for (const suite of release.suites) {
-    const apt = await privateApt(suite);
     const dir = join(work, suite);
     await mkdir(dir, { recursive: true });
     // A suite without the packages makes apt-get fail: that suite is reported, the next one tried.
-    await runCommand('apt-get', [...apt, 'download', 'etcd-server', 'etcd-client'], { cwd: dir, allowFailure: true });
+    await aptDownload(suite, ['etcd-server', 'etcd-client'], dir, { allowFailure: true });
     const debs = (await readdir(dir)).filter((file) => file.endsWith('.deb')).map((file) => join(dir, file));
     const versions = await Promise.all(debs.map(async (deb) => (await runCommand('dpkg-deb', ['-f', deb, 'Version'])).stdout.trim()));
     if (debs.length === 2 && versions.every((v) => carriesRelease(v, release.version))) return debs;
@@ -131,8 +136,7 @@ async function writeTarball(packDir: string, top: string, target: string): Promi
 async function packMonitoringRelease(release: MonitoringRelease, outDir: string): Promise<void> {
   const work = await mkdtemp(join(cacheRoot(), 'apt', `pack-${release.name}-`));
   try {
-    const apt = await privateApt(release.suite);
-    await runCommand('apt-get', [...apt, 'download', ...release.packages], { cwd: work });
+    await aptDownload(release.suite, release.packages, work);
     for (const deb of (await readdir(work)).filter((file) => file.endsWith('.deb'))) {
       const version = (await runCommand('dpkg-deb', ['-f', join(work, deb), 'Version'])).stdout.trim();
       if (!carriesRelease(version, release.version)) {

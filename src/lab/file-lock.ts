@@ -21,8 +21,22 @@ async function tryAcquire(path: string): Promise<boolean> {
   return false;
 }
 
-/** Runs `work` while holding the lock at `path`; waits up to `timeoutMs` for another holder. */
+/** The last holder in this process of each lock: the file holds a PID, which cannot tell two callers of one process apart. */
+const queued = new Map<string, Promise<unknown>>();
+
+/** Runs `work` while holding the lock at `path`; waits up to `timeoutMs` for a holder in another process. */
 export async function withFileLock<T>(path: string, timeoutMs: number, work: () => Promise<T>): Promise<T> {
+  const before = queued.get(path) ?? Promise.resolve();
+  const mine = before.catch(() => undefined).then(() => holdFileLock(path, timeoutMs, work));
+  queued.set(path, mine);
+  try {
+    return await mine;
+  } finally {
+    if (queued.get(path) === mine) queued.delete(path);
+  }
+}
+
+async function holdFileLock<T>(path: string, timeoutMs: number, work: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let emptySince = 0;
   while (!(await tryAcquire(path))) {
