@@ -3,8 +3,6 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import type Forge from 'node-forge';
-import { onFirstUse } from '../../startup/on-first-use.js';
 import { UserError } from '../../errors/user-error.js';
 import { buildCertificate } from './build-certificate.js';
 import { exportPrivateKeyPem, forgePublicKeyOf, generatePrivateKeyPem, readPrivateKey } from './key-pair.js';
@@ -16,8 +14,6 @@ import {
   readFileIfExists,
   writeFileAtomic,
 } from './pem-files.js';
-
-const forge = onFirstUse<typeof Forge>('node-forge');
 
 export const CA_CERT_FILE = 'ca.crt';
 export const CA_KEY_FILE = 'ca.key';
@@ -71,7 +67,7 @@ export async function ensureCa(dir: string, options: EnsureCaOptions): Promise<C
 
 async function createCa(certPath: string, keyPath: string, options: EnsureCaOptions): Promise<CertificateAuthority> {
   const keyPem = await generatePrivateKeyPem();
-  const signingKey = forge().pki.privateKeyFromPem(keyPem) as Forge.pki.rsa.PrivateKey;
+  const key = createPrivateKey(keyPem);
   const certPem = buildCertificate({
     commonName: options.commonName,
     publicKey: forgePublicKeyOf(keyPem),
@@ -82,10 +78,10 @@ async function createCa(certPath: string, keyPath: string, options: EnsureCaOpti
       { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
       { name: 'subjectKeyIdentifier' },
     ],
-    signingKey,
+    signingKey: key,
   });
   // Key first: a cert without its key would be an unusable half CA, the reverse is caught by ensureCa.
-  await writeFileAtomic(keyPath, exportPrivateKeyPem(createPrivateKey(keyPem), options.passphrase), KEY_FILE_MODE);
+  await writeFileAtomic(keyPath, exportPrivateKeyPem(key, options.passphrase), KEY_FILE_MODE);
   await writeFileAtomic(certPath, certPem, CERT_FILE_MODE);
   return {
     certPem,

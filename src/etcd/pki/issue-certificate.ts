@@ -6,7 +6,7 @@ import { onFirstUse } from '../../startup/on-first-use.js';
 import { UserError } from '../../errors/user-error.js';
 import { buildCertificate } from './build-certificate.js';
 import { EXT_KEY_USAGE_BY_KIND, type CertificateKind } from './certificate-kind.js';
-import { forgePublicKeyOf, generatePrivateKeyPem, toForgePrivateKey } from './key-pair.js';
+import { forgePublicKeyOf, generatePrivateKeyPem, rsaSigningKey } from './key-pair.js';
 
 const forge = onFirstUse<typeof Forge>('node-forge');
 
@@ -73,7 +73,7 @@ export async function issueCertificate(ca: SigningCa, request: CertificateReques
     validityDays: request.validityDays ?? DEFAULT_CERT_VALIDITY_DAYS,
     extensions,
     issuer: caCert,
-    signingKey: toForgePrivateKey(createPrivateKey(ca.keyPem)),
+    signingKey: rsaSigningKey(createPrivateKey(ca.keyPem)),
   });
   return { certPem, keyPem };
 }

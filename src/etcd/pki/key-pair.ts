@@ -44,12 +44,12 @@ export function exportPrivateKeyPem(key: KeyObject, passphrase?: string): string
     : key.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase }).toString();
 }
 
-/** The node-forge form of a key, for signing certificates. */
-export function toForgePrivateKey(key: KeyObject): Forge.pki.rsa.PrivateKey {
+/** A CA's key, to sign certificates with: RSA, the only kind node-forge builds certificates for. */
+export function rsaSigningKey(key: KeyObject): KeyObject {
   if (key.asymmetricKeyType !== 'rsa') {
     throw new UserError(`the CA key is ${key.asymmetricKeyType ?? 'of an unknown type'}; etcdops signs with RSA keys only`);
   }
-  return forge().pki.privateKeyFromPem(key.export({ type: 'pkcs1', format: 'pem' }).toString()) as Forge.pki.rsa.PrivateKey;
+  return key;
 }
 
 /** The node-forge form of the public half of a PEM private key, to place in a certificate. */

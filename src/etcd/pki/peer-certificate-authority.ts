@@ -11,7 +11,7 @@ import { buildCertificate } from './build-certificate.js';
 import type { CertificateAuthority } from './certificate-authority.js';
 import { DEFAULT_CA_VALIDITY_DAYS } from './certificate-authority.js';
 import { inspectCertificate } from './inspect-certificate.js';
-import { exportPrivateKeyPem, forgePublicKeyOf, generatePrivateKeyPem, readPrivateKey, toForgePrivateKey } from './key-pair.js';
+import { exportPrivateKeyPem, forgePublicKeyOf, generatePrivateKeyPem, readPrivateKey, rsaSigningKey } from './key-pair.js';
 import { CERT_FILE_MODE, KEY_FILE_MODE, readFileIfExists, writeFileAtomic } from './pem-files.js';
 
 const forge = onFirstUse<typeof Forge>('node-forge');
@@ -70,7 +70,7 @@ export async function ensurePeerCa(dir: string, clusterCa: CertificateAuthority,
       ...(issuerKeyId ? [{ name: 'authorityKeyIdentifier', keyIdentifier: forge().util.hexToBytes(issuerKeyId) }] : []),
     ],
     issuer,
-    signingKey: toForgePrivateKey(createPrivateKey(clusterCa.keyPem)),
+    signingKey: rsaSigningKey(createPrivateKey(clusterCa.keyPem)),
   });
   await writeFileAtomic(keyPath, exportPrivateKeyPem(createPrivateKey(keyPem), passphrase), KEY_FILE_MODE);
   await writeFileAtomic(certPath, newCertPem, CERT_FILE_MODE);
