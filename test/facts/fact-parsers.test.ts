@@ -75,6 +75,13 @@ const rows: Row[] = [
     stdout: 'LoadState=loaded\nActiveState=active\nUnitFileState=enabled\nNeedDaemonReload=yes\n',
     parsed: { activeState: 'active', unitFileState: 'enabled', loadState: 'loaded', needDaemonReload: true },
   },
+  // As systemctl prints it: Triggers= first (empty for a service), the other properties after.
+  {
+    fact: systemdUnit,
+    args: { unit: 'ssh.service' },
+    stdout: 'Triggers=\nLoadState=loaded\nActiveState=active\nUnitFileState=enabled\nNeedDaemonReload=no\n',
+    parsed: { activeState: 'active', unitFileState: 'enabled', loadState: 'loaded', needDaemonReload: false },
+  },
   // A timer whose own file is loaded but whose service's file changed: the next run would start the old service.
   {
     fact: systemdUnit,
