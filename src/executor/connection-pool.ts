@@ -8,7 +8,7 @@ import { LocalConnection } from '../connection/local.js';
 import { SshConnection } from '../connection/ssh.js';
 import { sshSettingsFor } from '../connection/ssh-settings.js';
 import type { Inventory } from '../inventory/inventory.js';
-import { FactReader } from '../facts/fact.js';
+import { ChangeCount, FactReader } from '../facts/fact.js';
 
 const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
 
@@ -21,6 +21,8 @@ export function withRemoteUser(vars: Readonly<Record<string, unknown>>, remoteUs
 export class ConnectionPool {
   private readonly open = new Map<string, Connection>();
   private readonly readers = new Map<Connection, FactReader>();
+  /** Every change the run makes, on any host: counted by the task runner, read by every host's facts. */
+  readonly changes = new ChangeCount();
 
   constructor(private readonly inventory: Inventory, private readonly hostKeyChecking?: HostKeyChecking) {}
 
@@ -40,13 +42,13 @@ export class ConnectionPool {
   }
 
   /**
-   * The facts read through `connection`, cached for as long as the pool lives and cleared by any change
-   * made through it: a planning run and the run applying its plan share them (`play --plan`).
+   * The facts read through `connection`, cached for as long as the pool lives and the run changes nothing
+   * on any host: a planning run and the run applying its plan share them (`play --plan`).
    */
   factReader(connection: Connection, become: boolean, becomeUser = 'root'): FactReader {
     let reader = this.readers.get(connection);
     if (!reader) {
-      reader = new FactReader(connection);
+      reader = new FactReader(connection, false, 'root', this.changes);
       this.readers.set(connection, reader);
     }
     return reader.as(become, becomeUser);

@@ -39,6 +39,10 @@ export class HostState {
   lastFailure?: { readonly task: Record<string, unknown>; readonly result: Record<string, unknown>; readonly failedTask: Task };
   /** Set by `meta: end_host`: the host sits out the rest of the current play (not a failure). */
   endedPlay = false;
+  /** The run's change count when each task's reads were sent ahead on this host. */
+  readonly readAhead = new Map<Task, number>();
+  /** The run's change count as the host began its last task. */
+  changesSeen?: number;
 
   constructor(readonly inventoryHost: InventoryHost) {}
 

@@ -22,7 +22,7 @@ import { HostState } from './host-state.js';
 import { serialBatches } from './serial-batches.js';
 import { isSelectedByTags } from './tag-filter.js';
 import { evaluateCondition } from '../playbook/condition.js';
-import { TaskRunner, type TaskOutcome, type TaskRunnerOptions } from './task-runner.js';
+import { TaskRunner, type AheadTask, type TaskOutcome, type TaskRunnerOptions } from './task-runner.js';
 import { groupMembership, taskVariables, type RunScope } from './task-variables.js';
 
 export interface RunOptions {
@@ -60,6 +60,9 @@ export interface RunResult {
   /** Per host and task, what the run did (in check mode: would do); a check run's record is its plan. */
   readonly record: readonly TaskRecord[];
 }
+
+/** How many of the tasks after a task may send their reads with its own: a no-op's command stays short. */
+const READ_AHEAD_TASKS = 8;
 
 const CENSORED = 'the output has been hidden due to no_log: true';
 
@@ -225,7 +228,7 @@ export class PlaybookRun {
 
   /** Runs a task list on `hosts` (the active ones among them) in lockstep; `batch` is what the failure policy judges. */
   private async runNodes(nodes: readonly TaskNode[], play: Play, scope: RunScope, hosts: HostState[], batch: HostState[], runner: TaskRunner): Promise<void> {
-    for (const node of nodes) {
+    for (const [index, node] of nodes.entries()) {
       if (this.interrupted) return;
       if (isBlock(node)) {
         await this.runBlock(node, play, scope, hosts, batch, runner);
@@ -233,7 +236,7 @@ export class PlaybookRun {
       } else if (node.module === 'meta') await this.meta(node, play, scope, hosts, runner);
       else if (isSelectedByTags([...play.tags, ...node.tags], this.options.tags, this.options.skipTags)) {
         if (node.module === 'include_tasks' || node.module === 'include_role') await this.includeTasks(node, play, scope, hosts, batch, runner);
-        else await this.runTask(node, scope, hosts, runner, false);
+        else await this.runTask(node, scope, hosts, runner, false, this.tasksAfter(nodes, index, play));
         this.enforceFailurePolicy(play, batch, node);
       }
     }
@@ -352,7 +355,35 @@ export class PlaybookRun {
     }
   }
 
-  private async runTask(task: Task, scope: RunScope, batch: HostState[], runner: TaskRunner, handler: boolean): Promise<void> {
+  /** The tasks that run right after `nodes[index]`, up to the next block, include, meta or task the tags leave out. */
+  private tasksAfter(nodes: readonly TaskNode[], index: number, play: Play): Task[] {
+    const after: Task[] = [];
+    for (const node of nodes.slice(index + 1, index + 1 + READ_AHEAD_TASKS)) {
+      if (isBlock(node) || node.module === 'meta' || node.module === 'include_tasks' || node.module === 'include_role') break;
+      if (!isSelectedByTags([...play.tags, ...node.tags], this.options.tags, this.options.skipTags)) break;
+      after.push(node);
+    }
+    return after;
+  }
+
+  /**
+   * The tasks of `after` whose reads `host` has not sent ahead since the run last changed anything, with
+   * their variables now; none unless the run changed nothing since the host's last task began: in a run
+   * that changes hosts task after task, reads sent ahead would only be read again.
+   */
+  private aheadOf(scope: RunScope, host: HostState, after: readonly Task[]): (() => AheadTask[]) | undefined {
+    const count = this.pool.changes.value;
+    const quiet = host.changesSeen === undefined || host.changesSeen === count;
+    host.changesSeen = count;
+    if (!quiet || after.length === 0) return undefined;
+    return () => {
+      const fresh = after.filter((task) => host.readAhead.get(task) !== count);
+      for (const task of fresh) host.readAhead.set(task, count);
+      return fresh.map((task) => ({ task, vars: taskVariables(scope, host, task) }));
+    };
+  }
+
+  private async runTask(task: Task, scope: RunScope, batch: HostState[], runner: TaskRunner, handler: boolean, after: readonly Task[] = []): Promise<void> {
     const hosts = batch.filter((h) => h.active);
     if (hosts.length === 0) return;
     const targets = task.runOnce ? hosts.slice(0, 1) : hosts;
@@ -367,7 +398,7 @@ export class PlaybookRun {
       targets.map((host) =>
         this.limit(async () => {
           const before = host.learnt.map((record) => new Map(Object.entries(record)));
-          const outcomes = await runner.run(task, host, taskVariables(scope, host, task));
+          const outcomes = await runner.run(task, host, taskVariables(scope, host, task), this.aheadOf(scope, host, after));
           this.settle(task, host, outcomes);
           const gathered = host.hostFacts.ansible_facts;
           if (this.factCache && host.active && this.options.modules.get(task.module)?.hostFacts && gathered && typeof gathered === 'object') {

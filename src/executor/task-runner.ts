@@ -4,6 +4,8 @@
 import { UnreachableError, type Connection } from '../connection/connection.js';
 import { UserError } from '../errors/user-error.js';
 import { TaskFailure } from '../modules/task-failure.js';
+import type { FactRequest } from '../facts/fact.js';
+import { FactRecorder, NO_HOST } from '../facts/fact-recorder.js';
 import type { ModuleContext, ModuleDefinition, UnappliedChange } from '../modules/module.js';
 import { ChangeAction, isNoop, type Change } from '../plan/change.js';
 import { keywordBoolean } from '../playbook/ansible-boolean.js';
@@ -35,6 +37,12 @@ export interface TaskOutcome {
   /** The value `register` stores. */
   readonly result: Record<string, unknown>;
   readonly durationMs: number;
+}
+
+/** A task that follows the one running, with its variables on the host as they are now. */
+export interface AheadTask {
+  readonly task: Task;
+  readonly vars: Record<string, unknown>;
 }
 
 export interface TaskRunnerOptions {
@@ -94,9 +102,12 @@ function conditionsHold(conditions: readonly string[], vars: Record<string, unkn
 export class TaskRunner {
   constructor(private readonly options: TaskRunnerOptions) {}
 
-  /** Runs `task` on `host` with `vars`; returns one outcome per loop item (one when the task does not loop). */
-  async run(task: Task, host: HostState, vars: Record<string, unknown>): Promise<TaskOutcome[]> {
-    const outcomes = await this.runItems(task, host, vars);
+  /**
+   * Runs `task` on `host` with `vars`; returns one outcome per loop item (one when the task does not loop).
+   * `ahead` gives the tasks that follow, whose reads may go with this task's own (see readsOf).
+   */
+  async run(task: Task, host: HostState, vars: Record<string, unknown>, ahead?: () => readonly AheadTask[]): Promise<TaskOutcome[]> {
+    const outcomes = await this.runItems(task, host, vars, ahead);
     if (typeof task.ignoreErrors !== 'string' || !outcomes.some((o) => o.status === HostStatus.FAILED)) return outcomes;
     // A templated ignore_errors is rendered for the host, as Ansible renders it, and read with its boolean().
     const field = { ...task.source, field: 'ignore_errors' };
@@ -109,11 +120,11 @@ export class TaskRunner {
     return outcomes.map((o) => (o.status === HostStatus.FAILED ? { ...o, ignored: ignore } : o));
   }
 
-  private async runItems(task: Task, host: HostState, vars: Record<string, unknown>): Promise<TaskOutcome[]> {
+  private async runItems(task: Task, host: HostState, vars: Record<string, unknown>, ahead?: () => readonly AheadTask[]): Promise<TaskOutcome[]> {
     const started = Date.now();
     try {
       if (task.loop === undefined) {
-        const outcome = await this.runOnce(task, host, vars, undefined);
+        const outcome = await this.runOnce(task, host, vars, undefined, ahead);
         this.register(task, host, outcome.result);
         return [outcome];
       }
@@ -193,6 +204,16 @@ export class TaskRunner {
     }
   }
 
+  /** A change is counted as it begins and as it ends: no fact read before or during it is reused after it. */
+  private async applying<T>(change: () => Promise<T>): Promise<T> {
+    this.options.pool.changes.bump();
+    try {
+      return await change();
+    } finally {
+      this.options.pool.changes.bump();
+    }
+  }
+
   private failure(task: Task, error: unknown, started: number, item: unknown): TaskOutcome {
     const unreachable = error instanceof UnreachableError;
     const msg = error instanceof Error ? error.message : String(error);
@@ -219,7 +240,62 @@ export class TaskRunner {
     for (const name of factsSetBy(task, this.options.modules.get(task.module))) host.deferred.add(name);
   }
 
-  private async runOnce(task: Task, host: HostState, vars: Record<string, unknown>, item: unknown): Promise<TaskOutcome> {
+  /** The module's arguments on this host: templated, marked `sensitive` under no_log, checked against its schema. */
+  private argumentsOf(task: Task, module: ModuleDefinition<any, any>, vars: Record<string, unknown>): Record<string, unknown> {
+    const rendered = { ...(renderValue(task.args, vars, task.source) as Record<string, unknown>) };
+    const properties = (module.schema as { properties?: Record<string, unknown> }).properties ?? {};
+    if (task.noLog && 'sensitive' in properties) rendered.sensitive = true;
+    return checkModuleArguments(module, rendered, task.source);
+  }
+
+  private becomeOf(task: Task, vars: Record<string, unknown>): { become: boolean; becomeUser: string } {
+    return taskBecome(task, vars, { become: this.options.playBecome, becomeUser: this.options.playBecomeUser });
+  }
+
+  private contextOf(task: Task, host: HostState, vars: Record<string, unknown>, become: boolean, becomeUser: string): ModuleContext {
+    return {
+      host: host.name,
+      vars,
+      baseDir: task.baseDir,
+      searchPaths: task.searchPaths,
+      become,
+      becomeUser,
+      render: (text, source, extra) => renderTemplateFile(text, extra ? withLocals(vars, extra, task.source) : vars, source) as string,
+      evaluate: (expression) => evaluateExpression(expression, vars, task.source),
+      unappliedChanges: this.options.unapplied.filter((c) => c.by !== task).map(({ host: on, task: name, target }) => ({ host: on, task: name, target })),
+    };
+  }
+
+  /**
+   * The fact reads the tasks `ahead` will make on `host` in their turn, as far as they are known now: each
+   * one's gather, run with a recorder in place of the host, up to its first read. A task is left out when
+   * its reads cannot be known now or would not go the same way: a loop, until, delegate_to, remote_user, a
+   * time limit, another privilege, a module whose gather does more than read facts, a condition false or
+   * not yet computable (it reads what an earlier task registers). Working them out changes nothing: a
+   * template's lookups only read on the control node.
+   */
+  private async readsOf(ahead: readonly AheadTask[], host: HostState, become: boolean, becomeUser: string): Promise<FactRequest[]> {
+    const requests: FactRequest[] = [];
+    for (const { task, vars } of ahead) {
+      const module = this.options.modules.get(task.module);
+      if (!module?.readsAhead || task.loop !== undefined || task.until !== undefined || task.timeout !== undefined) continue;
+      if (task.delegateTo !== undefined || task.remoteUser !== undefined || this.deferredOn(task, host)) continue;
+      try {
+        if (!conditionsHold(task.when, vars, task, 'when')) continue;
+        const args = this.argumentsOf(task, module, vars);
+        const privilege = this.becomeOf(task, vars);
+        if (privilege.become !== become || privilege.becomeUser !== becomeUser) continue;
+        const recorder = new FactRecorder();
+        await module.gather(args, { ...this.contextOf(task, host, vars, become, becomeUser), facts: recorder, connection: NO_HOST }).catch(() => undefined);
+        requests.push(...recorder.requests);
+      } catch {
+        // Not known yet: the task reads in its turn.
+      }
+    }
+    return requests;
+  }
+
+  private async runOnce(task: Task, host: HostState, vars: Record<string, unknown>, item: unknown, ahead?: () => readonly AheadTask[]): Promise<TaskOutcome> {
     const started = Date.now();
     const skipped = (reason: string): TaskOutcome => ({
       status: HostStatus.SKIPPED,
@@ -248,29 +324,18 @@ export class TaskRunner {
 
       const module = this.options.modules.get(task.module);
       if (!module) throw new UserError(`unknown module "${task.module}"`, undefined, task.source);
-      const rendered = { ...(renderValue(task.args, vars, task.source) as Record<string, unknown>) };
-      const properties = (module.schema as { properties?: Record<string, unknown> }).properties ?? {};
-      if (task.noLog && 'sensitive' in properties) rendered.sensitive = true;
-      const args = checkModuleArguments(module, rendered, task.source);
-
-      const { become, becomeUser } = taskBecome(task, vars, { become: this.options.playBecome, becomeUser: this.options.playBecomeUser });
+      const args = this.argumentsOf(task, module, vars);
+      const { become, becomeUser } = this.becomeOf(task, vars);
       const delegate = task.delegateTo === undefined ? undefined : String(renderValue(task.delegateTo, vars, task.source));
       const remoteUser = task.remoteUser === undefined ? undefined : String(renderValue(task.remoteUser, vars, { ...task.source, field: 'remote_user' }));
       const connection = this.options.pool.get(module.controlOnly ? 'localhost' : (delegate ?? host.name), remoteUser);
       const environment = ENVIRONMENT_MODULES.includes(task.module)
         ? (renderValue(task.environment, vars, { ...task.source, field: 'environment' }) as Record<string, unknown>)
         : {};
-      const context: ModuleContext = {
-        host: host.name,
-        vars,
-        baseDir: task.baseDir,
-        searchPaths: task.searchPaths,
-        become,
-        becomeUser,
-        render: (text, source, extra) => renderTemplateFile(text, extra ? withLocals(vars, extra, task.source) : vars, source) as string,
-        evaluate: (expression) => evaluateExpression(expression, vars, task.source),
-        unappliedChanges: this.options.unapplied.filter((c) => c.by !== task).map(({ host: on, task: name, target }) => ({ host: on, task: name, target })),
-      };
+      const context = this.contextOf(task, host, vars, become, becomeUser);
+      if (ahead && module.readsAhead && connection === this.options.pool.get(host.name) && task.until === undefined && task.timeout === undefined) {
+        this.options.pool.factReader(connection, become, becomeUser).readAhead(await this.readsOf(ahead(), host, become, becomeUser));
+      }
 
       const attempts = task.until ? (task.retries ?? 3) + 1 : 1;
       let outcome: TaskOutcome | undefined;
@@ -331,8 +396,7 @@ export class TaskRunner {
         for (const c of plan.changes) if (c.action !== ChangeAction.NOOP) this.options.unapplied.push({ host: host.name, task: task.name, target: c.target, by: task });
       }
     } else {
-      const applied = await module.apply(args, plan, { ...context, connection });
-      facts.invalidate();
+      const applied = await this.applying(() => module.apply(args, plan, { ...context, connection }));
       changed = applied.changed;
       failed = applied.failed === true;
       msg = applied.msg;

@@ -1,7 +1,8 @@
 // A fact is a remote command plus a pure parser of its output (after pyinfra's facts).
-// Facts are cached per host per run and invalidated by a module's apply, so a no-op check costs at most
-// one round trip per task.
+// Facts are cached per host while the run changes nothing (any change on any host ends what was read
+// before it), so a no-op check costs at most one round trip per task, and reads sent ahead fewer.
 import type { Connection, ExecResult } from '../connection/connection.js';
+import { frameReads, splitReads } from './read-ahead.js';
 
 export interface FactDefinition<A, T> {
   /** Stable name, used in cache keys and in `-vvv` output. */
@@ -18,34 +19,108 @@ export function defineFact<A, T>(definition: FactDefinition<A, T>): FactDefiniti
   return definition;
 }
 
-/** Reads facts on one host, memoising by fact, arguments and privilege for the length of a run. */
+/**
+ * The run's changes, counted when each begins and when it ends, on any host: a fact read while the count was
+ * n is reused only while it still is. A change on one host can change what another reads (a delegated task,
+ * a member removed from the cluster stops its etcd), and a read made while a change runs may see half of it.
+ */
+export class ChangeCount {
+  private count = 0;
+
+  get value(): number {
+    return this.count;
+  }
+
+  /** Called as a change begins and as it ends. */
+  bump(): void {
+    this.count++;
+  }
+}
+
+/** A fact read another task will make: what a read sent ahead carries. */
+export interface FactRequest<A = any, T = unknown> {
+  readonly fact: FactDefinition<A, T>;
+  readonly args: A;
+}
+
+interface Cached {
+  readonly count: number;
+  readonly value: Promise<unknown>;
+}
+
+/** What the readers of one host connection share, whatever their privilege. */
+interface ReaderMemory {
+  readonly cache: Map<string, Cached>;
+  /** Reads the next tasks will make, by privilege, waiting for this privilege's next read to carry them. */
+  readonly ahead: Map<string, { readonly count: number; readonly requests: readonly FactRequest[] }>;
+}
+
+/** Reads facts on one host, memoising by fact, arguments and privilege while the run changes nothing. */
 export class FactReader {
+  private readonly privilege: string;
+
   constructor(
     private readonly connection: Connection,
     private readonly become = false,
     private readonly becomeUser = 'root',
-    private readonly cache = new Map<string, Promise<unknown>>(),
-  ) {}
+    private readonly changes = new ChangeCount(),
+    private readonly memory: ReaderMemory = { cache: new Map(), ahead: new Map() },
+  ) {
+    this.privilege = become ? becomeUser : '';
+  }
+
+  private key(request: FactRequest): string {
+    return `${request.fact.name}\u0000${this.privilege}\u0000${JSON.stringify(request.args)}`;
+  }
 
   read<A, T>(fact: FactDefinition<A, T>, args: A): Promise<T> {
-    const key = `${fact.name}\u0000${this.become ? this.becomeUser : ''}\u0000${JSON.stringify(args)}`;
-    let value = this.cache.get(key) as Promise<T> | undefined;
-    if (!value) {
-      value = this.connection
-        .exec(fact.command(args), { become: this.become, becomeUser: this.becomeUser })
-        .then((result) => fact.parse(result, args));
-      this.cache.set(key, value);
-    }
+    const key = this.key({ fact, args });
+    const count = this.changes.value;
+    const cached = this.memory.cache.get(key);
+    if (cached && cached.count === count) return cached.value as Promise<T>;
+    const ahead = this.takeAhead(count).filter((request) => this.memory.cache.get(this.key(request))?.count !== count && this.key(request) !== key);
+    const value = ahead.length === 0 ? this.exec(fact.command(args)).then((result) => fact.parse(result, args)) : this.readWithAhead(fact, args, ahead, count);
+    this.memory.cache.set(key, { count, value });
     return value;
   }
 
-  /** Forgets everything read so far; called after a task changed the host. */
-  invalidate(): void {
-    this.cache.clear();
+  /**
+   * Reads the next tasks will make, sent with this privilege's next read while the run changes nothing;
+   * each is kept as if read on its own, and a task whose arguments turn out otherwise reads in its turn.
+   */
+  readAhead(requests: readonly FactRequest[]): void {
+    if (requests.length > 0) this.memory.ahead.set(this.privilege, { count: this.changes.value, requests });
+  }
+
+  private takeAhead(count: number): readonly FactRequest[] {
+    const ahead = this.memory.ahead.get(this.privilege);
+    this.memory.ahead.delete(this.privilege);
+    return ahead && ahead.count === count ? ahead.requests : [];
+  }
+
+  private async readWithAhead<A, T>(fact: FactDefinition<A, T>, args: A, ahead: readonly FactRequest[], count: number): Promise<T> {
+    const framed = frameReads(fact.command(args), ahead.map((request) => request.fact.command(request.args)));
+    const split = splitReads(await this.exec(framed.script), framed.mark, ahead.length);
+    split.ahead.forEach((stdout, index) => {
+      const request = ahead[index]!;
+      if (stdout === undefined) return;
+      let parsed: unknown;
+      try {
+        parsed = request.fact.parse({ stdout, stderr: '', code: 0 }, request.args);
+      } catch {
+        return;
+      }
+      if (this.changes.value === count) this.memory.cache.set(this.key(request), { count, value: Promise.resolve(parsed) });
+    });
+    return fact.parse(split.own, args);
+  }
+
+  private exec(command: string): Promise<ExecResult> {
+    return this.connection.exec(command, { become: this.become, becomeUser: this.becomeUser });
   }
 
   /** The same cache, reading with or without privilege (as `becomeUser`). */
   as(become: boolean, becomeUser = 'root'): FactReader {
-    return become === this.become && becomeUser === this.becomeUser ? this : new FactReader(this.connection, become, becomeUser, this.cache);
+    return become === this.become && becomeUser === this.becomeUser ? this : new FactReader(this.connection, become, becomeUser, this.changes, this.memory);
   }
 }

@@ -77,6 +77,7 @@ export const copyModule = defineModule<CopyArgs, CopyFacts>({
     mode: "0644"
 `,
   idempotent: true,
+  readsAhead: true,
   async gather(args, ctx) {
     const content = wantedContent(args, ctx);
     const sourceSecret = sourceIsSecret(args, ctx);

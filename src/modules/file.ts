@@ -164,6 +164,7 @@ export const fileModule = defineModule<FileArgs, FileState>({
     mode: "0700"
 `,
   idempotent: true,
+  readsAhead: true,
   gather: (args, ctx) => ctx.facts.read(fileState, { path: args.path }),
   plan: (args, facts) => planFile(args, facts),
   async apply(args, plan, ctx) {

@@ -79,6 +79,11 @@ export interface ModuleDefinition<A = Record<string, unknown>, F = unknown> {
   readonly facts?: readonly string[];
   /** The `ansible_facts` it returns are host facts (setup): also visible without the prefix under `ansible_facts`. */
   readonly hostFacts?: boolean;
+  /**
+   * Its gather reads the host through `facts` only, and nothing else but the control node's files: the
+   * reads of a task using it may be sent ahead with an earlier task's (see TaskRunner.readsOf).
+   */
+  readonly readsAhead?: boolean;
   /** True for modules that run only on the control node (debug, set_fact, assert): no connection is used. */
   readonly controlOnly?: boolean;
   gather(args: A, ctx: GatherContext): Promise<F>;

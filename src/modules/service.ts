@@ -36,6 +36,7 @@ export const serviceModule = defineModule<ServiceArgs, Awaited<ReturnType<typeof
     enabled: true
 `,
   idempotent: true,
+  readsAhead: true,
   gather: (args, ctx) => ctx.facts.read(systemdUnit, { unit: unitName(args.name) }),
   plan: (args, unit) => planSystemd(args, unit),
   apply: (args, plan, ctx) => systemdModule.apply(args, plan, ctx),

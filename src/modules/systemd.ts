@@ -114,6 +114,7 @@ export const systemdModule = defineModule<SystemdArgs, SystemdFacts | undefined>
     daemon_reload: true
 `,
   idempotent: true,
+  readsAhead: true,
   // NeedDaemonReload is a property of one unit, so without a name there is nothing to read.
   async gather(args, ctx): Promise<SystemdFacts | undefined> {
     if (!args.name) return undefined;

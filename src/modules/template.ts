@@ -67,6 +67,7 @@ export const templateModule = defineModule<TemplateArgs, TemplateFacts>({
     mode: "0640"
 `,
   idempotent: true,
+  readsAhead: true,
   async gather(args, ctx) {
     const sourcePath = resolveSource(args.src, ctx, 'templates');
     const source = readFileSync(sourcePath, 'utf8');

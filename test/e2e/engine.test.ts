@@ -64,6 +64,66 @@ describe('engine on the lab', function () {
     for (const host of HOSTS) strictEqual(last.connections[host].connections, 1, 'one SSH connection per host');
   });
 
+  /** A playbook of `tasks` (YAML list items) for every host, written to a scratch file. */
+  function playbookOf(tasks: string): string {
+    const file = join(scratch, `play-${Math.random().toString(36).slice(2)}.yml`);
+    writeFileSync(file, `- hosts: all\n  gather_facts: false\n  tasks:\n${tasks.replace(/^/gm, '    ')}\n`);
+    return file;
+  }
+
+  /** Each task's status per host, in task order, from a JSON run's events. */
+  function statusesOf(stdout: string): Record<string, string[]> {
+    const statuses: Record<string, string[]> = {};
+    for (const e of jsonEvents(stdout)) if (e.event === 'host_result') (statuses[e.host] ??= []).push(e.status);
+    return statuses;
+  }
+
+  it('a no-op sends the reads of the tasks that follow with the first one: one command for five tasks, each judged as alone', async () => {
+    const playbook = playbookOf(`- file: { path: /opt/read-ahead, state: directory, mode: "0755" }
+- copy: { dest: /opt/read-ahead/a, content: "a on {{ inventory_hostname }}\\n", mode: "0644" }
+- copy: { dest: /opt/read-ahead/b, content: "b\\n", mode: "0600" }
+- template: { src: ${fixture('read-ahead.j2')}, dest: /opt/read-ahead/c, mode: "0644" }
+- systemd: { name: ssh, state: started }`);
+    const first = await etcdops(['play', playbook, '-i', lab().inventory, '--output', 'json']);
+    strictEqual(first.code, 0, first.stdout + first.stderr);
+    for (const host of HOSTS) deepStrictEqual(statusesOf(first.stdout)[host], ['CHANGED', 'CHANGED', 'CHANGED', 'CHANGED', 'OK']);
+    const second = await etcdops(['play', playbook, '-i', lab().inventory, '--output', 'json']);
+    strictEqual(second.code, 0, second.stdout + second.stderr);
+    const recap = jsonEvents(second.stdout).at(-1)!;
+    for (const host of HOSTS) {
+      deepStrictEqual(statusesOf(second.stdout)[host], ['OK', 'OK', 'OK', 'OK', 'OK']);
+      strictEqual(recap.connections[host].commands, 1, `${host}: the five reads in one command`);
+    }
+    // A change made behind the run's back between the two runs is seen, as by a read in the task's turn.
+    await sshRun(lab(), 'n2', 'chmod 0640 /opt/read-ahead/b && echo drift > /opt/read-ahead/c');
+    const third = await etcdops(['play', playbook, '-i', lab().inventory, '--output', 'json', '--check']);
+    strictEqual(third.code, 0, third.stdout + third.stderr);
+    deepStrictEqual(statusesOf(third.stdout), { n1: ['OK', 'OK', 'OK', 'OK', 'OK'], n2: ['OK', 'OK', 'CHANGED', 'CHANGED', 'OK'], n3: ['OK', 'OK', 'OK', 'OK', 'OK'] });
+  });
+
+  it('a read sent ahead is not used after a change on any host: a command, or a task of another host delegated to it', async () => {
+    const playbook = playbookOf(`- file: { path: /opt/read-ahead-changes, state: directory, mode: "0755" }
+- copy: { dest: /opt/read-ahead-changes/f, content: "one\\n", mode: "0644" }
+- command: sh -c 'echo more >> /opt/read-ahead-changes/f'
+- copy: { dest: /opt/read-ahead-changes/f, content: "one\\nmore\\n", mode: "0644" }
+- copy: { dest: /opt/read-ahead-changes/g, content: "x\\n", mode: "0644" }
+- command: sh -c 'echo y > /opt/read-ahead-changes/g'
+  delegate_to: n2
+  run_once: true
+- copy: { dest: /opt/read-ahead-changes/g, content: "x\\n", mode: "0644" }`);
+    for (const run of ['converge', 'rerun']) {
+      const result = await etcdops(['play', playbook, '-i', lab().inventory, '--output', 'json']);
+      strictEqual(result.code, 0, result.stdout + result.stderr);
+      const statuses = statusesOf(result.stdout);
+      for (const host of HOSTS) {
+        // The file the command appended to already holds what the task after it wants.
+        strictEqual(statuses[host]![3], 'OK', `${run} ${host}: ${statuses[host]!.join(' ')}`);
+        // n1 rewrote g on n2 (run_once: n1 alone ran it): only n2 gets x back.
+        strictEqual(statuses[host]!.at(-1), host === 'n2' ? 'CHANGED' : 'OK', `${run} ${host}: ${statuses[host]!.join(' ')}`);
+      }
+    }
+  });
+
   it('plan: no changes on a converged lab (exit 0), exactly the affected files after a variable changes (exit 2), hosts untouched', async () => {
     const converged = await etcdops(['plan', EXAMPLE, '-i', lab().inventory, '--detailed-exitcode']);
     strictEqual(converged.code, 0, converged.stdout + converged.stderr);
