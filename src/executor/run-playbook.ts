@@ -355,11 +355,15 @@ export class PlaybookRun {
     }
   }
 
-  /** The tasks that run right after `nodes[index]`, up to the next block, include, meta or task the tags leave out. */
+  /**
+   * The tasks that run right after `nodes[index]` whose reads may be sent ahead, up to the first that is not
+   * one (a block, include, meta, a task the tags leave out, a module that does more than read before it
+   * changes anything: a pause or a gate lets the world change while the run changes nothing).
+   */
   private tasksAfter(nodes: readonly TaskNode[], index: number, play: Play): Task[] {
     const after: Task[] = [];
     for (const node of nodes.slice(index + 1, index + 1 + READ_AHEAD_TASKS)) {
-      if (isBlock(node) || node.module === 'meta' || node.module === 'include_tasks' || node.module === 'include_role') break;
+      if (isBlock(node) || !this.options.modules.get(node.module)?.readsAhead) break;
       if (!isSelectedByTags([...play.tags, ...node.tags], this.options.tags, this.options.skipTags)) break;
       after.push(node);
     }

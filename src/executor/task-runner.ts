@@ -270,9 +270,8 @@ export class TaskRunner {
    * The fact reads the tasks `ahead` will make on `host` in their turn, as far as they are known now: each
    * one's gather, run with a recorder in place of the host, up to its first read. A task is left out when
    * its reads cannot be known now or would not go the same way: a loop, until, delegate_to, remote_user, a
-   * time limit, another privilege, a module whose gather does more than read facts, a condition false or
-   * not yet computable (it reads what an earlier task registers). Working them out changes nothing: a
-   * template's lookups only read on the control node.
+   * time limit, another privilege, a condition false or not yet computable (it reads what an earlier task
+   * registers). Working them out changes nothing: a template's lookups only read on the control node.
    */
   private async readsOf(ahead: readonly AheadTask[], host: HostState, become: boolean, becomeUser: string): Promise<FactRequest[]> {
     const requests: FactRequest[] = [];
@@ -376,6 +375,7 @@ export class TaskRunner {
     // Facts are cached per host connection for the whole run; `connection` may be this task's bounded view of it.
     const facts = this.options.pool.factReader(shared, context.become, context.becomeUser);
     const gathered = await module.gather(args, { ...context, facts, connection });
+    if (module.waits) this.options.pool.changes.bump();
     const plan = module.plan(args, gathered, context);
     let result: Record<string, unknown>;
     let changed = !isNoop(plan);

@@ -84,6 +84,11 @@ export interface ModuleDefinition<A = Record<string, unknown>, F = unknown> {
    * reads of a task using it may be sent ahead with an earlier task's (see TaskRunner.readsOf).
    */
   readonly readsAhead?: boolean;
+  /**
+   * It waits in its gather (for a time, or for the operator) and changes nothing itself; the hosts may change
+   * meanwhile, so nothing read before it is reused after it.
+   */
+  readonly waits?: boolean;
   /** True for modules that run only on the control node (debug, set_fact, assert): no connection is used. */
   readonly controlOnly?: boolean;
   gather(args: A, ctx: GatherContext): Promise<F>;

@@ -95,6 +95,7 @@ export const pauseModule = defineModule<PauseArgs, Pause>({
 `,
   idempotent: true,
   controlOnly: true,
+  waits: true,
   // Waiting, or reading the operator's answer, is all this module does; it changes nothing anywhere.
   gather: async (args) => {
     if (args.minutes !== undefined && args.seconds !== undefined) throw new TaskFailure('parameters are mutually exclusive: minutes|seconds');

@@ -124,6 +124,21 @@ describe('engine on the lab', function () {
     }
   });
 
+  it('what a host said before a pause is read again after it: a file changed during the pause is rewritten', async () => {
+    const playbook = playbookOf(`- copy: { dest: /opt/read-across-pause, content: "{{ written }}\\n", mode: "0644" }
+- pause: { seconds: 4 }
+- copy: { dest: /opt/read-across-pause, content: "{{ written }}\\n", mode: "0644" }`);
+    const written = `run ${Date.now()}`;
+    const run = etcdops(['play', playbook, '-i', lab().inventory, '-l', 'n1', '-e', `written="${written}"`, '--output', 'json']);
+    // The first task has written the file: change it while the play waits.
+    while ((await sshRun(lab(), 'n1', 'cat /opt/read-across-pause 2>/dev/null; true')).stdout !== `${written}\n`) await new Promise((done) => setTimeout(done, 100));
+    await sshRun(lab(), 'n1', 'echo changed by hand > /opt/read-across-pause');
+    const result = await run;
+    strictEqual(result.code, 0, result.stdout + result.stderr);
+    deepStrictEqual(statusesOf(result.stdout).n1, ['CHANGED', 'OK', 'CHANGED']);
+    strictEqual((await sshRun(lab(), 'n1', 'cat /opt/read-across-pause')).stdout, `${written}\n`);
+  });
+
   it('plan: no changes on a converged lab (exit 0), exactly the affected files after a variable changes (exit 2), hosts untouched', async () => {
     const converged = await etcdops(['plan', EXAMPLE, '-i', lab().inventory, '--detailed-exitcode']);
     strictEqual(converged.code, 0, converged.stdout + converged.stderr);
