@@ -46,6 +46,7 @@ export const blockinfileModule = defineModule<BlockInFileArgs, Awaited<ReturnTyp
       10.0.0.12 etcd-2
 `,
   idempotent: true,
+  readsAhead: true,
   gather: (args, ctx) => gatherTextFile(withPath(args).path, ctx.facts),
   plan: (args, state) => planTextEdit(normalised(args), state, messages(withPath(args).path), edit(normalised(args))),
   apply: (args, plan, ctx) => applyTextEdit(normalised(args), plan, ctx, messages(withPath(args).path), edit(normalised(args))),

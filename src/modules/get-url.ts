@@ -92,6 +92,7 @@ export const getUrlModule = defineModule<GetUrlArgs, DownloadState>({
     checksum: sha256:https://github.com/etcd-io/etcd/releases/download/v3.5.16/SHA256SUMS
 `,
   idempotent: true,
+  readsAhead: true,
   gather(args, ctx) {
     const spec = parseChecksum(args.checksum);
     return ctx.facts.read(downloadState, { dest: args.dest, ...(spec.kind === 'list' ? { checksumUrl: spec.url } : {}) });

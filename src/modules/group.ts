@@ -54,6 +54,7 @@ export const groupModule = defineModule<GroupArgs, GroupEntry>({
     system: true
 `,
   idempotent: true,
+  readsAhead: true,
   gather: (args, ctx) => ctx.facts.read(groupEntry, { name: args.name }),
   plan: (args, entry) => planGroup(args, entry),
   async apply(args, plan, ctx) {

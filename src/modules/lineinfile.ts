@@ -55,6 +55,7 @@ export const lineinfileModule = defineModule<LineInFileArgs, Awaited<ReturnType<
     line: 'etcd soft nofile 65536'
 `,
   idempotent: true,
+  readsAhead: true,
   gather: (args, ctx) => gatherTextFile(withPath(args).path, ctx.facts),
   plan: (args, state) => planTextEdit(normalised(args), state, messages(withPath(args).path), edit(normalised(args))),
   apply: (args, plan, ctx) => applyTextEdit(normalised(args), plan, ctx, messages(withPath(args).path), edit(normalised(args))),

@@ -86,6 +86,7 @@ export const statModule = defineModule<StatArgs, PathStat>({
   register: etcd_binary
 `,
   idempotent: true,
+  readsAhead: true,
   gather: (args, ctx) =>
     ctx.facts.read(pathStat, { path: args.path, ...(args.get_checksum === false ? {} : { checksum: args.checksum_algorithm ?? 'sha1' }) }),
   plan: (args, facts) => noop('stat only reads', { stat: statResult(args, facts) }),

@@ -119,6 +119,7 @@ export const userModule = defineModule<UserArgs, UserAccount>({
     create_home: false
 `,
   idempotent: true,
+  readsAhead: true,
   gather: (args, ctx) => ctx.facts.read(userAccount, { name: args.name }),
   plan: (args, account) => planUser(args, account),
   async apply(args, plan, ctx) {
