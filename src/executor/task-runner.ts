@@ -205,7 +205,8 @@ export class TaskRunner {
   }
 
   /** A change is counted as it begins and as it ends: no fact read before or during it is reused after it. */
-  private async applying<T>(change: () => Promise<T>): Promise<T> {
+  private async applying<T>(module: ModuleDefinition<any, any>, change: () => Promise<T>): Promise<T> {
+    if (module.changesNoHost) return change();
     this.options.pool.changes.bump();
     try {
       return await change();
@@ -396,7 +397,7 @@ export class TaskRunner {
         for (const c of plan.changes) if (c.action !== ChangeAction.NOOP) this.options.unapplied.push({ host: host.name, task: task.name, target: c.target, by: task });
       }
     } else {
-      const applied = await this.applying(() => module.apply(args, plan, { ...context, connection }));
+      const applied = await this.applying(module, () => module.apply(args, plan, { ...context, connection }));
       changed = applied.changed;
       failed = applied.failed === true;
       msg = applied.msg;

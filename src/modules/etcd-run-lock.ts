@@ -52,6 +52,7 @@ export const etcdRunLockModule = defineModule<EtcdRunLockArgs, EtcdRunLockFacts>
 `,
   idempotent: true,
   controlOnly: true,
+  changesNoHost: true,
   async gather(_args, ctx) {
     const access = await clusterAccess(ctx);
     if (!access) return { unlockable: 'no cluster yet: nothing to lock' };

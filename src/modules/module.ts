@@ -89,6 +89,11 @@ export interface ModuleDefinition<A = Record<string, unknown>, F = unknown> {
    * meanwhile, so nothing read before it is reused after it.
    */
   readonly waits?: boolean;
+  /**
+   * Its apply changes nothing any fact reads, on any host (the run lock: a key on a lease in etcd), so what
+   * was read before it stays true after it.
+   */
+  readonly changesNoHost?: boolean;
   /** True for modules that run only on the control node (debug, set_fact, assert): no connection is used. */
   readonly controlOnly?: boolean;
   gather(args: A, ctx: GatherContext): Promise<F>;
