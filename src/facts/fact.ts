@@ -85,11 +85,15 @@ export class FactReader {
   }
 
   /**
-   * Reads the next tasks will make, sent with this privilege's next read while the run changes nothing;
-   * each is kept as if read on its own, and a task whose arguments turn out otherwise reads in its turn.
+   * Reads the next tasks will make, sent with this privilege's next read while the run changes nothing
+   * (with those still waiting from an earlier task); each is kept as if read on its own, and a task whose
+   * arguments turn out otherwise reads in its turn.
    */
   readAhead(requests: readonly FactRequest[]): void {
-    if (requests.length > 0) this.memory.ahead.set(this.privilege, { count: this.changes.value, requests });
+    if (requests.length === 0) return;
+    const count = this.changes.value;
+    const waiting = this.memory.ahead.get(this.privilege);
+    this.memory.ahead.set(this.privilege, { count, requests: waiting?.count === count ? [...waiting.requests, ...requests] : requests });
   }
 
   private takeAhead(count: number): readonly FactRequest[] {

@@ -80,6 +80,17 @@ describe('a fact reader with reads sent ahead', () => {
     assert.deepStrictEqual([first, ...later], await Promise.all(['a', 'b', 'c', 'absent'].map((name) => alone.read(fileState, args(name)))));
   });
 
+  it('sends the reads two tasks asked for with the next read, when the first task read nothing new', async () => {
+    const connection = new LocalConnection();
+    const reader = new FactReader(connection, false, 'root', new ChangeCount());
+    reader.readAhead([{ fact: fileState, args: { path: join(dir, 'b') } }]);
+    reader.readAhead([{ fact: fileState, args: { path: join(dir, 'c') } }]);
+    await reader.read(fileState, { path: join(dir, 'a') });
+    await reader.read(fileState, { path: join(dir, 'b') });
+    await reader.read(fileState, { path: join(dir, 'c') });
+    assert.equal(connection.stats.commands, 1);
+  });
+
   it('reads again what was read before a change began, and drops reads waiting to be sent', async () => {
     const connection = new LocalConnection();
     const changes = new ChangeCount();
