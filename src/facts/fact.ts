@@ -13,6 +13,14 @@ export interface FactDefinition<A, T> {
   parse(result: ExecResult, args: A): T;
   /** Whether reading needs root (the executor passes the task's `become`). */
   readonly needsBecome?: boolean;
+  /** Several reads in one command, for reads sent ahead: each program once for all instead of once each. */
+  readonly many?: ManyReads<A, T>;
+}
+
+export interface ManyReads<A, T> {
+  command(args: readonly A[]): string;
+  /** Pure: each read's fact as its own command would find it, or undefined for one to read in its turn. */
+  parse(stdout: string, args: readonly A[]): readonly (T | undefined)[];
 }
 
 export function defineFact<A, T>(definition: FactDefinition<A, T>): FactDefinition<A, T> {
@@ -53,6 +61,33 @@ interface ReaderMemory {
   readonly cache: Map<string, Cached>;
   /** Reads the next tasks will make, by privilege, waiting for this privilege's next read to carry them. */
   readonly ahead: Map<string, { readonly count: number; readonly requests: readonly FactRequest[] }>;
+}
+
+/** One section of a command carrying reads sent ahead: one read, or several of a fact that reads many at once. */
+interface ReadSection {
+  readonly requests: readonly FactRequest[];
+  readonly command: string;
+  parse(stdout: string): readonly unknown[];
+}
+
+function sectionsOf(ahead: readonly FactRequest[]): ReadSection[] {
+  const groups: FactRequest[][] = [];
+  const manyOf = new Map<FactDefinition<any, unknown>, FactRequest[]>();
+  for (const request of ahead) {
+    const group = request.fact.many ? manyOf.get(request.fact) : undefined;
+    if (group) group.push(request);
+    else {
+      groups.push([request]);
+      if (request.fact.many) manyOf.set(request.fact, groups.at(-1)!);
+    }
+  }
+  return groups.map((requests): ReadSection => {
+    const { fact } = requests[0]!;
+    const args = requests.map((request) => request.args);
+    return requests.length > 1
+      ? { requests, command: fact.many!.command(args), parse: (stdout) => fact.many!.parse(stdout, args) }
+      : { requests, command: fact.command(args[0]), parse: (stdout) => [fact.parse({ stdout, stderr: '', code: 0 }, args[0])] };
+  });
 }
 
 /** Reads facts on one host, memoising by fact, arguments and privilege while the run changes nothing. */
@@ -103,18 +138,22 @@ export class FactReader {
   }
 
   private async readWithAhead<A, T>(fact: FactDefinition<A, T>, args: A, ahead: readonly FactRequest[], count: number): Promise<T> {
-    const framed = frameReads(fact.command(args), ahead.map((request) => request.fact.command(request.args)));
-    const split = splitReads(await this.exec(framed.script), framed.mark, ahead.length);
+    const sections = sectionsOf(ahead);
+    const framed = frameReads(fact.command(args), sections.map((section) => section.command));
+    const split = splitReads(await this.exec(framed.script), framed.mark, sections.length);
     split.ahead.forEach((stdout, index) => {
-      const request = ahead[index]!;
+      const section = sections[index]!;
       if (stdout === undefined) return;
-      let parsed: unknown;
+      let parsed: readonly unknown[];
       try {
-        parsed = request.fact.parse({ stdout, stderr: '', code: 0 }, request.args);
+        parsed = section.parse(stdout);
       } catch {
         return;
       }
-      if (this.changes.value === count) this.memory.cache.set(this.key(request), { count, value: Promise.resolve(parsed) });
+      if (this.changes.value !== count) return;
+      section.requests.forEach((request, at) => {
+        if (parsed[at] !== undefined) this.memory.cache.set(this.key(request), { count, value: Promise.resolve(parsed[at]) });
+      });
     });
     return fact.parse(split.own, args);
   }

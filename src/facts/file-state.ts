@@ -60,6 +60,11 @@ export interface FileStateArgs {
   readonly unlessSha256?: string;
 }
 
+/** Sets `t` to the type of "$p", the link itself and not what it points to. */
+const TYPE_OF_P = new ShellCode('if [ -L "$p" ]; then t=link; elif [ -d "$p" ]; then t=directory; elif [ -f "$p" ]; then t=file; elif [ -e "$p" ]; then t=other; else t=absent; fi');
+
+const FILE_TYPES: readonly string[] = ['absent', 'file', 'directory', 'link', 'other'] satisfies FileType[];
+
 /** The script, reusable inside bigger gather scripts (get_url adds its checksum download after it). */
 export function fileStateScript(args: FileStateArgs): ShellCode {
   // sha256sum's own line (`HEX  -`): the parser keeps the digest. An unreadable file gives an empty one.
@@ -80,7 +85,7 @@ fi`
   // One stat, mode and size first: they are read back from its output by position, before the owner and
   // group names (which could hold any text).
   return sh`p=${args.path}
-if [ -L "$p" ]; then t=link; elif [ -d "$p" ]; then t=directory; elif [ -f "$p" ]; then t=file; elif [ -e "$p" ]; then t=other; else t=absent; fi
+${TYPE_OF_P}
 echo "type=$t"
 if [ "$t" != absent ]; then
 st=$(stat --printf 'mode=%a\\nsize=%s\\nowner=%U\\ngroup=%G\\nuid=%u\\ngid=%g' -- "$p")
@@ -142,6 +147,76 @@ export function parseFileState(stdout: string): FileState {
   };
 }
 
+/**
+ * Several paths in one script, for reads sent ahead: one stat for all and one sha256sum for the regular
+ * files that want a checksum, where each path read alone runs both. Fields are NUL-separated, the one byte
+ * no owner or group name can hold.
+ */
+export function fileStatesScript(list: readonly FileStateArgs[]): ShellCode {
+  const summed = list.filter((args) => args.checksum).map((args) => args.path);
+  return sh`set -e
+set --
+for p in ${list.map((args) => args.path)}; do
+${TYPE_OF_P}
+printf '%s ' "$t"
+if [ "$t" != absent ]; then set -- "$@" "$p"; fi
+done
+echo
+if [ $# -gt 0 ]; then stat --printf '%a\\0%s\\0%U\\0%G\\0%u\\0%g\\0' -- "$@"; fi
+echo
+set --
+for p in ${summed}; do
+if [ -f "$p" ] && [ ! -L "$p" ]; then printf y; set -- "$@" "$p"; else printf n; fi
+done
+echo
+if [ $# -gt 0 ]; then sha256sum -- "$@"; fi`;
+}
+
+/**
+ * Parses fileStatesScript's output: each path's state as its own read finds it, or undefined for a path
+ * whose read needs more than the script reads (a link's target, a file's content for a diff).
+ */
+export function parseFileStates(stdout: string, list: readonly FileStateArgs[]): (FileState | undefined)[] {
+  const unexpected = (): never => {
+    throw new Error(`file states: unexpected output: ${stdout.slice(0, 200)}`);
+  };
+  let at = 0;
+  const line = (): string => {
+    const end = stdout.indexOf('\n', at);
+    if (end < 0) unexpected();
+    const text = stdout.slice(at, end);
+    at = end + 1;
+    return text;
+  };
+  const types = line().split(' ').slice(0, -1);
+  if (types.length !== list.length || !types.every((type) => FILE_TYPES.includes(type))) unexpected();
+  const stats = types.map((type) => {
+    if (type === 'absent') return [];
+    return Array.from({ length: 6 }, () => {
+      const end = stdout.indexOf('\0', at);
+      if (end < 0) unexpected();
+      const field = stdout.slice(at, end);
+      at = end + 1;
+      return field;
+    });
+  });
+  if (line() !== '') unexpected();
+  const summed = [...line()];
+  const sums = stdout.slice(at).split('\n').slice(0, -1).map((text) => /^\\?([0-9a-f]{64}) /.exec(text)?.[1] ?? unexpected());
+  if (sums.length !== summed.filter((flag) => flag === 'y').length) unexpected();
+  return list.map((args, index) => {
+    const type = types[index] as FileType;
+    // A type that changed between the script's two looks at the path: nothing is kept.
+    const sha256 = args.checksum ? (summed.shift() === 'y' ? sums.shift() : undefined) : undefined;
+    if (args.checksum && (type === 'file') !== (sha256 !== undefined)) unexpected();
+    if (type === 'absent') return { type };
+    const readsContent = args.content && type === 'file' && !(args.checksum && args.unlessSha256 !== undefined && sha256 === args.unlessSha256);
+    if (type === 'link' || readsContent) return undefined;
+    const [mode, size, owner, group, uid, gid] = stats[index]!;
+    return { type, owner, group, uid: Number(uid), gid: Number(gid), mode: mode!.padStart(4, '0'), size: Number(size), ...(sha256 !== undefined ? { sha256 } : {}) };
+  });
+}
+
 /** Throws with the command's error text when the script failed (e.g. permission denied). */
 export function requireSuccess(result: ExecResult, what: string): void {
   if (result.code !== 0) throw new Error(`${what}: ${result.stderr.trim() || `exit code ${result.code}`}`);
@@ -154,4 +229,5 @@ export const fileState = defineFact<FileStateArgs, FileState>({
     requireSuccess(result, `reading ${args.path}`);
     return parseFileState(result.stdout);
   },
+  many: { command: (list) => fileStatesScript(list).text, parse: parseFileStates },
 });
