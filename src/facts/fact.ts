@@ -114,7 +114,7 @@ export class FactReader {
     const cached = this.memory.cache.get(key);
     if (cached && cached.count === count) return cached.value as Promise<T>;
     const ahead = this.takeAhead(count).filter((request) => this.memory.cache.get(this.key(request))?.count !== count && this.key(request) !== key);
-    const value = ahead.length === 0 ? this.exec(fact.command(args)).then((result) => fact.parse(result, args)) : this.readWithAhead(fact, args, ahead, count);
+    const value = ahead.length === 0 ? this.readAlone(fact, args) : this.readWithAhead(fact, args, ahead, count);
     this.memory.cache.set(key, { count, value });
     return value;
   }
@@ -137,10 +137,22 @@ export class FactReader {
     return ahead && ahead.count === count ? ahead.requests : [];
   }
 
+  private async readAlone<A, T>(fact: FactDefinition<A, T>, args: A): Promise<T> {
+    return fact.parse(await this.exec(fact.command(args)), args);
+  }
+
+  /**
+   * The task's own read, with the reads sent ahead. When some of those are of its own fact and that fact
+   * reads many at once, the own read joins them; should they not answer it (a file whose content a diff
+   * needs, an error to report), it reads alone after them.
+   */
   private async readWithAhead<A, T>(fact: FactDefinition<A, T>, args: A, ahead: readonly FactRequest[], count: number): Promise<T> {
-    const sections = sectionsOf(ahead);
-    const framed = frameReads(fact.command(args), sections.map((section) => section.command));
+    const own: FactRequest<A, T> = { fact, args };
+    const joined = fact.many !== undefined && ahead.some((request) => request.fact === fact);
+    const sections = sectionsOf(joined ? [own, ...ahead] : ahead);
+    const framed = frameReads(joined ? ':' : fact.command(args), sections.map((section) => section.command));
     const split = splitReads(await this.exec(framed.script), framed.mark, sections.length);
+    let answer: { value: T } | undefined;
     split.ahead.forEach((stdout, index) => {
       const section = sections[index]!;
       if (stdout === undefined) return;
@@ -150,12 +162,14 @@ export class FactReader {
       } catch {
         return;
       }
-      if (this.changes.value !== count) return;
       section.requests.forEach((request, at) => {
-        if (parsed[at] !== undefined) this.memory.cache.set(this.key(request), { count, value: Promise.resolve(parsed[at]) });
+        if (parsed[at] === undefined) return;
+        if (request === own) answer = { value: parsed[at] as T };
+        else if (this.changes.value === count) this.memory.cache.set(this.key(request), { count, value: Promise.resolve(parsed[at]) });
       });
     });
-    return fact.parse(split.own, args);
+    if (!joined) return fact.parse(split.own, args);
+    return answer ? answer.value : this.readAlone(fact, args);
   }
 
   private exec(command: string): Promise<ExecResult> {

@@ -80,6 +80,18 @@ describe('a fact reader with reads sent ahead', () => {
     assert.deepStrictEqual([first, ...later], await Promise.all(['a', 'b', 'c', 'absent'].map((name) => alone.read(fileState, args(name)))));
   });
 
+  it('reads a file alone after the reads sent ahead when they could not answer its own read (a diff wants its content)', async () => {
+    const connection = new LocalConnection();
+    const reader = new FactReader(connection, false, 'root', new ChangeCount());
+    const own = { path: join(dir, 'a'), checksum: true, content: true, unlessSha256: '0'.repeat(64) };
+    reader.readAhead([{ fact: fileState, args: { path: join(dir, 'b'), checksum: true } }]);
+    const state = await reader.read(fileState, own);
+    assert.equal(state.content, 'a\n');
+    assert.deepStrictEqual(state, await new FactReader(new LocalConnection()).read(fileState, own));
+    await reader.read(fileState, { path: join(dir, 'b'), checksum: true });
+    assert.equal(connection.stats.commands, 2);
+  });
+
   it('sends the reads two tasks asked for with the next read, when the first task read nothing new', async () => {
     const connection = new LocalConnection();
     const reader = new FactReader(connection, false, 'root', new ChangeCount());
