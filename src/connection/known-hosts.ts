@@ -52,12 +52,30 @@ export function fingerprint(blob: Buffer): string {
   return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
 }
 
-/**
- * The lines of a known_hosts text that name `token` (see hostToken), in file order. Comments, blank lines,
- * unknown `@markers` and lines whose key does not parse are skipped, as OpenSSH skips them.
- */
-export function lookupHostKeys(text: string, token: string, file = ''): KnownHostEntry[] {
-  const entries: KnownHostEntry[] = [];
+/** A line of a known_hosts file that holds a key, whatever host it names. */
+interface KnownHostLine {
+  readonly line: number;
+  readonly marker: HostKeyMarker;
+  readonly hosts: string;
+  readonly type: string;
+  readonly key: Buffer;
+}
+
+/** A known_hosts text's key lines, those that list plain names indexed by name: a lab's file names every host. */
+interface KeyLines {
+  /** Lines whose host field lists plain names only, by each name in lower case. */
+  readonly byName: ReadonlyMap<string, readonly KnownHostLine[]>;
+  /** Lines with a pattern, a negation or a hashed name, matched one by one. */
+  readonly matched: readonly KnownHostLine[];
+}
+
+/** A host field that names hosts as they are: no hashed name, no pattern or negation, none too long to match. */
+const PLAIN_NAMES = /^[^|*?!,][^*?!,]{0,1021}(,[^*?!,]{1,1022})*$/;
+
+/** Comments, blank lines, unknown `@markers` and lines whose key does not parse are skipped, as OpenSSH skips them. */
+function keyLines(text: string): KeyLines {
+  const byName = new Map<string, KnownHostLine[]>();
+  const matched: KnownHostLine[] = [];
   text.split('\n').forEach((raw, index) => {
     const fields = raw.replace(/\r$/, '').trim().split(/[ \t]+/);
     if (fields[0] === '' || fields[0]!.startsWith('#')) return;
@@ -69,13 +87,30 @@ export function lookupHostKeys(text: string, token: string, file = ''): KnownHos
       fields.shift();
     }
     const [hosts, type, encoded] = fields;
-    if (!hosts || !type || !encoded || !hostFieldMatches(token, hosts)) return;
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) return;
+    if (!hosts || !type || !encoded || !/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) return;
     const key = Buffer.from(encoded, 'base64');
     if (blobType(key) !== type) return;
-    entries.push({ file, line: index + 1, marker, type, key });
+    const entry = { line: index + 1, marker, hosts, type, key };
+    if (!PLAIN_NAMES.test(hosts)) return void matched.push(entry);
+    for (const name of hosts.toLowerCase().split(',')) {
+      const named = byName.get(name) ?? [];
+      if (named.at(-1) !== entry) named.push(entry);
+      byName.set(name, named);
+    }
   });
-  return entries;
+  return { byName, matched };
+}
+
+function entriesNaming(lines: KeyLines, token: string, file: string): KnownHostEntry[] {
+  const matched = lines.matched.filter((entry) => hostFieldMatches(token, entry.hosts));
+  return [...(lines.byName.get(token.toLowerCase()) ?? []), ...matched]
+    .sort((a, b) => a.line - b.line)
+    .map(({ line, marker, type, key }) => ({ file, line, marker, type, key }));
+}
+
+/** The lines of a known_hosts text that name `token` (see hostToken), in file order. */
+export function lookupHostKeys(text: string, token: string, file = ''): KnownHostEntry[] {
+  return entriesNaming(keyLines(text), token, file);
 }
 
 /** The host-key algorithms ssh2 may negotiate for a key type written in known_hosts. */
@@ -104,9 +139,21 @@ export function readKnownHosts(file: string): string {
   return existsSync(file) ? readFileSync(file, 'utf8') : '';
 }
 
+/** The key lines of the text each file last held: a run looks up every host twice as it connects, and a lab's file names them all. */
+const keyLinesOf = new Map<string, { readonly text: string; readonly lines: KeyLines }>();
+
+function fileKeyLines(file: string): KeyLines {
+  const text = readKnownHosts(file);
+  const known = keyLinesOf.get(file);
+  if (known?.text === text) return known.lines;
+  const lines = keyLines(text);
+  keyLinesOf.set(file, { text, lines });
+  return lines;
+}
+
 /** The lines naming `token` in every file, user files first, as ssh loads them; missing files count as empty. */
 export function loadHostKeys(files: KnownHostsFiles, token: string): KnownHostEntry[] {
-  return [...files.user, ...files.global].flatMap((file) => lookupHostKeys(readKnownHosts(file), token, file));
+  return [...files.user, ...files.global].flatMap((file) => entriesNaming(fileKeyLines(file), token, file));
 }
 
 /**

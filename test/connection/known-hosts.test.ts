@@ -57,6 +57,10 @@ describe('known_hosts lookup against ssh-keygen -F', function () {
     markers: () =>
       `@revoked * ${rsa.line}\n@cert-authority *.example ${ec.line}\n@revoked [10.0.0.1]:2222 ${ed.line}\n@bogus 10.0.0.1 ${ed.line}\n` +
       `10.0.0.1 ${ed.line}\n`,
+    // Plain names: upper case, one name twice, names at and over the length OpenSSH gives up at.
+    plain: () =>
+      `NODE1,10.0.0.1,node1 ${ed.line}\n${'a'.repeat(1022)},10.0.0.2 ${ec.line}\n${'b'.repeat(1023)},10.0.0.3 ${rsa.line}\n` +
+      `10.0.0.15,${'c'.repeat(1023)} ${ed.line}\n10.0.0.15,${'d'.repeat(1022)} ${ec.line}\n10.0.0.1,,other ${rsa.line}\n`,
     // Truncated lines. (ssh-keygen -F does not decode keys, so a corrupt key is left to the verdict tests.)
     broken: () => `10.0.0.1\n10.0.0.1 ${ed.line.split(' ')[0]}\n@revoked\n10.0.0.1 ${ed.line}\n`,
   };
