@@ -39,7 +39,7 @@ export interface EtcdopsRun extends Timed {
  */
 export async function etcdopsPlay(playbook: string, inventory: string, forks?: number, extra: readonly string[] = []): Promise<EtcdopsRun> {
   const parallel = forks === undefined ? [] : ['--forks', String(forks)];
-  const result = await timed([join(REPO, 'dist/cli/main.js'), 'play', playbook, '-i', inventory, '--output', 'json', ...parallel, ...extra]);
+  const result = await timed([join(REPO, 'dist/bin/etcdops.js'), 'play', playbook, '-i', inventory, '--output', 'json', ...parallel, ...extra]);
   const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
   const recap = events.find((e) => e.event === 'recap');
   if (!recap) throw new Error(`etcdops play ${playbook}: no recap in its output`);

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { addRunOptions, play, type PlayOptions } from './play.js';
 
-/** Shipped with the package: dist/cli/ and src/cli/ are both two levels below it. */
+/** Shipped with the package: dist/bin/, dist/cli/ and src/cli/ are all two levels below it. */
 export const BACKUP_NOW_PLAYBOOK = fileURLToPath(new URL('../../playbooks/backup-now.yml', import.meta.url));
 
 export function register(program: Command): void {

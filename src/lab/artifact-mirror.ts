@@ -15,10 +15,10 @@ export function mirrorUrlOf(bridgeAddress: string): string {
   return `http://${bridgeAddress}:${MIRROR_PORT}`;
 }
 
-/** The server script sits beside this file, as .ts from a checkout or .js once built. */
+/** The server script, in src/lab as .ts from a checkout or dist/lab as .js once built (this code may be in dist/bin's bundle). */
 function serverScript(): string {
-  const self = fileURLToPath(import.meta.url);
-  return self.replace(/artifact-mirror\.(ts|js)$/, 'mirror-server.$1');
+  const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  return fileURLToPath(new URL(`../lab/mirror-server.${extension}`, import.meta.url));
 }
 
 export function startMirror(artifacts: string, bridgeAddress: string, logFile: string): Promise<number> {

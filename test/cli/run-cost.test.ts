@@ -14,7 +14,7 @@ import { etcdops, jsonEvents } from '../e2e/etcdops-cli.js';
 
 const RECORD_PACKAGES = fileURLToPath(new URL('../fixtures/cli/start-up/record-packages.mjs', import.meta.url));
 const RECORD_NODE_OPTIONS = fileURLToPath(new URL('../fixtures/cli/start-up/record-node-options.mjs', import.meta.url));
-const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/bin/etcdops.js', import.meta.url));
 
 /** A play a no-op run of site.yml resembles: a file read on the host, a templated argument, a Jinja condition. */
 const PLAY = `- hosts: localhost

@@ -39,7 +39,7 @@ describe('become on a local connection', function () {
     const fixtures = join(dir, 'test/fixtures/cli/local-become');
     const result = await runCommand(
       'runuser',
-      ['-u', USER, '--', process.execPath, join(dir, 'dist/cli/main.js'), 'play', join(fixtures, 'play.yml'), '-i', join(fixtures, 'inventory.ini'), '-v', '--output', 'plain'],
+      ['-u', USER, '--', process.execPath, join(dir, 'dist/bin/etcdops.js'), 'play', join(fixtures, 'play.yml'), '-i', join(fixtures, 'inventory.ini'), '-v', '--output', 'plain'],
       { allowFailure: true, timeoutMs: 90_000 },
     );
     strictEqual(result.code, 0, result.stdout + result.stderr);
