@@ -59,31 +59,35 @@ interface Cached {
 /** What the readers of one host connection share, whatever their privilege. */
 interface ReaderMemory {
   readonly cache: Map<string, Cached>;
-  /** Reads the next tasks will make, by privilege, waiting for this privilege's next read to carry them. */
-  readonly ahead: Map<string, { readonly count: number; readonly requests: readonly FactRequest[] }>;
+  /** Reads the next tasks will make, by privilege and cache key, waiting for this privilege's next read to carry them. */
+  readonly ahead: Map<string, { readonly count: number; readonly requests: ReadonlyMap<string, FactRequest> }>;
 }
+
+/** A request with its cache key. */
+type Keyed = readonly [key: string, request: FactRequest];
 
 /** One section of a command carrying reads sent ahead: one read, or several of a fact that reads many at once. */
 interface ReadSection {
-  readonly requests: readonly FactRequest[];
+  readonly requests: readonly Keyed[];
   readonly command: string;
   parse(stdout: string): readonly unknown[];
 }
 
-function sectionsOf(ahead: readonly FactRequest[]): ReadSection[] {
-  const groups: FactRequest[][] = [];
-  const manyOf = new Map<FactDefinition<any, unknown>, FactRequest[]>();
-  for (const request of ahead) {
-    const group = request.fact.many ? manyOf.get(request.fact) : undefined;
-    if (group) group.push(request);
+function sectionsOf(ahead: readonly Keyed[]): ReadSection[] {
+  const groups: Keyed[][] = [];
+  const manyOf = new Map<FactDefinition<any, unknown>, Keyed[]>();
+  for (const keyed of ahead) {
+    const { fact } = keyed[1];
+    const group = fact.many ? manyOf.get(fact) : undefined;
+    if (group) group.push(keyed);
     else {
-      groups.push([request]);
-      if (request.fact.many) manyOf.set(request.fact, groups.at(-1)!);
+      groups.push([keyed]);
+      if (fact.many) manyOf.set(fact, groups.at(-1)!);
     }
   }
   return groups.map((requests): ReadSection => {
-    const { fact } = requests[0]!;
-    const args = requests.map((request) => request.args);
+    const { fact } = requests[0]![1];
+    const args = requests.map(([, request]) => request.args);
     return requests.length > 1
       ? { requests, command: fact.many!.command(args), parse: (stdout) => fact.many!.parse(stdout, args) }
       : { requests, command: fact.command(args[0]), parse: (stdout) => [fact.parse({ stdout, stderr: '', code: 0 }, args[0])] };
@@ -113,8 +117,8 @@ export class FactReader {
     const count = this.changes.value;
     const cached = this.memory.cache.get(key);
     if (cached && cached.count === count) return cached.value as Promise<T>;
-    const ahead = this.takeAhead(count).filter((request) => this.memory.cache.get(this.key(request))?.count !== count && this.key(request) !== key);
-    const value = ahead.length === 0 ? this.readAlone(fact, args) : this.readWithAhead(fact, args, ahead, count);
+    const ahead = [...this.takeAhead(count)].filter(([aheadKey]) => aheadKey !== key && this.memory.cache.get(aheadKey)?.count !== count);
+    const value = ahead.length === 0 ? this.readAlone(fact, args) : this.readWithAhead([key, { fact, args }], ahead, count);
     this.memory.cache.set(key, { count, value });
     return value;
   }
@@ -128,13 +132,15 @@ export class FactReader {
     if (requests.length === 0) return;
     const count = this.changes.value;
     const waiting = this.memory.ahead.get(this.privilege);
-    this.memory.ahead.set(this.privilege, { count, requests: waiting?.count === count ? [...waiting.requests, ...requests] : requests });
+    const queued = new Map(waiting?.count === count ? waiting.requests : []);
+    for (const request of requests) queued.set(this.key(request), request);
+    this.memory.ahead.set(this.privilege, { count, requests: queued });
   }
 
-  private takeAhead(count: number): readonly FactRequest[] {
+  private takeAhead(count: number): ReadonlyMap<string, FactRequest> {
     const ahead = this.memory.ahead.get(this.privilege);
     this.memory.ahead.delete(this.privilege);
-    return ahead && ahead.count === count ? ahead.requests : [];
+    return ahead && ahead.count === count ? ahead.requests : new Map();
   }
 
   private async readAlone<A, T>(fact: FactDefinition<A, T>, args: A): Promise<T> {
@@ -146,9 +152,9 @@ export class FactReader {
    * reads many at once, the own read joins them; should they not answer it (a file whose content a diff
    * needs, an error to report), it reads alone after them.
    */
-  private async readWithAhead<A, T>(fact: FactDefinition<A, T>, args: A, ahead: readonly FactRequest[], count: number): Promise<T> {
-    const own: FactRequest<A, T> = { fact, args };
-    const joined = fact.many !== undefined && ahead.some((request) => request.fact === fact);
+  private async readWithAhead<A, T>(own: readonly [string, FactRequest<A, T>], ahead: readonly Keyed[], count: number): Promise<T> {
+    const { fact, args } = own[1];
+    const joined = fact.many !== undefined && ahead.some(([, request]) => request.fact === fact);
     const sections = sectionsOf(joined ? [own, ...ahead] : ahead);
     const framed = frameReads(joined ? ':' : fact.command(args), sections.map((section) => section.command));
     const split = splitReads(await this.exec(framed.script), framed.mark, sections.length);
@@ -162,10 +168,10 @@ export class FactReader {
       } catch {
         return;
       }
-      section.requests.forEach((request, at) => {
+      section.requests.forEach((keyed, at) => {
         if (parsed[at] === undefined) return;
-        if (request === own) answer = { value: parsed[at] as T };
-        else if (this.changes.value === count) this.memory.cache.set(this.key(request), { count, value: Promise.resolve(parsed[at]) });
+        if (keyed === own) answer = { value: parsed[at] as T };
+        else if (this.changes.value === count) this.memory.cache.set(keyed[0], { count, value: Promise.resolve(parsed[at]) });
       });
     });
     if (!joined) return fact.parse(split.own, args);
