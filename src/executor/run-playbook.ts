@@ -379,7 +379,7 @@ export class PlaybookRun {
     const count = this.pool.changes.value;
     const quiet = host.changesSeen === undefined || host.changesSeen === count;
     host.changesSeen = count;
-    if (!quiet || after.length === 0) return undefined;
+    if (!quiet) return undefined;
     return () => {
       const fresh = after.filter((task) => host.readAhead.get(task) !== count);
       for (const task of fresh) host.readAhead.set(task, count);

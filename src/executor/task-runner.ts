@@ -43,7 +43,12 @@ export interface TaskOutcome {
 export interface AheadTask {
   readonly task: Task;
   readonly vars: Record<string, unknown>;
+  /** One item of the task's loop, whose variables `vars` holds (otherwise a looping task stands for all its items). */
+  readonly item?: boolean;
 }
+
+/** How many reads may travel with one task's own: a loop over many items still sends a short command. */
+const READS_AHEAD = 64;
 
 export interface TaskRunnerOptions {
   readonly modules: ReadonlyMap<string, ModuleDefinition<any, any>>;
@@ -82,6 +87,11 @@ function loopVariables(task: Task, items: readonly unknown[], index: number): Re
     };
   }
   return vars;
+}
+
+/** A loop item's variables: the task's, and the item's own. */
+function itemScope(task: Task, vars: Record<string, unknown>, items: readonly unknown[], index: number): Record<string, unknown> {
+  return withLocals(vars, loopVariables(task, items, index), task.source);
 }
 
 /** Whether `name` appears as a variable name in `text` (a task's arguments or conditions, as JSON). */
@@ -128,10 +138,7 @@ export class TaskRunner {
         this.register(task, host, outcome.result);
         return [outcome];
       }
-      const items = renderValue(task.loop, vars, { ...task.source, field: 'loop' });
-      if (!Array.isArray(items)) {
-        throw new UserError(`loop must be a list, got ${typeof items}`, undefined, { ...task.source, field: 'loop' });
-      }
+      const items = this.loopItems(task, vars);
       if (items.length === 0) {
         // As Ansible: a loop over nothing skips the host, and registers why under skipped_reason.
         const result = { changed: false, skipped: true, skipped_reason: 'No items in the list', results: [] };
@@ -141,8 +148,13 @@ export class TaskRunner {
       const outcomes: TaskOutcome[] = [];
       for (const [index, item] of items.entries()) {
         if (index > 0 && task.loopPause) await sleep(task.loopPause * 1000);
-        const itemVars = withLocals(vars, loopVariables(task, items, index), task.source);
-        const outcome = await this.runOnce(task, host, itemVars, item);
+        const itemVars = itemScope(task, vars, items, index);
+        // The first item carries the reads of the others, unless the loop pauses between them (the world may change meanwhile).
+        const itemsAhead =
+          index === 0 && ahead && task.loopPause === undefined
+            ? () => [...items.slice(1).map((_, at) => ({ task, vars: itemScope(task, vars, items, at + 1), item: true })), ...ahead()]
+            : undefined;
+        const outcome = await this.runOnce(task, host, itemVars, item, itemsAhead);
         // As in Ansible, what an item sets (set_fact in a loop) is there for the next item and after the loop.
         this.learn(task, host, outcome.result);
         const label = task.loopLabel === undefined ? undefined : renderValue(task.loopLabel, itemVars, { ...task.source, field: 'loop_control.label' });
@@ -269,30 +281,46 @@ export class TaskRunner {
 
   /**
    * The fact reads the tasks `ahead` will make on `host` in their turn, as far as they are known now: each
-   * one's gather, run with a recorder in place of the host, up to its first read. A task is left out when
-   * its reads cannot be known now or would not go the same way: a loop, until, delegate_to, remote_user, a
-   * time limit, another privilege, a condition false or not yet computable (it reads what an earlier task
-   * registers). Working them out changes nothing: a template's lookups only read on the control node.
+   * one's gather (each loop item's), run with a recorder in place of the host, up to its first read. A task
+   * is left out when its reads cannot be known now or would not go the same way: until, delegate_to,
+   * remote_user, a time limit, a loop that pauses, another privilege, a loop or condition not yet computable
+   * (it reads what an earlier task registers) or a false condition. Working them out changes nothing: a
+   * template's lookups only read on the control node.
    */
   private async readsOf(ahead: readonly AheadTask[], host: HostState, become: boolean, becomeUser: string): Promise<FactRequest[]> {
     const requests: FactRequest[] = [];
-    for (const { task, vars } of ahead) {
+    for (const { task, vars, item } of ahead) {
       const module = this.options.modules.get(task.module);
-      if (!module?.readsAhead || task.loop !== undefined || task.until !== undefined || task.timeout !== undefined) continue;
+      if (!module?.readsAhead || task.until !== undefined || task.timeout !== undefined || task.loopPause !== undefined) continue;
       if (task.delegateTo !== undefined || task.remoteUser !== undefined || this.deferredOn(task, host)) continue;
       try {
-        if (!conditionsHold(task.when, vars, task, 'when')) continue;
-        const args = this.argumentsOf(task, module, vars);
-        const privilege = this.becomeOf(task, vars);
-        if (privilege.become !== become || privilege.becomeUser !== becomeUser) continue;
-        const recorder = new FactRecorder();
-        await module.gather(args, { ...this.contextOf(task, host, vars, become, becomeUser), facts: recorder, connection: NO_HOST }).catch(() => undefined);
-        requests.push(...recorder.requests);
+        for (const itemVars of item || task.loop === undefined ? [vars] : this.itemVariables(task, vars)) {
+          if (requests.length >= READS_AHEAD) return requests;
+          if (!conditionsHold(task.when, itemVars, task, 'when')) continue;
+          const args = this.argumentsOf(task, module, itemVars);
+          const privilege = this.becomeOf(task, itemVars);
+          if (privilege.become !== become || privilege.becomeUser !== becomeUser) continue;
+          const recorder = new FactRecorder();
+          await module.gather(args, { ...this.contextOf(task, host, itemVars, become, becomeUser), facts: recorder, connection: NO_HOST }).catch(() => undefined);
+          requests.push(...recorder.requests);
+        }
       } catch {
         // Not known yet: the task reads in its turn.
       }
     }
     return requests;
+  }
+
+  /** Each item's variables for the task's loop. */
+  private itemVariables(task: Task, vars: Record<string, unknown>): Record<string, unknown>[] {
+    const items = this.loopItems(task, vars);
+    return items.map((_, index) => itemScope(task, vars, items, index));
+  }
+
+  private loopItems(task: Task, vars: Record<string, unknown>): unknown[] {
+    const items = renderValue(task.loop, vars, { ...task.source, field: 'loop' });
+    if (!Array.isArray(items)) throw new UserError(`loop must be a list, got ${typeof items}`, undefined, { ...task.source, field: 'loop' });
+    return items;
   }
 
   private async runOnce(task: Task, host: HostState, vars: Record<string, unknown>, item: unknown, ahead?: () => readonly AheadTask[]): Promise<TaskOutcome> {

@@ -148,21 +148,29 @@ export function parseFileState(stdout: string): FileState {
 }
 
 /**
- * Several paths in one script, for reads sent ahead: one stat for all and one sha256sum for the regular
- * files that want a checksum, where each path read alone runs both. Fields are NUL-separated, the one byte
- * no owner or group name can hold.
+ * Several paths in one script, for reads sent ahead: one stat for all, one readlink for the links and one
+ * sha256sum for the regular files that want a checksum, where each path read alone runs its own. Fields
+ * are NUL-separated, the one byte no owner or group name, nor link target, can hold.
  */
 export function fileStatesScript(list: readonly FileStateArgs[]): ShellCode {
+  const paths = list.map((args) => args.path);
   const summed = list.filter((args) => args.checksum).map((args) => args.path);
   return sh`set -e
 set --
-for p in ${list.map((args) => args.path)}; do
+for p in ${paths}; do
 ${TYPE_OF_P}
 printf '%s ' "$t"
 if [ "$t" != absent ]; then set -- "$@" "$p"; fi
 done
 echo
 if [ $# -gt 0 ]; then stat --printf '%a\\0%s\\0%U\\0%G\\0%u\\0%g\\0' -- "$@"; fi
+echo
+set --
+for p in ${paths}; do
+if [ -L "$p" ]; then printf y; set -- "$@" "$p"; else printf n; fi
+done
+echo
+if [ $# -gt 0 ]; then readlink -z -- "$@"; fi
 echo
 set --
 for p in ${summed}; do
@@ -173,47 +181,52 @@ if [ $# -gt 0 ]; then sha256sum -- "$@"; fi`;
 }
 
 /**
- * Parses fileStatesScript's output: each path's state as its own read finds it, or undefined for a path
- * whose read needs more than the script reads (a link's target, a file's content for a diff).
+ * Parses fileStatesScript's output: each path's state as its own read finds it, or undefined for a file
+ * whose read needs more than the script reads (its content, for a diff). An answer that does not add up (a
+ * path that changed type while read) keeps nothing.
  */
 export function parseFileStates(stdout: string, list: readonly FileStateArgs[]): (FileState | undefined)[] {
   const unexpected = (): never => {
     throw new Error(`file states: unexpected output: ${stdout.slice(0, 200)}`);
   };
   let at = 0;
-  const line = (): string => {
-    const end = stdout.indexOf('\n', at);
-    if (end < 0) unexpected();
-    const text = stdout.slice(at, end);
-    at = end + 1;
+  const upTo = (end: string): string => {
+    const endAt = stdout.indexOf(end, at);
+    if (endAt < 0) unexpected();
+    const text = stdout.slice(at, endAt);
+    at = endAt + 1;
     return text;
   };
-  const types = line().split(' ').slice(0, -1);
+  const types = upTo('\n').split(' ').slice(0, -1);
   if (types.length !== list.length || !types.every((type) => FILE_TYPES.includes(type))) unexpected();
-  const stats = types.map((type) => {
-    if (type === 'absent') return [];
-    return Array.from({ length: 6 }, () => {
-      const end = stdout.indexOf('\0', at);
-      if (end < 0) unexpected();
-      const field = stdout.slice(at, end);
-      at = end + 1;
-      return field;
-    });
-  });
-  if (line() !== '') unexpected();
-  const summed = [...line()];
+  const stats = types.map((type) => (type === 'absent' ? [] : Array.from({ length: 6 }, () => upTo('\0'))));
+  if (upTo('\n') !== '') unexpected();
+  const linked = [...upTo('\n')];
+  if (linked.length !== list.length || linked.some((flag, index) => (flag === 'y') !== (types[index] === 'link'))) unexpected();
+  // What a read alone keeps of a target: the text up to its first newline.
+  const targets = linked.filter((flag) => flag === 'y').map(() => upTo('\0').split('\n')[0]!);
+  if (upTo('\n') !== '') unexpected();
+  const summed = [...upTo('\n')];
   const sums = stdout.slice(at).split('\n').slice(0, -1).map((text) => /^\\?([0-9a-f]{64}) /.exec(text)?.[1] ?? unexpected());
   if (sums.length !== summed.filter((flag) => flag === 'y').length) unexpected();
   return list.map((args, index) => {
     const type = types[index] as FileType;
-    // A type that changed between the script's two looks at the path: nothing is kept.
     const sha256 = args.checksum ? (summed.shift() === 'y' ? sums.shift() : undefined) : undefined;
     if (args.checksum && (type === 'file') !== (sha256 !== undefined)) unexpected();
     if (type === 'absent') return { type };
-    const readsContent = args.content && type === 'file' && !(args.checksum && args.unlessSha256 !== undefined && sha256 === args.unlessSha256);
-    if (type === 'link' || readsContent) return undefined;
+    if (args.content && type === 'file' && !(args.checksum && args.unlessSha256 !== undefined && sha256 === args.unlessSha256)) return undefined;
     const [mode, size, owner, group, uid, gid] = stats[index]!;
-    return { type, owner, group, uid: Number(uid), gid: Number(gid), mode: mode!.padStart(4, '0'), size: Number(size), ...(sha256 !== undefined ? { sha256 } : {}) };
+    return {
+      type,
+      owner,
+      group,
+      uid: Number(uid),
+      gid: Number(gid),
+      mode: mode!.padStart(4, '0'),
+      size: Number(size),
+      ...(type === 'link' ? { linkTarget: targets.shift() } : {}),
+      ...(sha256 !== undefined ? { sha256 } : {}),
+    };
   });
 }
 

@@ -125,6 +125,40 @@ describe('engine on the lab', function () {
     }
   });
 
+  it("a no-op reads a loop's items with its first item: one command for loops of folders and links", async () => {
+    const playbook = playbookOf(`- file: { path: "/opt/loop-ahead/{{ item }}", state: directory, mode: "0755" }
+  loop: [a, b, c]
+- file: { path: "/opt/loop-ahead/link-{{ item }}", src: "/opt/loop-ahead/{{ item }}", state: link }
+  loop: [a, b]`);
+    const first = await etcdops(['play', playbook, '-i', lab().inventory, '--output', 'json']);
+    strictEqual(first.code, 0, first.stdout + first.stderr);
+    for (const host of HOSTS) deepStrictEqual(statusesOf(first.stdout)[host], Array(5).fill('CHANGED'));
+    const second = await etcdops(['play', playbook, '-i', lab().inventory, '--output', 'json']);
+    strictEqual(second.code, 0, second.stdout + second.stderr);
+    const recap = jsonEvents(second.stdout).at(-1)!;
+    for (const host of HOSTS) {
+      deepStrictEqual(statusesOf(second.stdout)[host], Array(5).fill('OK'));
+      strictEqual(recap.connections[host].commands, 1, `${host}: the five items' reads in one command`);
+    }
+    // A link pointing elsewhere is seen, as by a read in the item's turn.
+    await sshRun(lab(), 'n3', 'ln -sfn /opt/loop-ahead/c /opt/loop-ahead/link-b');
+    const third = await etcdops(['play', playbook, '-i', lab().inventory, '--output', 'json', '--check']);
+    strictEqual(third.code, 0, third.stdout + third.stderr);
+    deepStrictEqual(statusesOf(third.stdout).n3, ['OK', 'OK', 'OK', 'OK', 'CHANGED']);
+  });
+
+  it('a loop item reads again what the item before it changed', async () => {
+    const playbook = playbookOf(`- copy: { dest: /opt/loop-ahead-changes, content: "{{ item }}\\n", mode: "0644" }
+  loop: [one, two]`);
+    for (const run of ['converge', 'rerun']) {
+      const result = await etcdops(['play', playbook, '-i', lab().inventory, '--output', 'json']);
+      strictEqual(result.code, 0, result.stdout + result.stderr);
+      // Each run starts from "two": the first item writes "one", so the second must write "two" again.
+      for (const host of HOSTS) deepStrictEqual(statusesOf(result.stdout)[host], ['CHANGED', 'CHANGED'], `${run} ${host}`);
+    }
+    strictEqual((await sshRun(lab(), 'n1', 'cat /opt/loop-ahead-changes')).stdout, 'two\n');
+  });
+
   it('what a host said before a pause is read again after it: a file changed during the pause is rewritten', async () => {
     const playbook = playbookOf(`- copy: { dest: /opt/read-across-pause, content: "{{ written }}\\n", mode: "0644" }
 - pause: { seconds: 4 }

@@ -1,6 +1,6 @@
 // Several paths read in one script (reads sent ahead), on a real shell (dash as /bin/sh, and bash): each
-// path's state is exactly what its own read finds, or left to that read when it needs more (a link's
-// target, a file's content for a diff), and an odd answer keeps nothing.
+// path's state is exactly what its own read finds, or left to that read when it needs more (a file's
+// content for a diff), and an odd answer keeps nothing.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -26,6 +26,7 @@ for (const program of ['sh', 'bash']) {
       mkdirSync(join(dir, 'folder'));
       chmodSync(join(dir, 'folder'), 0o2755);
       symlinkSync(join(dir, 'plain'), join(dir, 'link'));
+      symlinkSync('nowhere\nsecond line', join(dir, 'dangling'));
     });
     after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -47,6 +48,8 @@ for (const program of ['sh', 'bash']) {
         { path: join(dir, 'folder'), checksum: true },
         { path: join(dir, 'missing'), checksum: true, content: true },
         { path: '/dev/null' },
+        { path: join(dir, 'link'), checksum: true, content: true },
+        { path: join(dir, 'dangling') },
       ];
       const states = await together(list);
       assert.deepStrictEqual(states, await Promise.all(list.map(alone)));
@@ -54,19 +57,20 @@ for (const program of ['sh', 'bash']) {
       assert.equal(states[1]!.mode, '4750');
       assert.equal(states[4]!.mode, '2755');
       assert.deepStrictEqual(states[5], { type: 'absent' });
+      assert.equal(states[7]!.linkTarget, join(dir, 'plain'));
+      assert.equal(states[8]!.linkTarget, 'nowhere');
     });
 
-    it("leaves to their own reads a link's target and a content for a diff", async () => {
+    it('leaves to its own read a file whose content a diff wants', async () => {
       const list: FileStateArgs[] = [
-        { path: join(dir, 'link') },
         { path: join(dir, 'plain'), checksum: true, content: true, unlessSha256: sha256('other\n') },
         { path: join(dir, 'plain'), checksum: true, content: true },
         { path: join(dir, 'plain'), content: true },
         { path: join(dir, 'folder'), content: true },
       ];
       const states = await together(list);
-      assert.deepStrictEqual(states.slice(0, 4), [undefined, undefined, undefined, undefined]);
-      assert.deepStrictEqual(states[4], await alone(list[4]!));
+      assert.deepStrictEqual(states.slice(0, 3), [undefined, undefined, undefined]);
+      assert.deepStrictEqual(states[3], await alone(list[3]!));
     });
 
     it('reads paths none of which wants a checksum, and paths none of which exists', async () => {
@@ -84,16 +88,17 @@ describe('file states: an odd answer keeps nothing', () => {
   const sum = `${'0'.repeat(64)}  /a\n`;
 
   it('reads a well-formed answer', () => {
-    assert.equal(parseFileStates(`file absent \n${fields}\ny\n${sum}`, list)[0]!.sha256, '0'.repeat(64));
+    assert.equal(parseFileStates(`file absent \n${fields}\nnn\n\ny\n${sum}`, list)[0]!.sha256, '0'.repeat(64));
   });
 
   for (const [title, stdout] of [
-    ['a path missing from the types', `file \n${fields}\ny\n${sum}`],
-    ['an unknown type', `file weird \n${fields}\ny\n${sum}`],
-    ['a stat cut short', `file absent \n644\u00002\u0000\ny\n${sum}`],
-    ['a checksum missing', `file absent \n${fields}\ny\n`],
-    ['a file that became a folder between the two looks', `file absent \n${fields}\nn\n`],
-    ['a checksum line that is not one', `file absent \n${fields}\ny\nsha256sum: /a: Permission denied\n`],
+    ['a path missing from the types', `file \n${fields}\nnn\n\ny\n${sum}`],
+    ['an unknown type', `file weird \n${fields}\nnn\n\ny\n${sum}`],
+    ['a stat cut short', `file absent \n644\u00002\u0000\nnn\n\ny\n${sum}`],
+    ['a file that became a link between two looks', `file absent \n${fields}\nyn\n/x\u0000\nn\n`],
+    ['a checksum missing', `file absent \n${fields}\nnn\n\ny\n`],
+    ['a file that became a folder between two looks', `file absent \n${fields}\nnn\n\nn\n`],
+    ['a checksum line that is not one', `file absent \n${fields}\nnn\n\ny\nsha256sum: /a: Permission denied\n`],
   ]) {
     it(title, () => assert.throws(() => parseFileStates(stdout, list), /file states: unexpected output/));
   }
