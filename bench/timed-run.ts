@@ -25,6 +25,13 @@ export async function timed(argv: readonly string[], env: NodeJS.ProcessEnv = pr
   return { seconds, peakKiB: Number(/peak_kib=(\d+)/.exec(stderr)?.[1] ?? NaN), stdout };
 }
 
+/** The run of median wall time of `count` in a row: the machine is shared, and one run can be an outlier either way. */
+export async function medianRun<T extends Timed>(count: number, run: () => Promise<T>): Promise<T> {
+  const runs: T[] = [];
+  for (let i = 0; i < count; i++) runs.push(await run());
+  return runs.sort((a, b) => a.seconds - b.seconds)[Math.floor(count / 2)]!;
+}
+
 export interface EtcdopsRun extends Timed {
   readonly events: readonly Record<string, any>[];
   readonly recap: Record<string, any>;
