@@ -102,6 +102,22 @@ fi
 fi`;
 }
 
+/** stat's fields of a present path, as text. */
+interface StatText {
+  readonly mode?: string;
+  readonly size?: string;
+  readonly owner?: string;
+  readonly group?: string;
+  readonly uid?: string;
+  readonly gid?: string;
+}
+
+/** What stat says of a present path: one builder for a read alone and for several, which must agree. */
+function statedState(type: FileType, stat: StatText): FileState {
+  const num = (text: string | undefined): number | undefined => (text === undefined ? undefined : Number(text));
+  return { type, owner: stat.owner, group: stat.group, uid: num(stat.uid), gid: num(stat.gid), mode: stat.mode?.padStart(4, '0'), size: num(stat.size) };
+}
+
 /** Parses the script's output (only the lines it wrote; callers strip their own sections first). */
 export function parseFileState(stdout: string): FileState {
   const lines = stdout.split('\n');
@@ -129,16 +145,8 @@ export function parseFileState(stdout: string): FileState {
   const type = fields.get('type') as FileType | undefined;
   if (!type) throw new Error(`file state: unexpected output: ${stdout.slice(0, 200)}`);
   if (type === 'absent') return { type };
-  const num = (key: string): number | undefined => (fields.has(key) ? Number(fields.get(key)) : undefined);
-  const mode = fields.get('mode');
   return {
-    type,
-    owner: fields.get('owner'),
-    group: fields.get('group'),
-    uid: num('uid'),
-    gid: num('gid'),
-    mode: mode === undefined ? undefined : mode.padStart(4, '0'),
-    size: num('size'),
+    ...statedState(type, Object.fromEntries(fields)),
     ...(fields.has('target') ? { linkTarget: fields.get('target') } : {}),
     ...(fields.has('sha256') ? { sha256: fields.get('sha256') } : {}),
     ...(content !== undefined ? { content } : {}),
@@ -217,13 +225,7 @@ export function parseFileStates(stdout: string, list: readonly FileStateArgs[]):
     if (args.content && type === 'file' && !(args.checksum && args.unlessSha256 !== undefined && sha256 === args.unlessSha256)) return undefined;
     const [mode, size, owner, group, uid, gid] = stats[index]!;
     return {
-      type,
-      owner,
-      group,
-      uid: Number(uid),
-      gid: Number(gid),
-      mode: mode!.padStart(4, '0'),
-      size: Number(size),
+      ...statedState(type, { mode, size, owner, group, uid, gid }),
       ...(type === 'link' ? { linkTarget: targets.shift() } : {}),
       ...(sha256 !== undefined ? { sha256 } : {}),
     };
